@@ -1,0 +1,115 @@
+"""``python -m est_data``: the command line over the same functions the app uses.
+
+Expected failures (missing files, bad input, a locked database) print one line starting
+with ``error:`` and exit with status 2; they never show a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+from . import areas as areas_mod
+from . import demo, info
+from .config import db_path
+from .db import DatabaseError, open_db
+from .schema import SchemaError
+from .taxonomy import TaxonomyError
+
+EXPECTED_ERRORS = (areas_mod.AreaFileError, DatabaseError, SchemaError, TaxonomyError,
+                   FileExistsError, FileNotFoundError, ValueError, duckdb.IOException)
+
+
+def _db_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=None,
+                        help="database file (default: $EST_DB or data/est.duckdb)")
+
+
+def cmd_init(args) -> int:
+    path = args.db or db_path()
+    with open_db(path):
+        pass
+    print(f"database ready: {path}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    path = args.db or db_path()
+    print(f"building demo database {path} ({args.incidents:,} incidents, seed {args.seed}) ...")
+    count = demo.build_demo_file(path, incidents=args.incidents, seed=args.seed,
+                                 force=args.force)
+    print(f"done: {count:,} incidents in {path}")
+    return 0
+
+
+def cmd_areas_import(args) -> int:
+    path = args.db or db_path()
+    gdf = areas_mod.read_area_file(args.file, id_field=args.id_field, name_field=args.name_field,
+                                   population_field=args.population_field)
+    with open_db(path) as con:
+        count = areas_mod.store_areas(con, gdf, kind=args.kind, is_focus=args.focus)
+        print(f"{count} areas of kind '{args.kind}' stored in {path}; incidents re-assigned")
+    return 0
+
+
+def cmd_info(args) -> int:
+    path = args.db or db_path()
+    with open_db(path, read_only=True) as con:
+        print(info.format_info(info.database_info(con), path))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m est_data",
+        description="EST Lägesbild: build, fill and inspect the incident database.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create an empty database with the current schema")
+    _db_arg(p)
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="build the deterministic Östersund demo database")
+    _db_arg(p)
+    p.add_argument("--incidents", type=int, default=demo.DEFAULT_INCIDENTS,
+                   help=f"number of incidents (default {demo.DEFAULT_INCIDENTS:,})")
+    p.add_argument("--seed", type=int, default=demo.DEFAULT_SEED,
+                   help=f"random seed; the same seed gives the same database (default {demo.DEFAULT_SEED})")
+    p.add_argument("--force", action="store_true", help="replace an existing database file")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("areas", help="area polygons")
+    areas_sub = p.add_subparsers(dest="areas_command", required=True, metavar="ACTION")
+    p = areas_sub.add_parser("import", help="import polygons from GeoJSON or GeoPackage (any CRS)")
+    p.add_argument("file", type=Path, help="GeoJSON (.geojson/.json) or GeoPackage (.gpkg)")
+    p.add_argument("--id-field", default="area_id", help="property holding the area id (default area_id)")
+    p.add_argument("--name-field", default="name", help="property holding the name (default name)")
+    p.add_argument("--population-field", default="population",
+                   help="property holding the population, if any (default population)")
+    p.add_argument("--kind", default="deso", choices=["deso", "regso", "custom"],
+                   help="kind of area (default deso)")
+    p.add_argument("--focus", action="store_true", help="mark the areas as EST focus areas")
+    _db_arg(p)
+    p.set_defaults(func=cmd_areas_import)
+
+    p = sub.add_parser("info", help="counts per table, actor and category")
+    _db_arg(p)
+    p.set_defaults(func=cmd_info)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "incidents", 1) is not None and getattr(args, "incidents", 1) < 0:
+        parser.error("--incidents must be zero or more")
+    try:
+        return args.func(args)
+    except EXPECTED_ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130

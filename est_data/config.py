@@ -1,0 +1,38 @@
+"""Constants and paths, in one place.
+
+Paths are resolved from the repository root so the app, the CLI and the tests agree
+wherever they are started from. ``EST_DB`` overrides the database path.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+STATIC_DIR = REPO_ROOT / "static"
+DEFAULT_DB_PATH = DATA_DIR / "est.duckdb"
+TAXONOMY_PATH = Path(__file__).resolve().parent / "taxonomy.toml"
+
+# The municipality this installation serves.
+MUNICIPALITY_NAME = "Östersund"
+MUNICIPALITY_CODE = "2380"
+TIMEZONE = "Europe/Stockholm"
+# Town centre (Stortorget), used to centre maps.
+CENTRE_LAT = 63.1792
+CENTRE_LON = 14.6361
+# Generous bounding box of Östersund municipality in WGS84 (lon_min, lat_min, lon_max,
+# lat_max); coordinates outside it are treated as errors on import.
+MUNICIPALITY_BBOX = (13.60, 62.85, 15.55, 63.75)
+
+CRS_WGS84 = 4326
+CRS_SWEREF99TM = 3006
+
+PRECISIONS = ("point", "address", "area", "municipality")
+AREA_KINDS = ("deso", "regso", "custom")
+
+
+def db_path() -> Path:
+    """The database file: ``$EST_DB`` when set, else ``data/est.duckdb``."""
+    override = os.environ.get("EST_DB")
+    return Path(override).expanduser().resolve() if override else DEFAULT_DB_PATH

@@ -1,0 +1,215 @@
+"""The incident filter every page shares, its SQL, and its URL form.
+
+:func:`where_clause` returns SQL plus bound parameters (never values pasted into SQL).
+:func:`to_query_params` / :func:`from_query_params` keep the filter in the page URL so
+an analyst can send a link to exactly this view; parsing never raises: junk in the URL
+falls back to defaults.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+ALL_HOURS = tuple(range(24))
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """Which incidents a view shows. Empty tuples mean "all".
+
+    ``start`` and ``end`` are inclusive dates (Swedish local time). ``weekdays`` are
+    ISO numbers 1 (Monday) to 7 (Sunday); ``hours`` 0-23.
+    """
+
+    start: dt.date
+    end: dt.date
+    categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    weekdays: tuple[int, ...] = ()
+    hours: tuple[int, ...] = ()
+    include_duplicates: bool = False
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> "IncidentFilter":
+        """The same filter over the period of equal length just before this one."""
+        return replace(self, start=self.start - dt.timedelta(days=self.days),
+                       end=self.start - dt.timedelta(days=1))
+
+    def with_period(self, start: dt.date, end: dt.date) -> "IncidentFilter":
+        return replace(self, start=start, end=end)
+
+
+def _in_list(column: str, values: tuple) -> tuple[str, list]:
+    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+
+def where_clause(f: IncidentFilter, alias: str = "", period: bool = True) -> tuple[str, list]:
+    """SQL condition (without ``WHERE``) and its parameters for a filter.
+
+    ``alias`` prefixes column names (e.g. ``"i."``). With ``period=False`` the dates are
+    left out, for queries that span several periods themselves.
+    """
+    a = alias
+    parts: list[str] = []
+    params: list = []
+    if period:
+        parts.append(f"{a}occurred_at >= ? AND {a}occurred_at < ?")
+        params += [f.start, f.end + dt.timedelta(days=1)]
+    if not f.include_duplicates:
+        parts.append(f"{a}duplicate_of IS NULL")
+    for column, values in ((f"{a}category", f.categories), (f"{a}source", f.sources)):
+        if values:
+            sql, p = _in_list(column, values)
+            parts.append(sql)
+            params += p
+    if f.areas:
+        marks = ", ".join("?" * len(f.areas))
+        parts.append(f"({a}area_id IN ({marks}) OR {a}focus_area_id IN ({marks}))")
+        params += list(f.areas) * 2
+    if f.weekdays and set(f.weekdays) != set(range(1, 8)):
+        sql, p = _in_list(f"isodow({a}occurred_at)", f.weekdays)
+        parts.append(sql)
+        params += p
+    if f.hours and set(f.hours) != set(ALL_HOURS):
+        sql, p = _in_list(f"hour({a}occurred_at)", f.hours)
+        parts.append(sql)
+        params += p
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+# --- URL form -------------------------------------------------------------------------
+
+def to_query_params(f: IncidentFilter, preset: str | None = None) -> dict[str, str]:
+    """Short URL parameters for a filter; defaults are left out."""
+    q: dict[str, str] = {}
+    if preset and preset != "anpassad":
+        q["period"] = preset
+    else:
+        q["fran"] = f.start.isoformat()
+        q["till"] = f.end.isoformat()
+    for key, values in (("kat", f.categories), ("aktor", f.sources), ("omr", f.areas)):
+        if values:
+            q[key] = ",".join(values)
+    if f.weekdays:
+        q["dag"] = ",".join(str(d) for d in f.weekdays)
+    if f.hours:
+        q["tim"] = _hours_to_text(f.hours)
+    if f.include_duplicates:
+        q["dubbl"] = "1"
+    return q
+
+
+def _hours_to_text(hours: tuple[int, ...]) -> str:
+    hs = sorted(set(hours))
+    if hs == list(range(hs[0], hs[-1] + 1)):
+        return f"{hs[0]}-{hs[-1]}"
+    return ",".join(str(h) for h in hs)
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _parse_ints(text: str | None, low: int, high: int) -> tuple[int, ...]:
+    out: set[int] = set()
+    for part in str(text or "").split(","):
+        part = part.strip()
+        try:
+            if "-" in part:
+                a, b = (int(v) for v in part.split("-", 1))
+                out.update(v for v in range(a, b + 1) if low <= v <= high)
+            elif part:
+                v = int(part)
+                if low <= v <= high:
+                    out.add(v)
+        except ValueError:
+            continue
+    return tuple(sorted(out))
+
+
+def _parse_keys(text: str | None, allowed: set[str] | None) -> tuple[str, ...]:
+    values = [v.strip() for v in str(text or "").split(",") if v.strip()]
+    if allowed is not None:
+        values = [v for v in values if v in allowed]
+    return tuple(dict.fromkeys(values))
+
+
+@dataclass
+class ParsedParams:
+    """What the URL said, already validated against what exists."""
+
+    preset: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    weekdays: tuple[int, ...] = ()
+    hours: tuple[int, ...] = ()
+    include_duplicates: bool = False
+    ignored: list[str] = field(default_factory=list)
+
+
+def from_query_params(params: dict, categories: set[str] | None = None,
+                      sources: set[str] | None = None, areas: set[str] | None = None,
+                      presets: set[str] | None = None) -> ParsedParams:
+    """Parse URL parameters; unknown or malformed values are dropped, never raised."""
+    def get(key: str) -> str | None:
+        value = params.get(key)
+        if isinstance(value, (list, tuple)):
+            value = value[-1] if value else None
+        return None if value is None else str(value)[:2000]
+
+    p = ParsedParams()
+    preset = get("period")
+    if preset and (presets is None or preset in presets):
+        p.preset = preset
+    p.start, p.end = _parse_date(get("fran")), _parse_date(get("till"))
+    if p.start and p.end and p.start > p.end:
+        p.start, p.end = p.end, p.start
+    p.categories = _parse_keys(get("kat"), categories)
+    p.sources = _parse_keys(get("aktor"), sources)
+    p.areas = _parse_keys(get("omr"), areas)
+    p.weekdays = _parse_ints(get("dag"), 1, 7)
+    p.hours = _parse_ints(get("tim"), 0, 23)
+    p.include_duplicates = get("dubbl") in ("1", "true", "ja")
+    return p
+
+
+# --- Period presets ----------------------------------------------------------------------
+
+PRESETS = {
+    "7d": "Senaste 7 dagarna",
+    "30d": "Senaste 30 dagarna",
+    "90d": "Senaste 90 dagarna",
+    "mote": "Sedan förra mötet",
+    "ar": "I år",
+    "anpassad": "Anpassad period",
+}
+
+
+def preset_period(key: str, anchor: dt.date, last_meeting: dt.date | None = None
+                  ) -> tuple[dt.date, dt.date] | None:
+    """``(start, end)`` of a preset ending on ``anchor`` (inclusive), or None.
+
+    "Sedan förra mötet" starts the day after the last meeting; without a meeting it is
+    not available (None).
+    """
+    days = {"7d": 7, "30d": 30, "90d": 90}
+    if key in days:
+        return anchor - dt.timedelta(days=days[key] - 1), anchor
+    if key == "ar":
+        return dt.date(anchor.year, 1, 1), anchor
+    if key == "mote":
+        if last_meeting is None or last_meeting >= anchor:
+            return None
+        return last_meeting + dt.timedelta(days=1), anchor
+    return None
