@@ -1,0 +1,44 @@
+"""Swedish number and date formatting for the UI (DESIGN.md §7)."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+NBSP = "\u00a0"  # Swedish thousands separator is a (non-breaking) space
+WEEKDAY_NAMES = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+def num(value: float | int | None, decimals: int = 0) -> str:
+    """``12345.6`` → ``"12 345,6"``; None/NaN → ``"–"``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def signed(value: float | int | None, decimals: int = 0) -> str:
+    """Change with an explicit sign and a real minus: ``+12``, ``−3``, ``±0``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if round(value, decimals) == 0:
+        return "±0"
+    sign = "+" if value > 0 else "−"
+    return sign + num(abs(value), decimals)
+
+
+def pct(value: float | None, decimals: int = 0) -> str:
+    """Percent change: ``+12 %``; None/NaN (no earlier count) → ``"ny"``-free dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{signed(value, decimals)}{NBSP}%"
+
+
+def date(value: dt.date | dt.datetime | None) -> str:
+    """ISO date, as Swedish practice: ``2025-03-04``."""
+    return value.strftime("%Y-%m-%d") if value else "–"
+
+
+def period(start: dt.date, end: dt.date) -> str:
+    """``2025-03-01 – 2025-03-31 (31 dagar)``."""
+    days = (end - start).days + 1
+    return f"{date(start)} – {date(end)} ({num(days)} {'dag' if days == 1 else 'dagar'})"

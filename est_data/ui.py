@@ -1,0 +1,185 @@
+"""The one module that imports Streamlit: cached reads, first-run set-up, shared widgets.
+
+Reads open the database read-only for one call and close it again, so a CLI import can
+write while the app is open (DESIGN.md §5). Results are cached on the file's data
+version (modification time and size), so a new import is seen on the next run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import time
+from typing import Any, Callable
+
+import duckdb
+import streamlit as st
+
+from . import filters as flt
+from . import queries
+from .config import db_path
+from .db import DatabaseError, connect
+
+READ_RETRIES = 10
+RETRY_SLEEP_S = 0.2
+
+
+def data_version() -> tuple:
+    """Changes whenever the database file (or its write-ahead log) changes."""
+    path = db_path()
+    parts = []
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            s = p.stat()
+            parts.append((s.st_mtime_ns, s.st_size))
+        except FileNotFoundError:
+            parts.append(None)
+    return (str(path), *parts)
+
+
+def _open_read_only() -> duckdb.DuckDBPyConnection:
+    """Open read-only, waiting briefly while a writer (a CLI import) holds the file."""
+    for attempt in range(READ_RETRIES):
+        try:
+            return connect(db_path(), read_only=True)
+        except DatabaseError as exc:
+            if "lock" not in str(exc).lower() or attempt == READ_RETRIES - 1:
+                raise
+            time.sleep(RETRY_SLEEP_S)
+    raise AssertionError("unreachable")
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, version: tuple, args: tuple, kwargs: tuple) -> Any:
+    module, _, func = name.rpartition(".")
+    fn = getattr(importlib.import_module(module), func)
+    con = _open_read_only()
+    try:
+        return fn(con, *args, **dict(kwargs))
+    finally:
+        con.close()
+
+
+def read(fn: Callable, *args, **kwargs) -> Any:
+    """Call ``fn(con, *args, **kwargs)`` on a short read-only connection, cached on
+    the data version. ``fn`` must be a module-level function of ``est_data``."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    return _cached(name, data_version(), args, tuple(sorted(kwargs.items())))
+
+
+def ensure_database() -> bool:
+    """Build the demo database on first start when none exists. Returns True if the
+    database is usable; otherwise shows a Swedish message with the way back."""
+    path = db_path()
+    if not path.exists():
+        from .demo import build_demo_file
+
+        with st.spinner("Första start: bygger demodatabasen för Östersund (tar några sekunder) …"):
+            build_demo_file(path)
+        st.toast("Demodatabasen är skapad.")
+    try:
+        read(queries.data_span)
+    except (DatabaseError, duckdb.Error) as exc:
+        st.error(
+            "**Databasen kan inte läsas.**\n\n"
+            f"Filen `{path}` är skadad, låst eller skriven av en nyare version av appen.\n\n"
+            "Återskapa den med `python -m est_data demo --db <fil> --force` "
+            "eller peka ut en annan fil med miljövariabeln `EST_DB`.\n\n"
+            f"Tekniskt fel: `{exc}`"
+        )
+        return False
+    return True
+
+
+# --- The shared filter sidebar ----------------------------------------------------------
+
+_KEYS = ("f_preset", "f_start", "f_end", "f_categories", "f_sources", "f_areas",
+         "f_weekdays", "f_hours", "f_duplicates")
+
+
+def _init_from_url(look: dict, presets: set[str]) -> None:
+    """On the first run of a session, seed the widgets from the URL."""
+    if st.session_state.get("_filters_initialised"):
+        return
+    p = flt.from_query_params(
+        dict(st.query_params), categories=set(look["categories"]), sources=set(look["sources"]),
+        areas=set(look["areas"]), presets=presets)
+    st.session_state.f_preset = p.preset or ("anpassad" if p.start and p.end else "30d")
+    if p.start and p.end:
+        st.session_state.f_start, st.session_state.f_end = p.start, p.end
+    st.session_state.f_categories = list(p.categories)
+    st.session_state.f_sources = list(p.sources)
+    st.session_state.f_areas = list(p.areas)
+    st.session_state.f_weekdays = list(p.weekdays)
+    hours = p.hours or flt.ALL_HOURS
+    st.session_state.f_hours = (min(hours), max(hours))
+    st.session_state.f_duplicates = p.include_duplicates
+    st.session_state._filters_initialised = True
+
+
+def filter_sidebar() -> flt.IncidentFilter:
+    """The filter widgets every analysis page shares; keeps the URL in step.
+
+    Call it from ``app.py`` (the frame) so its state survives page switches.
+    """
+    look = read(queries.lookups)
+    first, last = read(queries.data_span)
+    anchor = read(queries.anchor_date)
+    meeting = read(queries.last_meeting, anchor)
+    available = {k: v for k, v in flt.PRESETS.items()
+                 if k == "anpassad" or flt.preset_period(k, anchor, meeting)}
+    _init_from_url(look, set(available))
+    if st.session_state.get("f_preset") not in available:
+        st.session_state.f_preset = "30d"
+    sb = st.sidebar
+    sb.header("Filter")
+    preset = sb.selectbox("Period", list(available), format_func=available.get, key="f_preset")
+    if preset == "anpassad":
+        lo = first or anchor - dt.timedelta(days=365)
+        st.session_state.setdefault("f_start", anchor - dt.timedelta(days=29))
+        st.session_state.setdefault("f_end", anchor)
+        c1, c2 = sb.columns(2)
+        start = c1.date_input("Från", key="f_start", min_value=lo, max_value=last or anchor,
+                              format="YYYY-MM-DD")
+        end = c2.date_input("Till", key="f_end", min_value=lo, max_value=last or anchor,
+                            format="YYYY-MM-DD")
+        if start > end:
+            sb.warning("Från-datum ligger efter till-datum; datumen har bytt plats.")
+            start, end = end, start
+    else:
+        start, end = flt.preset_period(preset, anchor, meeting)
+        sb.caption(f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+                   + (f" (förra mötet {meeting:%Y-%m-%d})" if preset == "mote" else ""))
+    cats = sb.multiselect("Kategorier", list(look["categories"]), key="f_categories",
+                          format_func=look["categories"].get, placeholder="Alla kategorier")
+    sources = sb.multiselect("Aktörer", list(look["sources"]), key="f_sources",
+                             format_func=look["sources"].get, placeholder="Alla aktörer")
+    areas = sb.multiselect("Områden", list(look["areas"]), key="f_areas",
+                           format_func=look["areas"].get, placeholder="Hela kommunen")
+    with sb.expander("Veckodag och tid på dygnet"):
+        weekdays = st.multiselect("Veckodagar", list(range(1, 8)), key="f_weekdays",
+                                  format_func=lambda d: flt.WEEKDAYS_SV[d - 1],
+                                  placeholder="Alla dagar")
+        h0, h1 = st.slider("Klockslag (timme)", 0, 23, key="f_hours")
+        dupes = st.checkbox("Visa dubbletter (samma händelse från flera aktörer)",
+                            key="f_duplicates")
+    hours = tuple(range(h0, h1 + 1)) if (h0, h1) != (0, 23) else ()
+    f = flt.IncidentFilter(start=start, end=end, categories=tuple(cats), sources=tuple(sources),
+                           areas=tuple(areas), weekdays=tuple(sorted(weekdays)), hours=hours,
+                           include_duplicates=dupes)
+    _sync_url(flt.to_query_params(f, preset))
+    return f
+
+
+def _sync_url(params: dict[str, str]) -> None:
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != params:
+        st.query_params.from_dict(params)
+
+
+def current_filter() -> flt.IncidentFilter:
+    """The filter the frame built for this run (see ``app.py``)."""
+    f = st.session_state.get("_filter")
+    if f is None:  # a page run on its own (tests): build the sidebar here
+        f = filter_sidebar()
+        st.session_state._filter = f
+    return f
