@@ -94,9 +94,9 @@ def _days(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
 
 def _category_day_weights(days: pd.DatetimeIndex, code: str) -> np.ndarray:
     _, amplitude, peak, weekend, _ = W.CATEGORIES[code]
-    doy = days.dayofyear.to_numpy()
+    doy = days.day_of_year.to_numpy()
     season = 1 + amplitude * np.cos(2 * np.pi * (doy - peak) / 365.25)
-    wd = days.weekday.to_numpy()
+    wd = days.day_of_week.to_numpy()
     week = np.where(wd >= 4, weekend, 1.0)  # Friday-Sunday
     w = season * week
     return w / w.sum()

@@ -119,8 +119,13 @@ def _init_from_url(look: dict, presets: set[str]) -> None:
 def filter_sidebar() -> flt.IncidentFilter:
     """The filter widgets every analysis page shares; keeps the URL in step.
 
-    Call it from ``app.py`` (the frame) so its state survives page switches.
+    Each page calls it first. The values survive switching pages: Streamlit drops a
+    widget's state when a run does not draw it, so every key is re-assigned to itself
+    before the widgets are drawn (the documented way to keep widget state).
     """
+    for key in _KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
     look = read(queries.lookups)
     first, last = read(queries.data_span)
     anchor = read(queries.anchor_date)
@@ -174,12 +179,3 @@ def _sync_url(params: dict[str, str]) -> None:
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != params:
         st.query_params.from_dict(params)
-
-
-def current_filter() -> flt.IncidentFilter:
-    """The filter the frame built for this run (see ``app.py``)."""
-    f = st.session_state.get("_filter")
-    if f is None:  # a page run on its own (tests): build the sidebar here
-        f = filter_sidebar()
-        st.session_state._filter = f
-    return f

@@ -3,7 +3,7 @@ import streamlit as st
 
 from est_data import fmt, queries, taxonomy, ui
 
-f = ui.current_filter()
+f = ui.filter_sidebar()
 prev = f.previous()
 look = ui.read(queries.lookups)
 

@@ -1,0 +1,70 @@
+"""AppTest runs of the app frame and its pages."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO_ROOT
+
+APP = str(REPO_ROOT / "app.py")
+
+
+def run_app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_oversikt_shows_totals_and_tables(app_db):
+    at = run_app()
+    assert not at.exception
+    assert at.title[0].value == "Översikt"
+    assert [m.label for m in at.metric][:1] == ["Händelser"]
+    assert len(at.dataframe) == 2
+    assert int(at.metric[0].value.replace("\u00a0", "")) > 0
+
+
+def test_filter_state_goes_into_the_url(app_db):
+    at = run_app()
+    at.sidebar.multiselect(key="f_categories").set_value(["klotter"]).run()
+    assert not at.exception
+    assert at.query_params["kat"] in ("klotter", ["klotter"])
+    assert list(at.dataframe[0].value["Kategori"]) == ["Klotter"]
+
+
+def test_url_filters_are_applied_and_junk_is_ignored(app_db):
+    at = run_app(kat="inbrott,'; DROP TABLE incidents;--", period="90d", dag="1,2,99", tim="x")
+    assert not at.exception
+    assert at.session_state["f_categories"] == ["inbrott"]
+    assert at.session_state["f_weekdays"] == [1, 2]
+    cats = at.dataframe[0].value
+    assert list(cats["Kategori"]) == ["Inbrott"]
+
+
+def test_empty_database_shows_guidance(tmp_path, monkeypatch):
+    from est_data.db import open_db
+
+    path = tmp_path / "empty.duckdb"
+    with open_db(path):
+        pass
+    monkeypatch.setenv("EST_DB", str(path))
+    at = run_app()
+    assert not at.exception
+    assert any("inga händelser" in i.value.lower() for i in at.info)
+
+
+def test_missing_database_is_built_on_first_start(tmp_path, monkeypatch):
+    path = tmp_path / "new" / "est.duckdb"
+    monkeypatch.setenv("EST_DB", str(path))
+    at = run_app()
+    assert not at.exception
+    assert path.exists()
+
+
+def test_damaged_database_gives_swedish_message(tmp_path, monkeypatch):
+    path = tmp_path / "broken.duckdb"
+    path.write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("EST_DB", str(path))
+    at = run_app()
+    assert not at.exception
+    assert any("Databasen kan inte läsas" in e.value for e in at.error)
