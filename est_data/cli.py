@@ -14,7 +14,7 @@ import duckdb
 from . import areas as areas_mod
 from . import demo, info
 from .config import db_path
-from .db import DatabaseError, open_db
+from .db import DatabaseError, open_db, write_session
 from .schema import SchemaError
 from .taxonomy import TaxonomyError
 
@@ -29,7 +29,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 def cmd_init(args) -> int:
     path = args.db or db_path()
-    with open_db(path):
+    with write_session(path):
         pass
     print(f"database ready: {path}")
     return 0
@@ -48,7 +48,7 @@ def cmd_areas_import(args) -> int:
     path = args.db or db_path()
     gdf = areas_mod.read_area_file(args.file, id_field=args.id_field, name_field=args.name_field,
                                    population_field=args.population_field)
-    with open_db(path) as con:
+    with write_session(path) as con:
         count = areas_mod.store_areas(con, gdf, kind=args.kind, is_focus=args.focus)
         print(f"{count} areas of kind '{args.kind}' stored in {path}; incidents re-assigned")
     return 0

@@ -30,7 +30,7 @@ def data_version() -> tuple:
     for p in (path, path.with_name(path.name + ".wal")):
         try:
             s = p.stat()
-            parts.append((s.st_mtime_ns, s.st_size))
+            parts.append((s.st_ino, s.st_mtime_ns, s.st_size))
         except FileNotFoundError:
             parts.append(None)
     return (str(path), *parts)
