@@ -12,8 +12,9 @@ from pathlib import Path
 import duckdb
 
 from . import areas as areas_mod
-from . import demo, info
-from .config import db_path
+from . import audit, backup, demo, info, retention
+from .auth import hash_password
+from .config import BACKUP_DIR, RETENTION_YEARS, db_path
 from .db import DatabaseError, open_db, write_session
 from .schema import SchemaError
 from .taxonomy import TaxonomyError
@@ -61,6 +62,47 @@ def cmd_info(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    path = args.db or db_path()
+    stamp = audit.now_local().strftime("%Y%m%d-%H%M%S")
+    if args.parquet:
+        out = backup.export_parquet(path, args.out or BACKUP_DIR / f"est-{stamp}-parquet")
+    else:
+        out = backup.backup_copy(path, args.out or BACKUP_DIR / f"est-{stamp}.duckdb")
+    print(f"backup written: {out}")
+    return 0
+
+
+def cmd_retention(args) -> int:
+    path = args.db or db_path()
+    today = audit.now_local().date()
+    if args.dry_run:
+        with open_db(path, read_only=True) as con:
+            p = retention.plan(con, args.years, today)
+        verb = "would delete"
+    else:
+        with write_session(path) as con:
+            p = retention.apply(con, args.years, today, audit.cli_user())
+        verb = "deleted"
+    print(f"{verb} {p.incidents:,} incidents that occurred before {p.cutoff} "
+          f"(keeping {args.years} years) and {p.rejected_rows:,} rejected raw rows")
+    for source, n in p.by_source.items():
+        print(f"  {source:<20}{n:>10,}")
+    return 0
+
+
+def cmd_hash_password(args) -> int:
+    import getpass
+
+    password = getpass.getpass("password: ")
+    if len(password) < 10:
+        raise ValueError("use at least 10 characters")
+    if getpass.getpass("again: ") != password:
+        raise ValueError("the passwords differ")
+    print(hash_password(password))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m est_data",
@@ -97,6 +139,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="counts per table, actor and category")
     _db_arg(p)
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("backup", help="a consistent copy of the database (or Parquet files)")
+    _db_arg(p)
+    p.add_argument("--out", type=Path, default=None,
+                   help="target file (or folder with --parquet); default data/backups/est-<time>")
+    p.add_argument("--parquet", action="store_true", help="export every table as Parquet instead")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("retention", help="delete incidents older than N years (personal data)")
+    _db_arg(p)
+    p.add_argument("--years", type=int, default=RETENTION_YEARS,
+                   help=f"years to keep (default {RETENTION_YEARS}, or $EST_RETENTION_YEARS)")
+    p.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+    p.set_defaults(func=cmd_retention)
+
+    p = sub.add_parser("hash-password", help="hash a password for .streamlit/secrets.toml")
+    p.set_defaults(func=cmd_hash_password)
     return parser
 
 

@@ -36,3 +36,8 @@ def db_path() -> Path:
     """The database file: ``$EST_DB`` when set, else ``data/est.duckdb``."""
     override = os.environ.get("EST_DB")
     return Path(override).expanduser().resolve() if override else DEFAULT_DB_PATH
+
+# Incidents older than this many years are deleted by `python -m est_data retention`
+# (override with EST_RETENTION_YEARS).
+RETENTION_YEARS = int(os.environ.get("EST_RETENTION_YEARS", "5"))
+BACKUP_DIR = DATA_DIR / "backups"
