@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 import time
+import tomllib
 from typing import Any, Callable
 
 import duckdb
 import streamlit as st
 
+from . import auth
 from . import filters as flt
 from . import queries
 from .config import db_path
@@ -179,3 +182,75 @@ def _sync_url(params: dict[str, str]) -> None:
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != params:
         st.query_params.from_dict(params)
+
+
+# --- Sign-in and roles ---------------------------------------------------------------------
+
+def _secrets() -> dict:
+    """User configuration: ``$EST_USERS_FILE`` (a TOML file) or ``.streamlit/secrets.toml``."""
+    path = os.environ.get("EST_USERS_FILE")
+    if path:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file: Streamlit raises its own not-found error
+        return {}
+
+
+def configured_users() -> dict[str, auth.UserRecord]:
+    return auth.load_users(_secrets())
+
+
+def current_user() -> auth.User | None:
+    """The signed-in user; the open local user when no users are configured."""
+    if not configured_users():
+        return auth.OPEN_USER
+    return st.session_state.get("_user")
+
+
+def sign_in() -> auth.User | None:
+    """Show the sign-in form until a configured user signs in; None while signed out."""
+    try:
+        users = configured_users()
+    except (auth.AuthConfigError, OSError, tomllib.TOMLDecodeError) as exc:
+        st.error(f"**Inloggningen är felaktigt konfigurerad.** {exc}")
+        return None
+    if not users:
+        st.sidebar.info("Öppet läge: ingen inloggning är konfigurerad. Använd bara så här "
+                        "med demodata på den egna datorn.", icon=":material/lock_open:")
+        return auth.OPEN_USER
+    user = st.session_state.get("_user")
+    if user is not None:
+        st.sidebar.caption(f"Inloggad: **{user.name}** ({user.role_label})")
+        if st.sidebar.button("Logga ut", key="logout"):
+            del st.session_state["_user"]
+            st.rerun()
+        return user
+    st.title("EST Lägesbild")
+    with st.form("login"):
+        st.subheader("Logga in")
+        username = st.text_input("Användarnamn", key="login_user")
+        password = st.text_input("Lösenord", type="password", key="login_password")
+        submitted = st.form_submit_button("Logga in", type="primary")
+    if submitted:
+        user = auth.authenticate(users, username, password)
+        if user is None:
+            time.sleep(0.5)  # slows guessing
+            st.error("Fel användarnamn eller lösenord.")
+        else:
+            st.session_state["_user"] = user
+            st.rerun()
+    return None
+
+
+def require(capability: str) -> auth.User:
+    """Stop the page with a Swedish message unless the user has ``capability``."""
+    user = current_user()
+    if user is None:
+        st.warning("Logga in för att se den här sidan.")
+        st.stop()
+    if not user.can(capability):
+        st.warning(f"Din roll ({user.role_label}) ger inte tillgång till den här sidan.")
+        st.stop()
+    return user

@@ -1,8 +1,9 @@
 """Översikt: totals per category and area for a period, against the period before."""
 import streamlit as st
 
-from est_data import fmt, queries, taxonomy, ui
+from est_data import auth, fmt, queries, taxonomy, ui
 
+ui.require(auth.VIEW_AGGREGATES)
 f = ui.filter_sidebar()
 prev = f.previous()
 look = ui.read(queries.lookups)
