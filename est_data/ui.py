@@ -85,8 +85,12 @@ def ensure_database() -> bool:
         st.error(
             "**Databasen kan inte läsas.**\n\n"
             f"Filen `{path}` är skadad, låst eller skriven av en nyare version av appen.\n\n"
-            "Återskapa den med `python -m est_data demo --db <fil> --force` "
-            "eller peka ut en annan fil med miljövariabeln `EST_DB`.\n\n"
+            "Vägen tillbaka:\n"
+            "- återställ senaste säkerhetskopian (`python -m est_data backup` skriver dem "
+            "till `data/backups/`) genom att kopiera den till databasens plats,\n"
+            "- eller bygg om databasen från de sparade originalfilerna: "
+            "`python -m est_data rebuild`,\n"
+            "- eller peka ut en annan fil med miljövariabeln `EST_DB`.\n\n"
             f"Tekniskt fel: `{exc}`"
         )
         return False
