@@ -41,6 +41,7 @@ from .areas import load_areas
 from .config import CRS_SWEREF99TM
 from .interventions import list_interventions
 from .sqlutil import fetch_df, fetch_row
+from .taxonomy import labels
 from .stats import (RateRatio, RelativeEffectSize, StatisticsError,
                     WeightedDisplacementDifference, WeightedDisplacementQuotient,
                     rate_ratio, relative_effect_size, weighted_displacement_difference,
@@ -207,6 +208,19 @@ def select_areas(areas_wgs: gpd.GeoDataFrame, spec: EvaluationSpec) -> AreaSelec
         ring_m=float(spec.buffer_m) if ring_geom is not None else None,
         ring_wkt=None if ring_geom is None else shapely.to_wkt(ring_geom, rounding_precision=2),
         controls_default=not spec.controls, buffers_default=spec.buffer == "neighbours")
+
+
+def check_categories(con: duckdb.DuckDBPyConnection, categories: tuple[str, ...]) -> None:
+    """Unknown category codes are an error, not a silent zero."""
+    if not categories:
+        return
+    known = set(labels()) | {r[0] for r in con.execute(
+        "SELECT DISTINCT category FROM incidents").fetchall()}
+    unknown = [c for c in categories if c not in known]
+    if unknown:
+        raise EvaluationError(
+            f"unknown category: {', '.join(unknown)} (known: {', '.join(sorted(known))})",
+            f"Okänd kategori: {', '.join(unknown)}.")
 
 
 # --- Counting --------------------------------------------------------------------------------
@@ -477,6 +491,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, spec: EvaluationSpec,
              now: dt.datetime | None = None) -> Evaluation:
     """Run one evaluation on the database (read-only work)."""
     windows = windows_for(spec.date, spec.before_days, spec.after_days, spec.gap_days)
+    check_categories(con, spec.categories)
     selection = select_areas(load_areas(con), spec)
     rows = count_rows(con, selection, windows, spec.categories)
     first, last = fetch_row(con, "SELECT min(occurred_at)::DATE, max(occurred_at)::DATE "

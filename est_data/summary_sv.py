@@ -223,6 +223,17 @@ def single_area_sentences(ev: Evaluation) -> list[str]:
     return out
 
 
+def headline(ev: Evaluation) -> str:
+    """One line saying what was evaluated: areas, date, windows, categories."""
+    w, names = ev.windows, ev.selection.names
+    areas = ", ".join(names.get(a, a) for a in ev.selection.targets)
+    cats = ", ".join(labels().get(c, c) for c in ev.spec.categories) or "alla kategorier"
+    before = f"{fmt.date(w.before_start)} – {fmt.date(w.before_end - dt.timedelta(days=1))}"
+    after = f"{fmt.date(w.after_start)} – {fmt.date(w.after_end - dt.timedelta(days=1))}"
+    return (f"{areas}, insats {fmt.date(ev.spec.date)}. Före: {before}. Efter: {after}. "
+            f"Kategorier: {cats}.")
+
+
 def summary_sentences(ev: Evaluation) -> list[str]:
     """The summary, sentence by sentence (without the caveats)."""
     out = [target_sentence(ev), control_sentence(ev)]
