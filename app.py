@@ -8,6 +8,10 @@ st.set_page_config(page_title="EST Lägesbild", page_icon=":material/map:", layo
 PAGES = [
     st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:",
             url_path="oversikt", default=True),
+    st.Page("pages/insatser.py", title="Insatser", icon=":material/construction:",
+            url_path="insatser"),
+    st.Page("pages/fore_efter.py", title="Före/efter", icon=":material/compare_arrows:",
+            url_path="fore-efter"),
 ]
 
 pg = st.navigation(PAGES)

@@ -264,6 +264,32 @@ def list_interventions(con: duckdb.DuckDBPyConnection, area_ids: tuple[str, ...]
         ORDER BY i.started_on, i.area_id, i.title""", params)
 
 
+def display_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The log with Swedish headers and Swedish-formatted text, for showing as a table."""
+    from . import fmt
+
+    return pd.DataFrame({
+        "Start": [fmt.date(_date(d)) for d in df["started_on"]],
+        "Slut": ["pågår" if _blank(d) else fmt.date(_date(d)) for d in df["ended_on"]],
+        "Område": df["area_name"].to_numpy(dtype=object),
+        "Typ": [str(k).capitalize() for k in df["kind"]],
+        "Titel": df["title"].to_numpy(dtype=object),
+        "Ansvarig": ["" if _blank(a) else a for a in df["actor"]],
+        "Kostnad (kr)": ["" if _blank(c) else fmt.num(c) for c in df["cost_sek"]],
+        "Anteckning": ["" if _blank(n) else n for n in df["note"]],
+    })
+
+
+def log_totals(df: pd.DataFrame, today: dt.date | None = None) -> dict[str, float]:
+    """Count, ongoing (started, not ended before ``today``) and summed cost of a log."""
+    today = today or dt.date.today()
+    started = pd.Series([d is not None and not _blank(d) and _date(d) <= today
+                         for d in df["started_on"]], dtype=bool)
+    open_end = pd.Series([_blank(d) or _date(d) >= today for d in df["ended_on"]], dtype=bool)
+    return {"count": len(df), "ongoing": int((started & open_end).sum()),
+            "cost_sek": float(pd.to_numeric(df["cost_sek"], errors="coerce").sum())}
+
+
 # --- Writing -----------------------------------------------------------------------------
 
 def _new_id() -> str:

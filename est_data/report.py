@@ -55,9 +55,13 @@ def _change_pct(rr: RateRatio) -> str:
     return "–" if not math.isfinite(rr.estimate) else fmt.pct((rr.estimate - 1) * 100)
 
 
+def _bound(x: float) -> str:
+    return "0" if round(x) == 0 else fmt.signed(x)
+
+
 def _change_ci(rr: RateRatio) -> str:
-    low = fmt.signed((rr.ci_low - 1) * 100)
-    high = "+∞" if not math.isfinite(rr.ci_high) else fmt.signed((rr.ci_high - 1) * 100)
+    low = _bound((rr.ci_low - 1) * 100)
+    high = "+∞" if not math.isfinite(rr.ci_high) else _bound((rr.ci_high - 1) * 100)
     return f"{low} till {high}{fmt.NBSP}%"
 
 
@@ -176,7 +180,7 @@ def buffer_areas_table(ev: Evaluation) -> pd.DataFrame:
         "Område": t["name"], "Före": t["before"], "Efter": t["after"],
         "Relativt jämförelse": [fmt.pct(None if pd.isna(v) else v * 100) for v in t["rel_change"]],
         f"{fmt.num(ev.spec.conf_level * 100)} % KI": [
-            "–" if pd.isna(lo) else f"{fmt.signed(lo * 100)} till {fmt.signed(hi * 100)}{fmt.NBSP}%"
+            "–" if pd.isna(lo) else f"{_bound(lo * 100)} till {_bound(hi * 100)}{fmt.NBSP}%"
             for lo, hi in zip(t["ci_low"], t["ci_high"])],
         "p": [p_text(None if pd.isna(p) else p) for p in t["p_value"]],
     })
@@ -443,3 +447,10 @@ Siffrorna avser händelser som aktörerna rapporterat, inte all brottslighet.</f
 
 def render_bytes(ev: Evaluation, database: str | None = None) -> bytes:
     return render_html(ev, database).encode("utf-8")
+
+
+def report_for(con, spec, database: str | None = None) -> bytes:
+    """Evaluate ``spec`` on ``con`` and render the report (for cached page reads)."""
+    from .evaluation import evaluate
+
+    return render_bytes(evaluate(con, spec), database)

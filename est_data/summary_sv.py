@@ -67,15 +67,20 @@ def _p(x: float) -> str:
 
 
 def _signed_pct(x: float) -> str:
-    return fmt.signed(x * 100)
+    """``+12``, ``−3``; a value that rounds to zero is plain ``0``."""
+    return "0" if round(x * 100) == 0 else fmt.signed(x * 100)
+
+
+def _bound(x: float) -> str:
+    return fmt.num(abs(x) * 100)
 
 
 def _interval(low: float, high: float) -> str:
     """``20–52 %`` when both bounds have one sign, else ``−30 till +8 %``."""
     if low >= 0 and high >= 0:
-        return f"{fmt.num(low * 100)}–{fmt.num(high * 100)}{fmt.NBSP}%"
+        return f"{_bound(low)}–{_bound(high)}{fmt.NBSP}%"
     if low <= 0 and high <= 0:
-        return f"{fmt.num(-high * 100)}–{fmt.num(-low * 100)}{fmt.NBSP}%"
+        return f"{_bound(high)}–{_bound(low)}{fmt.NBSP}%"
     return f"{_signed_pct(low)} till {_signed_pct(high)}{fmt.NBSP}%"
 
 
@@ -190,8 +195,8 @@ def buffer_sentences(ev: Evaluation) -> list[str]:
                f"relativt jämförelseområdena ({ki})."]
     elif high < 0:
         out = [f"I {place} minskade nivån med {_p(est)}{fmt.NBSP}% relativt "
-               f"jämförelseområdena ({ki}), vilket tyder på att effekten spred sig dit snarare "
-               f"än att händelserna flyttade."]
+               f"jämförelseområdena ({ki}), vilket kan tyda på att effekten spred sig dit "
+               f"snarare än att händelserna flyttade."]
     else:
         whole = " som helhet" if len(ev.selection.buffers) > 1 else ""
         out = [f"Inga tecken på förflyttning till {place}{whole} "

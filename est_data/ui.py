@@ -179,3 +179,36 @@ def _sync_url(params: dict[str, str]) -> None:
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != params:
         st.query_params.from_dict(params)
+
+
+# --- Writes and pages without the shared filter ------------------------------------------
+
+def write(fn: Callable, *args, **kwargs) -> Any:
+    """Call ``fn(con, *args, **kwargs)`` on a short writable connection and close it.
+
+    ``fn`` does its own transaction. Waits briefly while another process (a CLI import)
+    holds the file. The cached reads see the change on the next run (data version).
+    """
+    for attempt in range(READ_RETRIES):
+        try:
+            con = connect(db_path())
+            break
+        except DatabaseError as exc:
+            if "lock" not in str(exc).lower() or attempt == READ_RETRIES - 1:
+                raise
+            time.sleep(RETRY_SLEEP_S)
+    try:
+        return fn(con, *args, **kwargs)
+    finally:
+        con.close()
+
+
+def keep_filter_state() -> None:
+    """For pages that do not draw the filter sidebar: keep its values for the others.
+
+    Streamlit drops a widget's state after a run that does not draw it; re-assigning
+    each key to itself keeps it (the documented way).
+    """
+    for key in _KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
