@@ -249,8 +249,9 @@ def month_bins(windows: Windows) -> pd.DataFrame:
         t0 = pd.Timestamp(start)
         for k in range(n):
             rows.append({"period": period, "bin": k,
-                         "start": t0 + pd.Timedelta(days=k * length),
-                         "end": t0 + pd.Timedelta(days=(k + 1) * length), "days": length})
+                         "start": (t0 + pd.Timedelta(days=k * length)).round("s"),
+                         "end": (t0 + pd.Timedelta(days=(k + 1) * length)).round("s"),
+                         "days": length})
     return pd.DataFrame(rows)
 
 
@@ -363,7 +364,7 @@ def monthly_series(rows: pd.DataFrame, windows: Windows) -> pd.DataFrame:
         before_rate = counts[out["period"] == "before"].sum() / windows.before_days * MONTH_DAYS
         out[f"{group}_index"] = (out[f"{group}_rate"] / before_rate * 100
                                  if before_rate > 0 else np.nan)
-    out["mid"] = out["start"] + (out["end"] - out["start"]) / 2
+    out["mid"] = (out["start"] + (out["end"] - out["start"]) / 2).dt.round("s")
     return out
 
 

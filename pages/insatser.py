@@ -68,7 +68,7 @@ def measure_form(prefix: str, current: dict | None) -> dict | None:
                            value=cur.get("cost_sek"), key=f"{prefix}_cost")
     note = st.text_area("Anteckning", value=cur.get("note") or "", key=f"{prefix}_note",
                         max_chars=iv.MAX_NOTE, height=80)
-    if not st.form_submit_button("Spara", type="primary"):
+    if not st.form_submit_button("Spara", type="primary", key=f"{prefix}_save"):
         return None
     return {"area_id": area, "kind": kind, "title": title, "started_on": start,
             "ended_on": end, "actor": actor, "cost_sek": cost, "note": note}
