@@ -6,6 +6,8 @@ with ``error:`` and exit with status 2; they never show a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -13,9 +15,11 @@ import duckdb
 
 from . import areas as areas_mod
 from . import audit, backup, demo, info, retention
+from . import evaluation as evaluation_mod
 from .auth import hash_password
 from .config import BACKUP_DIR, RETENTION_YEARS, db_path
 from .db import DatabaseError, open_db, write_session
+from .summary_sv import headline, summary_text
 from .schema import SchemaError
 from .taxonomy import TaxonomyError
 
@@ -100,6 +104,35 @@ def cmd_hash_password(args) -> int:
     if getpass.getpass("again: ") != password:
         raise ValueError("the passwords differ")
     print(hash_password(password))
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def cmd_evaluate(args) -> int:
+    path = args.db or db_path()
+    if args.buffer and args.buffer_m is not None:
+        raise ValueError("give either --buffer areas or --buffer-m, not both")
+    spec = evaluation_mod.EvaluationSpec(
+        targets=tuple(args.area), date=args.date, before_days=args.before_days,
+        after_days=args.after_days, gap_days=args.gap_days,
+        categories=tuple(dict.fromkeys(args.category or ())),
+        controls=tuple(args.control or ()),
+        buffer="ring" if args.buffer_m is not None else ("areas" if args.buffer else "neighbours"),
+        buffers=tuple(args.buffer or ()),
+        buffer_m=args.buffer_m if args.buffer_m is not None else 300.0)
+    with open_db(path, read_only=True) as con:
+        ev = evaluation_mod.evaluate(con, spec)
+    if args.json:
+        print(json.dumps(evaluation_mod.to_json_dict(ev), ensure_ascii=False))
+    else:
+        print(headline(ev))
+        print()
+        print(summary_text(ev))
     return 0
 
 
@@ -135,6 +168,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--focus", action="store_true", help="mark the areas as EST focus areas")
     _db_arg(p)
     p.set_defaults(func=cmd_areas_import)
+
+    p = sub.add_parser(
+        "evaluate", help="before/after evaluation of a measure (Swedish summary or --json)",
+        description="Before = [date - before-days, date), after = [date, date + after-days). "
+                    "Counts unique incidents; by default all categories, comparison areas "
+                    "that do not touch the target, and the neighbouring areas as buffer.")
+    _db_arg(p)
+    p.add_argument("--area", action="append", required=True, metavar="ID",
+                   help="target area id (repeat for several)")
+    p.add_argument("--date", type=_iso_date, required=True, metavar="YYYY-MM-DD",
+                   help="date the measure took effect")
+    p.add_argument("--before-days", type=int, default=365, metavar="N",
+                   help="length of the before window in days (default 365)")
+    p.add_argument("--after-days", type=int, default=365, metavar="N",
+                   help="length of the after window in days (default 365)")
+    p.add_argument("--gap-days", type=int, default=0, metavar="N",
+                   help="implementation days left out after the date (default 0)")
+    p.add_argument("--control", action="append", metavar="ID",
+                   help="comparison area id (repeat; default: areas not touching the target)")
+    p.add_argument("--buffer", action="append", metavar="ID",
+                   help="buffer area id for displacement (repeat; default: neighbouring areas)")
+    p.add_argument("--buffer-m", type=float, default=None, metavar="M",
+                   help="use a ring of M metres around the target as buffer instead")
+    p.add_argument("--category", action="append", metavar="C",
+                   help="category code (repeat; default: all categories)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object instead of the Swedish summary")
+    p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("info", help="counts per table, actor and category")
     _db_arg(p)

@@ -16,11 +16,11 @@ from typing import Any, Callable
 import duckdb
 import streamlit as st
 
-from . import auth
+from . import audit, auth
 from . import filters as flt
 from . import queries
 from .config import db_path
-from .db import DatabaseError, connect
+from .db import DatabaseError, connect, write_session
 
 READ_RETRIES = 10
 RETRY_SLEEP_S = 0.2
@@ -130,9 +130,7 @@ def filter_sidebar() -> flt.IncidentFilter:
     widget's state when a run does not draw it, so every key is re-assigned to itself
     before the widgets are drawn (the documented way to keep widget state).
     """
-    for key in _KEYS:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+    keep_filter_state()
     look = read(queries.lookups)
     first, last = read(queries.data_span)
     anchor = read(queries.anchor_date)
@@ -258,3 +256,32 @@ def require(capability: str) -> auth.User:
         st.warning(f"Din roll ({user.role_label}) ger inte tillgång till den här sidan.")
         st.stop()
     return user
+
+
+# --- Writes and pages without the shared filter ------------------------------------------
+
+def write(fn: Callable, *args, **kwargs) -> Any:
+    """Call ``fn(con, *args, **kwargs)`` in a copy-on-write session and log it.
+
+    The write and its audit entry land together or not at all (``db.write_session``);
+    an open reader never blocks it. The cached reads see the change on the next run
+    (the data version changes). Only users with the ``write`` capability may call it.
+    """
+    user = require(auth.WRITE)
+    action = f"{fn.__module__.rpartition('.')[2]}.{fn.__name__}"
+    details = ", ".join(str(a) for a in args)[:500] or None
+    with write_session(db_path()) as con:
+        result = fn(con, *args, **kwargs)
+        audit.record(con, user.username, action, details)
+    return result
+
+
+def keep_filter_state() -> None:
+    """For pages that do not draw the filter sidebar: keep its values for the others.
+
+    Streamlit drops a widget's state after a run that does not draw it; re-assigning
+    each key to itself keeps it (the documented way).
+    """
+    for key in _KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
