@@ -8,6 +8,8 @@ st.set_page_config(page_title="EST Lägesbild", page_icon=":material/map:", layo
 PAGES = [
     st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:",
             url_path="oversikt", default=True),
+    st.Page("pages/trender.py", title="Trender", icon=":material/trending_up:",
+            url_path="trender"),
 ]
 
 pg = st.navigation(PAGES)

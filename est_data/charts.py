@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from .filters import WEEKDAYS_SV
 from .fmt import WEEKDAY_NAMES, num
+from .fmt import date as fmt_date
 from .trends import GRAINS, OTHER_KEY, TOTAL_KEY, add_periods
 
 MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov",
@@ -123,18 +124,16 @@ def _x_period(grain: str):
     return WEEK_MS if grain == "week" else "M1"
 
 
-def _measure_levels(dates: list[dt.date], span_days: int) -> list[int]:
-    """Stagger labels of measures that lie close together (0, 1, 2, 0, ...)."""
-    levels: list[int] = []
-    last_at: dict[int, dt.date] = {}
-    for d in dates:
-        level = 0
-        while level in last_at and (d - last_at[level]).days < span_days * 0.04 and level < 3:
-            level += 1
-        level = level % 4
-        last_at[level] = d
-        levels.append(level)
-    return levels
+def _clusters(dates: list[dt.date], span_days: int) -> list[list[int]]:
+    """Group indexes of sorted dates lying within 4 % of the axis of the previous one,
+    so measures taken in the same weeks share one label instead of overlapping."""
+    groups: list[list[int]] = []
+    for i, d in enumerate(dates):
+        if groups and (d - dates[groups[-1][-1]]).days <= span_days * 0.04:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
 
 
 def measure_marks(measures: pd.DataFrame | None, first: dt.date, last: dt.date,
@@ -146,21 +145,35 @@ def measure_marks(measures: pd.DataFrame | None, first: dt.date, last: dt.date,
     """
     if measures is None or measures.empty:
         return [], [], []
-    on_axis = [(i + 1, pd.Timestamp(s).date()) for i, s in enumerate(measures["started_on"])
-               if first <= pd.Timestamp(s).date() <= last]
-    levels = _measure_levels([d for _, d in on_axis], (last - first).days or 1)
+    on_axis = [(n, pd.Timestamp(measures["started_on"].iloc[n - 1]).date())
+               for n in measures_on_axis(measures, first, last)]
     shapes, labels = [], []
-    for (number, day), level in zip(on_axis, levels):
+    for number, day in on_axis:
         x = pd.Timestamp(day)
         for panel in range(1, panels + 1):
             axis = "" if panel == 1 else str(panel)
             shapes.append(dict(type="line", xref=f"x{axis}", yref=f"y{axis} domain", x0=x, x1=x,
                                y0=0, y1=1, line=dict(color=MEASURE_COLOR, width=2, dash="dash")))
-        labels.append(dict(x=x, y=1 - 0.06 * level, xref="x", yref="paper",
-                           text=f"<b>{number}</b>", showarrow=False, yanchor="top",
-                           font=dict(color="white", size=FONT_SIZE - 2), bgcolor=MEASURE_COLOR,
-                           borderpad=2, xanchor="center"))
+    for group in _clusters([d for _, d in on_axis], (last - first).days or 1):
+        numbers = [on_axis[i][0] for i in group]
+        text = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}"
+        hover = "<br>".join(
+            f"{n}. {fmt_date(measures['started_on'].iloc[n - 1])} {measures['title'].iloc[n - 1]}"
+            for n in numbers)
+        labels.append(dict(x=pd.Timestamp(on_axis[group[0]][1]), y=1, xref="x", yref="paper",
+                           text=f"<b>Åtgärd {text}</b>", showarrow=False, yanchor="top",
+                           xanchor="left", font=dict(color="white", size=FONT_SIZE - 2),
+                           bgcolor=MEASURE_COLOR, borderpad=3, hovertext=hover))
     return shapes, labels, [n for n, _ in on_axis]
+
+
+def measures_on_axis(measures: pd.DataFrame | None, first: dt.date, last: dt.date) -> list[int]:
+    """1-based positions in ``measures`` of those that started between ``first`` and
+    ``last`` (inclusive): the numbers shown on the axis."""
+    if measures is None or measures.empty:
+        return []
+    return [i + 1 for i, s in enumerate(measures["started_on"])
+            if first <= pd.Timestamp(s).date() <= last]
 
 
 def _measure_legend() -> dict:
@@ -245,7 +258,7 @@ def time_series_figure(df: pd.DataFrame, grain: str, names: dict[str, str],
                              show_rolling=show_rolling, show_last_year=show_last_year,
                              alerts=False)[1:]
     traces += _stack_alerts(df, total, names, grain)
-    first, last = _axis_span(df, grain)
+    first, last = axis_span(df, grain)
     shapes, labels, numbers = measure_marks(measures, first, last)
     if numbers:
         traces.append(_measure_legend())
@@ -259,7 +272,7 @@ def time_series_figure(df: pd.DataFrame, grain: str, names: dict[str, str],
     return go.Figure(dict(data=traces, layout=layout))
 
 
-def _axis_span(df: pd.DataFrame, grain: str) -> tuple[dt.date, dt.date]:
+def axis_span(df: pd.DataFrame, grain: str) -> tuple[dt.date, dt.date]:
     first = df["period"].min().date()
     last_start = df["period"].max().date()
     return first, add_periods(last_start, grain, 1) - dt.timedelta(days=1)
@@ -315,7 +328,7 @@ def small_multiples_figure(df: pd.DataFrame, grain: str, names: dict[str, str],
     rows = max(1, math.ceil(len(keys) / columns))
     height = 130 + 250 * rows
     totals = df.groupby("key")["count"].sum()
-    first, last = _axis_span(df, grain)
+    first, last = axis_span(df, grain)
     vals, texts = time_ticks(first, last, max_ticks=6)
     traces: list[dict] = []
     layout = _layout(height, bargap=0.15)

@@ -277,3 +277,13 @@ def measures_sql(f: IncidentFilter) -> tuple[str, list]:
 def measures(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFrame:
     """Measures to mark on time axes (see :func:`measures_sql`)."""
     return fetch_df(con, *measures_sql(f))
+
+
+def series_colors(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Colours for series keys: each category's and each actor's own colour."""
+    from .taxonomy import colors
+
+    out = dict(colors())
+    out.update({k: v for k, v in con.execute(
+        "SELECT source, color FROM actors WHERE color IS NOT NULL").fetchall()})
+    return out
