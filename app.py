@@ -9,6 +9,8 @@ st.set_page_config(page_title="EST Lägesbild", page_icon=":material/map:", layo
 PAGES = [
     (st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:",
              url_path="oversikt", default=True), auth.VIEW_AGGREGATES),
+    (st.Page("pages/trender.py", title="Trender", icon=":material/trending_up:",
+             url_path="trender"), auth.VIEW_AGGREGATES),
     (st.Page("pages/insatser.py", title="Insatser", icon=":material/construction:",
              url_path="insatser"), auth.VIEW_AGGREGATES),
     (st.Page("pages/fore_efter.py", title="Före/efter", icon=":material/compare_arrows:",

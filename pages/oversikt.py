@@ -69,3 +69,16 @@ with right:
                 help="Händelser under perioden per 1 000 invånare (ungefärlig befolkning)."),
         })
     st.caption("★ = fokusområde. Fokusområden ligger inom statistikområdena och räknas i båda.")
+
+# Alerts: area × category pairs with a week significantly above their normal level.
+from est_data import alerting  # noqa: E402  (kept with its block for easy merging)
+
+st.subheader("Ovanligt många händelser senaste veckan")
+alerts = ui.read(alerting.area_alerts, f)
+st.caption(alerting.window_caption(f))
+for sentence in alerts["sentence"].head(alerting.MAX_SENTENCES):
+    st.warning(sentence, icon=":material/trending_up:")
+if len(alerts) > alerting.MAX_SENTENCES:
+    st.caption(f"… och {len(alerts) - alerting.MAX_SENTENCES} till.")
+if alerts.empty:
+    st.success("Inget område har ovanligt många händelser av något slag senaste veckan.")
