@@ -8,6 +8,7 @@ st.set_page_config(page_title="EST Lägesbild", page_icon=":material/map:", layo
 PAGES = [
     st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:",
             url_path="oversikt", default=True),
+    st.Page("pages/karta.py", title="Karta", icon=":material/map:", url_path="karta"),
 ]
 
 pg = st.navigation(PAGES)

@@ -15,9 +15,13 @@ import duckdb
 import streamlit as st
 
 from . import filters as flt
-from . import queries
+from . import mapassets, queries
 from .config import db_path
-from .db import DatabaseError, connect
+from .db import DatabaseError, connect, transaction
+
+# Every page's maps load Leaflet and its plugins from the app itself, never a CDN
+# (process-wide class attributes, so it is done once here, where every page looks).
+mapassets.use_local_assets()
 
 READ_RETRIES = 10
 RETRY_SLEEP_S = 0.2
@@ -64,6 +68,37 @@ def read(fn: Callable, *args, **kwargs) -> Any:
     the data version. ``fn`` must be a module-level function of ``est_data``."""
     name = f"{fn.__module__}.{fn.__qualname__}"
     return _cached(name, data_version(), args, tuple(sorted(kwargs.items())))
+
+
+def write(fn: Callable, *args, **kwargs) -> Any:
+    """Call ``fn(con, *args, **kwargs)`` in one transaction on a short read-write
+    connection, then drop cached reads. ``fn`` raises ValueError with a Swedish message
+    for bad input; a busy database (a CLI import running) raises :class:`DatabaseError`."""
+    con = None
+    for attempt in range(READ_RETRIES):
+        try:
+            con = connect(db_path())
+            break
+        except DatabaseError as exc:
+            if "lock" not in str(exc).lower() or attempt == READ_RETRIES - 1:
+                raise
+            time.sleep(RETRY_SLEEP_S)
+    try:
+        with transaction(con):
+            result = fn(con, *args, **kwargs)
+    finally:
+        con.close()
+    _cached.clear()
+    return result
+
+
+def show_map(m, key: str, height: int = 620, clickable: bool = False) -> dict:
+    """Draw a folium map at full width. Only clicks on objects come back (and re-run
+    the page) when ``clickable``; otherwise panning and zooming never re-run it."""
+    from streamlit_folium import st_folium
+
+    return st_folium(m, key=key, height=height, use_container_width=True,
+                     returned_objects=["last_object_clicked"] if clickable else []) or {}
 
 
 def ensure_database() -> bool:
