@@ -29,7 +29,7 @@ MAX_HEAT_CELLS = 6000
 #: At most this many cells (occupied or not) inside the analysed rectangle for Gi*.
 MAX_HOTSPOT_CELLS = 40_000
 #: A heat cell should be about this many screen pixels wide at the opening zoom.
-TARGET_CELL_PX = 10
+TARGET_CELL_PX = 5
 #: The map's assumed size on screen when choosing its opening zoom.
 MAP_PX = (900, 560)
 MIN_ZOOM, MAX_ZOOM = 8, 17

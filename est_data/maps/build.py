@@ -162,43 +162,57 @@ def hotspot_layer(data: MapData) -> folium.GeoJson | None:
 
 # --- Symbols ------------------------------------------------------------------------------
 
-def incident_popup(row: pd.Series, labels: dict[str, str]) -> str:
-    """Escaped popup HTML for one incident."""
+#: Longest description / address shown in a marker popup (characters).
+DESCRIPTION_CHARS, ADDRESS_CHARS = 140, 80
+#: Marker text above this many bytes drops the descriptions (keeps the page < 1 MB).
+POINT_TEXT_BUDGET = 450_000
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def incident_row(row: pd.Series, cat_index: int, source_index: int) -> list:
+    """One marker: ``[lat, lon, category index, actor index, time, address,
+    description, reference]``, every text escaped (the popup is assembled in the
+    browser from these pieces, which keeps 2,000 markers small)."""
     when = pd.Timestamp(row["occurred_at"]).strftime("%Y-%m-%d %H:%M")
-    lines = [f"<b>{_esc(labels.get(row['category'], row['category']))}</b>",
-             f"{_esc(when)} · {_esc(row['source_name'])}"]
-    if _esc(row.get("address")):
-        lines.append(_esc(row["address"]))
-    if _esc(row.get("description")):
-        lines.append(f'<span class="est-muted">{_esc(row["description"])}</span>')
     ref = _esc(row["incident_id"])
     if _esc(row.get("duplicate_of")):
         ref += f" (dubblett av {_esc(row['duplicate_of'])})"
-    lines.append(f'<span class="est-muted">{ref}</span>')
-    return f'<div class="est-pop">{"<br>".join(lines)}</div>'
+    address = _esc(_clip(str(row["address"]), ADDRESS_CHARS)) if _esc(row.get("address")) else ""
+    desc = _esc(_clip(str(row["description"]), DESCRIPTION_CHARS)) if _esc(row.get("description")) else ""
+    return [round(float(row["lat"]), 6), round(float(row["lon"]), 6), cat_index, source_index,
+            when, address, desc, ref]
 
 
-def incident_rows(points: pd.DataFrame) -> tuple[list[list], list[tuple[str, str]]]:
-    """Marker rows ``[lat, lon, colour index, popup]`` and the ``(label, colour)`` of
-    each category present (legend order)."""
+def incident_rows(points: pd.DataFrame) -> tuple[list[list], list[tuple[str, str]], list[str]]:
+    """Marker rows, the ``(label, colour)`` of each category present (legend order) and
+    the escaped actor names the rows point to."""
     cats = taxonomy.load_taxonomy()
     labels = taxonomy.labels()
     present = [c for c in cats if c in set(points["category"])]
     present += sorted(set(points["category"]) - set(present))
-    index = {c: i for i, c in enumerate(present)}
-    rows = [[round(float(r["lat"]), 6), round(float(r["lon"]), 6), index[r["category"]],
-             incident_popup(r, labels)] for _, r in points.iterrows()]
+    cat_index = {c: i for i, c in enumerate(present)}
+    sources = list(dict.fromkeys(points["source_name"].astype(str)))
+    src_index = {s: i for i, s in enumerate(sources)}
+    rows = [incident_row(r, cat_index[r["category"]], src_index[str(r["source_name"])])
+            for _, r in points.iterrows()]
+    if sum(len(r[5]) + len(r[6]) + len(r[7]) for r in rows) > POINT_TEXT_BUDGET:
+        for r in rows:
+            r[6] = ""
     legend = [(labels.get(c, c), style.safe_color(cats[c].color if c in cats else "")) for c in present]
-    return rows, legend
+    return rows, legend, [_esc(s) for s in sources]
 
 
 def points_layer(data: MapData) -> tuple[folium.plugins.FastMarkerCluster | None, list[tuple[str, str]]]:
     """Single incidents as clustered dots (only when the filter holds few enough)."""
     if data.points is None or data.points.empty:
         return None, []
-    rows, legend = incident_rows(data.points)
+    rows, legend, sources = incident_rows(data.points)
+    callback = cluster_callback([c for _, c in legend], [_esc(label) for label, _ in legend], sources)
     layer = folium.plugins.FastMarkerCluster(
-        rows, callback=cluster_callback([c for _, c in legend]), name=LAYERS["points"],
+        rows, callback=callback, name=LAYERS["points"],
         maxClusterRadius=40, showCoverageOnHover=False, spiderfyOnMaxZoom=True)
     return layer, legend
 

@@ -99,15 +99,26 @@ class SymbolLayer(Layer):
         self.pane = pane
 
 
-def cluster_callback(colors: list[str]) -> str:
-    """JavaScript for ``FastMarkerCluster``: row ``[lat, lon, color_index, popup_html]``
-    becomes a coloured dot with its popup. ``colors`` must be validated ``#rrggbb``."""
-    return f"""function (row) {{
+def cluster_callback(colors: list[str], labels: list[str], sources: list[str]) -> str:
+    """JavaScript for ``FastMarkerCluster``: a row ``[lat, lon, category index, actor
+    index, time, address, description, reference]`` (texts already HTML-escaped) becomes
+    a coloured dot with its popup. ``colors`` must be validated ``#rrggbb``; ``labels``
+    and ``sources`` escaped HTML (they hold no ``<``, so they are safe in a script)."""
+    return f"""(function () {{
         var colors = {json.dumps(colors)};
-        var icon = L.divIcon({{className: "est-pin",
-            html: '<div style="background:' + colors[row[2]] + '"></div>',
-            iconSize: [12, 12], iconAnchor: [6, 6]}});
-        var marker = L.marker(new L.LatLng(row[0], row[1]), {{icon: icon}});
-        marker.bindPopup(row[3], {{maxWidth: 340}});
-        return marker;
-    }}"""
+        var labels = {json.dumps(labels)};
+        var sources = {json.dumps(sources)};
+        return function (row) {{
+            var icon = L.divIcon({{className: "est-pin",
+                html: '<div style="background:' + colors[row[2]] + '"></div>',
+                iconSize: [12, 12], iconAnchor: [6, 6]}});
+            var html = '<div class="est-pop"><b>' + labels[row[2]] + '</b><br>' + row[4]
+                + ' · ' + sources[row[3]]
+                + (row[5] ? '<br>' + row[5] : '')
+                + (row[6] ? '<br><span class="est-muted">' + row[6] + '</span>' : '')
+                + '<br><span class="est-muted">' + row[7] + '</span></div>';
+            var marker = L.marker(new L.LatLng(row[0], row[1]), {{icon: icon}});
+            marker.bindPopup(html, {{maxWidth: 340}});
+            return marker;
+        }};
+    }})()"""

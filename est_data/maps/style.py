@@ -48,22 +48,26 @@ class Classes:
         return self.colors[-1]
 
 
+_NICE_STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9, 10)
+
+
 def _nice(value: float, decimals: int) -> float:
-    """Round up to a number a person reads easily (1, 2, 2.5, 5 times a power of ten)."""
+    """Round up to a number a person reads easily (one significant digit, or 1.5/2.5)."""
     if value <= 0:
         return 0.0
+    if not decimals:
+        value = math.ceil(value)
+        if value <= 10:
+            return float(value)
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            out = step * power
-            break
+    out = next(step * power for step in _NICE_STEPS if value <= step * power + 1e-12)
     return round(out, decimals) if decimals else float(math.ceil(out))
 
 
 def class_breaks(values, k: int = 5, decimals: int = 0) -> Classes:
-    """Up to ``k`` classes from quantiles of the values, rounded to nice limits.
+    """Up to ``k`` classes from quantiles of the values, rounded up to nice limits.
 
-    ``decimals`` 0 for counts (labels ``0–12``, ``13–25`` ...), 1 for rates.
+    ``decimals`` 0 for counts (labels ``0–3``, ``4–5`` ...), 1 for rates.
     Missing values are ignored (they get :data:`NO_VALUE_COLOR`).
     """
     v = np.asarray([x for x in values if x is not None and not (isinstance(x, float) and math.isnan(x))],
@@ -71,16 +75,17 @@ def class_breaks(values, k: int = 5, decimals: int = 0) -> Classes:
     top = float(v.max()) if v.size else 0.0
     if top <= 0:
         return Classes((0.0,), (AREA_COLORS[0],), (fmt.num(0, decimals),))
+    top = round(top, decimals) if decimals else float(math.ceil(top))
     qs = np.quantile(v, [i / k for i in range(1, k)]) if v.size > 1 else np.array([])
     limits = sorted({_nice(q, decimals) for q in qs if q > 0})
-    limits = [lim for lim in limits if lim < top]
-    upper = tuple(limits) + (top if decimals else float(math.ceil(top)),)
+    upper = tuple(lim for lim in limits if lim < top) + (top,)
     step = 10 ** -decimals
     labels = []
     low = 0.0
     for up in upper:
-        labels.append(f"{fmt.num(low, decimals)}–{fmt.num(up, decimals)}")
-        low = up + step
+        a, b = fmt.num(low, decimals), fmt.num(up, decimals)
+        labels.append(a if a == b else f"{a}–{b}")
+        low = round(up + step, decimals)
     # Spread the palette when there are fewer classes than colours.
     idx = np.round(np.linspace(0, len(AREA_COLORS) - 1, len(upper))).astype(int) if len(upper) > 1 \
         else [len(AREA_COLORS) // 2]
