@@ -101,6 +101,57 @@ def show_map(m, key: str, height: int = 620, clickable: bool = False) -> dict:
                      returned_objects=["last_object_clicked"] if clickable else []) or {}
 
 
+def deferred(fn: Callable, *args, **kwargs) -> Callable[[], Any]:
+    """A no-argument callable running ``fn(con, *args, **kwargs)`` on its own short
+    read-only connection, for ``st.download_button(data=...)``: the file is made only
+    when someone clicks (in another thread, so no Streamlit calls and no cache)."""
+    def run():
+        con = _open_read_only()
+        try:
+            return fn(con, *args, **kwargs)
+        finally:
+            con.close()
+    return run
+
+
+MEETING_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"] {display: none !important;}
+[data-testid="stMainBlockContainer"] {padding-top: 1.2rem; max-width: 100%;}
+[data-testid="stMain"] {color: #000;}
+[data-testid="stMain"] p, [data-testid="stMain"] li {font-size: 1.35rem; line-height: 1.45;}
+[data-testid="stMain"] h1 {font-size: 2.9rem; color: #000;}
+[data-testid="stMain"] h3 {font-size: 1.9rem; color: #000;}
+[data-testid="stMetricLabel"] p {font-size: 1.4rem !important; font-weight: 600; color: #000;}
+[data-testid="stMetricValue"] p {font-size: 3.6rem !important; font-weight: 700; color: #000;
+  line-height: 1.15;}
+[data-testid="stMetricDelta"] {font-size: 1.25rem; font-weight: 700;}
+[data-testid="stMetricDelta"] p {font-size: 1.25rem !important;}
+[data-testid="stTable"] table {font-size: 1.35rem; color: #000;}
+[data-testid="stTable"] th {color: #000; font-weight: 700;}
+</style>
+"""
+
+
+def delta_style(change: float) -> dict[str, str]:
+    """``st.metric`` colour and arrow for a change where more incidents is worse.
+
+    Set explicitly: Streamlit reads the direction from a leading ASCII ``-``, and our
+    Swedish numbers use a real minus sign (``fmt.signed``), which it takes for a rise.
+    """
+    if change > 0:
+        return {"delta_color": "red", "delta_arrow": "up"}
+    if change < 0:
+        return {"delta_color": "green", "delta_arrow": "down"}
+    return {"delta_color": "gray", "delta_arrow": "off"}
+
+
+def meeting_style() -> None:
+    """Projector look for the meeting view: no sidebar or toolbar, large black type."""
+    st.html(MEETING_CSS)
+
+
 def ensure_database() -> bool:
     """Build the demo database on first start when none exists. Returns True if the
     database is usable; otherwise shows a Swedish message with the way back."""

@@ -76,7 +76,7 @@ if area_id:
         k1.metric("Händelser", fmt.num(fig["current"]),
                   delta=f"{fmt.signed(fig['change'])} mot föregående period"
                   + (f" ({fmt.pct(fig['change_pct'])})" if fig["change_pct"] is not None else ""),
-                  delta_color="inverse")
+                  **ui.delta_style(fig["change"]))
         k2.metric("Föregående period", fmt.num(fig["previous"]),
                   help=f"{fmt.period(prev.start, prev.end)}")
         k3.metric("Per 1 000 invånare", fmt.num(fig["per_1000"], 1) if fig["per_1000"] is not None

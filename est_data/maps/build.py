@@ -105,6 +105,20 @@ def area_layer(data: MapData, shapes: gpd.GeoDataFrame, large: bool = False
     return layer, rows
 
 
+def outline_layer(shapes: gpd.GeoDataFrame, large: bool = False) -> folium.GeoJson | None:
+    """Statistical area borders only (no fill, no interaction): context without tiles."""
+    base = shapes[shapes["kind"] != "custom"] if not shapes.empty else shapes
+    if base.empty:
+        return None
+    geo = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": r.area_id, "properties": {},
+         "geometry": shapely.geometry.mapping(r.geometry)} for r in base.itertuples()]}
+    weight = 1.5 if large else 1
+    return folium.GeoJson(geo, name=LAYERS["outlines"], pane=AREA_PANE, interactive=False,
+                          style_function=lambda f: {"color": "#7a7a7a", "weight": weight,
+                                                    "fillColor": "#ffffff", "fillOpacity": 0.6})
+
+
 def focus_layer(data: MapData, shapes: gpd.GeoDataFrame, large: bool = False) -> folium.GeoJson | None:
     """Focus areas outlined (dashed, no fill), with their figures as tooltip."""
     focus = data.areas[data.areas["is_focus"]].copy()
@@ -319,9 +333,10 @@ def build_map(data: MapData, shapes: gpd.GeoDataFrame, tiles: str | None = OSM,
         if layer is not None:
             layer.add_to(m)
             drawn.add("areas")
-    builders = {"heat": lambda: heat_layer(data), "hotspots": lambda: hotspot_layer(data),
+    builders = {"outlines": lambda: outline_layer(shapes, large),
+                "heat": lambda: heat_layer(data), "hotspots": lambda: hotspot_layer(data),
                 "focus": lambda: focus_layer(data, shapes, large)}
-    for key in ("heat", "hotspots", "focus"):
+    for key in ("outlines", "heat", "hotspots", "focus"):
         if key in wanted:
             layer = builders[key]()
             if layer is not None:
@@ -345,7 +360,8 @@ def build_map(data: MapData, shapes: gpd.GeoDataFrame, tiles: str | None = OSM,
     legend = legend_for(data, area_rows, point_legend, drawn)
     if large:
         legend = legend.replace('class="est-legend"', 'class="est-legend est-large"', 1)
-    Legend(legend).add_to(m)
+    # On the projector the legend goes top right, where the layer control would be.
+    Legend(legend, position="topright" if large else "bottomleft").add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m

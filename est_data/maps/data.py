@@ -26,6 +26,7 @@ from ..sqlutil import fetch_df, fetch_row
 #: Layers a map can have: key -> Swedish name (also the order they are drawn in).
 LAYERS = {
     "areas": "Områden",
+    "outlines": "Områdesgränser",
     "heat": "Täthet",
     "hotspots": "Heta punkter (Gi*)",
     "focus": "Fokusområden",
