@@ -66,7 +66,7 @@ def test_all_layers_present(demo_con, shapes):
     assert data.points is not None and data.hotspots is not None and len(data.hotspots)
     assert "L.heatLayer(" in html
     assert "L.markerClusterGroup(" in html
-    assert html.count("L.geoJson(") == 3  # areas, hot spots, focus areas
+    assert html.count("L.geoJson(") == 4  # areas, outlines, hot spots, focus areas
     assert "L.control.layers(" in html
     assert "est-legend" in html and "Händelser per område".encode("unicode_escape").decode() in html \
         or "H\\u00e4ndelser per omr\\u00e5de" in html
