@@ -9,6 +9,8 @@ st.set_page_config(page_title="EST Lägesbild", page_icon=":material/map:", layo
 PAGES = [
     (st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:",
              url_path="oversikt", default=True), auth.VIEW_AGGREGATES),
+    (st.Page("pages/karta.py", title="Karta", icon=":material/map:", url_path="karta"),
+     auth.VIEW_AGGREGATES),
     (st.Page("pages/trender.py", title="Trender", icon=":material/trending_up:",
              url_path="trender"), auth.VIEW_AGGREGATES),
     (st.Page("pages/insatser.py", title="Insatser", icon=":material/construction:",

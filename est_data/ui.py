@@ -18,9 +18,13 @@ import streamlit as st
 
 from . import audit, auth
 from . import filters as flt
-from . import queries
+from . import mapassets, queries
 from .config import db_path
 from .db import DatabaseError, connect, write_session
+
+# Every page's maps load Leaflet and its plugins from the app itself, never a CDN
+# (process-wide class attributes, so it is done once here, where every page looks).
+mapassets.use_local_assets()
 
 READ_RETRIES = 10
 RETRY_SLEEP_S = 0.2
@@ -67,6 +71,82 @@ def read(fn: Callable, *args, **kwargs) -> Any:
     the data version. ``fn`` must be a module-level function of ``est_data``."""
     name = f"{fn.__module__}.{fn.__qualname__}"
     return _cached(name, data_version(), args, tuple(sorted(kwargs.items())))
+
+
+def show_map(m, key: str, height: int = 620, clickable: bool = False) -> dict:
+    """Draw a folium map at full width. Only clicks on objects come back (and re-run
+    the page) when ``clickable``; otherwise panning and zooming never re-run it."""
+    from streamlit_folium import st_folium
+
+    return st_folium(m, key=key, height=height, use_container_width=True,
+                     returned_objects=["last_object_clicked"] if clickable else []) or {}
+
+
+def deferred(fn: Callable, *args, **kwargs) -> Callable[[], Any]:
+    """A no-argument callable running ``fn(con, *args, **kwargs)`` on its own short
+    read-only connection, for ``st.download_button(data=...)``: the file is made only
+    when someone clicks (in another thread, so no Streamlit calls and no cache)."""
+    def run():
+        con = _open_read_only()
+        try:
+            return fn(con, *args, **kwargs)
+        finally:
+            con.close()
+    return run
+
+
+MEETING_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"] {display: none !important;}
+[data-testid="stMainBlockContainer"] {padding-top: 1.2rem; max-width: 100%;}
+[data-testid="stMain"] {color: #000;}
+[data-testid="stMain"] p, [data-testid="stMain"] li {font-size: 1.35rem; line-height: 1.45;}
+[data-testid="stMain"] h1 {font-size: 2.9rem; color: #000;}
+[data-testid="stMain"] h3 {font-size: 1.9rem; color: #000;}
+[data-testid="stMetricLabel"] p {font-size: 1.4rem !important; font-weight: 600; color: #000;}
+[data-testid="stMetricValue"] p {font-size: 3.6rem !important; font-weight: 700; color: #000;
+  line-height: 1.15;}
+[data-testid="stMetricDelta"] {font-size: 1.25rem; font-weight: 700;}
+[data-testid="stMetricDelta"] p {font-size: 1.25rem !important;}
+[data-testid="stTable"] table {font-size: 1.35rem; color: #000;}
+[data-testid="stTable"] th {color: #000; font-weight: 700;}
+</style>
+"""
+
+
+def delta_style(change: float) -> dict[str, str]:
+    """``st.metric`` colour and arrow for a change where more incidents is worse.
+
+    Set explicitly: Streamlit reads the direction from a leading ASCII ``-``, and our
+    Swedish numbers use a real minus sign (``fmt.signed``), which it takes for a rise.
+    """
+    if change > 0:
+        return {"delta_color": "red", "delta_arrow": "up"}
+    if change < 0:
+        return {"delta_color": "green", "delta_arrow": "down"}
+    return {"delta_color": "gray", "delta_arrow": "off"}
+
+
+def show_alerts(f: flt.IncidentFilter) -> None:
+    """Area × category pairs with a week significantly above their normal level, as
+    short Swedish sentences (rule and parameters: ``est_data.alerting``)."""
+    from . import alerting
+
+    st.subheader("Ovanligt många händelser senaste veckan")
+    alerts = read(alerting.area_alerts, f)
+    st.caption(alerting.window_caption(f))
+    for sentence in alerts["sentence"].head(alerting.MAX_SENTENCES):
+        st.warning(sentence, icon=":material/trending_up:")
+    if len(alerts) > alerting.MAX_SENTENCES:
+        st.caption(f"… och {len(alerts) - alerting.MAX_SENTENCES} till.")
+    if alerts.empty:
+        st.success("Inget område har ovanligt många händelser av något slag senaste veckan.")
+
+
+def meeting_style() -> None:
+    """Projector look for the meeting view: no sidebar or toolbar, large black type."""
+    st.html(MEETING_CSS)
 
 
 def ensure_database() -> bool:
