@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from .db import _writer_lock, connect
+from .db import writer_lock, connect
 
 
 def backup_copy(db: Path, out: Path) -> Path:
@@ -14,7 +14,7 @@ def backup_copy(db: Path, out: Path) -> Path:
     if not db.exists():
         raise FileNotFoundError(f"no database at {db}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _writer_lock(db, wait_s=60):
+    with writer_lock(db, wait_s=60):
         shutil.copy2(db, out)
     con = duckdb.connect(str(out), read_only=True)
     try:
@@ -33,7 +33,7 @@ def export_parquet(db: Path, out_dir: Path) -> Path:
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"{out_dir} is not empty")
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _writer_lock(db, wait_s=60):
+    with writer_lock(db, wait_s=60):
         con = connect(db, read_only=True)
         try:
             con.execute(f"EXPORT DATABASE '{_sql_path(out_dir)}' (FORMAT parquet)")

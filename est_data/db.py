@@ -90,7 +90,7 @@ WRITER_WAIT_S = 30.0  # how long a writer waits for another writer before giving
 
 
 @contextmanager
-def _writer_lock(path: Path, wait_s: float) -> Iterator[None]:
+def writer_lock(path: Path, wait_s: float) -> Iterator[None]:
     """One writer at a time per database file (an advisory lock file beside it)."""
     lock_path = path.with_name(path.name + ".lock")
     with open(lock_path, "a+") as fh:
@@ -122,7 +122,7 @@ def write_session(path: Path | str | None = None, wait_s: float = WRITER_WAIT_S
     """
     path = Path(path) if path is not None else db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _writer_lock(path, wait_s):
+    with writer_lock(path, wait_s):
         tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
         _remove(tmp)
         try:

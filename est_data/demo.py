@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -21,7 +22,7 @@ import shapely
 from . import demo_world as W
 from .areas import assign_incident_areas, load_areas, store_areas, to_sweref, to_wgs84
 from .config import CRS_SWEREF99TM
-from .db import connect, transaction
+from .db import writer_lock, connect, transaction
 from .sqlutil import fetch_value
 
 DEFAULT_INCIDENTS = 15_000
@@ -331,21 +332,29 @@ def _store_meetings(con, end: dt.date) -> None:
 
 def build_demo_file(path: Path | str, incidents: int = DEFAULT_INCIDENTS,
                     seed: int = DEFAULT_SEED, force: bool = False) -> int:
-    """Write a demo database file atomically (built beside it, then renamed)."""
+    """Write a demo database file atomically (built beside it, then renamed).
+
+    Holds the database's writer lock, so two app sessions starting at once (or a CLI
+    run) build it once: the second finds the file there and, without ``force``, stops.
+    """
     path = Path(path)
-    if path.exists() and not force:
-        raise FileExistsError(f"{path} already exists; pass --force to replace it")
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        con = connect(tmp)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(path, wait_s=300):
+        if path.exists() and not force:
+            raise FileExistsError(f"{path} already exists; pass --force to replace it")
+        fd, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        tmp = Path(name)
+        tmp.unlink()  # DuckDB creates the file itself
         try:
-            count = build_demo(con, incidents=incidents, seed=seed)
-            con.execute("CHECKPOINT")
+            con = connect(tmp)
+            try:
+                count = build_demo(con, incidents=incidents, seed=seed)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, path)
         finally:
-            con.close()
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return count

@@ -157,8 +157,11 @@ def ensure_database() -> bool:
         from .demo import build_demo_file
 
         with st.spinner("Första start: bygger demodatabasen för Östersund (tar några sekunder) …"):
-            build_demo_file(path)
-        st.toast("Demodatabasen är skapad.")
+            try:
+                build_demo_file(path)
+                st.toast("Demodatabasen är skapad.")
+            except FileExistsError:
+                pass  # another session built it while this one waited for the lock
     try:
         read(queries.data_span)
     except (DatabaseError, duckdb.Error) as exc:
