@@ -37,8 +37,11 @@ target_measures = (ui.read(iv.list_interventions, tuple(targets)) if targets
 by_id = {r["intervention_id"]: r for r in target_measures.to_dict("records")}
 ordered = sorted(by_id, key=lambda i: by_id[i]["started_on"], reverse=True)
 options = ordered + ["__date__"]
-if st.session_state.get("fe_measure") not in options:
+# A new choice of target areas starts from their latest measure.
+if (st.session_state.get("fe_measure") not in options
+        or st.session_state.get("fe_measure_for") != tuple(targets)):
     st.session_state.fe_measure = options[0]
+st.session_state.fe_measure_for = tuple(targets)
 
 
 def measure_label(key: str) -> str:
@@ -160,9 +163,9 @@ st.caption("Antal per månad som index (medel före insatsen = 100). Streckade l
            "målområdet.")
 
 st.subheader("Antal före och efter")
-st.table(report.counts_table(ev).set_index("Grupp"))
+st.table(report.counts_table(ev), hide_index=True)
 st.subheader("Mått")
-st.table(report.statistics_table(ev).set_index("Mått"))
+st.table(report.statistics_table(ev), hide_index=True)
 
 buffer_table = report.buffer_areas_table(ev)
 if len(buffer_table) > 1:
@@ -173,8 +176,8 @@ if len(buffer_table) > 1:
 with st.expander("Per kategori"):
     st.dataframe(report.category_table(ev), hide_index=True, width="stretch")
 with st.expander("Urval och insatser i målområdet"):
-    st.dataframe([{"Val": k, "Värde": v} for k, v in report.selection_rows(ev)],
-                 hide_index=True, width="stretch")
+    st.table({"Val": [k for k, _ in report.selection_rows(ev)],
+              "Värde": [v for _, v in report.selection_rows(ev)]}, hide_index=True)
     measures_table = report.measures_table(ev)
     if len(measures_table):
         st.dataframe(measures_table, hide_index=True, width="stretch")

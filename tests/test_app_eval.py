@@ -90,7 +90,10 @@ def test_fore_efter_defaults(app_db):
                                             "Bufferten"]
     summary = " ".join(m.value for m in at.markdown)
     assert "Sammanfattning" in summary and "jämförelseområdena" in summary
-    assert len(at.table) == 2
+    counts, stats, selection = (t.value for t in at.table)
+    assert list(counts["Grupp"])[:2] == ["Målområde", "Jämförelseområden"]
+    assert "Relativ effektstorlek, RES" in set(stats["Mått"])
+    assert "Arågränd" in set(selection["Värde"])
     assert len(downloads(at)) == 1
 
 
@@ -131,11 +134,14 @@ def test_fore_efter_own_date_gap_ring_and_own_areas(app_db):
     assert len(at.metric) == 3
 
 
-def test_fore_efter_needs_a_target(app_db):
+def test_fore_efter_needs_a_target_and_new_targets_get_their_latest_measure(app_db):
     at = open_page("pages/fore_efter.py")
+    assert at.session_state["fe_measure"] == "demo-07"  # Arågränd, 2025-11-07
     at.multiselect(key="fe_targets").set_value([]).run()
     assert not at.exception
     assert any("Välj ett målområde" in i.value for i in at.info)
+    at.multiselect(key="fe_targets").set_value(["fokus_kyrkgatan"]).run()
+    assert at.session_state["fe_measure"] == "demo-03"  # Kyrkgatan, 2025-11-01
 
 
 def test_filter_state_survives_a_visit_to_the_evaluation_pages(app_db):
