@@ -52,7 +52,7 @@ def measure_form(prefix: str, current: dict | None) -> dict | None:
     a1, a2 = st.columns(2)
     area = a1.selectbox("Område", area_ids, format_func=area_label, key=f"{prefix}_area",
                         index=area_ids.index(cur["area_id"]) if cur.get("area_id") in areas else 0)
-    kind = a2.selectbox("Typ av insats", list(iv.KINDS), key=f"{prefix}_kind",
+    kind = a2.selectbox("Typ av insats", list(iv.KINDS), key=f"{prefix}_kind", format_func=str.capitalize,
                         index=list(iv.KINDS).index(cur["kind"]) if cur.get("kind") in iv.KINDS else 0)
     title = st.text_input("Titel", value=cur.get("title") or "", key=f"{prefix}_title",
                           max_chars=iv.MAX_TITLE, placeholder="T.ex. Ny belysning vid gångvägen")
