@@ -14,11 +14,12 @@ from pathlib import Path
 import duckdb
 
 from . import areas as areas_mod
-from . import demo, info
+from . import audit, backup, demo, info, retention
 from . import evaluation as evaluation_mod
+from .auth import hash_password
+from .config import BACKUP_DIR, RETENTION_YEARS, db_path
+from .db import DatabaseError, open_db, write_session
 from .summary_sv import headline, summary_text
-from .config import db_path
-from .db import DatabaseError, open_db
 from .schema import SchemaError
 from .taxonomy import TaxonomyError
 
@@ -33,7 +34,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 def cmd_init(args) -> int:
     path = args.db or db_path()
-    with open_db(path):
+    with write_session(path):
         pass
     print(f"database ready: {path}")
     return 0
@@ -52,7 +53,7 @@ def cmd_areas_import(args) -> int:
     path = args.db or db_path()
     gdf = areas_mod.read_area_file(args.file, id_field=args.id_field, name_field=args.name_field,
                                    population_field=args.population_field)
-    with open_db(path) as con:
+    with write_session(path) as con:
         count = areas_mod.store_areas(con, gdf, kind=args.kind, is_focus=args.focus)
         print(f"{count} areas of kind '{args.kind}' stored in {path}; incidents re-assigned")
     return 0
@@ -63,6 +64,46 @@ def cmd_info(args) -> int:
     with open_db(path, read_only=True) as con:
         print(info.format_info(info.database_info(con), path))
     return 0
+
+
+def cmd_backup(args) -> int:
+    path = args.db or db_path()
+    stamp = audit.now_local().strftime("%Y%m%d-%H%M%S")
+    if args.parquet:
+        out = backup.export_parquet(path, args.out or BACKUP_DIR / f"est-{stamp}-parquet")
+    else:
+        out = backup.backup_copy(path, args.out or BACKUP_DIR / f"est-{stamp}.duckdb")
+    print(f"backup written: {out}")
+    return 0
+
+
+def cmd_retention(args) -> int:
+    path = args.db or db_path()
+    today = audit.now_local().date()
+    if args.dry_run:
+        with open_db(path, read_only=True) as con:
+            p = retention.plan(con, args.years, today)
+        verb = "would delete"
+    else:
+        with write_session(path) as con:
+            p = retention.apply(con, args.years, today, audit.cli_user())
+        verb = "deleted"
+    print(f"{verb} {p.incidents:,} incidents that occurred before {p.cutoff} "
+          f"(keeping {args.years} years) and {p.rejected_rows:,} rejected raw rows")
+    for source, n in p.by_source.items():
+        print(f"  {source:<20}{n:>10,}")
+    return 0
+
+
+def cmd_hash_password(args) -> int:
+    import getpass
+
+    password = getpass.getpass("password: ")
+    if len(password) < 10:
+        raise ValueError("use at least 10 characters")
+    if getpass.getpass("again: ") != password:
+        raise ValueError("the passwords differ")
+    print(hash_password(password))
 
 
 def _iso_date(text: str) -> dt.date:
@@ -159,6 +200,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="counts per table, actor and category")
     _db_arg(p)
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("backup", help="a consistent copy of the database (or Parquet files)")
+    _db_arg(p)
+    p.add_argument("--out", type=Path, default=None,
+                   help="target file (or folder with --parquet); default data/backups/est-<time>")
+    p.add_argument("--parquet", action="store_true", help="export every table as Parquet instead")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("retention", help="delete incidents older than N years (personal data)")
+    _db_arg(p)
+    p.add_argument("--years", type=int, default=RETENTION_YEARS,
+                   help=f"years to keep (default {RETENTION_YEARS}, or $EST_RETENTION_YEARS)")
+    p.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+    p.set_defaults(func=cmd_retention)
+
+    p = sub.add_parser("hash-password", help="hash a password for .streamlit/secrets.toml")
+    p.set_defaults(func=cmd_hash_password)
     return parser
 
 

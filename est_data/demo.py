@@ -78,8 +78,12 @@ def _points_in(poly, n: int, rng: np.random.Generator) -> np.ndarray:
 def _places(deso: gpd.GeoDataFrame, focus: gpd.GeoDataFrame, rng: np.random.Generator):
     """Frequent places (entrances, stops, squares) per bucket, with addresses and weights."""
     buckets = []
+    # A district's own places keep clear of the focus areas (with a margin for scatter),
+    # so that the focus areas' counts follow the story of their measures.
+    keep_out = shapely.union_all(shapely.buffer(focus.geometry.to_numpy(), 60.0))
     for _, row in pd.concat([deso, focus]).iterrows():
-        xy = _points_in(row.geometry, PLACES_PER_AREA, rng)
+        poly = row.geometry if row["area_id"] in set(focus["area_id"]) else row.geometry.difference(keep_out)
+        xy = _points_in(poly, PLACES_PER_AREA, rng)
         streets = W.STREETS[row["district"]]
         numbers = rng.integers(1, 60, size=len(xy))
         addresses = [f"{streets[i % len(streets)]} {numbers[i]}" for i in range(len(xy))]
@@ -246,6 +250,15 @@ def locate(df: pd.DataFrame, areas_wgs: gpd.GeoDataFrame) -> pd.DataFrame:
     area_id, focus_id = assign_incident_areas(df["x"], df["y"], areas_wgs)
     precision = df["precision"].to_numpy(dtype=object)
     located = np.isin(precision, ["point", "address"])
+    # A night walker's "area" report whose scattered point fell outside every polygon
+    # belongs to the nearest area.
+    lost = (precision == "area") & pd.isna(area_id)
+    if lost.any():
+        base = areas_wgs[areas_wgs["kind"] != "custom"].to_crs(CRS_SWEREF99TM)
+        pts = shapely.points(df["x"].to_numpy()[lost], df["y"].to_numpy()[lost])
+        dist = shapely.distance(pts[:, None], base.geometry.to_numpy()[None, :])
+        area_id = area_id.copy()
+        area_id[lost] = base["area_id"].to_numpy(dtype=object)[dist.argmin(axis=1)]
     df = df.copy()
     df["area_id"] = np.where(precision == "municipality", None, area_id)
     df["focus_area_id"] = np.where(located, focus_id, None)

@@ -42,3 +42,17 @@ def period(start: dt.date, end: dt.date) -> str:
     """``2025-03-01 – 2025-03-31 (31 dagar)``."""
     days = (end - start).days + 1
     return f"{date(start)} – {date(end)} ({num(days)} {'dag' if days == 1 else 'dagar'})"
+
+
+def delta(change: float | int | None, base: float | int | None = None, decimals: int = 0) -> str | None:
+    """Text for ``st.metric(delta=...)``: ``"+12 (+8 %)"`` / ``"-3 (-2 %)"``.
+
+    Streamlit picks the arrow from a leading ASCII ``-``, so this uses it rather than
+    the typographic minus of :func:`signed`. None when there is no change to show.
+    """
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return None
+    text = signed(change, decimals).replace("−", "-")
+    if base:
+        text += f" ({pct(100 * change / base).replace('−', '-')})"
+    return text

@@ -1,0 +1,285 @@
+"""Trender: counts over time, weekday × hour, the area ranking and the incidents behind
+the filter. Only the open tab runs (tabs with ``on_change="rerun"``)."""
+from dataclasses import replace
+
+import streamlit as st
+
+from est_data import charts, export, fmt, queries, ranking, trends, ui
+from est_data.config import db_path
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+TABS = ["Över tid", "Veckodag och klockslag", "Områden", "Händelser"]
+BY_LABELS = {"category": "Kategori", "source": "Aktör", "area": "Område", "total": "Ingen (totalt)"}
+GRAIN_LABELS = {"week": "Vecka", "month": "Månad"}
+
+f = ui.filter_sidebar()
+look = ui.read(queries.lookups)
+names = {**look["categories"], **look["sources"], **look["areas"],
+         trends.OTHER_KEY: "Övriga", trends.TOTAL_KEY: "Totalt",
+         trends.UNKNOWN_AREA_KEY: "Okänt område (endast kommun)"}
+
+st.title("Trender")
+st.caption(f"**{fmt.period(f.start, f.end)}**. Unika händelser"
+           + (" inklusive dubbletter." if f.include_duplicates else
+              " (samma händelse från flera aktörer räknas en gång)."))
+
+first, last = ui.read(queries.data_span)
+if first is None:
+    st.info("**Databasen innehåller inga händelser ännu.** Importera aktörernas exporter "
+            "med `python -m est_data import FIL --source AKTÖR`, eller bygg demodata med "
+            "`python -m est_data demo`.")
+    st.stop()
+
+tabs = st.tabs(TABS, key="trend_tab", on_change="rerun")
+measures = ui.read(trends.measures, f)
+
+
+def measure_list(numbers: list[int]) -> None:
+    """The measures drawn in a chart, with the numbers shown on the axis."""
+    if not numbers:
+        return
+    lines = []
+    for n in numbers:
+        m = measures.iloc[n - 1]
+        who = f" ({m['actor']})" if m["actor"] else ""
+        lines.append(f"**{n}.** {fmt.date(m['started_on'])} · {m['area_name']}: {m['title']}{who}")
+    st.markdown("**Åtgärder i diagrammet**  \n" + "  \n".join(lines))
+
+
+# --- Över tid ---------------------------------------------------------------------------
+with tabs[0]:
+    if tabs[0].open is not False:
+        c1, c2, c3 = st.columns([1, 1, 2])
+        st.session_state.setdefault("trend_grain", "week" if f.days <= 190 else "month")
+        grain = c1.segmented_control("Indelning", list(GRAIN_LABELS), key="trend_grain",
+                                     format_func=GRAIN_LABELS.get, required=True)
+        by = c2.selectbox("Dela upp efter", list(BY_LABELS), format_func=BY_LABELS.get,
+                          key="trend_by")
+        view = c3.segmented_control("Visning", ["stack", "small"], key="trend_view",
+                                    default="stack", required=True,
+                                    format_func={"stack": "Staplat",
+                                                 "small": "Ett diagram per grupp"}.get)
+        o1, o2 = st.columns(2)
+        show_ly = o1.toggle("Samma period i fjol", value=True, key="trend_ly")
+        show_rolling = o2.toggle("Glidande medelvärde", value=True, key="trend_rolling")
+        df = ui.read(trends.time_series, f, grain, by)
+        total = df[df["key"] == trends.TOTAL_KEY]
+        now, before = int(total["count"].sum()), int(total["last_year"].sum())
+        m1, m2, m3 = st.columns(3)
+        m1.metric("Händelser i perioden", fmt.num(now),
+                  delta=f"{fmt.delta(now - before, before)} mot i fjol" if before else None,
+                  delta_color="inverse")
+        m2.metric("Samma period i fjol", fmt.num(before),
+                  help="Samma datum ett år tidigare (med veckoindelning 52 veckor tidigare, "
+                       "så att veckodagarna stämmer).")
+        m3.metric("Ovanligt höga " + trends.GRAINS[grain].label_plural,
+                  fmt.num(int(df.loc[df["alert"], "period"].nunique())),
+                  help="Perioder då antalet (totalt eller för en grupp) låg signifikant över "
+                       "de 12 föregående periodernas nivå (Poisson, p < 0,001, minst 4 "
+                       "händelser och minst 1,5 gånger det normala). Markeras med röd "
+                       "triangel.")
+        if now == 0:
+            st.info("Inga händelser matchar filtret under perioden. Välj en längre period "
+                    "eller färre filter i sidopanelen.")
+        else:
+            if f.days < 28 and grain == "week":
+                st.caption("Kort period: välj en längre period i sidopanelen för att se "
+                           "utvecklingen över fler veckor.")
+            colors = ui.read(trends.series_colors)
+            shown = measures if not measures.empty else None
+            if view == "small" and by != "total":
+                fig = charts.small_multiples_figure(df, grain, names, colors, shown,
+                                                    show_last_year=show_ly,
+                                                    show_rolling=show_rolling)
+            else:
+                fig = charts.time_series_figure(df, grain, names, colors, shown,
+                                                show_last_year=show_ly,
+                                                show_rolling=show_rolling)
+            st.plotly_chart(fig, config=PLOTLY_CONFIG, key="trend_chart")
+            first_day, last_day = charts.axis_span(df, grain)
+            measure_list(charts.measures_on_axis(measures, first_day, last_day))
+            alerts = df[df["alert"]].sort_values(["period", "p_value"])
+            if not alerts.empty:
+                lines = [f"{charts.period_label(p.date(), grain)}: "
+                         f"{names.get(k, k)} {fmt.num(n)} (normalt {fmt.num(e)})"
+                         for p, k, n, e in zip(alerts["period"], alerts["key"],
+                                               alerts["full_count"], alerts["expected"])]
+                with st.expander(f"Ovanligt höga {trends.GRAINS[grain].label_plural} "
+                                 f"({len(lines)})"):
+                    st.markdown("\n".join(f"- {line}" for line in lines))
+            st.caption("Ljusare staplar: perioden ligger bara delvis inom filtret. "
+                       "Glidande medelvärde och jämförelse räknas på hela perioder.")
+
+# --- Veckodag och klockslag --------------------------------------------------------------
+with tabs[1]:
+    if tabs[1].open:
+        st.subheader("Veckodag och klockslag")
+        matrix = ui.read(trends.weekday_hour, f)
+        if int(matrix["count"].sum()) == 0:
+            st.info("Inga händelser matchar filtret under perioden.")
+        else:
+            top = matrix.sort_values("count", ascending=False).iloc[0]
+            st.caption(f"Flest händelser: **{fmt.WEEKDAY_NAMES[int(top['weekday']) - 1]} "
+                       f"kl. {int(top['hour']):02d}–{(int(top['hour']) + 1) % 24:02d}** "
+                       f"({fmt.num(int(top['count']))} under perioden).")
+            st.plotly_chart(charts.weekday_hour_figure(matrix), config=PLOTLY_CONFIG,
+                            key="weekday_chart")
+        st.subheader("Säsongsmönster över året")
+        st.caption("Händelser per månad, ett år per linje (filtrets kategorier, aktörer och "
+                   "områden; alla år med data fram till periodens slut). Månader som data "
+                   "inte täcker helt visas inte.")
+        season = ui.read(trends.seasonal, f)
+        if not season["complete"].any():
+            st.info("Det finns ännu ingen hel månad med data att visa.")
+        else:
+            st.plotly_chart(charts.seasonal_figure(season), config=PLOTLY_CONFIG,
+                            key="season_chart")
+
+# --- Områden ---------------------------------------------------------------------------
+with tabs[2]:
+    if tabs[2].open:
+        st.subheader("Områden")
+        table = ui.read(ranking.area_ranking, f)
+        bin_days, bins = ranking.trend_bins(f)
+        ly_start, ly_end = ranking.last_year(f)
+        prev = f.previous()
+        view = table.assign(
+            Område=table["name"] + table["is_focus"].map({True: " ★", False: ""}),
+            Typ=table["kind"].map({"deso": "DeSO", "regso": "RegSO", "custom": "Eget område"}))
+        trend_text = ("Antal per vecka" if bin_days == 7 else "Antal per fyraveckorsperiod")
+        event = st.dataframe(
+            view[["Område", "Typ", "current", "per_1000", "change_prev", "change_prev_pct",
+                  "change_year", "change_year_pct", "trend"]],
+            hide_index=True, width="stretch", key="area_rank", on_select="rerun",
+            placeholder="–",
+            selection_mode="single-row",
+            column_config={
+                "current": st.column_config.NumberColumn("Antal", format="localized"),
+                "per_1000": st.column_config.NumberColumn(
+                    "Per 1 000 inv.", format="%.1f",
+                    help="Händelser under perioden per 1 000 invånare. Saknas för egna "
+                         "områden utan befolkningssiffra."),
+                "change_prev": st.column_config.NumberColumn(
+                    "Mot föregående", format="%+d",
+                    help=f"Skillnad mot {fmt.period(prev.start, prev.end)}."),
+                "change_prev_pct": st.column_config.NumberColumn("Föreg. %", format="%+d %%"),
+                "change_year": st.column_config.NumberColumn(
+                    "Mot i fjol", format="%+d",
+                    help=f"Skillnad mot samma datum förra året, {fmt.date(ly_start)} – "
+                         f"{fmt.date(ly_end)}."),
+                "change_year_pct": st.column_config.NumberColumn("I fjol %", format="%+d %%"),
+                "trend": st.column_config.LineChartColumn(
+                    "Trend", y_min=0,
+                    help=f"{trend_text}, de senaste {bins * bin_days} dagarna till "
+                         f"{fmt.date(f.end)}."),
+            })
+        unplaced = ui.read(ranking.unplaced_count, f)
+        st.caption("Välj en rad för att se området närmare. Klicka på en kolumnrubrik för "
+                   "att sortera. ★ = fokusområde; fokusområden ligger inom statistikområdena "
+                   "och räknas i båda, så raderna ska inte summeras."
+                   + (f" {fmt.num(unplaced)} händelser är bara kända på kommunnivå och "
+                      "saknar område." if unplaced else ""))
+        rows = event.selection.rows if event is not None else []
+        if rows:
+            chosen = table.iloc[rows[0]]
+            area_id = chosen["area_id"]
+            st.subheader(f"{chosen['name']}")
+            d1, d2, d3, d4 = st.columns(4)
+            d1.metric("Händelser i perioden", fmt.num(int(chosen["current"])))
+            d2.metric("Mot föregående period",
+                      fmt.delta(int(chosen["change_prev"]), int(chosen["previous"])),
+                      help=f"Föregående period ({fmt.period(prev.start, prev.end)}): "
+                           f"{fmt.num(int(chosen['previous']))} händelser.")
+            d3.metric("Mot samma period i fjol",
+                      fmt.delta(int(chosen["change_year"]), int(chosen["last_year"])),
+                      help=f"Samma datum i fjol ({fmt.date(ly_start)} – {fmt.date(ly_end)}): "
+                           f"{fmt.num(int(chosen['last_year']))} händelser.")
+            d4.metric("Per 1 000 invånare", fmt.num(chosen["per_1000"], 1))
+            area_f = replace(f, areas=(area_id,))
+            grain = "week" if f.days <= 190 else "month"
+            area_df = ui.read(trends.time_series, area_f, grain, "category")
+            area_measures = ui.read(trends.measures, area_f)
+            fig = charts.time_series_figure(
+                area_df, grain, names, ui.read(trends.series_colors),
+                area_measures if not area_measures.empty else None)
+            st.plotly_chart(fig, config=PLOTLY_CONFIG, key="area_chart")
+            a_first, a_last = charts.axis_span(area_df, grain)
+            numbers = charts.measures_on_axis(area_measures, a_first, a_last)
+            if numbers:
+                st.markdown("**Åtgärder i området**  \n" + "  \n".join(
+                    f"**{n}.** {fmt.date(area_measures.iloc[n - 1]['started_on'])} "
+                    f"{area_measures.iloc[n - 1]['title']}" for n in numbers))
+            st.button("Filtrera hela appen på området", key="area_filter",
+                      on_click=lambda a=area_id: st.session_state.update(f_areas=[a]),
+                      help="Sätter områdesfiltret i sidopanelen till det här området.")
+
+# --- Händelser ----------------------------------------------------------------------------
+with tabs[3]:
+    if tabs[3].open:
+        st.subheader("Händelserna bakom filtret")
+        total = ui.read(export.incident_count, f)
+        pages = max(1, -(-total // export.PAGE_SIZE))
+        p1, p2 = st.columns([1, 3])
+        page = p1.number_input("Sida", min_value=1, max_value=pages, value=1, step=1,
+                               key="rows_page")
+        page = min(int(page), pages)
+        p2.markdown(f"<br>{fmt.num(total)} händelser, nyast först · sida {fmt.num(page)} av "
+                    f"{fmt.num(pages)}", unsafe_allow_html=True)
+        rows = ui.read(export.incident_page, f, page)
+        st.dataframe(
+            rows[["occurred_at", "category_label", "actor", "area", "focus_area", "address",
+                  "precision_label", "description"]],
+            hide_index=True, width="stretch", key="rows_table", placeholder="–", height=560,
+            column_config={
+                "occurred_at": st.column_config.DatetimeColumn("Tidpunkt",
+                                                               format="YYYY-MM-DD HH:mm"),
+                "category_label": "Kategori", "actor": "Aktör", "area": "Område",
+                "focus_area": "Fokusområde", "address": "Adress",
+                "precision_label": st.column_config.TextColumn(
+                    "Läge", help="Hur noga platsen är känd: punkt, adress, område eller "
+                                 "bara kommun."),
+                "description": st.column_config.TextColumn(
+                    "Beskrivning (maskerad)", width="large",
+                    help="Personnummer, telefonnummer, e-post, registrerings- och "
+                         "lägenhetsnummer är maskerade."),
+            })
+
+        st.subheader("Ladda ner")
+        audience = st.radio(
+            "Vem ska filen till?", ["inom", "dela"], horizontal=True, key="export_audience",
+            format_func={"inom": "Inom EST-gruppen (en rad per händelse)",
+                         "dela": "Delning utanför EST-gruppen (bara antal)"}.get)
+        sharing = audience == "dela"
+        by: tuple[str, ...] = ("area", "category")
+        if sharing:
+            by = tuple(st.multiselect(
+                "Antal per", list(export.SHARE_DIMENSIONS), default=["area", "category"],
+                format_func=lambda k: export.SHARE_DIMENSIONS[k][0], key="export_by")
+                or ["area"])
+            st.caption(f"Antal under {export.SUPPRESS_BELOW} visas som "
+                       f"\"{export.SUPPRESSED}\". Filen innehåller inga beskrivningar, "
+                       "adresser, koordinater, fokusområden eller summor (en summa skulle "
+                       "avslöja de dolda talen).")
+            preview = ui.read(export.shared_export, f, by)
+            st.dataframe(preview, hide_index=True, width="stretch", key="share_preview",
+                         height=300)
+        else:
+            st.caption("Internt underlag: tid, kategori, aktör, område, adress, koordinater "
+                       "och beskrivning med personuppgifter maskerade. Läs igenom fritexten "
+                       "innan filen sprids vidare."
+                       + (f" Excel-filen innehåller högst {fmt.num(export.MAX_XLSX_ROWS)} "
+                          "rader (de nyaste); CSV innehåller alla."
+                          if total > export.MAX_XLSX_ROWS else ""))
+        about = export.about_rows(f, look, sharing)
+        stem = (f"est_{'antal' if sharing else 'handelser'}_{f.start:%Y%m%d}-{f.end:%Y%m%d}")
+        db = str(db_path())
+        b1, b2, _ = st.columns([1, 1, 3])
+        b1.download_button(
+            "CSV (Excel, semikolon)", key="dl_csv", icon=":material/download:",
+            data=lambda: export.export_file(db, f, sharing, "csv", about, by),
+            file_name=f"{stem}.csv", mime="text/csv", on_click="ignore")
+        b2.download_button(
+            "Excel (XLSX)", key="dl_xlsx", icon=":material/download:",
+            data=lambda: export.export_file(db, f, sharing, "xlsx", about, by),
+            file_name=f"{stem}.xlsx", on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

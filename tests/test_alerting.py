@@ -1,0 +1,91 @@
+"""est_data.alerting: the area × category alert list on hand-built weekly series."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import numpy as np
+import pytest
+
+from est_data import alerting
+from est_data.filters import IncidentFilter
+from handmade_db import incident, make_db
+
+END = dt.date(2026, 3, 29)  # the alert window is 23–29 March
+F = IncidentFilter(dt.date(2026, 3, 1), END)
+
+
+def _weekly(counts: list[int], category: str, area: str, focus: str | None, start: int):
+    """Incidents for 7-day windows ending on END: ``counts`` oldest first."""
+    rows, n = [], start
+    for k, c in enumerate(reversed(counts)):  # k = 0 is the latest window
+        day = dt.datetime.combine(END - dt.timedelta(days=7 * k + 2), dt.time(12))
+        for j in range(c):
+            rows.append(incident(n, day + dt.timedelta(minutes=j), category, area, focus))
+            n += 1
+    return rows
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    flat = [1] * 13
+    rows = (
+        _weekly(flat + [9], "klotter", "A1", "F1", 1)  # a jump in A1, inside focus area F1
+        + _weekly(flat + [2], "inbrott", "A1", None, 1000)  # below min_count
+        + _weekly([5] * 13 + [7], "storning", "A2", None, 2000)  # not significant
+    )
+    path = make_db(tmp_path_factory.mktemp("alerting") / "a.duckdb", rows)
+    c = duckdb.connect(str(path), read_only=True)
+    yield c
+    c.close()
+
+
+def test_planted_jump_is_listed_with_a_swedish_sentence(con):
+    df = alerting.area_alerts(con, F)
+    assert set(zip(df["area_id"], df["category"])) == {("A1", "klotter"), ("F1", "klotter")}
+    row = df[df["area_id"] == "A1"].iloc[0]
+    assert (row["count"], row["expected"]) == (9, pytest.approx(1.0))
+    assert row["sentence"] == "Klotter i Alfa: 9 senaste veckan, normalt 1,0"
+    assert row["p_value"] < alerting.DEFAULT_RULE.alpha
+
+
+def test_filters_apply(con):
+    assert alerting.area_alerts(con, IncidentFilter(F.start, F.end, areas=("A2",))).empty
+    assert alerting.area_alerts(con, IncidentFilter(F.start, F.end,
+                                                    categories=("inbrott",))).empty
+    only_a1 = alerting.area_alerts(con, IncidentFilter(F.start, F.end, areas=("A1",)))
+    assert list(only_a1["area_id"]) == ["A1"]
+
+
+def test_a_week_earlier_nothing_is_unusual(con):
+    earlier = IncidentFilter(F.start, END - dt.timedelta(days=7))
+    assert alerting.area_alerts(con, earlier).empty
+
+
+def test_window_sql_binds_every_value():
+    f = IncidentFilter(F.start, F.end, categories=("'; DROP TABLE areas; --",))
+    sql, params = alerting.window_counts_sql(f)
+    assert sql.count("?") == len(params) and "DROP" not in sql
+
+
+def test_rule_adds_the_ratio_condition():
+    rule = alerting.AlertRule(baseline=4, gap=0, alpha=0.05, min_count=0, min_ratio=3.0)
+    # Baseline mean 2.5: a 7 is significant (p ≈ 0.014) but under 3 × normal.
+    res = rule.apply(np.array([2, 2, 3, 3, 7]))
+    assert res["p_value"].iloc[-1] < 0.05
+    assert not res["flagged"].iloc[-1]  # 7 < 3 × 2.5
+    assert rule.apply(np.array([2, 2, 3, 3, 8]))["flagged"].iloc[-1]  # 8 ≥ 7.5
+
+
+@pytest.mark.parametrize("expected,text", [(5.04, "normalt 5"), (0.33, "normalt 0,3"),
+                                           (1234.4, "normalt 1\u00a0234")])
+def test_sentence_numbers_are_swedish(expected, text):
+    sentence = alerting.alert_sentence("Klotter", "Norra Odenslund-Odenskog", 14, expected)
+    assert sentence.startswith("Klotter i Norra Odenslund-Odenskog: 14 senaste veckan, ")
+    assert sentence.endswith(text)
+
+
+def test_window_caption_states_the_rule():
+    text = alerting.window_caption(F)
+    assert text.startswith("2026-03-23 – 2026-03-29")
+    assert "12 veckorna" in text and "1\u00a0000" in text

@@ -1,0 +1,147 @@
+"""AppTest runs of the Trender page and of the alert block on Översikt."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO_ROOT
+from est_data.db import open_db
+
+APP = str(REPO_ROOT / "app.py")
+TABS = ["Över tid", "Veckodag och klockslag", "Områden", "Händelser"]
+
+
+def trender(tab: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("pages/trender.py")
+    if tab:
+        at.session_state["trend_tab"] = tab
+    return at.run()
+
+
+def charts(at: AppTest) -> list:
+    return list(at.get("plotly_chart"))
+
+
+def test_over_time_tab(app_db):
+    at = trender(fran="2025-06-01", till="2026-11-15")
+    assert not at.exception
+    assert at.title[0].value == "Trender"
+    assert [t.label for t in at.tabs] == TABS
+    assert [m.label for m in at.metric] == ["Händelser i perioden", "Samma period i fjol",
+                                            "Ovanligt höga månader"]
+    assert len(charts(at)) == 1
+    spec = charts(at)[0].proto.spec
+    assert '"separators":", "' in spec and "Åtgärd" in spec and "Samma period i fjol" in spec
+    assert any("Åtgärder i diagrammet" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("grain,view,by", [("week", "small", "source"),
+                                           ("month", "stack", "area"),
+                                           ("week", "small", "total")])
+def test_over_time_choices(app_db, grain, view, by):
+    at = trender()
+    at.session_state["trend_grain"] = grain
+    at.session_state["trend_view"] = view
+    at.session_state["trend_by"] = by
+    at.run()
+    assert not at.exception
+    assert len(charts(at)) == 1
+
+
+def test_weekday_and_season_tab(app_db):
+    at = trender("Veckodag och klockslag", period="90d")
+    assert not at.exception
+    assert len(charts(at)) == 2
+    assert any(c.value.startswith("Flest händelser:") for c in at.caption)
+    assert '"mån"' in charts(at)[0].proto.spec
+
+
+def test_area_tab_ranking_and_drill_down(app_db):
+    at = trender("Områden")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 24  # 22 DeSO + 2 focus areas
+    assert "Kyrkgatan ★" in set(table["Område"])
+    assert all(len(t) == 12 for t in table["trend"])
+    assert list(table["current"]) == sorted(table["current"], reverse=True)
+    assert not charts(at)  # nothing chosen yet
+    first = table.iloc[0]["Område"]
+    at.session_state["area_rank"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert first.startswith(at.subheader[1].value)
+    assert len(charts(at)) == 1
+    at.button(key="area_filter").click().run()
+    assert not at.exception
+    assert len(at.session_state["f_areas"]) == 1
+
+
+def test_incidents_tab_pages_and_exports(app_db):
+    at = trender("Händelser")
+    assert not at.exception
+    rows = at.dataframe[0].value
+    assert len(rows) == 100
+    assert list(rows.columns)[:3] == ["occurred_at", "category_label", "actor"]
+    assert rows["occurred_at"].is_monotonic_decreasing
+    downloads = at.get("download_button")
+    assert [d.proto.label for d in downloads] == ["CSV (Excel, semikolon)", "Excel (XLSX)"]
+    at.number_input(key="rows_page").set_value(2).run()
+    assert not at.exception
+    assert at.dataframe[0].value["occurred_at"].max() <= rows["occurred_at"].min()
+    at.radio(key="export_audience").set_value("dela").run()
+    assert not at.exception
+    shared = at.dataframe[1].value
+    assert list(shared.columns) == ["Område", "Kategori", "Antal"]
+    assert all(v == "<3" or int(v) >= 3 for v in shared["Antal"])
+    assert "<3" in set(shared["Antal"])
+
+
+def test_no_matching_incidents_gives_guidance(app_db):
+    at = trender(period="7d", kat="ovrigt", omr="fokus_aragrand", dag="1", tim="3-4")
+    assert not at.exception
+    assert any("Inga händelser matchar filtret" in i.value for i in at.info)
+    for tab in TABS[1:]:
+        at.session_state["trend_tab"] = tab
+        at.run()
+        assert not at.exception, tab
+
+
+def _plant_jump(path) -> dt.date:
+    """Ten graffiti reports in one area during the last week of the data."""
+    with open_db(path) as con:
+        last = con.execute("SELECT max(occurred_at) FROM incidents").fetchall()[0][0]
+        rows = [(f"test:{i}", "kommun", str(i), last - dt.timedelta(hours=3 * i), "klotter",
+                 "point", "2380C1140", "Klotter på fasad.") for i in range(10)]
+        con.executemany(
+            "INSERT INTO incidents (incident_id, source, source_ref, occurred_at, category, "
+            "precision, area_id, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return last.date()
+
+
+def test_oversikt_lists_unusual_weeks(app_db):
+    _plant_jump(app_db)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "Ovanligt många händelser senaste veckan" in [s.value for s in at.subheader]
+    texts = [w.value for w in at.warning]
+    assert any(t.startswith("Klotter i Norra Odenslund-Odenskog (C1140): 1") and "normalt" in t
+               for t in texts), texts
+    assert not at.success
+
+
+def test_oversikt_says_when_nothing_is_unusual(app_db):
+    with duckdb.connect(str(app_db)) as con:
+        con.execute("DELETE FROM incidents WHERE occurred_at >= "
+                    "(SELECT max(occurred_at) - INTERVAL 6 DAY FROM incidents) "
+                    "AND occurred_at < (SELECT max(occurred_at) FROM incidents)")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert not at.warning
+    assert any("Inget område har ovanligt många" in s.value for s in at.success)

@@ -1,0 +1,187 @@
+"""est_data.trends: SQL builders (table-driven) and results on a hand-counted database."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import duckdb
+import pandas as pd
+import pytest
+
+from est_data import trends
+from est_data.filters import IncidentFilter
+from handmade_db import incident, make_db
+
+D = dt.date
+EVIL = "x'); DROP TABLE incidents; --"
+
+FILTERS = {
+    "plain": IncidentFilter(D(2026, 3, 2), D(2026, 3, 29)),
+    "everything": IncidentFilter(D(2026, 3, 4), D(2026, 3, 27), categories=("klotter", EVIL),
+                                 sources=("hem",), areas=("A1", "F1"), weekdays=(1, 2, 3),
+                                 hours=(8, 9, 10), include_duplicates=True),
+    "one day": IncidentFilter(D(2026, 3, 29), D(2026, 3, 29)),
+}
+BUILDERS = {
+    "time_series week category": lambda f: trends.time_series_sql(f, "week", "category"),
+    "time_series month source": lambda f: trends.time_series_sql(f, "month", "source", 3),
+    "time_series week area": lambda f: trends.time_series_sql(f, "week", "area"),
+    "time_series month total": lambda f: trends.time_series_sql(f, "month", "total"),
+    "weekday_hour": trends.weekday_hour_sql,
+    "seasonal": trends.seasonal_sql,
+    "measures": trends.measures_sql,
+}
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    """Four full weeks in March 2026 (Mon 2 – Sun 29) plus history and last year."""
+    rows = []
+    n = iter(range(1, 10_000))
+    # Weeks of March 2026: klotter 1, 2, 3, 4; inbrott 0, 1, 0, 2; storning 5 each week.
+    for week, (k, i) in enumerate([(1, 0), (2, 1), (3, 0), (4, 2)]):
+        monday = dt.datetime(2026, 3, 2) + dt.timedelta(weeks=week)
+        rows += [incident(next(n), monday + dt.timedelta(days=1, hours=h), "klotter")
+                 for h in range(k)]
+        rows += [incident(next(n), monday + dt.timedelta(days=2, hours=9), "inbrott", "A2")
+                 for _ in range(i)]
+        rows += [incident(next(n), monday + dt.timedelta(days=5, hours=22), "storning",
+                          source="pol") for _ in range(5)]
+    # Three weeks before: klotter 6 in the week of 23 Feb (for the rolling mean).
+    rows += [incident(next(n), dt.datetime(2026, 2, 24, 12), "klotter") for _ in range(6)]
+    # Last year: 364 days before the week of 9 March 2026 is the week of 10 March 2025.
+    rows += [incident(next(n), dt.datetime(2025, 3, 11, 12), "klotter") for _ in range(7)]
+    # A duplicate (left out by default) and one known only at municipality level.
+    rows.append(incident(next(n), "2026-03-10 12:00", "klotter", duplicate_of="hem:1"))
+    rows.append(incident(next(n), "2026-03-10 13:00", "stold", area=None))
+    path = make_db(tmp_path_factory.mktemp("trends") / "t.duckdb", rows,
+                   [("m1", "F1", "Ny belysning", D(2026, 3, 16)),
+                    ("m2", "A2", "Röjning", D(2026, 3, 20))])
+    with duckdb.connect(str(path)) as c:
+        c.execute("UPDATE incidents SET focus_area_id = 'F1' WHERE incident_id = 'hem:1'")
+    c = duckdb.connect(str(path), read_only=True)
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("fname", FILTERS)
+@pytest.mark.parametrize("bname", BUILDERS)
+def test_sql_builders_bind_every_value_and_run(con, bname, fname):
+    sql, params = BUILDERS[bname](FILTERS[fname])
+    assert sql.count("?") == len(params)
+    assert EVIL not in sql and "klotter" not in sql and "A1" not in sql
+    con.sql(sql, params=params).fetchall()
+
+
+@pytest.mark.parametrize("grain,by", [("day", "category"), ("week", "category; DROP"),
+                                      ("week", "description")])
+def test_unknown_grain_or_dimension_is_refused(grain, by):
+    with pytest.raises(KeyError):
+        trends.time_series_sql(FILTERS["plain"], grain, by)
+
+
+def _row(df, period, key):
+    hit = df[(df["period"] == pd.Timestamp(period)) & (df["key"] == key)]
+    assert len(hit) == 1, (period, key)
+    return hit.iloc[0]
+
+
+def test_weekly_counts_last_year_and_rolling_mean(con):
+    df = trends.time_series(con, FILTERS["plain"], "week", "category")
+    weeks = sorted(df["period"].unique())
+    assert [w.date() for w in weeks] == [D(2026, 3, 2), D(2026, 3, 9), D(2026, 3, 16),
+                                         D(2026, 3, 23)]
+    assert [_row(df, w, "klotter")["count"] for w in weeks] == [1, 2, 3, 4]
+    assert [_row(df, w, "inbrott")["count"] for w in weeks] == [0, 1, 0, 2]
+    # Total: klotter + inbrott + storning, duplicate and municipality-only stold included
+    # only where they belong (stold has no area but still counts in the total).
+    assert [_row(df, w, trends.TOTAL_KEY)["count"] for w in weeks] == [6, 9, 8, 11]
+    assert _row(df, weeks[1], "klotter")["last_year"] == 7
+    assert _row(df, weeks[0], "klotter")["last_year"] == 0
+    # Rolling mean of 4 weeks: week of 2 March = (0 + 0 + 6 + 1) / 4 (history counts).
+    assert _row(df, weeks[0], "klotter")["rolling"] == pytest.approx(7 / 4)
+    assert _row(df, weeks[3], "klotter")["rolling"] == pytest.approx(10 / 4)
+    assert not df["partial"].any() and df["complete"].all()
+
+
+def test_partial_periods_at_both_ends(con):
+    f = IncidentFilter(D(2026, 3, 4), D(2026, 3, 25))  # Wednesday to Wednesday
+    df = trends.time_series(con, f, "week", "category")
+    first = _row(df, D(2026, 3, 2), "klotter")
+    assert first["count"] == 0 and first["full_count"] == 1  # Tuesday is before the start
+    assert first["partial"] and first["complete"] and first["days"] == 5
+    last = _row(df, D(2026, 3, 23), "klotter")
+    assert last["count"] == 4 and last["partial"] and not last["complete"]
+    assert math.isnan(last["rolling"]) and not last["alert"]
+
+
+def test_top_keys_and_the_rest(con):
+    f = FILTERS["plain"]
+    keys = set(trends.time_series(con, f, "week", "category", top=1)["key"])
+    assert keys == {"storning", trends.OTHER_KEY, trends.TOTAL_KEY}
+    df = trends.time_series(con, f, "week", "category", top=1)
+    assert df.loc[df["key"] == trends.OTHER_KEY, "count"].sum() == 10 + 3 + 1
+    # Lumping a single key into "Övriga" would only rename it: not done.
+    keys = set(trends.time_series(con, f, "week", "category", top=3)["key"])
+    assert keys == {"storning", "klotter", "inbrott", "stold", trends.TOTAL_KEY}
+
+
+def test_by_area_names_unplaced_incidents(con):
+    df = trends.time_series(con, FILTERS["plain"], "week", "area")
+    assert set(df["key"]) == {"A1", "A2", trends.UNKNOWN_AREA_KEY, trends.TOTAL_KEY}
+    assert df.loc[df["key"] == trends.UNKNOWN_AREA_KEY, "count"].sum() == 1
+
+
+def test_duplicates_only_when_asked(con):
+    f = FILTERS["plain"]
+    base = trends.time_series(con, f, "week", "total")["count"].sum()
+    with_dupes = IncidentFilter(f.start, f.end, include_duplicates=True)
+    assert trends.time_series(con, with_dupes, "week", "total")["count"].sum() == base + 1
+
+
+def test_monthly_grain_and_last_year(con):
+    df = trends.time_series(con, FILTERS["plain"], "month", "total")
+    assert len(df) == 1
+    row = df.iloc[0]
+    assert row["count"] == 34 and row["last_year"] == 7  # 2025-03-02..29 holds the 7
+    assert row["partial"] and not row["complete"]
+
+
+def test_weekday_hour_matrix(con):
+    df = trends.weekday_hour(con, FILTERS["plain"])
+    assert len(df) == 168 and df["count"].sum() == 34
+    cell = df[(df["weekday"] == 6) & (df["hour"] == 22)]["count"].item()
+    assert cell == 20  # storning, Saturdays 22:00, 5 a week
+
+
+def test_seasonal_marks_incomplete_months(con):
+    df = trends.seasonal(con, IncidentFilter(D(2026, 3, 1), D(2026, 3, 31)))
+    march = df[(df["year"] == 2026) & (df["month"] == 3)].iloc[0]
+    assert march["count"] == 34
+    # The data end on 29 March, so March 2026 is not a whole month of data.
+    assert not march["complete"]
+    feb = df[(df["year"] == 2026) & (df["month"] == 2)].iloc[0]
+    assert feb["count"] == 6 and feb["complete"]
+
+
+def test_measures_follow_the_area_filter(con):
+    all_ = trends.measures(con, FILTERS["plain"])
+    assert list(all_["intervention_id"]) == ["m1", "m2"]
+    assert list(all_["area_name"]) == ["Fokus", "Beta"]
+    # A1 holds focus area F1 (an incident lies in both), so F1's measure belongs to A1.
+    a1 = trends.measures(con, IncidentFilter(D(2026, 3, 2), D(2026, 3, 29), areas=("A1",)))
+    assert list(a1["intervention_id"]) == ["m1"]
+    a2 = trends.measures(con, IncidentFilter(D(2026, 3, 2), D(2026, 3, 29), areas=("A2",)))
+    assert list(a2["intervention_id"]) == ["m2"]
+
+
+def test_period_helpers():
+    assert trends.period_start(D(2026, 3, 5), "week") == D(2026, 3, 2)
+    assert trends.period_start(D(2026, 3, 5), "month") == D(2026, 3, 1)
+    assert trends.add_periods(D(2026, 1, 1), "month", -13) == D(2024, 12, 1)
+    assert trends.add_periods(D(2026, 3, 2), "week", -2) == D(2026, 2, 16)
+
+
+def test_series_colors_include_actors(con):
+    colors = trends.series_colors(con)
+    assert colors["hem"] == "#1b9e77" and colors["klotter"].startswith("#")
