@@ -3,11 +3,12 @@ import datetime as dt
 
 import streamlit as st
 
-from est_data import evalchart, evaluation as evm, fmt, interventions as iv, queries, report, ui
+from est_data import auth, evalchart, evaluation as evm, fmt, interventions as iv, queries, report, ui
 from est_data.config import db_path
 from est_data.summary_sv import GENERAL_CAVEATS, caveats, headline, summary_sentences
 
 ui.keep_filter_state()
+ui.require(auth.VIEW_AGGREGATES)
 
 st.title("Före/efter")
 st.caption("Minskade händelserna där insatserna gjordes, eller minskade de överallt, eller "

@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO_ROOT
 from est_data import evaluation as ev_mod
+from est_data.auth import hash_password
 
 APP = str(REPO_ROOT / "app.py")
 
@@ -152,3 +154,41 @@ def test_filter_state_survives_a_visit_to_the_evaluation_pages(app_db):
     at.switch_page("pages/oversikt.py").run()
     assert not at.exception
     assert at.session_state["f_categories"] == ["klotter"]
+
+
+# --- Roles -----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def users(tmp_path, monkeypatch, app_db):
+    h = hash_password("pw", salt=b"s" * 16)
+    text = "".join(f'[auth.users.{u}]\nname = "{u}"\nrole = "{r}"\npassword_hash = "{h}"\n\n'
+                   for u, r in [("mote", "mote"), ("anna", "analytiker"), ("admin", "admin")])
+    path = tmp_path / "users.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("EST_USERS_FILE", str(path))
+
+
+def signed_in(username: str, page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="login_user").input(username)
+    at.text_input(key="login_password").input("pw")
+    at.button[0].click().run()
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("username, writes", [("mote", False), ("anna", False), ("admin", True)])
+def test_only_writers_get_the_forms(users, username, writes):
+    at = signed_in(username, "pages/insatser.py")
+    assert len(at.dataframe[0].value) == 7
+    assert len(downloads(at)) == 1
+    assert (len(at.tabs) > 0) is writes
+    if not writes:
+        assert any("kan läsa loggen" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("username", ["mote", "anna"])
+def test_every_role_can_evaluate(users, username):
+    at = signed_in(username, "pages/fore_efter.py")
+    assert len(at.metric) == 3 and len(downloads(at)) == 1
