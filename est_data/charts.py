@@ -227,7 +227,8 @@ def _layout(height: int, **extra) -> dict:
         template="plotly_white", height=height, separators=", ",
         font=dict(size=FONT_SIZE), hoverlabel=dict(font=dict(size=FONT_SIZE)),
         margin=dict(l=10, r=10, t=70, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0,
+                    traceorder="normal"),
     )
     layout.update(extra)
     return layout
