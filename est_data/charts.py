@@ -246,8 +246,8 @@ def time_series_figure(df: pd.DataFrame, grain: str, names: dict[str, str],
     plotly object API costs ~0.1 s per added shape in subplots).
     """
     g = GRAINS[grain]
-    keys = ordered_keys(df)
-    palette = key_colors(keys, colors)
+    keys = ordered_keys(df) or [TOTAL_KEY]  # not split: the total as bars
+    palette = key_colors(keys, {TOTAL_KEY: PALETTE[0], **colors})
     total = df[df["key"] == TOTAL_KEY].sort_values("period")
     hover = _hover_periods(total, grain)
     traces: list[dict] = []

@@ -129,3 +129,11 @@ def test_real_series_render(demo_con):
                                         trends.measures(demo_con, f))
         assert len(fig.layout.shapes) == 7  # the demo's seven measures
         fig.to_json()
+
+
+def test_unsplit_series_shows_the_total_as_bars():
+    df = _series()
+    df = df[df["key"] == trends.TOTAL_KEY]
+    fig = charts.time_series_figure(df, "week", {trends.TOTAL_KEY: "Totalt"}, {})
+    assert fig.data[0].type == "bar" and fig.data[0].name == "Totalt"
+    assert list(fig.data[0].y) == list(df["count"])

@@ -53,6 +53,7 @@ def test_over_time_choices(app_db, grain, view, by):
     at.run()
     assert not at.exception
     assert len(charts(at)) == 1
+    assert '"type":"bar"' in charts(at)[0].proto.spec
 
 
 def test_weekday_and_season_tab(app_db):
