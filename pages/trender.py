@@ -147,27 +147,31 @@ with tabs[2]:
             Område=table["name"] + table["is_focus"].map({True: " ★", False: ""}),
             Typ=table["kind"].map({"deso": "DeSO", "regso": "RegSO", "custom": "Eget område"}))
         trend_text = ("Antal per vecka" if bin_days == 7 else "Antal per fyraveckorsperiod")
+        columns = ["Område", "Typ", "current", "per_1000", "change_prev", "change_prev_pct",
+                   "change_year", "change_year_pct", "trend"]
+        # Swedish number formats whatever the browser's locale; the values stay numbers,
+        # so sorting by a column still sorts numerically.
+        styled = view[columns].style.format(
+            {"current": fmt.num, "per_1000": lambda v: fmt.num(v, 1),
+             "change_prev": fmt.signed, "change_year": fmt.signed,
+             "change_prev_pct": fmt.pct, "change_year_pct": fmt.pct}, na_rep="–")
         event = st.dataframe(
-            view[["Område", "Typ", "current", "per_1000", "change_prev", "change_prev_pct",
-                  "change_year", "change_year_pct", "trend"]],
-            hide_index=True, width="stretch", key="area_rank", on_select="rerun",
-            placeholder="–",
-            selection_mode="single-row",
+            styled, hide_index=True, width="stretch", key="area_rank", on_select="rerun",
+            selection_mode="single-row", placeholder="–",
             column_config={
-                "current": st.column_config.NumberColumn("Antal", format="localized"),
+                "current": st.column_config.NumberColumn("Antal"),
                 "per_1000": st.column_config.NumberColumn(
-                    "Per 1 000 inv.", format="%.1f",
+                    "Per 1 000 inv.",
                     help="Händelser under perioden per 1 000 invånare. Saknas för egna "
                          "områden utan befolkningssiffra."),
                 "change_prev": st.column_config.NumberColumn(
-                    "Mot föregående", format="%+d",
-                    help=f"Skillnad mot {fmt.period(prev.start, prev.end)}."),
-                "change_prev_pct": st.column_config.NumberColumn("Föreg. %", format="%+d %%"),
+                    "Mot föregående", help=f"Skillnad mot {fmt.period(prev.start, prev.end)}."),
+                "change_prev_pct": st.column_config.NumberColumn("Föreg. %"),
                 "change_year": st.column_config.NumberColumn(
-                    "Mot i fjol", format="%+d",
+                    "Mot i fjol",
                     help=f"Skillnad mot samma datum förra året, {fmt.date(ly_start)} – "
                          f"{fmt.date(ly_end)}."),
-                "change_year_pct": st.column_config.NumberColumn("I fjol %", format="%+d %%"),
+                "change_year_pct": st.column_config.NumberColumn("I fjol %"),
                 "trend": st.column_config.LineChartColumn(
                     "Trend", y_min=0,
                     help=f"{trend_text}, de senaste {bins * bin_days} dagarna till "
