@@ -75,17 +75,20 @@ WINDOW_TEXT = {7: "senaste veckan", 28: "senaste fyra veckorna"}
 MAX_SENTENCES = 8  # shown on Översikt; the rest are counted
 
 
+def rule_text(units: str = "veckorna", rule: AlertRule = DEFAULT_RULE) -> str:
+    """The rule in one Swedish sentence, e.g. for a help text."""
+    return (f"minst {rule.min_count} händelser, minst {fmt.num(rule.min_ratio, 1)} gånger "
+            f"snittet för de {rule.baseline} {units} före den närmast föregående, och så "
+            f"mycket högre att slumpen bara förklarar det en gång på "
+            f"{fmt.num(1 / rule.alpha)} (Poissontest).")
+
+
 def window_caption(f: IncidentFilter, window_days: int = 7,
                    rule: AlertRule = DEFAULT_RULE) -> str:
     """Swedish note on what the alerts compare: the window and its baseline."""
     start = f.end - dt.timedelta(days=window_days - 1)
-    unit = "veckan" if window_days == 7 else f"{window_days}-dagarsperioden"
     units = "veckorna" if window_days == 7 else f"{window_days}-dagarsperioderna"
-    return (f"{fmt.date(start)} – {fmt.date(f.end)} jämfört med normalnivån: snittet av de "
-            f"{rule.baseline} {units} före den närmast föregående {unit}. Flaggas när antalet "
-            f"är minst {rule.min_count}, minst {fmt.num(rule.min_ratio, 1)} gånger det normala "
-            f"och så högt att slumpen bara förklarar det en gång på "
-            f"{fmt.num(1 / rule.alpha)} (Poissontest).")
+    return f"{fmt.date(start)} – {fmt.date(f.end)}. Flaggas när det är " + rule_text(units, rule)
 
 
 def window_counts_sql(f: IncidentFilter, window_days: int = 7,

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from est_data import charts, export, fmt, queries, ranking, trends, ui
+from est_data import alerting, charts, export, fmt, queries, ranking, trends, ui
 from est_data.config import db_path
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -74,10 +74,9 @@ with tabs[0]:
                        "så att veckodagarna stämmer).")
         m3.metric("Ovanligt höga " + trends.GRAINS[grain].label_plural,
                   fmt.num(int(df.loc[df["alert"], "period"].nunique())),
-                  help="Perioder då antalet (totalt eller för en grupp) låg signifikant över "
-                       "de 12 föregående periodernas nivå (Poisson, p < 0,001, minst 4 "
-                       "händelser och minst 1,5 gånger det normala). Markeras med röd "
-                       "triangel.")
+                  help="Perioder då antalet (totalt eller för en grupp) var ovanligt högt: "
+                       + alerting.rule_text(trends.GRAINS[grain].label_plural)
+                       + " Markeras med röd triangel.")
         if now == 0:
             st.info("Inga händelser matchar filtret under perioden. Välj en längre period "
                     "eller färre filter i sidopanelen.")
