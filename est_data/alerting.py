@@ -16,7 +16,7 @@ import pandas as pd
 from . import fmt
 from .alerts import poisson_baseline_alerts
 from .filters import IncidentFilter, where_clause
-from .sqlutil import fetch_df
+from .sqlutil import fetch_df, fetch_value
 from .taxonomy import labels
 
 
@@ -125,9 +125,14 @@ def area_alerts(con: duckdb.DuckDBPyConnection, f: IncidentFilter, window_days: 
     ``area_id``, ``area_name``, ``category``, ``category_label``, ``count``,
     ``expected``, ``p_value``, ``sentence``; most significant first.
     """
-    counts = fetch_df(con, *window_counts_sql(f, window_days, rule))
     columns = ["area_id", "area_name", "category", "category_label", "count", "expected",
                "p_value", "sentence"]
+    oldest = f.end - dt.timedelta(days=window_days * (rule.history + 1) - 1)
+    first = fetch_value(con, "SELECT min(occurred_at)::DATE FROM incidents")
+    if first is None or first > oldest:
+        # Too little history for a baseline: weeks without data are not quiet weeks.
+        return pd.DataFrame(columns=columns)
+    counts = fetch_df(con, *window_counts_sql(f, window_days, rule))
     if f.areas:
         counts = counts[counts["area_id"].isin(f.areas)]
     n_windows = rule.history + 1

@@ -147,7 +147,8 @@ def time_series_sql(f: IncidentFilter, grain: str = "week", by: str = "category"
            date_diff('day', greatest(period, ?::DATE),
                      least((period + {g.step})::DATE, ?::DATE)) AS days,
            date_diff('day', period, (period + {g.step})::DATE) AS period_days,
-           (period + {g.step})::DATE <= ?::DATE AS complete
+           (period + {g.step})::DATE <= ?::DATE AS complete,
+           period >= (SELECT min(occurred_at) FROM incidents)::DATE AS covered
     FROM filled
     ORDER BY key, period"""
     params = [hist_start, end_excl, *wparams,
@@ -181,13 +182,20 @@ def time_series(con: duckdb.DuckDBPyConnection, f: IncidentFilter, grain: str = 
 
 def flag_alerts(df: pd.DataFrame) -> pd.DataFrame:
     """Run :data:`est_data.alerting.DEFAULT_RULE` on each key's ``full_count`` series.
+
     A period cut by the filter's end is never flagged (it is incomplete); one cut by
-    the start is judged on its whole count.
+    the start is judged on its whole count. A period whose baseline reaches back
+    before the first day with data is not judged: weeks without data are not weeks
+    without incidents.
     """
     df = df.sort_values(["key", "period"]).reset_index(drop=True)
     parts = []
     for _, group in df.groupby("key", sort=False):
         res = DEFAULT_RULE.apply(group["full_count"].to_numpy())
+        covered = group["covered"].to_numpy()
+        first = int(covered.argmax()) if covered.any() else len(covered)
+        res.loc[res.index < first + DEFAULT_RULE.history, ["expected", "p_value"]] = np.nan
+        res.loc[res.index < first + DEFAULT_RULE.history, "flagged"] = False
         parts.append(res[["expected", "p_value", "flagged"]].set_axis(group.index))
     if parts:
         res = pd.concat(parts)

@@ -185,3 +185,20 @@ def test_period_helpers():
 def test_series_colors_include_actors(con):
     colors = trends.series_colors(con)
     assert colors["hem"] == "#1b9e77" and colors["klotter"].startswith("#")
+
+
+def test_no_alerts_while_the_baseline_reaches_before_the_data(tmp_path):
+    # 20 weeks of 1 a week, then 12 in a week: flagged only once a full baseline exists.
+    rows, n = [], 0
+    start = dt.datetime(2026, 1, 5, 12)  # a Monday; the data begin here
+    for w in range(21):
+        for _ in range(12 if w in (3, 20) else 1):
+            n += 1
+            rows.append(incident(n, start + dt.timedelta(weeks=w, minutes=n)))
+    path = make_db(tmp_path / "young.duckdb", rows)
+    with duckdb.connect(str(path), read_only=True) as c:
+        f = IncidentFilter(D(2026, 1, 5), D(2026, 5, 31))
+        df = trends.time_series(c, f, "week", "total")
+    flagged = [p.date() for p in df.loc[df["alert"], "period"]]
+    assert flagged == [D(2026, 5, 25)]  # week 20, not week 3 (too early to judge)
+    assert df["expected"].iloc[:13].isna().all()
