@@ -47,7 +47,7 @@ def _call(db: Path, fn, *args):
 def tab_over_time(db: Path, f: IncidentFilter) -> None:
     grain = "week" if f.days <= 190 else "month"
     df = _call(db, trends.time_series, f, grain, "category")
-    measures = _call(db, trends.measures, f)
+    measures = _call(db, trends.measures, f.areas)
     fig = charts.time_series_figure(df, grain, {}, {}, measures)
     fig.to_json()
 

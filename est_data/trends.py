@@ -258,21 +258,22 @@ def seasonal(con: duckdb.DuckDBPyConnection, f: IncidentFilter, years: int = 4) 
     return fetch_df(con, *seasonal_sql(f, years))
 
 
-def measures_sql(f: IncidentFilter) -> tuple[str, list]:
-    """SQL for the measures (``interventions``) that belong on the filter's time axes.
+def measures_sql(areas: tuple[str, ...] = ()) -> tuple[str, list]:
+    """SQL for the measures (``interventions``) that belong on time axes for an area
+    filter (``IncidentFilter.areas``; the period does not matter, the chart shows those
+    on its axis).
 
-    Without an area filter every measure; with one, measures in the chosen areas and
-    in focus areas lying inside a chosen statistical area. Columns: ``intervention_id``,
-    ``area_id``, ``area_name``, ``kind``, ``title``, ``started_on``, ``ended_on``,
-    ``actor``.
+    Without areas every measure; with areas, measures in them and in focus areas
+    lying inside a chosen statistical area. Columns: ``intervention_id``, ``area_id``,
+    ``area_name``, ``kind``, ``title``, ``started_on``, ``ended_on``, ``actor``.
     """
     params: list = []
     cond = "TRUE"
-    if f.areas:
-        marks = ", ".join("?" * len(f.areas))
+    if areas:
+        marks = ", ".join("?" * len(areas))
         cond = (f"(i.area_id IN ({marks}) OR i.area_id IN (SELECT DISTINCT focus_area_id "
                 f"FROM incidents WHERE area_id IN ({marks}) AND focus_area_id IS NOT NULL))")
-        params = list(f.areas) * 2
+        params = list(areas) * 2
     sql = f"""
     SELECT i.intervention_id, i.area_id, coalesce(a.name, i.area_id) AS area_name, i.kind,
            i.title, i.started_on, i.ended_on, i.actor
@@ -282,9 +283,10 @@ def measures_sql(f: IncidentFilter) -> tuple[str, list]:
     return sql, params
 
 
-def measures(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFrame:
-    """Measures to mark on time axes (see :func:`measures_sql`)."""
-    return fetch_df(con, *measures_sql(f))
+def measures(con: duckdb.DuckDBPyConnection, areas: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Measures to mark on time axes (see :func:`measures_sql`). Takes the areas only,
+    so a cached result survives changes of period, category or actor."""
+    return fetch_df(con, *measures_sql(tuple(areas)))
 
 
 def series_colors(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

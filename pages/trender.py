@@ -31,10 +31,9 @@ if first is None:
     st.stop()
 
 tabs = st.tabs(TABS, key="trend_tab", on_change="rerun")
-measures = ui.read(trends.measures, f)
 
 
-def measure_list(numbers: list[int]) -> None:
+def measure_list(measures, numbers: list[int]) -> None:
     """The measures drawn in a chart, with the numbers shown on the axis."""
     if not numbers:
         return
@@ -63,6 +62,7 @@ with tabs[0]:
         show_ly = o1.toggle("Samma period i fjol", value=True, key="trend_ly")
         show_rolling = o2.toggle("Glidande medelvärde", value=True, key="trend_rolling")
         df = ui.read(trends.time_series, f, grain, by)
+        measures = ui.read(trends.measures, f.areas)
         total = df[df["key"] == trends.TOTAL_KEY]
         now, before = int(total["count"].sum()), int(total["last_year"].sum())
         m1, m2, m3 = st.columns(3)
@@ -96,7 +96,7 @@ with tabs[0]:
                                                 show_rolling=show_rolling)
             st.plotly_chart(fig, config=PLOTLY_CONFIG, key="trend_chart")
             first_day, last_day = charts.axis_span(df, grain)
-            measure_list(charts.measures_on_axis(measures, first_day, last_day))
+            measure_list(measures, charts.measures_on_axis(measures, first_day, last_day))
             alerts = df[df["alert"]].sort_values(["period", "p_value"])
             if not alerts.empty:
                 lines = [f"{charts.period_label(p.date(), grain)}: "
@@ -201,7 +201,7 @@ with tabs[2]:
             area_f = replace(f, areas=(area_id,))
             grain = "week" if f.days <= 190 else "month"
             area_df = ui.read(trends.time_series, area_f, grain, "category")
-            area_measures = ui.read(trends.measures, area_f)
+            area_measures = ui.read(trends.measures, (area_id,))
             fig = charts.time_series_figure(
                 area_df, grain, names, ui.read(trends.series_colors),
                 area_measures if not area_measures.empty else None)

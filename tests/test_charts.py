@@ -133,7 +133,7 @@ def test_real_series_render(demo_con):
     for grain in ("week", "month"):
         df = trends.time_series(demo_con, f, grain, "category")
         fig = charts.time_series_figure(df, grain, NAMES, trends.series_colors(demo_con),
-                                        trends.measures(demo_con, f))
+                                        trends.measures(demo_con))
         assert len(fig.layout.shapes) == 7  # the demo's seven measures
         fig.to_json()
 
