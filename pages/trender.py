@@ -13,6 +13,11 @@ BY_LABELS = {"category": "Kategori", "source": "Aktör", "area": "Område", "tot
 GRAIN_LABELS = {"week": "Vecka", "month": "Månad"}
 
 f = ui.filter_sidebar()
+# Keep the chart choices while another tab (which does not draw them) is open.
+for key in ("trend_grain", "trend_by", "trend_view", "trend_ly", "trend_rolling",
+            "export_audience", "export_by"):
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
 look = ui.read(queries.lookups)
 names = {**look["categories"], **look["sources"], **look["areas"],
          trends.OTHER_KEY: "Övriga", trends.TOTAL_KEY: "Totalt",

@@ -146,3 +146,16 @@ def test_oversikt_says_when_nothing_is_unusual(app_db):
     assert not at.exception
     assert not at.warning
     assert any("Inget område har ovanligt många" in s.value for s in at.success)
+
+
+def test_chart_choices_survive_a_visit_to_another_tab(app_db):
+    at = trender()
+    at.session_state["trend_grain"] = "month"
+    at.run()
+    at.session_state["trend_tab"] = "Områden"
+    at.run()
+    at.session_state["trend_tab"] = "Över tid"
+    at.run()
+    assert not at.exception
+    assert at.session_state["trend_grain"] == "month"
+    assert at.metric[2].label == "Ovanligt höga månader"
