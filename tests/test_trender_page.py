@@ -159,3 +159,12 @@ def test_chart_choices_survive_a_visit_to_another_tab(app_db):
     assert not at.exception
     assert at.session_state["trend_grain"] == "month"
     assert at.metric[2].label == "Ovanligt höga månader"
+
+
+def test_page_number_beyond_a_narrower_filter_is_clamped(app_db):
+    at = trender("Händelser")
+    at.number_input(key="rows_page").set_value(4).run()
+    assert not at.exception
+    at.sidebar.multiselect(key="f_categories").set_value(["brand"]).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) > 0
