@@ -13,11 +13,13 @@ BY_LABELS = {"category": "Kategori", "source": "Aktör", "area": "Område", "tot
 GRAIN_LABELS = {"week": "Vecka", "month": "Månad"}
 
 f = ui.filter_sidebar()
-# Keep the chart choices while another tab (which does not draw them) is open.
-for key in ("trend_grain", "trend_by", "trend_view", "trend_ly", "trend_rolling",
-            "export_audience", "export_by"):
-    if key in st.session_state:
-        st.session_state[key] = st.session_state[key]
+# Defaults in session state (not in the widgets), re-assigned on every run so the
+# choices survive while another tab, which does not draw them, is open.
+DEFAULTS = {"trend_grain": "week" if f.days <= 190 else "month", "trend_by": "category",
+            "trend_view": "stack", "trend_ly": True, "trend_rolling": True,
+            "export_audience": "inom", "export_by": ["area", "category"]}
+for key, value in DEFAULTS.items():
+    st.session_state[key] = st.session_state.get(key, value)
 look = ui.read(queries.lookups)
 names = {**look["categories"], **look["sources"], **look["areas"],
          trends.OTHER_KEY: "Övriga", trends.TOTAL_KEY: "Totalt",
@@ -54,18 +56,17 @@ def measure_list(measures, numbers: list[int]) -> None:
 with tabs[0]:
     if tabs[0].open is not False:
         c1, c2, c3 = st.columns([1, 1, 2])
-        st.session_state.setdefault("trend_grain", "week" if f.days <= 190 else "month")
         grain = c1.segmented_control("Indelning", list(GRAIN_LABELS), key="trend_grain",
                                      format_func=GRAIN_LABELS.get, required=True)
         by = c2.selectbox("Dela upp efter", list(BY_LABELS), format_func=BY_LABELS.get,
                           key="trend_by")
         view = c3.segmented_control("Visning", ["stack", "small"], key="trend_view",
-                                    default="stack", required=True,
+                                    required=True,
                                     format_func={"stack": "Staplat",
                                                  "small": "Ett diagram per grupp"}.get)
         o1, o2 = st.columns(2)
-        show_ly = o1.toggle("Samma period i fjol", value=True, key="trend_ly")
-        show_rolling = o2.toggle("Glidande medelvärde", value=True, key="trend_rolling")
+        show_ly = o1.toggle("Samma period i fjol", key="trend_ly")
+        show_rolling = o2.toggle("Glidande medelvärde", key="trend_rolling")
         df = ui.read(trends.time_series, f, grain, by)
         measures = ui.read(trends.measures, f.areas)
         total = df[df["key"] == trends.TOTAL_KEY]
@@ -261,7 +262,7 @@ with tabs[3]:
         by: tuple[str, ...] = ("area", "category")
         if sharing:
             by = tuple(st.multiselect(
-                "Antal per", list(export.SHARE_DIMENSIONS), default=["area", "category"],
+                "Antal per", list(export.SHARE_DIMENSIONS),
                 format_func=lambda k: export.SHARE_DIMENSIONS[k][0], key="export_by")
                 or ["area"])
             st.caption(f"Antal under {export.SUPPRESS_BELOW} visas som "
