@@ -141,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     n = con.execute("SELECT count(*) FROM incidents").fetchall()[0][0]
     con.close()
     print(f"database {args.db}: {n:,} incidents; median of {args.runs} filter changes; "
-          f"target ≤ {TARGET_S} s\n")
+          f"target ≤ {TARGET_S} s; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores (other work on the machine slows every figure)\n")
     print("est_data functions per tab (queries + figure + JSON), seconds")
     for period, results in bench_functions(args.db, args.runs).items():
         for name, seconds in results.items():
