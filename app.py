@@ -1,19 +1,30 @@
 """EST Lägesbild: the frame. Routes to the pages; all logic lives in ``est_data``."""
 import streamlit as st
 
-from est_data import ui
+from est_data import auth, ui
 
 st.set_page_config(page_title="EST Lägesbild", page_icon=":material/map:", layout="wide")
 
+# (page, the capability a user needs to see it; see est_data/auth.py)
 PAGES = [
-    st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:",
-            url_path="oversikt", default=True),
-    st.Page("pages/trender.py", title="Trender", icon=":material/trending_up:",
-            url_path="trender"),
+    (st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:",
+             url_path="oversikt", default=True), auth.VIEW_AGGREGATES),
+    (st.Page("pages/karta.py", title="Karta", icon=":material/map:", url_path="karta"),
+     auth.VIEW_AGGREGATES),
+    (st.Page("pages/trender.py", title="Trender", icon=":material/trending_up:",
+             url_path="trender"), auth.VIEW_AGGREGATES),
+    (st.Page("pages/insatser.py", title="Insatser", icon=":material/construction:",
+             url_path="insatser"), auth.VIEW_AGGREGATES),
+    (st.Page("pages/fore_efter.py", title="Före/efter", icon=":material/compare_arrows:",
+             url_path="fore-efter"), auth.VIEW_AGGREGATES),
 ]
 
-pg = st.navigation(PAGES)
 st.sidebar.title("EST Lägesbild")
 st.sidebar.caption("Effektiv samordning för trygghet · Östersund")
+user = ui.sign_in()
+if user is None:
+    st.navigation([st.Page(lambda: None, title="Logga in")], position="hidden")
+    st.stop()
+pg = st.navigation([page for page, needs in PAGES if user.can(needs)])
 if ui.ensure_database():
     pg.run()

@@ -6,15 +6,20 @@ with ``error:`` and exit with status 2; they never show a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 from pathlib import Path
 
 import duckdb
 
 from . import areas as areas_mod
-from . import demo, info
-from .config import db_path
-from .db import DatabaseError, open_db
+from . import audit, backup, demo, info, retention
+from . import evaluation as evaluation_mod
+from .auth import hash_password
+from .config import BACKUP_DIR, RETENTION_YEARS, db_path
+from .db import DatabaseError, open_db, write_session
+from .summary_sv import headline, summary_text
 from .schema import SchemaError
 from .taxonomy import TaxonomyError
 
@@ -29,7 +34,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 def cmd_init(args) -> int:
     path = args.db or db_path()
-    with open_db(path):
+    with write_session(path):
         pass
     print(f"database ready: {path}")
     return 0
@@ -48,7 +53,7 @@ def cmd_areas_import(args) -> int:
     path = args.db or db_path()
     gdf = areas_mod.read_area_file(args.file, id_field=args.id_field, name_field=args.name_field,
                                    population_field=args.population_field)
-    with open_db(path) as con:
+    with write_session(path) as con:
         count = areas_mod.store_areas(con, gdf, kind=args.kind, is_focus=args.focus)
         print(f"{count} areas of kind '{args.kind}' stored in {path}; incidents re-assigned")
     return 0
@@ -58,6 +63,76 @@ def cmd_info(args) -> int:
     path = args.db or db_path()
     with open_db(path, read_only=True) as con:
         print(info.format_info(info.database_info(con), path))
+    return 0
+
+
+def cmd_backup(args) -> int:
+    path = args.db or db_path()
+    stamp = audit.now_local().strftime("%Y%m%d-%H%M%S")
+    if args.parquet:
+        out = backup.export_parquet(path, args.out or BACKUP_DIR / f"est-{stamp}-parquet")
+    else:
+        out = backup.backup_copy(path, args.out or BACKUP_DIR / f"est-{stamp}.duckdb")
+    print(f"backup written: {out}")
+    return 0
+
+
+def cmd_retention(args) -> int:
+    path = args.db or db_path()
+    today = audit.now_local().date()
+    if args.dry_run:
+        with open_db(path, read_only=True) as con:
+            p = retention.plan(con, args.years, today)
+        verb = "would delete"
+    else:
+        with write_session(path) as con:
+            p = retention.apply(con, args.years, today, audit.cli_user())
+        verb = "deleted"
+    print(f"{verb} {p.incidents:,} incidents that occurred before {p.cutoff} "
+          f"(keeping {args.years} years) and {p.rejected_rows:,} rejected raw rows")
+    for source, n in p.by_source.items():
+        print(f"  {source:<20}{n:>10,}")
+    return 0
+
+
+def cmd_hash_password(args) -> int:
+    import getpass
+
+    password = getpass.getpass("password: ")
+    if len(password) < 10:
+        raise ValueError("use at least 10 characters")
+    if getpass.getpass("again: ") != password:
+        raise ValueError("the passwords differ")
+    print(hash_password(password))
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def cmd_evaluate(args) -> int:
+    path = args.db or db_path()
+    if args.buffer and args.buffer_m is not None:
+        raise ValueError("give either --buffer areas or --buffer-m, not both")
+    spec = evaluation_mod.EvaluationSpec(
+        targets=tuple(args.area), date=args.date, before_days=args.before_days,
+        after_days=args.after_days, gap_days=args.gap_days,
+        categories=tuple(dict.fromkeys(args.category or ())),
+        controls=tuple(args.control or ()),
+        buffer="ring" if args.buffer_m is not None else ("areas" if args.buffer else "neighbours"),
+        buffers=tuple(args.buffer or ()),
+        buffer_m=args.buffer_m if args.buffer_m is not None else 300.0)
+    with open_db(path, read_only=True) as con:
+        ev = evaluation_mod.evaluate(con, spec)
+    if args.json:
+        print(json.dumps(evaluation_mod.to_json_dict(ev), ensure_ascii=False))
+    else:
+        print(headline(ev))
+        print()
+        print(summary_text(ev))
     return 0
 
 
@@ -94,9 +169,54 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.set_defaults(func=cmd_areas_import)
 
+    p = sub.add_parser(
+        "evaluate", help="before/after evaluation of a measure (Swedish summary or --json)",
+        description="Before = [date - before-days, date), after = [date, date + after-days). "
+                    "Counts unique incidents; by default all categories, comparison areas "
+                    "that do not touch the target, and the neighbouring areas as buffer.")
+    _db_arg(p)
+    p.add_argument("--area", action="append", required=True, metavar="ID",
+                   help="target area id (repeat for several)")
+    p.add_argument("--date", type=_iso_date, required=True, metavar="YYYY-MM-DD",
+                   help="date the measure took effect")
+    p.add_argument("--before-days", type=int, default=365, metavar="N",
+                   help="length of the before window in days (default 365)")
+    p.add_argument("--after-days", type=int, default=365, metavar="N",
+                   help="length of the after window in days (default 365)")
+    p.add_argument("--gap-days", type=int, default=0, metavar="N",
+                   help="implementation days left out after the date (default 0)")
+    p.add_argument("--control", action="append", metavar="ID",
+                   help="comparison area id (repeat; default: areas not touching the target)")
+    p.add_argument("--buffer", action="append", metavar="ID",
+                   help="buffer area id for displacement (repeat; default: neighbouring areas)")
+    p.add_argument("--buffer-m", type=float, default=None, metavar="M",
+                   help="use a ring of M metres around the target as buffer instead")
+    p.add_argument("--category", action="append", metavar="C",
+                   help="category code (repeat; default: all categories)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object instead of the Swedish summary")
+    p.set_defaults(func=cmd_evaluate)
+
     p = sub.add_parser("info", help="counts per table, actor and category")
     _db_arg(p)
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("backup", help="a consistent copy of the database (or Parquet files)")
+    _db_arg(p)
+    p.add_argument("--out", type=Path, default=None,
+                   help="target file (or folder with --parquet); default data/backups/est-<time>")
+    p.add_argument("--parquet", action="store_true", help="export every table as Parquet instead")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("retention", help="delete incidents older than N years (personal data)")
+    _db_arg(p)
+    p.add_argument("--years", type=int, default=RETENTION_YEARS,
+                   help=f"years to keep (default {RETENTION_YEARS}, or $EST_RETENTION_YEARS)")
+    p.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+    p.set_defaults(func=cmd_retention)
+
+    p = sub.add_parser("hash-password", help="hash a password for .streamlit/secrets.toml")
+    p.set_defaults(func=cmd_hash_password)
     return parser
 
 

@@ -28,6 +28,10 @@ MUNICIPALITY_BBOX = (13.60, 62.85, 15.55, 63.75)
 CRS_WGS84 = 4326
 CRS_SWEREF99TM = 3006
 
+# Map background tiles: "openstreetmap" (default) or "none" (``EST_TILES``). Tiles are
+# the only part of a map fetched from the internet; without them the map still reads.
+TILE_SETTINGS = {"openstreetmap": "OpenStreetMap", "none": None}
+
 PRECISIONS = ("point", "address", "area", "municipality")
 AREA_KINDS = ("deso", "regso", "custom")
 
@@ -36,3 +40,17 @@ def db_path() -> Path:
     """The database file: ``$EST_DB`` when set, else ``data/est.duckdb``."""
     override = os.environ.get("EST_DB")
     return Path(override).expanduser().resolve() if override else DEFAULT_DB_PATH
+
+# Incidents older than this many years are deleted by `python -m est_data retention`
+# (override with EST_RETENTION_YEARS).
+RETENTION_YEARS = int(os.environ.get("EST_RETENTION_YEARS", "5"))
+BACKUP_DIR = DATA_DIR / "backups"
+
+def map_tiles() -> str | None:
+    """The configured map tiles (a folium tile name) or None for no background.
+
+    ``EST_TILES=none`` turns tiles off for rooms without internet; unknown values fall
+    back to OpenStreetMap.
+    """
+    key = os.environ.get("EST_TILES", "openstreetmap").strip().lower()
+    return TILE_SETTINGS.get(key, TILE_SETTINGS["openstreetmap"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -21,7 +22,7 @@ import shapely
 from . import demo_world as W
 from .areas import assign_incident_areas, load_areas, store_areas, to_sweref, to_wgs84
 from .config import CRS_SWEREF99TM
-from .db import connect, transaction
+from .db import writer_lock, connect, transaction
 from .sqlutil import fetch_value
 
 DEFAULT_INCIDENTS = 15_000
@@ -78,8 +79,12 @@ def _points_in(poly, n: int, rng: np.random.Generator) -> np.ndarray:
 def _places(deso: gpd.GeoDataFrame, focus: gpd.GeoDataFrame, rng: np.random.Generator):
     """Frequent places (entrances, stops, squares) per bucket, with addresses and weights."""
     buckets = []
+    # A district's own places keep clear of the focus areas (with a margin for scatter),
+    # so that the focus areas' counts follow the story of their measures.
+    keep_out = shapely.union_all(shapely.buffer(focus.geometry.to_numpy(), 60.0))
     for _, row in pd.concat([deso, focus]).iterrows():
-        xy = _points_in(row.geometry, PLACES_PER_AREA, rng)
+        poly = row.geometry if row["area_id"] in set(focus["area_id"]) else row.geometry.difference(keep_out)
+        xy = _points_in(poly, PLACES_PER_AREA, rng)
         streets = W.STREETS[row["district"]]
         numbers = rng.integers(1, 60, size=len(xy))
         addresses = [f"{streets[i % len(streets)]} {numbers[i]}" for i in range(len(xy))]
@@ -246,6 +251,15 @@ def locate(df: pd.DataFrame, areas_wgs: gpd.GeoDataFrame) -> pd.DataFrame:
     area_id, focus_id = assign_incident_areas(df["x"], df["y"], areas_wgs)
     precision = df["precision"].to_numpy(dtype=object)
     located = np.isin(precision, ["point", "address"])
+    # A night walker's "area" report whose scattered point fell outside every polygon
+    # belongs to the nearest area.
+    lost = (precision == "area") & pd.isna(area_id)
+    if lost.any():
+        base = areas_wgs[areas_wgs["kind"] != "custom"].to_crs(CRS_SWEREF99TM)
+        pts = shapely.points(df["x"].to_numpy()[lost], df["y"].to_numpy()[lost])
+        dist = shapely.distance(pts[:, None], base.geometry.to_numpy()[None, :])
+        area_id = area_id.copy()
+        area_id[lost] = base["area_id"].to_numpy(dtype=object)[dist.argmin(axis=1)]
     df = df.copy()
     df["area_id"] = np.where(precision == "municipality", None, area_id)
     df["focus_area_id"] = np.where(located, focus_id, None)
@@ -318,21 +332,29 @@ def _store_meetings(con, end: dt.date) -> None:
 
 def build_demo_file(path: Path | str, incidents: int = DEFAULT_INCIDENTS,
                     seed: int = DEFAULT_SEED, force: bool = False) -> int:
-    """Write a demo database file atomically (built beside it, then renamed)."""
+    """Write a demo database file atomically (built beside it, then renamed).
+
+    Holds the database's writer lock, so two app sessions starting at once (or a CLI
+    run) build it once: the second finds the file there and, without ``force``, stops.
+    """
     path = Path(path)
-    if path.exists() and not force:
-        raise FileExistsError(f"{path} already exists; pass --force to replace it")
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        con = connect(tmp)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(path, wait_s=300):
+        if path.exists() and not force:
+            raise FileExistsError(f"{path} already exists; pass --force to replace it")
+        fd, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        tmp = Path(name)
+        tmp.unlink()  # DuckDB creates the file itself
         try:
-            count = build_demo(con, incidents=incidents, seed=seed)
-            con.execute("CHECKPOINT")
+            con = connect(tmp)
+            try:
+                count = build_demo(con, incidents=incidents, seed=seed)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, path)
         finally:
-            con.close()
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return count

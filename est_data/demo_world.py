@@ -147,7 +147,7 @@ VOCABULARY = {
     "kommun": {"storning": "Störning", "klotter": "Klotter på fasad",
                "skadegorelse": "Skadegörelse", "inbrott": "Inbrott", "stold": "Stöld",
                "brand": "Anlagd brand", "nedskrapning": "Nedskräpning",
-               "narkotika": "Sprutor", "vald_hot": "Hot", "otrygg_plats": "Släckt belysning",
+               "narkotika": "Narkotikafynd", "vald_hot": "Hot", "otrygg_plats": "Släckt belysning",
                "samling": "Samling", "obehorig": "Obehörig", "ovrigt": "Övrigt"},
     "nattvandrarna": {"storning": "Bråk/stök", "klotter": "Klotter",
                       "skadegorelse": "Skadegörelse", "inbrott": "Inbrott", "stold": "Stöld",

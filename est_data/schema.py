@@ -97,7 +97,17 @@ _V1 = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1]
+_V2 = [
+    """
+    CREATE TABLE IF NOT EXISTS audit_log (
+        logged_at   TIMESTAMP NOT NULL,  -- Swedish local time
+        username    TEXT NOT NULL,       -- who (or 'cli:<os user>' for the command line)
+        action      TEXT NOT NULL,       -- import, undo, measure.add, retention, ...
+        details     TEXT
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {

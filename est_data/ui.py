@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 import time
+import tomllib
 from typing import Any, Callable
 
 import duckdb
 import streamlit as st
 
+from . import audit, auth
 from . import filters as flt
-from . import queries
+from . import mapassets, queries
 from .config import db_path
-from .db import DatabaseError, connect
+from .db import DatabaseError, connect, write_session
+
+# Every page's maps load Leaflet and its plugins from the app itself, never a CDN
+# (process-wide class attributes, so it is done once here, where every page looks).
+mapassets.use_local_assets()
 
 READ_RETRIES = 10
 RETRY_SLEEP_S = 0.2
@@ -30,7 +37,7 @@ def data_version() -> tuple:
     for p in (path, path.with_name(path.name + ".wal")):
         try:
             s = p.stat()
-            parts.append((s.st_mtime_ns, s.st_size))
+            parts.append((s.st_ino, s.st_mtime_ns, s.st_size))
         except FileNotFoundError:
             parts.append(None)
     return (str(path), *parts)
@@ -66,6 +73,82 @@ def read(fn: Callable, *args, **kwargs) -> Any:
     return _cached(name, data_version(), args, tuple(sorted(kwargs.items())))
 
 
+def show_map(m, key: str, height: int = 620, clickable: bool = False) -> dict:
+    """Draw a folium map at full width. Only clicks on objects come back (and re-run
+    the page) when ``clickable``; otherwise panning and zooming never re-run it."""
+    from streamlit_folium import st_folium
+
+    return st_folium(m, key=key, height=height, use_container_width=True,
+                     returned_objects=["last_object_clicked"] if clickable else []) or {}
+
+
+def deferred(fn: Callable, *args, **kwargs) -> Callable[[], Any]:
+    """A no-argument callable running ``fn(con, *args, **kwargs)`` on its own short
+    read-only connection, for ``st.download_button(data=...)``: the file is made only
+    when someone clicks (in another thread, so no Streamlit calls and no cache)."""
+    def run():
+        con = _open_read_only()
+        try:
+            return fn(con, *args, **kwargs)
+        finally:
+            con.close()
+    return run
+
+
+MEETING_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"] {display: none !important;}
+[data-testid="stMainBlockContainer"] {padding-top: 1.2rem; max-width: 100%;}
+[data-testid="stMain"] {color: #000;}
+[data-testid="stMain"] p, [data-testid="stMain"] li {font-size: 1.35rem; line-height: 1.45;}
+[data-testid="stMain"] h1 {font-size: 2.9rem; color: #000;}
+[data-testid="stMain"] h3 {font-size: 1.9rem; color: #000;}
+[data-testid="stMetricLabel"] p {font-size: 1.4rem !important; font-weight: 600; color: #000;}
+[data-testid="stMetricValue"] p {font-size: 3.6rem !important; font-weight: 700; color: #000;
+  line-height: 1.15;}
+[data-testid="stMetricDelta"] {font-size: 1.25rem; font-weight: 700;}
+[data-testid="stMetricDelta"] p {font-size: 1.25rem !important;}
+[data-testid="stTable"] table {font-size: 1.35rem; color: #000;}
+[data-testid="stTable"] th {color: #000; font-weight: 700;}
+</style>
+"""
+
+
+def delta_style(change: float) -> dict[str, str]:
+    """``st.metric`` colour and arrow for a change where more incidents is worse.
+
+    Set explicitly: Streamlit reads the direction from a leading ASCII ``-``, and our
+    Swedish numbers use a real minus sign (``fmt.signed``), which it takes for a rise.
+    """
+    if change > 0:
+        return {"delta_color": "red", "delta_arrow": "up"}
+    if change < 0:
+        return {"delta_color": "green", "delta_arrow": "down"}
+    return {"delta_color": "gray", "delta_arrow": "off"}
+
+
+def show_alerts(f: flt.IncidentFilter) -> None:
+    """Area × category pairs with a week significantly above their normal level, as
+    short Swedish sentences (rule and parameters: ``est_data.alerting``)."""
+    from . import alerting
+
+    st.subheader("Ovanligt många händelser senaste veckan")
+    alerts = read(alerting.area_alerts, f)
+    st.caption(alerting.window_caption(f))
+    for sentence in alerts["sentence"].head(alerting.MAX_SENTENCES):
+        st.warning(sentence, icon=":material/trending_up:")
+    if len(alerts) > alerting.MAX_SENTENCES:
+        st.caption(f"… och {len(alerts) - alerting.MAX_SENTENCES} till.")
+    if alerts.empty:
+        st.success("Inget område har ovanligt många händelser av något slag senaste veckan.")
+
+
+def meeting_style() -> None:
+    """Projector look for the meeting view: no sidebar or toolbar, large black type."""
+    st.html(MEETING_CSS)
+
+
 def ensure_database() -> bool:
     """Build the demo database on first start when none exists. Returns True if the
     database is usable; otherwise shows a Swedish message with the way back."""
@@ -74,16 +157,23 @@ def ensure_database() -> bool:
         from .demo import build_demo_file
 
         with st.spinner("Första start: bygger demodatabasen för Östersund (tar några sekunder) …"):
-            build_demo_file(path)
-        st.toast("Demodatabasen är skapad.")
+            try:
+                build_demo_file(path)
+                st.toast("Demodatabasen är skapad.")
+            except FileExistsError:
+                pass  # another session built it while this one waited for the lock
     try:
         read(queries.data_span)
     except (DatabaseError, duckdb.Error) as exc:
         st.error(
             "**Databasen kan inte läsas.**\n\n"
             f"Filen `{path}` är skadad, låst eller skriven av en nyare version av appen.\n\n"
-            "Återskapa den med `python -m est_data demo --db <fil> --force` "
-            "eller peka ut en annan fil med miljövariabeln `EST_DB`.\n\n"
+            "Vägen tillbaka:\n"
+            "- återställ senaste säkerhetskopian (`python -m est_data backup` skriver dem "
+            "till `data/backups/`) genom att kopiera den till databasens plats,\n"
+            "- eller bygg om databasen från de sparade originalfilerna: "
+            "`python -m est_data rebuild`,\n"
+            "- eller peka ut en annan fil med miljövariabeln `EST_DB`.\n\n"
             f"Tekniskt fel: `{exc}`"
         )
         return False
@@ -123,9 +213,7 @@ def filter_sidebar() -> flt.IncidentFilter:
     widget's state when a run does not draw it, so every key is re-assigned to itself
     before the widgets are drawn (the documented way to keep widget state).
     """
-    for key in _KEYS:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+    keep_filter_state()
     look = read(queries.lookups)
     first, last = read(queries.data_span)
     anchor = read(queries.anchor_date)
@@ -179,3 +267,104 @@ def _sync_url(params: dict[str, str]) -> None:
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != params:
         st.query_params.from_dict(params)
+
+
+# --- Sign-in and roles ---------------------------------------------------------------------
+
+def _secrets() -> dict:
+    """User configuration: ``$EST_USERS_FILE`` (a TOML file) or ``.streamlit/secrets.toml``."""
+    path = os.environ.get("EST_USERS_FILE")
+    if path:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file: Streamlit raises its own not-found error
+        return {}
+
+
+def configured_users() -> dict[str, auth.UserRecord]:
+    return auth.load_users(_secrets())
+
+
+def current_user() -> auth.User | None:
+    """The signed-in user; the open local user when no users are configured."""
+    if not configured_users():
+        return auth.OPEN_USER
+    return st.session_state.get("_user")
+
+
+def sign_in() -> auth.User | None:
+    """Show the sign-in form until a configured user signs in; None while signed out."""
+    try:
+        users = configured_users()
+    except (auth.AuthConfigError, OSError, tomllib.TOMLDecodeError) as exc:
+        st.error(f"**Inloggningen är felaktigt konfigurerad.** {exc}")
+        return None
+    if not users:
+        st.sidebar.info("Öppet läge: ingen inloggning är konfigurerad. Använd bara så här "
+                        "med demodata på den egna datorn.", icon=":material/lock_open:")
+        return auth.OPEN_USER
+    user = st.session_state.get("_user")
+    if user is not None:
+        st.sidebar.caption(f"Inloggad: **{user.name}** ({user.role_label})")
+        if st.sidebar.button("Logga ut", key="logout"):
+            del st.session_state["_user"]
+            st.rerun()
+        return user
+    st.title("EST Lägesbild")
+    with st.form("login"):
+        st.subheader("Logga in")
+        username = st.text_input("Användarnamn", key="login_user")
+        password = st.text_input("Lösenord", type="password", key="login_password")
+        submitted = st.form_submit_button("Logga in", type="primary")
+    if submitted:
+        user = auth.authenticate(users, username, password)
+        if user is None:
+            time.sleep(0.5)  # slows guessing
+            st.error("Fel användarnamn eller lösenord.")
+        else:
+            st.session_state["_user"] = user
+            st.rerun()
+    return None
+
+
+def require(capability: str) -> auth.User:
+    """Stop the page with a Swedish message unless the user has ``capability``."""
+    user = current_user()
+    if user is None:
+        st.warning("Logga in för att se den här sidan.")
+        st.stop()
+    if not user.can(capability):
+        st.warning(f"Din roll ({user.role_label}) ger inte tillgång till den här sidan.")
+        st.stop()
+    return user
+
+
+# --- Writes and pages without the shared filter ------------------------------------------
+
+def write(fn: Callable, *args, **kwargs) -> Any:
+    """Call ``fn(con, *args, **kwargs)`` in a copy-on-write session and log it.
+
+    The write and its audit entry land together or not at all (``db.write_session``);
+    an open reader never blocks it. The cached reads see the change on the next run
+    (the data version changes). Only users with the ``write`` capability may call it.
+    """
+    user = require(auth.WRITE)
+    action = f"{fn.__module__.rpartition('.')[2]}.{fn.__name__}"
+    details = ", ".join(str(a) for a in args)[:500] or None
+    with write_session(db_path()) as con:
+        result = fn(con, *args, **kwargs)
+        audit.record(con, user.username, action, details)
+    return result
+
+
+def keep_filter_state() -> None:
+    """For pages that do not draw the filter sidebar: keep its values for the others.
+
+    Streamlit drops a widget's state after a run that does not draw it; re-assigning
+    each key to itself keeps it (the documented way).
+    """
+    for key in _KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]

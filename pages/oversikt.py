@@ -1,83 +1,192 @@
-"""Översikt: totals per category and area for a period, against the period before."""
+"""Översikt: the period at a glance, and "Mötesläge", the meeting view for the projector."""
+import datetime as dt
+
 import streamlit as st
 
-from est_data import fmt, queries, taxonomy, ui
+from est_data import auth, briefing, config, fmt, lagesbild, maps, meetings, queries, taxonomy, ui
+from est_data.db import DatabaseError
 
+ui.require(auth.VIEW_AGGREGATES)
 f = ui.filter_sidebar()
-prev = f.previous()
-look = ui.read(queries.lookups)
+anchor = ui.read(queries.anchor_date)
 
-st.title("Översikt")
-st.caption(f"**{fmt.period(f.start, f.end)}** jämfört med {fmt.period(prev.start, prev.end)}. "
-           "Unika händelser" + (" inklusive dubbletter." if f.include_duplicates else
-                                 " (samma händelse från flera aktörer räknas en gång)."))
+head, switch = st.columns([5, 1], vertical_alignment="center")
+meeting_mode = switch.toggle(
+    "Mötesläge", key="moteslage",
+    help="För projektorn: stor text, hög kontrast, kartan med fokusområdena, nyckeltal sedan "
+         "förra mötet, störst ökning och de senaste åtgärderna.")
 
 first, last = ui.read(queries.data_span)
 if first is None:
+    head.title("Översikt")
     st.info("**Databasen innehåller inga händelser ännu.** Importera aktörernas exporter "
             "med `python -m est_data import FIL --source AKTÖR`, eller bygg demodata med "
             "`python -m est_data demo`.")
     st.stop()
 
-totals = ui.read(queries.period_totals, f)
-if totals["current"] == 0 and totals["previous"] == 0:
-    st.info(f"**Inga händelser matchar filtret** under {fmt.period(f.start, f.end)}. "
-            f"Det finns data från {fmt.date(first)} till {fmt.date(last)}: välj en annan "
-            "period eller färre filter i sidopanelen.")
-    st.stop()
 
-c1, c2, c3 = st.columns(3)
-change = totals["current"] - totals["previous"]
-c1.metric("Händelser", fmt.num(totals["current"]),
-          delta=f"{fmt.signed(change)} mot föregående period", delta_color="inverse")
-c2.metric("Med plats på kartan", fmt.num(totals["located"]))
-c3.metric("Endast kända på kommunnivå", fmt.num(totals["municipality_only"]),
-          help="Händelser som bara är kända på kommunnivå, t.ex. Polisens publicerade "
-               "händelser. De räknas här men ritas aldrig som punkter på kartan.")
+def lagesbild_buttons(view, heading: str, key: str) -> None:
+    """PNG and PDF of the one-page lägesbild, made when clicked."""
+    c1, c2, _ = st.columns([1, 1, 3])
+    for col, kind, label in ((c1, "png", "Lägesbild (PNG)"), (c2, "pdf", "Lägesbild (PDF)")):
+        col.download_button(
+            label, data=ui.deferred(lagesbild.render, view, heading, kind),
+            file_name=f"lagesbild_{view.end:%Y-%m-%d}.{kind}", mime=lagesbild.FORMATS[kind],
+            icon=":material/download:", key=f"{key}_{kind}", on_click="ignore",
+            help="En sida att bifoga mötesprotokollet: karta, nyckeltal och period.")
 
-CHANGE_HELP = "Skillnad mot föregående period av samma längd."
-left, right = st.columns(2)
-with left:
-    st.subheader("Per kategori")
-    cats = ui.read(queries.counts_with_change, f, "category")
-    labels = taxonomy.labels()
-    cats.insert(0, "Kategori", cats["key"].map(lambda c: labels.get(c, c)))
-    st.dataframe(
-        cats.drop(columns=["key"]), hide_index=True, width="stretch",
-        column_config={
-            "current": st.column_config.NumberColumn("Antal", format="%d"),
-            "previous": st.column_config.NumberColumn("Föregående", format="%d"),
-            "change": st.column_config.NumberColumn("Förändring", format="%+d", help=CHANGE_HELP),
-            "change_pct": st.column_config.NumberColumn("Förändring %", format="%+.0f %%"),
-        })
-with right:
-    st.subheader("Per område")
-    areas = ui.read(queries.area_table, f)
-    areas = areas[(areas["current"] > 0) | (areas["previous"] > 0)]
-    areas.insert(0, "Område", areas["name"] + areas["is_focus"].map({True: " ★", False: ""}))
-    st.dataframe(
-        areas[["Område", "current", "previous", "change", "change_pct", "per_1000"]],
-        hide_index=True, width="stretch",
-        column_config={
-            "current": st.column_config.NumberColumn("Antal", format="%d"),
-            "previous": st.column_config.NumberColumn("Föregående", format="%d"),
-            "change": st.column_config.NumberColumn("Förändring", format="%+d", help=CHANGE_HELP),
-            "change_pct": st.column_config.NumberColumn("Förändring %", format="%+.0f %%"),
-            "per_1000": st.column_config.NumberColumn(
+
+def meeting_view() -> None:
+    view, meeting = ui.read(briefing.meeting_filter, f, anchor)
+    b = ui.read(briefing.briefing, view)
+    prev = view.previous()
+    ui.meeting_style()
+    head.title(f"Lägesbild {fmt.date(anchor)}")
+    if meeting:
+        heading = f"Sedan förra mötet {fmt.date(meeting['held_on'])}"
+        st.markdown(f"### {heading}: {fmt.period(view.start, view.end)}")
+    else:
+        heading = "Vald period"
+        st.markdown(f"### {heading}: {fmt.period(view.start, view.end)}")
+        st.warning("Inga tidigare möten är sparade, så perioden är den valda. Lägg till "
+                   "mötesdatum under **Möten** i vanligt läge.")
+    st.markdown(f"jämfört med samma antal dagar före, {fmt.period(prev.start, prev.end)}")
+
+    t = b["totals"]
+    tiles = [("Händelser", t["current"], t["previous"])]
+    tiles += [(f"{r['name']} ★", r["current"], r["previous"]) for _, r in b["focus"].iterrows()]
+    tiles += [(r["label"], r["current"], r["previous"]) for _, r in b["categories"].iterrows()]
+    for col, (label, now, before) in zip(st.columns(min(len(tiles), 5)), tiles[:5]):
+        col.metric(label, fmt.num(now), delta=f"{fmt.signed(now - before)} (före: {fmt.num(before)})",
+                   **ui.delta_style(now - before))
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        options = maps.MapOptions(layers=("outlines", "heat", "focus", "measures", "labels"))
+        data = ui.read(maps.map_data, view, options)
+        m = maps.build_map(data, ui.read(maps.area_shapes), tiles=config.map_tiles(),
+                           large=True, layer_control=False)
+        ui.show_map(m, key="mote_map", height=560)
+    with right:
+        st.markdown("### Störst ökning")
+        up = b["increases"]
+        if up.empty:
+            st.markdown("Inget område har fler händelser än perioden före.")
+        else:
+            st.table({
+                "Område": [n + (" ★" if foc else "") for n, foc in zip(up["name"], up["is_focus"])],
+                "Före": [fmt.num(v) for v in up["previous"]],
+                "Nu": [fmt.num(v) for v in up["current"]],
+                "Ökning": [fmt.signed(v) for v in up["change"]],
+            }, hide_index=True)
+        st.markdown("### Senaste åtgärder")
+        if b["measures"].empty:
+            st.markdown("Inga åtgärder är registrerade.")
+        for _, r in b["measures"].iterrows():
+            st.markdown(f"**{fmt.date(r['started_on'])}** {r['title']}  \n"
+                        f"{r['area_name']} · {r['actor'] or '–'}")
+    lagesbild_buttons(view, heading, "mote_lagesbild")
+
+
+def meetings_panel() -> None:
+    """Meeting dates: add and remove (they define "sedan förra mötet")."""
+    stored = ui.read(meetings.list_meetings)
+    with st.expander(f"Möten ({fmt.num(len(stored))} sparade)", icon=":material/event:"):
+        st.caption("Mötesdatumen styr perioden **Sedan förra mötet** och mötesläget.")
+        with st.form("add_meeting", clear_on_submit=True, border=False):
+            c1, c2 = st.columns([1, 2])
+            held_on = c1.date_input("Datum", value=anchor, format="YYYY-MM-DD")
+            title = c2.text_input("Rubrik", placeholder=meetings.default_title(anchor),
+                                  max_chars=meetings.TITLE_MAX)
+            note = st.text_area("Anteckning (valfri)", max_chars=meetings.NOTE_MAX, height=80)
+            if st.form_submit_button("Lägg till möte", icon=":material/add:"):
+                try:
+                    ui.write(meetings.add_meeting, held_on, title, note)
+                    st.success(f"Mötet {fmt.date(held_on)} är sparat.")
+                    stored = ui.read(meetings.list_meetings)
+                except meetings.MeetingError as exc:
+                    st.error(str(exc))
+                except DatabaseError:
+                    st.error("Databasen är upptagen (pågår en import?). Försök igen om en stund.")
+        if stored.empty:
+            st.info("Inga möten är sparade ännu.")
+            return
+        st.dataframe(stored[["held_on", "title", "note"]], hide_index=True, width="stretch",
+                     height=min(35 * len(stored) + 38, 250),
+                     column_config={"held_on": st.column_config.DateColumn("Datum", format="YYYY-MM-DD"),
+                                    "title": "Rubrik", "note": "Anteckning"})
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        labels = {r.meeting_id: f"{fmt.date(r.held_on)} · {r.title or ''}" for r in stored.itertuples()}
+        chosen = c1.selectbox("Ta bort möte", list(labels), format_func=labels.get, index=None,
+                              placeholder="Välj ett möte", key="remove_meeting")
+        if c2.button("Ta bort", icon=":material/delete:", disabled=chosen is None):
+            try:
+                ui.write(meetings.delete_meeting, chosen)
+                st.session_state.pop("remove_meeting", None)
+                st.rerun()
+            except DatabaseError:
+                st.error("Databasen är upptagen (pågår en import?). Försök igen om en stund.")
+
+
+def overview() -> None:
+    prev = f.previous()
+    head.title("Översikt")
+    st.caption(f"**{fmt.period(f.start, f.end)}** jämfört med {fmt.period(prev.start, prev.end)}. "
+               "Unika händelser" + (" inklusive dubbletter." if f.include_duplicates else
+                                     " (samma händelse från flera aktörer räknas en gång)."))
+    totals = ui.read(queries.period_totals, f)
+    if totals["current"] == 0 and totals["previous"] == 0:
+        st.info(f"**Inga händelser matchar filtret** under {fmt.period(f.start, f.end)}. "
+                f"Det finns data från {fmt.date(first)} till {fmt.date(last)}: välj en annan "
+                "period eller färre filter i sidopanelen.")
+        meetings_panel()
+        return
+
+    c1, c2, c3 = st.columns(3)
+    change = totals["current"] - totals["previous"]
+    c1.metric("Händelser", fmt.num(totals["current"]),
+              delta=f"{fmt.signed(change)} mot föregående period", **ui.delta_style(change))
+    c2.metric("Med plats på kartan", fmt.num(totals["located"]))
+    c3.metric("Endast kända på kommunnivå", fmt.num(totals["municipality_only"]),
+              help="Händelser som bara är kända på kommunnivå, t.ex. Polisens publicerade "
+                   "händelser. De räknas här men ritas aldrig som punkter på kartan.")
+
+    ui.show_alerts(f)
+
+    change_help = "Skillnad mot föregående period av samma längd."
+    counts = {
+        "current": st.column_config.NumberColumn("Antal", format="%d"),
+        "previous": st.column_config.NumberColumn("Föregående", format="%d"),
+        "change": st.column_config.NumberColumn("Förändring", format="%+d", help=change_help),
+        "change_pct": st.column_config.NumberColumn("Förändring %", format="%+.0f %%"),
+    }
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Per kategori")
+        cats = ui.read(queries.counts_with_change, f, "category")
+        labels = taxonomy.labels()
+        cats.insert(0, "Kategori", cats["key"].map(lambda c: labels.get(c, c)))
+        st.dataframe(cats.drop(columns=["key"]), hide_index=True, width="stretch",
+                     column_config=counts)
+    with right:
+        st.subheader("Per område")
+        areas = ui.read(queries.area_table, f)
+        areas = areas[(areas["current"] > 0) | (areas["previous"] > 0)]
+        areas.insert(0, "Område", areas["name"] + areas["is_focus"].map({True: " ★", False: ""}))
+        st.dataframe(
+            areas[["Område", "current", "previous", "change", "change_pct", "per_1000"]],
+            hide_index=True, width="stretch",
+            column_config={**counts, "per_1000": st.column_config.NumberColumn(
                 "Per 1 000 inv.", format="%.1f",
-                help="Händelser under perioden per 1 000 invånare (ungefärlig befolkning)."),
-        })
-    st.caption("★ = fokusområde. Fokusområden ligger inom statistikområdena och räknas i båda.")
+                help="Händelser under perioden per 1 000 invånare (ungefärlig befolkning).")})
+        st.caption("★ = fokusområde. Fokusområden ligger inom statistikområdena och räknas i båda.")
 
-# Alerts: area × category pairs with a week significantly above their normal level.
-from est_data import alerting  # noqa: E402  (kept with its block for easy merging)
+    st.subheader("Möten och lägesbild")
+    meetings_panel()
+    lagesbild_buttons(f, "Vald period", "lagesbild")
 
-st.subheader("Ovanligt många händelser senaste veckan")
-alerts = ui.read(alerting.area_alerts, f)
-st.caption(alerting.window_caption(f))
-for sentence in alerts["sentence"].head(alerting.MAX_SENTENCES):
-    st.warning(sentence, icon=":material/trending_up:")
-if len(alerts) > alerting.MAX_SENTENCES:
-    st.caption(f"… och {len(alerts) - alerting.MAX_SENTENCES} till.")
-if alerts.empty:
-    st.success("Inget område har ovanligt många händelser av något slag senaste veckan.")
+
+if meeting_mode:
+    meeting_view()
+else:
+    overview()

@@ -20,7 +20,7 @@ def test_oversikt_shows_totals_and_tables(app_db):
     assert not at.exception
     assert at.title[0].value == "Översikt"
     assert [m.label for m in at.metric][:1] == ["Händelser"]
-    assert len(at.dataframe) == 2
+    assert len(at.dataframe) == 3  # categories, areas, stored meetings
     assert int(at.metric[0].value.replace("\u00a0", "")) > 0
 
 

@@ -1,0 +1,376 @@
+"""folium maps from :class:`~est_data.maps.data.MapData`: one builder per layer.
+
+Layers are drawn in panes so that they stack sensibly and clicks reach the areas:
+areas (z 380) < heat (z 390, no pointer events) < hot spots and focus outlines
+(overlay pane, 400) < symbols (marker pane, 600). Every text that reaches a tooltip or
+popup is escaped with :func:`html.escape` first.
+"""
+from __future__ import annotations
+
+import math
+from html import escape
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import fmt, grid, taxonomy
+from ..config import CENTRE_LAT, CENTRE_LON
+from ..hotspots import HOTSPOT_COLORS
+from . import style
+from .data import AREA_MEASURES, LAYERS, MapData
+from .elements import Legend, MapLook, SymbolLayer, cluster_callback
+
+OSM = "OpenStreetMap"
+AREA_PANE, HEAT_PANE = "est-areas", "est-heat"
+MAP_HEIGHT_PX = 620
+MIN_ZOOM, MAX_ZOOM = 6, 19
+
+
+def _esc(value) -> str:
+    """Escaped text; missing values become an empty string."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return escape(str(value))
+
+
+def base_map(data: MapData, tiles: str | None = OSM, large: bool = False) -> folium.Map:
+    """An empty map fitted to the data, with our panes, CSS and (optional) tiles."""
+    (s, w), (n, e) = data.bounds
+    m = folium.Map(location=[(s + n) / 2 or CENTRE_LAT, (w + e) / 2 or CENTRE_LON],
+                   zoom_start=data.zoom, tiles=tiles or None, control_scale=False,
+                   max_zoom=MAX_ZOOM, zoom_snap=0.5)
+    # On the map itself too: without a tile layer Leaflet has no maximum zoom, and
+    # marker clustering refuses to start ("Map has no maxZoom specified").
+    m.options["max_zoom"] = MAX_ZOOM
+    m.options["min_zoom"] = MIN_ZOOM
+    m.fit_bounds(data.bounds)
+    m.get_root().header.add_child(folium.Element(f"<style>{style.LEGEND_CSS}</style>"),
+                                  name="est_css")
+    folium.map.CustomPane(AREA_PANE, z_index=380, pointer_events=True).add_to(m)
+    folium.map.CustomPane(HEAT_PANE, z_index=390, pointer_events=False).add_to(m)
+    classes = ("est-large-map",) if large else ()
+    MapLook(classes, None if tiles else style.BACKGROUND_NO_TILES).add_to(m)
+    return m
+
+
+# --- Areas -------------------------------------------------------------------------------
+
+def area_tooltip(row: pd.Series) -> str:
+    """Escaped tooltip HTML for one area's figures."""
+    parts = [f"<b>{_esc(row['name'])}</b>",
+             f"Händelser: {_esc(fmt.num(row['current']))} "
+             f"(föregående period {_esc(fmt.num(row['previous']))}, "
+             f"{_esc(fmt.signed(row['change']))})"]
+    rate = row.get("per_1000")
+    if rate is not None and not pd.isna(rate):
+        parts.append(f"Per 1 000 invånare: {_esc(fmt.num(rate, 1))}")
+    parts.append('<span class="est-muted">Klicka för detaljer</span>')
+    return "<br>".join(parts)
+
+
+def _features(shapes: gpd.GeoDataFrame, props: pd.DataFrame) -> dict:
+    merged = shapes[["area_id", "geometry"]].merge(props, on="area_id", how="inner")
+    feats = [{"type": "Feature", "id": r.area_id,
+              "properties": {k: r[k] for k in props.columns},
+              "geometry": shapely.geometry.mapping(r.geometry)}
+             for _, r in merged.iterrows()]
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def area_layer(data: MapData, shapes: gpd.GeoDataFrame, large: bool = False
+               ) -> tuple[folium.GeoJson | None, list[str]]:
+    """Statistical areas coloured by count or rate, and their legend rows."""
+    stats = data.areas[data.areas["kind"] != "custom"].copy()
+    if stats.empty:
+        return None, []
+    rate = data.options.area_measure == "rate"
+    values = stats["per_1000"] if rate else stats["current"]
+    classes = style.class_breaks(values.tolist(), decimals=1 if rate else 0)
+    stats["fill"] = [classes.color_of(None if pd.isna(v) else float(v)) for v in values]
+    stats["tip"] = stats.apply(area_tooltip, axis=1)
+    geo = _features(shapes, stats[["area_id", "fill", "tip"]])
+    weight = 1.5 if large else 1
+    layer = folium.GeoJson(
+        geo, name=LAYERS["areas"], pane=AREA_PANE,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#4d4d4d",
+                                  "weight": weight, "fillOpacity": 0.5},
+        highlight_function=lambda f: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    )
+    rows = style.area_rows(classes, rate and stats["per_1000"].isna().any())
+    return layer, rows
+
+
+def outline_layer(shapes: gpd.GeoDataFrame, large: bool = False) -> folium.GeoJson | None:
+    """Statistical area borders only (no fill, no interaction): context without tiles."""
+    base = shapes[shapes["kind"] != "custom"] if not shapes.empty else shapes
+    if base.empty:
+        return None
+    geo = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": r.area_id, "properties": {},
+         "geometry": shapely.geometry.mapping(r.geometry)} for r in base.itertuples()]}
+    weight = 1.5 if large else 1
+    return folium.GeoJson(geo, name=LAYERS["outlines"], pane=AREA_PANE, interactive=False,
+                          style_function=lambda f: {"color": "#7a7a7a", "weight": weight,
+                                                    "fillColor": "#ffffff", "fillOpacity": 0.6})
+
+
+def focus_layer(data: MapData, shapes: gpd.GeoDataFrame, large: bool = False) -> folium.GeoJson | None:
+    """Focus areas outlined (dashed, no fill), with their figures as tooltip."""
+    focus = data.areas[data.areas["is_focus"]].copy()
+    if focus.empty:
+        return None
+    focus["tip"] = focus.apply(area_tooltip, axis=1)
+    geo = _features(shapes, focus[["area_id", "tip"]])
+    weight = 5 if large else 3
+    return folium.GeoJson(
+        geo, name=LAYERS["focus"],
+        style_function=lambda f: {"color": style.FOCUS_COLOR, "weight": weight,
+                                  "dashArray": "9 6", "fill": True, "fillOpacity": 0.0},
+        highlight_function=lambda f: {"weight": weight + 2},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    )
+
+
+# --- Heat and hot spots ----------------------------------------------------------------
+
+def heat_layer(data: MapData) -> folium.plugins.HeatMap | None:
+    """Weighted grid cells as a heat layer; the radius follows the cell size."""
+    if data.heat is None or data.heat.empty:
+        return None
+    lat = float(np.mean([data.bounds[0][0], data.bounds[1][0]]))
+    px = data.heat_cell / grid.metres_per_pixel(data.zoom, lat)
+    radius = int(min(30, max(9, round(px * 1.4))))
+    rows = data.heat[["lat", "lon", "w"]].to_numpy().tolist()
+    return folium.plugins.HeatMap(
+        rows, name=LAYERS["heat"], radius=radius, blur=int(radius * 0.9), min_opacity=0.25,
+        gradient={str(k): v for k, v in style.HEAT_GRADIENT.items()}, pane=HEAT_PANE)
+
+
+def hotspot_layer(data: MapData) -> folium.GeoJson | None:
+    """Significant Gi* hot cells as squares, with class, count and z in the tooltip."""
+    hot = data.hotspots
+    if hot is None or hot.empty:
+        return None
+    rings = grid.cell_rings_wgs84(hot["cx"], hot["cy"], data.hot_cell)
+    feats = []
+    for ring, (_, r) in zip(rings, hot.iterrows()):
+        klass = str(r["klass"])
+        tip = (f"<b>{_esc(klass)}</b><br>{_esc(fmt.num(r['n']))} händelser i rutan "
+               f"({_esc(fmt.num(data.hot_cell))} × {_esc(fmt.num(data.hot_cell))} m)<br>"
+               f"z = {_esc(fmt.num(r['z'], 1))}")
+        feats.append({"type": "Feature", "id": f"{r['cx']}_{r['cy']}",
+                      "properties": {"fill": HOTSPOT_COLORS[klass], "tip": tip},
+                      "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats}, name=LAYERS["hotspots"],
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#7f0000",
+                                  "weight": 1, "fillOpacity": 0.6},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    )
+
+
+# --- Symbols ------------------------------------------------------------------------------
+
+#: Longest description / address shown in a marker popup (characters).
+DESCRIPTION_CHARS, ADDRESS_CHARS = 140, 80
+#: Marker text above this many bytes drops the descriptions (keeps the page < 1 MB).
+POINT_TEXT_BUDGET = 450_000
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def incident_row(row: pd.Series, cat_index: int, source_index: int) -> list:
+    """One marker: ``[lat, lon, category index, actor index, time, address,
+    description, reference]``, every text escaped (the popup is assembled in the
+    browser from these pieces, which keeps 2,000 markers small)."""
+    when = pd.Timestamp(row["occurred_at"]).strftime("%Y-%m-%d %H:%M")
+    ref = _esc(row["incident_id"])
+    if _esc(row.get("duplicate_of")):
+        ref += f" (dubblett av {_esc(row['duplicate_of'])})"
+    address = _esc(_clip(str(row["address"]), ADDRESS_CHARS)) if _esc(row.get("address")) else ""
+    desc = _esc(_clip(str(row["description"]), DESCRIPTION_CHARS)) if _esc(row.get("description")) else ""
+    return [round(float(row["lat"]), 6), round(float(row["lon"]), 6), cat_index, source_index,
+            when, address, desc, ref]
+
+
+def incident_rows(points: pd.DataFrame) -> tuple[list[list], list[tuple[str, str]], list[str]]:
+    """Marker rows, the ``(label, colour)`` of each category present (legend order) and
+    the escaped actor names the rows point to."""
+    cats = taxonomy.load_taxonomy()
+    labels = taxonomy.labels()
+    present = [c for c in cats if c in set(points["category"])]
+    present += sorted(set(points["category"]) - set(present))
+    cat_index = {c: i for i, c in enumerate(present)}
+    sources = list(dict.fromkeys(points["source_name"].astype(str)))
+    src_index = {s: i for i, s in enumerate(sources)}
+    rows = [incident_row(r, cat_index[r["category"]], src_index[str(r["source_name"])])
+            for _, r in points.iterrows()]
+    if sum(len(r[5]) + len(r[6]) + len(r[7]) for r in rows) > POINT_TEXT_BUDGET:
+        for r in rows:
+            r[6] = ""
+    legend = [(labels.get(c, c), style.safe_color(cats[c].color if c in cats else "")) for c in present]
+    return rows, legend, [_esc(s) for s in sources]
+
+
+def points_layer(data: MapData) -> tuple[folium.plugins.FastMarkerCluster | None, list[tuple[str, str]]]:
+    """Single incidents as clustered dots (only when the filter holds few enough)."""
+    if data.points is None or data.points.empty:
+        return None, []
+    rows, legend, sources = incident_rows(data.points)
+    callback = cluster_callback([c for _, c in legend], [_esc(label) for label, _ in legend], sources)
+    layer = folium.plugins.FastMarkerCluster(
+        rows, callback=callback, name=LAYERS["points"],
+        maxClusterRadius=40, showCoverageOnHover=False, spiderfyOnMaxZoom=True)
+    return layer, legend
+
+
+def measure_popup(group: pd.DataFrame) -> str:
+    """Escaped popup HTML listing the measures at one place."""
+    items = []
+    for _, r in group.iterrows():
+        start = pd.Timestamp(r["started_on"]).date()
+        if pd.isna(r["ended_on"]):
+            when = f"från {fmt.date(start)} (pågår)"
+        else:
+            when = f"{fmt.date(start)} – {fmt.date(pd.Timestamp(r['ended_on']).date())}"
+        bits = [f"<b>{_esc(r['title'])}</b>",
+                _esc(" · ".join(str(v) for v in (r["kind"], r["actor"]) if _esc(v))),
+                _esc(when)]
+        if not pd.isna(r.get("cost_sek")) and r.get("cost_sek"):
+            bits.append(_esc(f"Kostnad {fmt.num(r['cost_sek'])} kr"))
+        if _esc(r.get("note")):
+            bits.append(f'<span class="est-muted">{_esc(r["note"])}</span>')
+        items.append("<br>".join(b for b in bits if b))
+    head = f'<span class="est-muted">Åtgärder i {_esc(group["area_name"].iloc[0])}</span>'
+    return f'<div class="est-pop">{head}<br>' + "<hr>".join(items) + "</div>"
+
+
+def measure_rows(measures: pd.DataFrame, large: bool = False) -> list[list]:
+    """One diamond per place (measures at the same spot share it, with their count)."""
+    if measures is None or measures.empty:
+        return []
+    m = measures.dropna(subset=["lat", "lon"]).copy()
+    m["_k"] = list(zip(m["lat"].round(5), m["lon"].round(5)))
+    size = 24 if large else 18
+    rows = []
+    for (lat, lon), group in m.groupby("_k", sort=True):
+        count = len(group)
+        html = f"<div><span>{count if count > 1 else ''}</span></div>"
+        tip = f"{count} {'åtgärd' if count == 1 else 'åtgärder'} i {_esc(group['area_name'].iloc[0])}"
+        rows.append([float(lat), float(lon), "est-measure", html, size, measure_popup(group), tip])
+    return rows
+
+
+def label_rows(shapes: gpd.GeoDataFrame, large: bool = False) -> list[list]:
+    """Place names: one per district (statistical areas) and one per focus area."""
+    if shapes.empty:
+        return []
+    rows = []
+    base = shapes[shapes["kind"] != "custom"]
+    key = base["district"].fillna(base["name"]) if "district" in base else base["name"]
+    for name, group in base.groupby(key, sort=True):
+        c = shapely.union_all(group.geometry.values).representative_point()
+        rows.append([round(c.y, 6), round(c.x, 6), "est-label", f"<span>{_esc(name)}</span>", 0,
+                     None, None])
+    for _, r in shapes[shapes["is_focus"]].iterrows():
+        minx, miny, maxx, maxy = r.geometry.bounds
+        # Above the polygon, so the measure symbols at its centre stay free.
+        rows.append([round(maxy + (maxy - miny) * 0.35, 6), round((minx + maxx) / 2, 6),
+                     "est-label est-focus-label", f"<span>{_esc(r['name'])}</span>", 0, None, None])
+    return rows
+
+
+# --- The whole map ----------------------------------------------------------------------
+
+def legend_for(data: MapData, area_rows: list[str], point_legend: list[tuple[str, str]],
+               drawn: set[str]) -> str:
+    sections = []
+    if "areas" in drawn:
+        title = ("Händelser per 1 000 invånare" if data.options.area_measure == "rate"
+                 else "Händelser per område")
+        sections.append((title, area_rows))
+    if "heat" in drawn:
+        sections.append(("Täthet", style.heat_rows(data.heat_cell)))
+    if "hotspots" in drawn:
+        sections.append(("Heta punkter (Gi*)", style.hotspot_rows(data.hot_cell)))
+    symbols = []
+    if "focus" in drawn:
+        symbols.append(style._swatch(style.FOCUS_COLOR, "Fokusområde", "line"))
+    if "measures" in drawn:
+        symbols.append(style._swatch(style.MEASURE_COLOR, "Åtgärd", "diamond"))
+    if symbols:
+        sections.append(("Symboler", symbols))
+    if "points" in drawn:
+        sections.append(("Enskilda händelser", style.category_rows(point_legend)))
+    hidden = data.counts["municipality_only"]
+    note = (f"{fmt.num(hidden)} händelser är bara kända på kommunnivå och syns inte på kartan."
+            if hidden else None)
+    return style.legend_html(sections, note)
+
+
+def build_map(data: MapData, shapes: gpd.GeoDataFrame, tiles: str | None = OSM,
+              large: bool = False, layer_control: bool = True) -> folium.Map:
+    """The folium map of ``data`` with the layers its options ask for.
+
+    ``tiles`` is a folium tile name/URL or None for no background (the map still
+    reads: areas, heat, outlines and names are drawn by us). ``large`` is the projector
+    look: thicker lines, larger symbols and legend.
+    """
+    m = base_map(data, tiles, large)
+    wanted = set(data.options.layers)
+    drawn: set[str] = set()
+    area_rows: list[str] = []
+    point_legend: list[tuple[str, str]] = []
+    if "areas" in wanted:
+        layer, area_rows = area_layer(data, shapes, large)
+        if layer is not None:
+            layer.add_to(m)
+            drawn.add("areas")
+    builders = {"outlines": lambda: outline_layer(shapes, large),
+                "heat": lambda: heat_layer(data), "hotspots": lambda: hotspot_layer(data),
+                "focus": lambda: focus_layer(data, shapes, large)}
+    for key in ("outlines", "heat", "hotspots", "focus"):
+        if key in wanted:
+            layer = builders[key]()
+            if layer is not None:
+                layer.add_to(m)
+                drawn.add(key)
+    if "measures" in wanted:
+        rows = measure_rows(data.measures, large)
+        if rows:
+            SymbolLayer(rows, LAYERS["measures"]).add_to(m)
+            drawn.add("measures")
+    if "points" in wanted:
+        layer, point_legend = points_layer(data)
+        if layer is not None:
+            layer.add_to(m)
+            drawn.add("points")
+    if "labels" in wanted:
+        rows = label_rows(shapes, large)
+        if rows:
+            SymbolLayer(rows, LAYERS["labels"]).add_to(m)
+            drawn.add("labels")
+    legend = legend_for(data, area_rows, point_legend, drawn)
+    if large:
+        legend = legend.replace('class="est-legend"', 'class="est-legend est-large"', 1)
+    # On the projector the legend goes top right, where the layer control would be.
+    Legend(legend, position="topright" if large else "bottomleft").add_to(m)
+    if layer_control:
+        folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    return m
+
+
+def map_html(m: folium.Map) -> str:
+    """The whole page of a map (what the browser gets, give or take the iframe)."""
+    return m.get_root().render()
+
+
+def area_measure_label(key: str) -> str:
+    return AREA_MEASURES[key]

@@ -1,0 +1,114 @@
+"""What a click on the map means: which area, and that area's figures.
+
+Map clicks cannot be simulated in AppTest, so the page only passes the clicked
+coordinates to these plain functions, which the tests call directly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from .. import queries
+from ..filters import IncidentFilter, where_clause
+from ..sqlutil import fetch_df, fetch_row
+from ..taxonomy import labels
+
+#: Trend buckets (whitelist for the SQL ``date_trunc`` part).
+BUCKETS = {"day": "dag", "week": "vecka", "month": "månad"}
+
+
+def clicked_point(result: dict | None) -> tuple[float, float] | None:
+    """``(lat, lon)`` of the last clicked object in a ``st_folium`` result, if any."""
+    if not result:
+        return None
+    obj = result.get("last_object_clicked") or result.get("last_clicked")
+    if not isinstance(obj, dict):
+        return None
+    try:
+        return float(obj["lat"]), float(obj["lng"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def area_at(shapes: gpd.GeoDataFrame, lat: float, lon: float) -> str | None:
+    """The area holding a WGS84 point: a focus (custom) area before a statistical one,
+    the smallest first when several hold it. None outside every area."""
+    if shapes is None or shapes.empty:
+        return None
+    hit = shapes[shapely.contains_xy(shapes.geometry.values, lon, lat)]
+    if hit.empty:
+        return None
+    order = hit.assign(_custom=hit["kind"] == "custom",
+                       _size=shapely.area(hit.geometry.values))
+    order = order.sort_values(["_custom", "_size", "area_id"], ascending=[False, True, True])
+    return str(order["area_id"].iloc[0])
+
+
+def trend_bucket(f: IncidentFilter) -> str:
+    """Days for short periods, weeks up to half a year, months beyond."""
+    span = 2 * f.days  # the trend shows the previous period too
+    if span <= 31:
+        return "day"
+    if span <= 190:
+        return "week"
+    return "month"
+
+
+def area_trend(con: duckdb.DuckDBPyConnection, f: IncidentFilter, bucket: str | None = None
+               ) -> pd.DataFrame:
+    """Counts per day/week/month over the previous and the current period of ``f``.
+
+    Columns ``start`` (date; calendar weeks start on Monday), ``count``, ``period``
+    (``"Föregående"`` / ``"Vald period"``); empty buckets are filled with 0.
+    """
+    bucket = bucket or trend_bucket(f)
+    if bucket not in BUCKETS:
+        raise ValueError(f"bucket must be one of {list(BUCKETS)}")
+    prev = f.previous()
+    where, params = where_clause(f, period=False)
+    df = fetch_df(con, f"""
+        SELECT CAST(date_trunc('{bucket}', occurred_at) AS DATE) AS start, count(*) AS count
+        FROM incidents
+        WHERE occurred_at >= ? AND occurred_at < ? AND {where}
+        GROUP BY 1 ORDER BY 1""", [prev.start, f.end + dt.timedelta(days=1), *params])
+    freq = {"day": "D", "week": "W-MON", "month": "MS"}[bucket]
+    first = pd.Timestamp(prev.start)
+    if bucket == "week":
+        first -= pd.Timedelta(days=first.weekday())
+    elif bucket == "month":
+        first = first.replace(day=1)
+    index = pd.date_range(first, pd.Timestamp(f.end), freq=freq).date
+    counts = dict(zip(df["start"], df["count"])) if len(df) else {}
+    out = pd.DataFrame({"start": index, "count": [int(counts.get(d, 0)) for d in index]})
+    # A week or month that straddles the period start counts as the previous period.
+    out["period"] = ["Vald period" if d >= f.start else "Föregående" for d in out["start"]]
+    return out
+
+
+def area_figures(con: duckdb.DuckDBPyConnection, f: IncidentFilter, area_id: str) -> dict | None:
+    """An area's figures under filter ``f``: name, totals now and before, change, counts
+    by category (Swedish labels) and the trend. None if the area does not exist."""
+    row = fetch_row(con, "SELECT name, kind, population, is_focus FROM areas WHERE area_id = ?",
+                    [area_id])
+    if row is None:
+        return None
+    fa = replace(f, areas=(area_id,))
+    totals = queries.period_totals(con, fa)
+    cats = queries.counts_with_change(con, fa, "category")
+    names = labels()
+    cats.insert(0, "label", cats["key"].map(lambda c: names.get(c, c)))
+    change = totals["current"] - totals["previous"]
+    pct = round(change / totals["previous"] * 100) if totals["previous"] else None
+    population = row[2]
+    return {
+        "area_id": area_id, "name": row[0], "kind": row[1], "is_focus": bool(row[3]),
+        "population": population, "current": totals["current"], "previous": totals["previous"],
+        "change": change, "change_pct": pct,
+        "per_1000": (round(totals["current"] / population * 1000, 1) if population else None),
+        "by_category": cats, "trend": area_trend(con, fa),
+    }

@@ -1,0 +1,219 @@
+"""What a map shows, read from the database in one go (one short connection).
+
+:func:`map_data` gathers everything a map of a filter needs (heat cells, hot spots,
+per-area figures, single incidents when few, measures, the counts the map must admit
+it does not draw) into a picklable :class:`MapData`, so the app can cache it on the
+database version and build the folium map from it in milliseconds.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import grid, queries
+from ..areas import load_areas
+from ..config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
+from ..filters import IncidentFilter, where_clause
+from ..hotspots import HOT_90, HOT_95, HOT_99, grid_hotspots
+from ..sqlutil import fetch_df, fetch_row
+
+#: Layers a map can have: key -> Swedish name (also the order they are drawn in).
+LAYERS = {
+    "areas": "Områden",
+    "outlines": "Områdesgränser",
+    "heat": "Täthet",
+    "hotspots": "Heta punkter (Gi*)",
+    "focus": "Fokusområden",
+    "measures": "Åtgärder",
+    "points": "Enskilda händelser",
+    "labels": "Ortnamn",
+}
+DEFAULT_LAYERS = ("areas", "heat", "focus", "measures", "points", "labels")
+#: Single incidents are drawn only when the filter holds at most this many located ones.
+MAX_POINTS = 2000
+#: Area measures: key -> Swedish name.
+AREA_MEASURES = {"count": "Antal händelser", "rate": "Per 1 000 invånare"}
+#: Simplification of area outlines before they go to the browser, in metres.
+SIMPLIFY_M = 5.0
+HOT_CLASSES = (HOT_99, HOT_95, HOT_90)
+#: Gi* cells are at least this large: smaller cells hold too few events to test.
+MIN_HOTSPOT_CELL_M = 100
+#: Extra margin around the data extent, in metres, so nothing sits on the map's edge.
+EXTENT_PAD_M = 250.0
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """What the user asked to see. ``cell_size`` None means "suited to the extent"."""
+
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    area_measure: str = "count"
+    cell_size: int | None = None
+    max_points: int = MAX_POINTS
+
+    def __post_init__(self):
+        unknown = [k for k in self.layers if k not in LAYERS]
+        if unknown:
+            raise ValueError(f"unknown map layers: {unknown}")
+        if self.area_measure not in AREA_MEASURES:
+            raise ValueError(f"area_measure must be one of {list(AREA_MEASURES)}")
+        if self.cell_size is not None and self.cell_size not in grid.CELL_SIZES_M:
+            raise ValueError(f"cell_size must be one of {grid.CELL_SIZES_M}")
+
+
+@dataclass
+class MapData:
+    """Everything one map of one filter shows (plain data, picklable)."""
+
+    filter: IncidentFilter
+    options: MapOptions
+    bounds: list[list[float]]          # [[south, west], [north, east]]
+    zoom: int
+    counts: dict[str, int]             # total, located, area_only, municipality_only
+    areas: pd.DataFrame                # queries.area_table (+ nothing else)
+    heat: pd.DataFrame | None = None   # lat, lon, n, w
+    heat_cell: int | None = None
+    hotspots: pd.DataFrame | None = None  # cx, cy, n, z, klass (hot cells only)
+    hot_cell: int | None = None
+    hot_note: str | None = None        # why no hot spots could be computed
+    points: pd.DataFrame | None = None
+    measures: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def points_withheld(self) -> bool:
+        """Single incidents were asked for but the filter holds too many."""
+        return "points" in self.options.layers and self.points is None \
+            and self.counts["located"] > 0
+
+
+def area_shapes(con: duckdb.DuckDBPyConnection, tolerance_m: float = SIMPLIFY_M) -> gpd.GeoDataFrame:
+    """Stored areas, simplified for the browser, in WGS84 (coordinates to 6 decimals).
+
+    Not filter-dependent: the app caches it once per database version.
+    """
+    g = load_areas(con)
+    if g.empty:
+        return g
+    metric = g.to_crs(CRS_SWEREF99TM)
+    simple = metric.geometry.simplify(tolerance_m, preserve_topology=True)
+    wgs = gpd.GeoSeries(simple, crs=CRS_SWEREF99TM).to_crs(CRS_WGS84)
+    g = g.set_geometry(shapely.transform(wgs.values, lambda c: np.round(c, 6)), crs=CRS_WGS84)
+    return g
+
+
+def located_counts(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> dict[str, int]:
+    """How the filter's incidents split by what the map can do with them.
+
+    ``located``: drawn (heat, hot spots, markers); ``area_only``: known by area only,
+    counted in the areas but never drawn as a point; ``municipality_only``: known only
+    at municipality level (e.g. the police's published events), never on the map.
+    """
+    where, params = where_clause(f)
+    row = fetch_row(con, f"""
+        SELECT count(*),
+               count(*) FILTER (WHERE {grid.LOCATED_SQL}),
+               count(*) FILTER (WHERE precision = 'municipality'),
+               count(*) FILTER (WHERE NOT ({grid.LOCATED_SQL}) AND precision <> 'municipality')
+        FROM incidents WHERE {where}""", params)
+    return {"total": int(row[0]), "located": int(row[1]), "municipality_only": int(row[2]),
+            "area_only": int(row[3])}
+
+
+def incident_points(con: duckdb.DuckDBPyConnection, f: IncidentFilter, limit: int) -> pd.DataFrame:
+    """Located incidents of the filter (at most ``limit``), newest first, for markers."""
+    where, params = where_clause(f, alias="i.")
+    return fetch_df(con, f"""
+        SELECT i.incident_id, i.occurred_at, i.category, i.source,
+               coalesce(a.name, i.source) AS source_name, i.address, i.description,
+               i.precision, i.lat, i.lon, i.duplicate_of
+        FROM incidents i LEFT JOIN actors a ON a.source = i.source
+        WHERE {grid.located_sql("i.")} AND i.lat IS NOT NULL AND i.lon IS NOT NULL
+              AND {where}
+        ORDER BY i.occurred_at DESC, i.incident_id LIMIT ?""", [*params, int(limit)])
+
+
+def measures(con: duckdb.DuckDBPyConnection, until: dt.date,
+             areas: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Interventions started on or before ``until``, placed at their own point or else
+    at their area's centroid. ``areas`` limits them to those areas."""
+    sql = """
+        SELECT m.intervention_id, m.area_id, coalesce(a.name, m.area_id) AS area_name,
+               m.kind, m.title, m.started_on, m.ended_on, m.actor, m.cost_sek, m.note,
+               coalesce(m.lat, a.centroid_lat) AS lat, coalesce(m.lon, a.centroid_lon) AS lon
+        FROM interventions m LEFT JOIN areas a ON a.area_id = m.area_id
+        WHERE m.started_on <= ?"""
+    params: list = [until]
+    if areas:
+        sql += f" AND m.area_id IN ({', '.join('?' * len(areas))})"
+        params += list(areas)
+    return fetch_df(con, sql + " ORDER BY m.started_on DESC, m.intervention_id", params)
+
+
+def _hotspots(con, f: IncidentFilter, heat_cell: int) -> tuple[pd.DataFrame | None, int | None, str | None]:
+    """Significant hot cells (Gi*, queen neighbours, FDR-adjusted), or a reason why not."""
+    sizes = [s for s in grid.CELL_SIZES_M if s >= max(MIN_HOTSPOT_CELL_M, 2 * heat_cell)]
+    for size in sizes:
+        cells = grid.grid_cells(con, f, size)
+        if len(cells) < 9:
+            return None, size, "För få händelser med plats för att söka heta punkter."
+        span = (cells["cx"].max() - cells["cx"].min() + 1) * (cells["cy"].max() - cells["cy"].min() + 1)
+        if span > grid.MAX_HOTSPOT_CELLS:
+            continue
+        result = grid_hotspots(cells, size, coords="index", fdr=True)
+        hot = result[result["klass"].isin(HOT_CLASSES) & (result["n"] > 0)]
+        hot = hot[["cx", "cy", "n", "z", "p_adj", "klass"]].astype({"cx": "int64", "cy": "int64"})
+        return hot.reset_index(drop=True), size, None
+    return None, None, "Händelserna är för utspridda för en analys av heta punkter."
+
+
+def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
+             options: MapOptions = MapOptions()) -> MapData:
+    """Read everything a map of ``f`` needs. Aggregation happens in DuckDB."""
+    counts = located_counts(con, f)
+    extent = grid.data_extent(con, f)
+    if extent is not None:
+        extent = extent.padded(EXTENT_PAD_M)
+    elif f.areas:
+        extent = _areas_extent(con, f.areas)
+    if extent is None:
+        extent = _centre_extent()
+    zoom = grid.zoom_for_extent(extent)
+    data = MapData(filter=f, options=options, bounds=extent.wgs84_bounds(), zoom=zoom,
+                   counts=counts, areas=queries.area_table(con, f))
+    layers = set(options.layers)
+    heat_cell = options.cell_size or grid.cell_size_for(extent, zoom)
+    if "heat" in layers and counts["located"]:
+        size, cells = grid.coarse_enough(con, f, heat_cell)
+        lat, lon = grid.cell_centres_wgs84(cells["cx"], cells["cy"], size)
+        data.heat = pd.DataFrame({"lat": np.round(lat, 5), "lon": np.round(lon, 5),
+                                  "n": cells["n"].to_numpy(), "w": grid.heat_weights(cells["n"])})
+        data.heat_cell = heat_cell = size
+    if "hotspots" in layers and counts["located"]:
+        data.hotspots, data.hot_cell, data.hot_note = _hotspots(con, f, heat_cell)
+    if "points" in layers and 0 < counts["located"] <= options.max_points:
+        data.points = incident_points(con, f, options.max_points)
+    if "measures" in layers:
+        data.measures = measures(con, f.end, f.areas)
+    return data
+
+
+def _areas_extent(con, area_ids: tuple[str, ...]) -> grid.Extent | None:
+    g = load_areas(con)
+    g = g[g["area_id"].isin(area_ids)]
+    if g.empty:
+        return None
+    x0, y0, x1, y1 = g.to_crs(CRS_SWEREF99TM).total_bounds
+    return grid.Extent(x0, y0, x1, y1).padded(EXTENT_PAD_M)
+
+
+def _centre_extent() -> grid.Extent:
+    from ..areas import to_sweref
+
+    x, y = to_sweref([CENTRE_LON], [CENTRE_LAT])
+    return grid.Extent(x[0] - 3000, y[0] - 2000, x[0] + 3000, y[0] + 2000)

@@ -1,0 +1,184 @@
+"""Före/efter: did incidents fall where the measures were taken, everywhere, or next door?"""
+import datetime as dt
+
+import streamlit as st
+
+from est_data import evalchart, evaluation as evm, fmt, interventions as iv, queries, report, ui
+from est_data.config import db_path
+from est_data.summary_sv import GENERAL_CAVEATS, caveats, headline, summary_sentences
+
+ui.keep_filter_state()
+
+st.title("Före/efter")
+st.caption("Minskade händelserna där insatserna gjordes, eller minskade de överallt, eller "
+           "flyttade de till grannområdena? Målområdet jämförs med jämförelseområden och en "
+           "buffert runt det, före och efter insatsen.")
+
+look = ui.read(queries.lookups)
+first, last = ui.read(queries.data_span)
+if first is None:
+    st.info("**Databasen innehåller inga händelser ännu**, så det finns inget att utvärdera. "
+            "Importera aktörernas exporter först.")
+    st.stop()
+areas = look["areas"]
+categories = look["categories"]
+measures = ui.read(iv.list_interventions)
+with_measures = [a for a in areas if a in set(measures["area_id"])]
+
+st.session_state.setdefault("fe_targets", with_measures[:1] or list(areas)[:1])
+st.session_state.setdefault("fe_categories", [c for c in evm.DEFAULT_CATEGORIES if c in categories])
+
+c1, c2 = st.columns([2, 3])
+targets = c1.multiselect("Målområde", list(areas), format_func=areas.get, key="fe_targets",
+                         placeholder="Välj ett eller flera områden",
+                         help="Fokusområden står först. Flera områden räknas tillsammans.")
+target_measures = (ui.read(iv.list_interventions, tuple(targets)) if targets
+                   else measures.iloc[0:0])
+by_id = {r["intervention_id"]: r for r in target_measures.to_dict("records")}
+ordered = sorted(by_id, key=lambda i: by_id[i]["started_on"], reverse=True)
+options = ordered + ["__date__"]
+if st.session_state.get("fe_measure") not in options:
+    st.session_state.fe_measure = options[0]
+
+
+def measure_label(key: str) -> str:
+    if key == "__date__":
+        return "Eget datum"
+    m = by_id[key]
+    return f"{fmt.date(m['started_on'])} · {m['kind']}: {m['title']}"
+
+
+measure = c2.selectbox("Insats (datumet då den började)", options, format_func=measure_label,
+                       key="fe_measure",
+                       help="Välj den insats som utvärderas, eller ett eget datum. Insatser "
+                            "läggs in på sidan Insatser.")
+if measure == "__date__":
+    st.session_state.setdefault("fe_date", min(last, max(first, dt.date.today())) -
+                                dt.timedelta(days=365))
+    date = c2.date_input("Datum", key="fe_date", min_value=first, max_value=last,
+                         format="YYYY-MM-DD")
+else:
+    date = by_id[measure]["started_on"]
+
+c3, c4, c5 = st.columns([1, 1, 2])
+months = c3.number_input("Fönster före och efter (månader)", min_value=1, max_value=36,
+                         value=12, step=1, key="fe_months",
+                         help="Lika långa perioder före och efter. Hela år (12, 24) undviker "
+                              "att årstiderna påverkar jämförelsen.")
+gap = c4.number_input("Genomförandetid (dagar)", min_value=0, max_value=365, value=0, step=1,
+                      key="fe_gap",
+                      help="Dagar efter insatsdatumet som inte räknas, medan insatsen byggs ut.")
+cats = c5.multiselect("Kategorier", list(categories), format_func=categories.get,
+                      key="fe_categories", placeholder="Alla kategorier")
+
+with st.expander("Jämförelseområden och buffert"):
+    b1, b2 = st.columns(2)
+    others = [a for a in areas if a not in targets]
+    ctrl_mode = b1.radio("Jämförelseområden", ["standard", "egna"], key="fe_ctrl_mode",
+                         format_func={"standard": "Områden som inte gränsar till målområdet",
+                                      "egna": "Välj själv"}.get)
+    controls: list[str] = []
+    if ctrl_mode == "egna":
+        controls = b1.multiselect("Välj jämförelseområden", others, format_func=areas.get,
+                                  key="fe_controls", placeholder="Välj områden")
+    buf_mode = b2.radio("Buffert för förflyttning", ["neighbours", "ring", "areas", "none"],
+                        key="fe_buf_mode",
+                        format_func={"neighbours": "Grannområdena",
+                                     "ring": "En ring runt målområdet",
+                                     "areas": "Välj själv", "none": "Ingen"}.get)
+    buffers: list[str] = []
+    ring_m = 300
+    if buf_mode == "ring":
+        ring_m = b2.number_input("Ringens bredd (meter)", min_value=50, max_value=5000,
+                                 value=300, step=50, key="fe_ring_m")
+    elif buf_mode == "areas":
+        buffers = b2.multiselect("Välj buffertområden", others, format_func=areas.get,
+                                 key="fe_buffers", placeholder="Välj områden")
+
+if not targets:
+    st.info("Välj ett målområde för att se utvärderingen.")
+    st.stop()
+if ctrl_mode == "egna" and not controls:
+    st.info("Välj minst ett jämförelseområde, eller använd standardvalet.")
+    st.stop()
+if buf_mode == "areas" and not buffers:
+    st.info("Välj minst ett buffertområde, eller använd grannområdena.")
+    st.stop()
+
+days = evm.months_to_days(int(months))
+spec = evm.EvaluationSpec(
+    targets=tuple(targets), date=date, before_days=days, after_days=days, gap_days=int(gap),
+    categories=tuple(cats), controls=tuple(controls), buffer=buf_mode, buffers=tuple(buffers),
+    buffer_m=float(ring_m))
+try:
+    ev = ui.read(evm.evaluate, spec)
+except evm.EvaluationError as exc:
+    st.error(exc.sv)
+    st.stop()
+
+
+def md(text: str) -> str:
+    """Plain text safe for st.markdown (no stray emphasis or formulas)."""
+    for ch in ("\\", "*", "_", "$", "#", "`", "[", "]", "<", ">"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+st.caption(headline(ev))
+m1, m2, m3 = st.columns(3)
+for col, label, counts, rr in (
+        (m1, "Målområdet, före → efter", ev.target, ev.stats.target_rr),
+        (m2, "Jämförelseområdena", ev.control, ev.stats.control_rr),
+        (m3, "Bufferten", ev.buffer, ev.stats.buffer_rr)):
+    if counts is None:
+        col.metric(label, "–", help="Ingen buffert vald.")
+        continue
+    col.metric(label, f"{fmt.num(counts.before)} → {fmt.num(counts.after)}",
+               # Streamlit reads the arrow from a leading ASCII "-".
+               delta=f"{(rr.estimate - 1) * 100:+.0f} %" if counts.before else None,
+               delta_color="inverse")
+
+with st.container(border=True):
+    st.markdown("**Sammanfattning**")
+    st.markdown("\n\n".join(md(s) for s in summary_sentences(ev)))
+for warning in caveats(ev):
+    st.warning(md(warning))
+
+st.download_button(
+    "Ladda ner rapporten (HTML, för utskrift)",
+    data=ui.read(report.report_for, spec, db_path().name),
+    file_name=report.filename(ev), mime="text/html", type="primary",
+    icon=":material/download:",
+    help="En fristående fil med sammanfattning, urval, diagram, mått, metod och förbehåll. "
+         "Öppna den i webbläsaren och skriv ut, eller spara som PDF.")
+
+st.subheader("Utveckling per månad")
+st.plotly_chart(evalchart.plotly_figure(ev), width="stretch",
+                config={"displaylogo": False}, key="fe_chart")
+st.caption("Antal per månad som index (medel före insatsen = 100). Streckade linjer: medel "
+           "före och efter. Lodrät linje: insatsdatum. Gröna markeringar: insatser i "
+           "målområdet.")
+
+st.subheader("Antal före och efter")
+st.table(report.counts_table(ev).set_index("Grupp"))
+st.subheader("Mått")
+st.table(report.statistics_table(ev).set_index("Mått"))
+
+buffer_table = report.buffer_areas_table(ev)
+if len(buffer_table) > 1:
+    with st.expander("Buffertområdena var för sig"):
+        st.dataframe(buffer_table, hide_index=True, width="stretch")
+        st.caption("Förändring relativt jämförelseområdena. Med många områden blir någon "
+                   "skillnad ”signifikant” av en slump; sammanfattningen tar hänsyn till det.")
+with st.expander("Per kategori"):
+    st.dataframe(report.category_table(ev), hide_index=True, width="stretch")
+with st.expander("Urval och insatser i målområdet"):
+    st.dataframe([{"Val": k, "Värde": v} for k, v in report.selection_rows(ev)],
+                 hide_index=True, width="stretch")
+    measures_table = report.measures_table(ev)
+    if len(measures_table):
+        st.dataframe(measures_table, hide_index=True, width="stretch")
+with st.expander("Metod och förbehåll"):
+    for heading, text in report.METHOD:
+        st.markdown(f"**{md(heading)}.** {md(text)}")
+    st.markdown("**Förbehåll**\n\n" + "\n".join(f"- {md(c)}" for c in GENERAL_CAVEATS))

@@ -1,0 +1,101 @@
+"""Karta: where things happen, where it got worse, what was done there."""
+import streamlit as st
+
+from est_data import config, fmt, maps, queries, ui
+from est_data.maps import click
+
+f = ui.filter_sidebar()
+
+st.title("Karta")
+first, last = ui.read(queries.data_span)
+if first is None:
+    st.info("**Databasen innehåller inga händelser ännu.** Importera aktörernas exporter "
+            "med `python -m est_data import FIL --source AKTÖR`, eller bygg demodata med "
+            "`python -m est_data demo`.")
+    st.stop()
+
+layers = st.pills("Lager", list(maps.LAYERS), format_func=maps.LAYERS.get,
+                    selection_mode="multi", default=list(maps.DEFAULT_LAYERS), key="karta_layers")
+mid, right, _ = st.columns([2, 1.2, 2], vertical_alignment="bottom")
+measure = mid.segmented_control("Färga områden efter", list(maps.AREA_MEASURES),
+                                format_func=maps.AREA_MEASURES.get, default="count",
+                                key="karta_measure") or "count"
+with right.popover("Kartinställningar", icon=":material/tune:", width="stretch"):
+    cell = st.selectbox("Rutstorlek för täthet", [None, 50, 100, 200, 500, 1000],
+                        format_func=lambda v: "Anpassad till utsnittet" if v is None else f"{v} m",
+                        key="karta_cell")
+    tiles_on = st.toggle("Bakgrundskarta (OpenStreetMap)", value=config.map_tiles() is not None,
+                         key="karta_tiles",
+                         help="Bakgrundskartan hämtas från internet. Utan den visas områden, "
+                              "täthet och ortnamn ändå.")
+
+options = maps.MapOptions(layers=tuple(k for k in maps.LAYERS if k in (layers or [])),
+                          area_measure=measure, cell_size=cell)
+data = ui.read(maps.map_data, f, options)
+shapes = ui.read(maps.area_shapes)
+c = data.counts
+st.caption(
+    f"**{fmt.num(c['total'])}** händelser i filtret, {fmt.period(f.start, f.end)}. "
+    f"{fmt.num(c['located'])} har en plats och ritas på kartan"
+    + (f"; {fmt.num(c['area_only'])} är bara kända på områdesnivå och räknas i områdena"
+       if c["area_only"] else "")
+    + (f"; **{fmt.num(c['municipality_only'])}** är bara kända på kommunnivå (t.ex. Polisens "
+       "publicerade händelser) och syns inte på kartan" if c["municipality_only"] else "")
+    + ".")
+if data.points_withheld:
+    st.info(f"Enskilda händelser visas när filtret rymmer högst {fmt.num(maps.MAX_POINTS)} "
+            f"händelser med plats (nu {fmt.num(c['located'])}). Välj en kortare period, färre "
+            "kategorier eller ett område för att se dem.", icon=":material/info:")
+if "hotspots" in options.layers and data.hot_note:
+    st.info(data.hot_note, icon=":material/info:")
+
+m = maps.build_map(data, shapes, tiles=config.map_tiles() if tiles_on else None)
+result = ui.show_map(m, key="karta_map", clickable=True)
+
+# A new click on the map selects the area under it (focus areas first).
+point = click.clicked_point(result)
+if point and point != st.session_state.get("karta_last_click"):
+    st.session_state.karta_last_click = point
+    hit = click.area_at(shapes, *point)
+    if hit:
+        st.session_state.karta_area = hit
+
+look = ui.read(queries.lookups)
+st.subheader("Område")
+area_id = st.selectbox("Visa siffror för", list(look["areas"]), format_func=look["areas"].get,
+                       index=None, key="karta_area",
+                       placeholder="Klicka på ett område i kartan eller välj här")
+if area_id:
+    fig = ui.read(click.area_figures, f, area_id)
+    if fig is None:
+        st.warning("Området finns inte längre i databasen.")
+    else:
+        prev = f.previous()
+        st.markdown(f"#### {fig['name']}" + (" ★ fokusområde" if fig["is_focus"] else ""))
+        k1, k2, k3 = st.columns(3)
+        k1.metric("Händelser", fmt.num(fig["current"]),
+                  delta=f"{fmt.signed(fig['change'])} mot föregående period"
+                  + (f" ({fmt.pct(fig['change_pct'])})" if fig["change_pct"] is not None else ""),
+                  **ui.delta_style(fig["change"]))
+        k2.metric("Föregående period", fmt.num(fig["previous"]),
+                  help=f"{fmt.period(prev.start, prev.end)}")
+        k3.metric("Per 1 000 invånare", fmt.num(fig["per_1000"], 1) if fig["per_1000"] is not None
+                  else "–", help="Händelser under perioden per 1 000 invånare. Fokusområden "
+                  "saknar egen befolkningsuppgift.")
+        t1, t2 = st.columns([1, 1])
+        with t1:
+            cats = fig["by_category"]
+            st.dataframe(
+                cats[["label", "current", "previous", "change"]], hide_index=True, width="stretch",
+                column_config={
+                    "label": st.column_config.TextColumn("Kategori"),
+                    "current": st.column_config.NumberColumn("Antal", format="%d"),
+                    "previous": st.column_config.NumberColumn("Föregående", format="%d"),
+                    "change": st.column_config.NumberColumn("Förändring", format="%+d"),
+                })
+        with t2:
+            trend = fig["trend"]
+            unit = {"day": "dag", "week": "vecka", "month": "månad"}[click.trend_bucket(f)]
+            st.caption(f"Händelser per {unit}, föregående och vald period")
+            st.bar_chart(trend, x="start", y="count", color="period", height=230,
+                         x_label="", y_label="Antal")

@@ -1,0 +1,64 @@
+"""Sign-in and roles in the app (AppTest). Browser checks per role live in tests/browser."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO_ROOT
+from est_data.auth import hash_password
+
+PASSWORD = "hemligt-losen"
+
+
+@pytest.fixture
+def users_file(tmp_path, monkeypatch, app_db):
+    h = hash_password(PASSWORD, salt=b"t" * 16)
+    text = "".join(f'[auth.users.{u}]\nname = "{u.title()}"\nrole = "{r}"\npassword_hash = "{h}"\n\n'
+                   for u, r in [("mote", "mote"), ("anna", "analytiker"), ("admin", "admin")])
+    path = tmp_path / "users.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("EST_USERS_FILE", str(path))
+    return path
+
+
+def sign_in(username, password=PASSWORD) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
+    at.text_input(key="login_user").input(username)
+    at.text_input(key="login_password").input(password)
+    return at.button[0].click().run()
+
+
+def test_signed_out_sees_only_the_form(users_file):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["EST Lägesbild", "EST Lägesbild"]
+    assert len(at.dataframe) == 0 and len(at.metric) == 0
+
+
+def test_wrong_password_is_refused(users_file):
+    at = sign_in("anna", "fel-lösen")
+    assert any("Fel användarnamn eller lösenord" in e.value for e in at.error)
+    assert len(at.metric) == 0
+
+
+@pytest.mark.parametrize("username, role", [("mote", "Möte"), ("anna", "Analytiker"), ("admin", "Administratör")])
+def test_each_role_signs_in(users_file, username, role):
+    at = sign_in(username)
+    assert not at.exception
+    assert at.title[0].value == "Översikt"
+    assert any(f"({role})" in c.value for c in at.sidebar.caption)
+
+
+def test_open_mode_says_so(app_db, monkeypatch):
+    monkeypatch.delenv("EST_USERS_FILE", raising=False)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
+    assert any("Öppet läge" in i.value for i in at.sidebar.info)
+
+
+def test_broken_user_configuration_is_explained(tmp_path, monkeypatch, app_db):
+    path = tmp_path / "users.toml"
+    path.write_text('[auth.users.x]\nrole = "chef"\npassword_hash = "scrypt$1"\n', encoding="utf-8")
+    monkeypatch.setenv("EST_USERS_FILE", str(path))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any("felaktigt konfigurerad" in e.value for e in at.error)

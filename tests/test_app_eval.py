@@ -1,0 +1,148 @@
+"""AppTest runs of the Insatser and Före/efter pages."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO_ROOT
+from est_data import evaluation as ev_mod
+
+APP = str(REPO_ROOT / "app.py")
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def downloads(at: AppTest) -> list:
+    return [e for e in at.main.get("download_button")]
+
+
+# --- Insatser ----------------------------------------------------------------------------------
+
+def test_insatser_lists_the_log(app_db):
+    at = open_page("pages/insatser.py")
+    assert at.title[0].value == "Insatser"
+    table = at.dataframe[0].value
+    assert len(table) == 7 and "Ny LED-belysning längs Kyrkgatan" in set(table["Titel"])
+    assert [m.label for m in at.metric] == ["Insatser", "Pågående i dag", "Kostnad"]
+    assert at.metric[2].value == "1\u00a0745\u00a0000 kr"
+    assert len(downloads(at)) == 1
+
+
+def test_insatser_filter_by_area(app_db):
+    at = open_page("pages/insatser.py")
+    at.multiselect(key="iv_show_areas").set_value(["fokus_kyrkgatan"]).run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["Område"]) == {"Kyrkgatan"}
+    assert at.metric[0].value == "3"
+
+
+def test_insatser_add_with_validation(app_db):
+    at = open_page("pages/insatser.py")
+    at.button(key="iv_new_save").click().run()
+    assert not at.exception
+    assert any("Titel saknas." in e.value for e in at.error)
+    assert len(at.dataframe[0].value) == 7
+    at.selectbox(key="iv_new_area").set_value("fokus_kyrkgatan")
+    at.selectbox(key="iv_new_kind").set_value("kameror")
+    at.text_input(key="iv_new_title").input("Kameror vid entrén")
+    at.date_input(key="iv_new_start").set_value(dt.date(2026, 1, 10))
+    at.number_input(key="iv_new_cost").set_value(95000.0)
+    at.button(key="iv_new_save").click().run()
+    assert not at.exception
+    assert any("är sparad" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert len(table) == 8
+    row = table[table["Titel"] == "Kameror vid entrén"].iloc[0]
+    assert (row["Typ"], row["Start"], row["Kostnad (kr)"]) == ("Kameror", "2026-01-10", "95\u00a0000")
+
+
+def test_insatser_edit_and_delete(app_db):
+    at = open_page("pages/insatser.py")
+    at.selectbox(key="iv_edit_id").set_value("demo-02").run()
+    at.text_input(key="iv_edit_demo-02_title").input("LED-belysning, etapp 1")
+    at.button(key="iv_edit_demo-02_save").click().run()
+    assert not at.exception
+    assert "LED-belysning, etapp 1" in set(at.dataframe[0].value["Titel"])
+    at.selectbox(key="iv_edit_id").set_value("demo-02").run()
+    assert at.button(key="iv_del_demo-02").disabled
+    at.checkbox(key="iv_del_ok_demo-02").check().run()
+    at.button(key="iv_del_demo-02").click().run()
+    assert not at.exception
+    assert any("borttagen" in s.value for s in at.success)
+    assert len(at.dataframe[0].value) == 6
+
+
+# --- Före/efter ----------------------------------------------------------------------------------
+
+def test_fore_efter_defaults(app_db):
+    at = open_page("pages/fore_efter.py")
+    assert at.title[0].value == "Före/efter"
+    assert at.session_state["fe_categories"] == ["storning", "inbrott"]
+    assert [m.label for m in at.metric] == ["Målområdet, före → efter", "Jämförelseområdena",
+                                            "Bufferten"]
+    summary = " ".join(m.value for m in at.markdown)
+    assert "Sammanfattning" in summary and "jämförelseområdena" in summary
+    assert len(at.table) == 2
+    assert len(downloads(at)) == 1
+
+
+def test_fore_efter_kyrkgatan_matches_the_evaluation(app_db):
+    at = open_page("pages/fore_efter.py")
+    at.multiselect(key="fe_targets").set_value(["fokus_kyrkgatan"]).run()
+    at.selectbox(key="fe_measure").set_value("demo-03").run()  # police presence, 2025-11-01
+    assert not at.exception
+    con = duckdb.connect(str(app_db), read_only=True)
+    try:
+        ev = ev_mod.evaluate(con, ev_mod.EvaluationSpec(
+            ("fokus_kyrkgatan",), dt.date(2025, 11, 1), categories=("storning", "inbrott")))
+    finally:
+        con.close()
+    assert at.metric[0].value == f"{ev.target.before} → {ev.target.after}"
+    assert at.metric[1].value == f"{ev.control.before} → {ev.control.after}"
+    assert any("insats 2025-11-01" in c.value for c in at.caption)
+
+
+def test_fore_efter_own_date_gap_ring_and_own_areas(app_db):
+    at = open_page("pages/fore_efter.py")
+    at.selectbox(key="fe_measure").set_value("__date__").run()
+    at.date_input(key="fe_date").set_value(dt.date(2025, 5, 1))
+    at.number_input(key="fe_months").set_value(6)
+    at.number_input(key="fe_gap").set_value(14).run()
+    assert not at.exception
+    assert any("insats 2025-05-01" in c.value and "Efter: 2025-05-15" in c.value
+               for c in at.caption)
+    assert any("årstidsvariationer" in w.value for w in at.warning)
+    at.radio(key="fe_buf_mode").set_value("ring").run()
+    at.number_input(key="fe_ring_m").set_value(500).run()
+    assert not at.exception
+    assert any("ringen 500" in m.value for m in at.markdown)
+    at.radio(key="fe_ctrl_mode").set_value("egna").run()
+    assert any("Välj minst ett jämförelseområde" in i.value for i in at.info)
+    at.multiselect(key="fe_controls").set_value(["2380C1040", "2380C1240"]).run()
+    assert not at.exception
+    assert len(at.metric) == 3
+
+
+def test_fore_efter_needs_a_target(app_db):
+    at = open_page("pages/fore_efter.py")
+    at.multiselect(key="fe_targets").set_value([]).run()
+    assert not at.exception
+    assert any("Välj ett målområde" in i.value for i in at.info)
+
+
+def test_filter_state_survives_a_visit_to_the_evaluation_pages(app_db):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.sidebar.multiselect(key="f_categories").set_value(["klotter"]).run()
+    at.switch_page("pages/fore_efter.py").run()
+    at.switch_page("pages/insatser.py").run()
+    at.switch_page("pages/oversikt.py").run()
+    assert not at.exception
+    assert at.session_state["f_categories"] == ["klotter"]

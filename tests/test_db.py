@@ -1,0 +1,75 @@
+"""Copy-on-write writes: readers never block a writer and never see half a write."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from conftest import REPO_ROOT
+from est_data.db import DatabaseError, open_db, write_session
+
+
+def count(path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM actors").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_write_lands_whole(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with write_session(path) as con:
+        con.execute("INSERT INTO actors VALUES ('a', 'A', NULL, NULL), ('b', 'B', NULL, NULL)")
+    assert count(path) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+
+
+def test_failure_leaves_the_file_as_it_was(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with write_session(path) as con:
+        con.execute("INSERT INTO actors VALUES ('a', 'A', NULL, NULL)")
+    before = path.read_bytes()
+    with pytest.raises(ZeroDivisionError):
+        with write_session(path) as con:
+            con.execute("INSERT INTO actors VALUES ('b', 'B', NULL, NULL)")
+            1 / 0
+    assert path.read_bytes() == before
+    assert count(path) == 1
+    assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_writer_is_not_blocked_by_a_reader_in_another_process(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with write_session(path) as con:
+        con.execute("INSERT INTO actors VALUES ('a', 'A', NULL, NULL)")
+    # Another process holds the file open read-only (as the app does while it reads).
+    reader = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(path)!r}, read_only=True)
+        print(con.execute("SELECT count(*) FROM actors").fetchall()[0][0], flush=True)
+        sys.stdin.readline()
+        print(con.execute("SELECT count(*) FROM actors").fetchall()[0][0], flush=True)
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO_ROOT)
+    assert reader.stdout.readline().strip() == "1"
+    # A plain writer would fail on the lock; the copy-on-write writer succeeds.
+    with pytest.raises(duckdb.IOException):
+        duckdb.connect(str(path))
+    with write_session(path) as con:
+        con.execute("INSERT INTO actors VALUES ('b', 'B', NULL, NULL)")
+    reader.stdin.write("\n")
+    reader.stdin.flush()
+    assert reader.stdout.readline().strip() == "1"  # the open reader still sees its snapshot
+    reader.wait(timeout=10)
+    assert count(path) == 2                          # a new reader sees the new data
+
+
+def test_second_writer_waits_then_gives_up(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with write_session(path):
+        with pytest.raises(DatabaseError, match="another import"):
+            with write_session(path, wait_s=0.3):
+                pass

@@ -1,0 +1,256 @@
+"""Before/after evaluation: planted counts end to end (areas, windows, CLI --json)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import duckdb
+import pytest
+
+from est_data import cli
+from est_data import evaluation as ev_mod
+from est_data.areas import load_areas
+from est_data.db import open_db
+from est_data.evaluation import EvaluationError, EvaluationSpec
+from est_data.stats import rate_ratio, relative_effect_size
+
+import planted
+
+CATS = ("storning", "inbrott")
+
+
+@pytest.fixture(scope="module")
+def planted_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("planted") / "planted.duckdb"
+    with open_db(path) as con:
+        planted.store_planted(con)
+    return path
+
+
+@pytest.fixture
+def pcon(planted_db):
+    con = duckdb.connect(str(planted_db), read_only=True)
+    yield con
+    con.close()
+
+
+def run_json(capsys, db, *args) -> dict:
+    code = cli.main(["evaluate", "--db", str(db), *args, "--json"])
+    out = capsys.readouterr().out
+    assert code == 0
+    return json.loads(out)
+
+
+# --- Areas ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("spec, targets, buffers, controls, excluded", [
+    (EvaluationSpec(("F",), planted.DATE), ("F",), ("B", "C", "D"), ("A", "E"), ("G",)),
+    (EvaluationSpec(("C",), planted.DATE), ("C",), ("B", "D"), ("A", "E"), ("F", "G")),
+    (EvaluationSpec(("A",), planted.DATE), ("A",), ("B",), ("C", "D", "E"), ("F", "G")),
+    (EvaluationSpec(("F",), planted.DATE, buffer="ring", buffer_m=200), ("F",), (),
+     ("A", "B", "D", "E"), ("G",)),
+    # C holds F, so it touches the target and is never a default comparison area.
+    (EvaluationSpec(("F",), planted.DATE, buffer="none"), ("F",), (), ("A", "B", "D", "E"),
+     ("G",)),
+    (EvaluationSpec(("F",), planted.DATE, controls=("E", "G"), buffer="areas", buffers=("B",)),
+     ("F",), ("B",), ("E", "G"), ()),
+])
+def test_select_areas(pcon, spec, targets, buffers, controls, excluded):
+    sel = ev_mod.select_areas(load_areas(pcon), spec)
+    assert sel.targets == targets
+    assert sel.buffers == buffers
+    assert sel.controls == controls
+    assert sel.excluded_focus == excluded
+
+
+@pytest.mark.parametrize("spec, fragment", [
+    (EvaluationSpec((), planted.DATE), "Välj minst ett målområde"),
+    (EvaluationSpec(("X",), planted.DATE), "Okänt område: X"),
+    (EvaluationSpec(("F",), planted.DATE, controls=("nope",)), "Okänt område: nope"),
+    (EvaluationSpec(("F",), planted.DATE, buffer="ring", buffer_m=0), "Ringen"),
+    (EvaluationSpec(("F",), planted.DATE, buffer="cloud"), "Okänt val av buffert"),
+])
+def test_bad_area_choices_raise_in_two_languages(pcon, spec, fragment):
+    with pytest.raises(EvaluationError) as err:
+        ev_mod.select_areas(load_areas(pcon), spec)
+    assert fragment in err.value.sv
+    assert str(err.value)  # English for the CLI
+
+
+# --- Windows ---------------------------------------------------------------------------------
+
+def test_windows_and_gap():
+    w = ev_mod.windows_for(dt.date(2025, 1, 1), 365, 365, 30)
+    assert (w.before_start, w.before_end) == (dt.date(2024, 1, 2), dt.date(2025, 1, 1))
+    assert (w.after_start, w.after_end) == (dt.date(2025, 1, 31), dt.date(2026, 1, 31))
+    assert (w.before_days, w.after_days, w.gap_days) == (365, 365, 30)
+    with pytest.raises(EvaluationError):
+        ev_mod.windows_for(dt.date(2025, 1, 1), 0, 365)
+
+
+@pytest.mark.parametrize("months, days", [(12, 365), (6, 183), (24, 730), (1, 30), (3, 91)])
+def test_months_to_days(months, days):
+    assert ev_mod.months_to_days(months) == days
+
+
+def test_month_bins_cover_each_window_exactly():
+    w = ev_mod.windows_for(dt.date(2025, 3, 17), 365, 200)
+    bins = ev_mod.month_bins(w)
+    before, after = bins[bins.period == "before"], bins[bins.period == "after"]
+    assert len(before) == 12 and len(after) == 7
+    assert before["start"].iloc[0] == dt.datetime(2024, 3, 17)
+    assert abs(before["days"].sum() - 365) < 1e-9 and abs(after["days"].sum() - 200) < 1e-9
+    assert after["end"].iloc[-1] == dt.datetime(2025, 10, 3)
+
+
+# --- Planted counts end to end ---------------------------------------------------------------
+
+def test_planted_counts_and_statistics(pcon):
+    ev = ev_mod.evaluate(pcon, EvaluationSpec(("F",), planted.DATE, categories=CATS))
+    assert (ev.target.before, ev.target.after) == planted.EXPECTED["target"]
+    assert (ev.control.before, ev.control.after) == planted.EXPECTED["control"]
+    assert (ev.buffer.before, ev.buffer.after) == planted.EXPECTED["buffer"]
+    s = ev.stats
+    assert s.target_rr.estimate == pytest.approx(0.5)
+    assert s.res.estimate == pytest.approx(2.0)
+    assert s.wdd.local_estimate == -30 and s.wdd.local_se == pytest.approx(math.sqrt(410))
+    assert s.wdq.wdq == pytest.approx(-0.5)
+    # Buffer B rose from 30 to 45 while the comparison stayed flat.
+    b = ev.buffer_by_area.set_index("area_id")
+    assert (b.loc["B", "before"], b.loc["B", "after"]) == (30, 45)
+    assert b.loc["B", "rel_change"] == pytest.approx(0.5)
+    assert (b.loc["C", "before"], b.loc["C", "after"]) == (23, 23)
+    # Monthly series add up to the counts; the target's index before averages 100.
+    m = ev.monthly
+    assert m["target"].sum() == 90 and m["control"].sum() == 320
+    assert m.loc[m.period == "before", "target_index"].mean() == pytest.approx(100)
+    assert m.loc[m.period == "after", "target_index"].mean() == pytest.approx(50)
+    assert m.loc[m.period == "after", "control_index"].mean() == pytest.approx(100)
+    assert list(ev.measures["intervention_id"]) == ["pl-1"]
+
+
+def test_cli_json_has_exactly_the_keys_and_known_answers(capsys, planted_db):
+    out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
+                   "--before-days", "365", "--after-days", "365",
+                   "--category", "storning", "--category", "inbrott")
+    assert list(out) == list(ev_mod.JSON_KEYS)
+    assert out["target"] == {"before": 60, "after": 30}
+    assert out["control"] == {"before": 160, "after": 160}
+    assert out["buffer"] == {"before": 83, "after": 98}
+    rr = rate_ratio(60, 30, 365, 365)
+    assert out["rate_ratio"] == pytest.approx(0.5)
+    assert out["rate_ratio_ci"] == pytest.approx([rr.ci_low, rr.ci_high])
+    assert out["p_value"] == pytest.approx(rr.p_value)
+    res = relative_effect_size(60, 30, 160, 160)
+    assert out["res"] == pytest.approx(2.0)
+    assert out["res_ci"] == pytest.approx([res.ci_low, res.ci_high])
+    assert out["wdd"] == -30
+    assert out["wdd_se"] == pytest.approx(20.248456731)
+    assert out["wdd_z"] == pytest.approx(-30 / 20.248456731)
+    assert out["wdq"] == pytest.approx(-0.5)
+
+
+def test_cli_without_category_counts_all_categories(capsys, planted_db):
+    out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
+                   "--before-days", "365", "--after-days", "365")
+    assert out["target"] == {"before": 70, "after": 60}
+    assert out["control"] == {"before": 160, "after": 160}
+    assert out["res"] == pytest.approx((70 * 160) / (60 * 160))
+
+
+def test_cli_explicit_control_and_buffer(capsys, planted_db):
+    out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
+                   "--before-days", "365", "--after-days", "365", "--category", "storning",
+                   "--control", "E", "--buffer", "B")
+    assert out["target"] == {"before": 40, "after": 20}
+    assert out["control"] == {"before": 60, "after": 60}
+    assert out["buffer"] == {"before": 20, "after": 35}
+    assert out["wdq"] == pytest.approx((35 / 60 - 20 / 60) / (20 / 60 - 40 / 60))
+
+
+def test_cli_ring_buffer_counts_only_points_in_the_ring(capsys, planted_db):
+    out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
+                   "--before-days", "365", "--after-days", "365",
+                   "--category", "storning", "--category", "inbrott", "--buffer-m", "200")
+    assert out["buffer"] == {"before": 15, "after": 15}
+    # Comparison: every square that does not reach into the ring (A, B, D, E), without G.
+    assert out["control"] == {"before": 80 + 30 + 30 + 80, "after": 80 + 45 + 30 + 80}
+
+
+def test_statistical_target_includes_its_focus_area(capsys, planted_db):
+    out = run_json(capsys, planted_db, "--area", "C", "--date", "2025-01-01",
+                   "--before-days", "365", "--after-days", "365",
+                   "--category", "storning", "--category", "inbrott")
+    assert out["target"] == {"before": 60 + 20 + 3, "after": 30 + 20 + 3}
+    assert out["buffer"] == {"before": 30 + 30, "after": 45 + 30}
+
+
+def test_focus_area_chosen_as_comparison_counts(capsys, planted_db):
+    out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
+                   "--before-days", "365", "--after-days", "365", "--category", "storning",
+                   "--control", "G")
+    assert out["control"] == {"before": 40, "after": 0}
+    assert out["res"] is None and out["res_ci"] is None
+    assert out["wdq"] is None
+
+
+def test_gap_leaves_out_the_implementation_period(pcon):
+    full = ev_mod.evaluate(pcon, EvaluationSpec(("F",), planted.DATE, categories=CATS))
+    gapped = ev_mod.evaluate(pcon, EvaluationSpec(("F",), planted.DATE, categories=CATS,
+                                                  gap_days=60, after_days=305))
+    assert gapped.target.before == full.target.before
+    assert gapped.target.after < full.target.after
+    assert gapped.windows.after_start == dt.date(2025, 3, 2)
+
+
+def test_unknown_category_is_an_error(pcon):
+    with pytest.raises(EvaluationError, match="unknown category"):
+        ev_mod.evaluate(pcon, EvaluationSpec(("F",), planted.DATE, categories=("nope",)))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--area", "nope", "--date", "2025-01-01"], "unknown area id: nope"),
+    (["--area", "F", "--date", "2025-01-01", "--before-days", "-3"], "before_days"),
+    (["--area", "F", "--date", "2025-01-01", "--category", "xyz"], "unknown category"),
+    (["--area", "F", "--date", "2025-01-01", "--buffer", "B", "--buffer-m", "100"],
+     "either --buffer"),
+])
+def test_cli_bad_input_exits_2_with_one_error_line(capsys, planted_db, args, message):
+    code = cli.main(["evaluate", "--db", str(planted_db), *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error:") and message in err
+    assert "Traceback" not in err
+
+
+def test_cli_without_json_prints_the_swedish_summary(capsys, planted_db):
+    code = cli.main(["evaluate", "--db", str(planted_db), "--area", "F", "--date",
+                     "2025-01-01", "--category", "storning", "--category", "inbrott"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Fokus F, insats 2025-01-01" in out
+    assert "Störningar och inbrott minskade sammantaget med 50\u00a0%" in out
+
+
+def test_json_dict_turns_non_finite_values_into_null(pcon):
+    ev = ev_mod.evaluate(pcon, EvaluationSpec(("G",), planted.DATE, categories=("storning",),
+                                              controls=("E",)))
+    out = ev_mod.to_json_dict(ev)
+    assert out["target"] == {"before": 40, "after": 0}
+    assert out["rate_ratio"] == 0.0
+    assert out["res"] is None
+    json.dumps(out, allow_nan=False)
+
+
+# --- The demo finds its planted effect ---------------------------------------------------------
+
+def test_demo_kyrkgatan_drop_and_displacement(demo_con):
+    ev = ev_mod.evaluate(demo_con, EvaluationSpec(("fokus_kyrkgatan",), dt.date(2025, 11, 1),
+                                                  categories=ev_mod.DEFAULT_CATEGORIES))
+    assert ev.stats.target_rr.estimate < 0.8
+    assert ev.stats.res.estimate > 1.15
+    assert "2380C1220" in ev.selection.buffers
+    assert "fokus_aragrand" in ev.selection.excluded_focus
+    b = ev.buffer_by_area.set_index("area_id")
+    assert b.loc["2380C1220", "rel_change"] > 0.2

@@ -1,0 +1,108 @@
+"""The shared filter: SQL builder (table-driven), URL round trip, presets."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+from hypothesis import given, strategies as st
+
+from est_data import filters as flt
+from est_data.filters import IncidentFilter, where_clause
+
+D0, D1 = dt.date(2025, 1, 1), dt.date(2025, 1, 31)
+BASE = IncidentFilter(D0, D1)
+
+
+@pytest.mark.parametrize("f, sql, params", [
+    (BASE, "occurred_at >= ? AND occurred_at < ? AND duplicate_of IS NULL",
+     [D0, dt.date(2025, 2, 1)]),
+    (IncidentFilter(D0, D1, include_duplicates=True), "occurred_at >= ? AND occurred_at < ?",
+     [D0, dt.date(2025, 2, 1)]),
+    (IncidentFilter(D0, D1, categories=("klotter", "inbrott")),
+     "occurred_at >= ? AND occurred_at < ? AND duplicate_of IS NULL AND category IN (?, ?)",
+     [D0, dt.date(2025, 2, 1), "klotter", "inbrott"]),
+    (IncidentFilter(D0, D1, sources=("polisen",), areas=("A",)),
+     "occurred_at >= ? AND occurred_at < ? AND duplicate_of IS NULL AND source IN (?) "
+     "AND (area_id IN (?) OR focus_area_id IN (?))",
+     [D0, dt.date(2025, 2, 1), "polisen", "A", "A"]),
+    (IncidentFilter(D0, D1, weekdays=(6, 7), hours=(22, 23)),
+     "occurred_at >= ? AND occurred_at < ? AND duplicate_of IS NULL AND isodow(occurred_at) IN (?, ?) "
+     "AND hour(occurred_at) IN (?, ?)",
+     [D0, dt.date(2025, 2, 1), 6, 7, 22, 23]),
+    (IncidentFilter(D0, D1, weekdays=tuple(range(1, 8)), hours=tuple(range(24))),
+     "occurred_at >= ? AND occurred_at < ? AND duplicate_of IS NULL", [D0, dt.date(2025, 2, 1)]),
+])
+def test_where_clause(f, sql, params):
+    assert where_clause(f) == (sql, params)
+
+
+def test_alias_and_no_period():
+    sql, params = where_clause(IncidentFilter(D0, D1, categories=("x",)), alias="i.", period=False)
+    assert sql == "i.duplicate_of IS NULL AND i.category IN (?)" and params == ["x"]
+
+
+def test_quotes_are_values_not_sql():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE incidents AS SELECT TIMESTAMP '2025-01-05 22:00' occurred_at, "
+                "NULL::TEXT duplicate_of, 'klotter' category, 's' source, 'A' area_id, NULL::TEXT focus_area_id")
+    evil = "klotter'); DROP TABLE incidents; --"
+    sql, params = where_clause(IncidentFilter(D0, D1, categories=(evil,)))
+    assert con.execute(f"SELECT count(*) FROM incidents WHERE {sql}", params).fetchall()[0][0] == 0
+    sql, params = where_clause(IncidentFilter(D0, D1, weekdays=(7,), hours=(22,)))
+    assert con.execute(f"SELECT count(*) FROM incidents WHERE {sql}", params).fetchall()[0][0] == 1
+
+
+def test_previous_period_has_equal_length():
+    prev = BASE.previous()
+    assert prev.days == BASE.days == 31
+    assert prev.end == D0 - dt.timedelta(days=1)
+
+
+def test_url_round_trip():
+    f = IncidentFilter(D0, D1, categories=("klotter",), sources=("polisen", "kommun"),
+                       areas=("2380C1170",), weekdays=(5, 6), hours=(20, 21, 22, 23),
+                       include_duplicates=True)
+    q = flt.to_query_params(f)
+    assert q["tim"] == "20-23"
+    p = flt.from_query_params(q)
+    assert (p.start, p.end, p.categories, p.sources, p.areas, p.weekdays, p.hours,
+            p.include_duplicates) == (D0, D1, ("klotter",), ("polisen", "kommun"), ("2380C1170",),
+                                      (5, 6), (20, 21, 22, 23), True)
+    assert flt.to_query_params(f, preset="30d")["period"] == "30d"
+
+
+@pytest.mark.parametrize("params, field, expected", [
+    ({"kat": "klotter,okänd"}, "categories", ("klotter",)),
+    ({"dag": "0,1,8,x,7"}, "weekdays", (1, 7)),
+    ({"tim": "22-30,3"}, "hours", (3, 22, 23)),
+    ({"fran": "2025-13-01"}, "start", None),
+    ({"fran": "2025-02-01", "till": "2025-01-01"}, "start", dt.date(2025, 1, 1)),
+    ({"period": "evig"}, "preset", None),
+    ({"period": ["7d", "30d"]}, "preset", "30d"),
+])
+def test_junk_in_url_falls_back(params, field, expected):
+    p = flt.from_query_params(params, categories={"klotter"}, presets={"7d", "30d"})
+    assert getattr(p, field) == expected
+
+
+@given(st.dictionaries(st.sampled_from(["period", "fran", "till", "kat", "aktor", "omr", "dag", "tim", "dubbl", "x"]),
+                       st.text(max_size=40)))
+def test_url_parsing_never_raises(params):
+    p = flt.from_query_params(params, categories={"klotter"}, sources=set(), areas=set(), presets={"7d"})
+    assert all(1 <= d <= 7 for d in p.weekdays) and all(0 <= h <= 23 for h in p.hours)
+
+
+@pytest.mark.parametrize("key, expected", [
+    ("7d", (dt.date(2026, 11, 9), dt.date(2026, 11, 15))),
+    ("30d", (dt.date(2026, 10, 17), dt.date(2026, 11, 15))),
+    ("ar", (dt.date(2026, 1, 1), dt.date(2026, 11, 15))),
+    ("mote", (dt.date(2026, 11, 13), dt.date(2026, 11, 15))),
+    ("anpassad", None),
+])
+def test_presets(key, expected):
+    assert flt.preset_period(key, dt.date(2026, 11, 15), dt.date(2026, 11, 12)) == expected
+
+
+def test_since_meeting_needs_a_meeting():
+    assert flt.preset_period("mote", dt.date(2026, 11, 15), None) is None

@@ -1,0 +1,108 @@
+"""Clicking the map: which area was hit, and that area's figures (plain functions, since
+AppTest cannot click a Leaflet map)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from est_data import maps, queries
+from est_data.filters import IncidentFilter
+from est_data.maps import click
+
+END = dt.date(2026, 11, 15)
+MONTH = IncidentFilter(END - dt.timedelta(days=29), END)
+
+
+@pytest.fixture(scope="module")
+def shapes(demo_db_master):
+    import duckdb
+
+    with duckdb.connect(str(demo_db_master), read_only=True) as con:
+        return maps.area_shapes(con)
+
+
+@pytest.mark.parametrize("result, expected", [
+    (None, None),
+    ({}, None),
+    ({"last_object_clicked": None}, None),
+    ({"last_object_clicked": {"lat": 63.18, "lng": 14.64}}, (63.18, 14.64)),
+    ({"last_object_clicked": {"lat": "63.18", "lng": "14.64"}}, (63.18, 14.64)),
+    ({"last_object_clicked": {"lat": "x", "lng": 1}}, None),
+    ({"last_object_clicked": {"lng": 1}}, None),
+    ({"last_object_clicked": "63,14"}, None),
+])
+def test_clicked_point(result, expected):
+    assert click.clicked_point(result) == expected
+
+
+@pytest.mark.parametrize("lat, lon, expected", [
+    (63.1793, 14.6384, "fokus_kyrkgatan"),   # inside Kyrkgatan (and a DeSO): focus first
+    (63.1612, 14.6978, "fokus_aragrand"),
+    (63.1890, 14.6605, "2380C1190"),         # Körfältet centre
+    (63.1745, 14.5505, "2380C1240"),         # Frösön
+    (62.0, 13.0, None),                      # far outside
+])
+def test_area_at(shapes, lat, lon, expected):
+    assert click.area_at(shapes, lat, lon) == expected
+
+
+def test_area_at_without_areas():
+    assert click.area_at(None, 63.18, 14.64) is None
+
+
+def test_area_figures_add_up(demo_con):
+    fig = click.area_figures(demo_con, MONTH, "fokus_kyrkgatan")
+    assert fig["name"] == "Kyrkgatan" and fig["is_focus"]
+    table = queries.area_table(demo_con, MONTH).set_index("area_id")
+    assert fig["current"] == table.loc["fokus_kyrkgatan", "current"]
+    assert fig["previous"] == table.loc["fokus_kyrkgatan", "previous"]
+    assert fig["change"] == fig["current"] - fig["previous"]
+    assert fig["by_category"]["current"].sum() == fig["current"]
+    assert fig["by_category"]["previous"].sum() == fig["previous"]
+    assert set(fig["by_category"]["label"]) <= set(queries.lookups(demo_con)["categories"].values())
+    assert fig["trend"]["count"].sum() == fig["current"] + fig["previous"]
+    assert fig["per_1000"] is None  # focus areas have no population
+
+
+def test_area_figures_rate_for_statistical_area(demo_con):
+    fig = click.area_figures(demo_con, MONTH, "2380C1200")
+    assert fig["population"] == 2100
+    assert fig["per_1000"] == round(fig["current"] / 2100 * 1000, 1)
+    if fig["previous"]:
+        assert fig["change_pct"] == round(fig["change"] / fig["previous"] * 100)
+
+
+def test_area_figures_respect_other_filters(demo_con):
+    f = IncidentFilter(MONTH.start, END, categories=("klotter",))
+    fig = click.area_figures(demo_con, f, "2380C1200")
+    assert list(fig["by_category"]["key"]) in (["klotter"], [])
+
+
+def test_unknown_area_gives_none(demo_con):
+    assert click.area_figures(demo_con, MONTH, "nope") is None
+
+
+@pytest.mark.parametrize("days, bucket", [(7, "day"), (15, "day"), (30, "week"), (90, "week"),
+                                          (96, "month"), (365, "month")])
+def test_trend_bucket(days, bucket):
+    f = IncidentFilter(END - dt.timedelta(days=days - 1), END)
+    assert click.trend_bucket(f) == bucket
+
+
+@pytest.mark.parametrize("days", [7, 30, 365])
+def test_trend_covers_both_periods_without_gaps(demo_con, days):
+    f = IncidentFilter(END - dt.timedelta(days=days - 1), END)
+    trend = click.area_trend(demo_con, f)
+    total = queries.period_totals(demo_con, f)
+    assert trend["count"].sum() == total["current"] + total["previous"]
+    assert list(trend["start"]) == sorted(trend["start"])
+    assert set(trend["period"]) == {"Föregående", "Vald period"}
+    assert trend.loc[trend["period"] == "Vald period", "start"].min() >= f.start
+    if days == 7:
+        assert len(trend) == 14
+
+
+def test_trend_rejects_unknown_bucket(demo_con):
+    with pytest.raises(ValueError):
+        click.area_trend(demo_con, MONTH, "hour; DROP TABLE incidents")

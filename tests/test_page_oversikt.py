@@ -1,0 +1,100 @@
+"""AppTest of Översikt: the normal view, Mötesläge, and meetings added/removed in the UI."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO_ROOT
+
+APP = str(REPO_ROOT / "app.py")
+
+
+def run_app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def meeting_count(path) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM meetings").fetchall()[0][0]
+
+
+def test_normal_view_has_meetings_and_lagesbild(app_db):
+    at = run_app()
+    assert not at.exception
+    assert at.title[0].value == "Översikt"
+    assert at.toggle(key="moteslage").value is False
+    assert any(e.label.startswith("Möten (26 sparade)") for e in at.expander)
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads == ["Lägesbild (PNG)", "Lägesbild (PDF)"]
+
+
+def test_meeting_mode(app_db):
+    at = run_app()
+    at.toggle(key="moteslage").set_value(True).run()
+    assert not at.exception
+    assert at.title[0].value.startswith("Lägesbild ")
+    assert any("Sedan förra mötet 2026-11-12" in m.value for m in at.markdown)
+    labels = [m.label for m in at.metric]
+    assert labels[:3] == ["Händelser", "Arågränd ★", "Kyrkgatan ★"] or \
+        labels[:3] == ["Händelser", "Kyrkgatan ★", "Arågränd ★"]
+    assert len(labels) == 5
+    # Key figures are since the last meeting, against the same number of days before.
+    assert any("jämfört med samma antal dagar före, 2026-11-10 – 2026-11-12" in m.value
+               for m in at.markdown)
+    assert any("Störst ökning" in m.value for m in at.markdown)
+    assert any("Senaste åtgärder" in m.value for m in at.markdown)
+    assert any("Nattvandring fredagar och lördagar" in m.value for m in at.markdown)
+    assert len(at.table) in (0, 1)
+    maps = at.get("component_instance")
+    assert len(maps) == 1
+    args = json.loads(maps[0].proto.json_args)
+    assert "L.heatLayer(" in args["script"] and "L.control.layers(" not in args["script"]
+    assert "est-large-map" in args["script"]
+    assert args["returned_objects"] == []
+    # The projector look: sidebar and toolbar hidden, large type.
+    css = " ".join(h.proto.body for h in at.get("html"))
+    assert 'section[data-testid="stSidebar"]' in css and "3.6rem" in css
+
+
+def test_meeting_mode_without_meetings_warns(app_db):
+    with duckdb.connect(str(app_db)) as con:
+        con.execute("DELETE FROM meetings")
+    at = run_app()
+    at.toggle(key="moteslage").set_value(True).run()
+    assert not at.exception
+    assert any("Inga tidigare möten" in w.value for w in at.warning)
+
+
+def test_add_and_remove_a_meeting(app_db):
+    before = meeting_count(app_db)
+    at = run_app()
+    at.date_input[0].set_value(dt.date(2026, 11, 14))
+    at.text_input[0].set_value("Extrainsatt möte")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("2026-11-14 är sparat" in s.value for s in at.success)
+    assert meeting_count(app_db) == before + 1
+    # "Sedan förra mötet" now starts after the new meeting.
+    at.toggle(key="moteslage").set_value(True).run()
+    assert any("Sedan förra mötet 2026-11-14" in m.value for m in at.markdown)
+    at.toggle(key="moteslage").set_value(False).run()
+    at.selectbox(key="remove_meeting").set_value("mote-2026-11-14").run()
+    next(b for b in at.button if b.label == "Ta bort").click().run()
+    assert not at.exception
+    assert meeting_count(app_db) == before
+
+
+def test_duplicate_meeting_gives_swedish_error(app_db):
+    before = meeting_count(app_db)
+    at = run_app()
+    at.date_input[0].set_value(dt.date(2026, 11, 12))
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Det finns redan ett möte 2026-11-12" in e.value for e in at.error)
+    assert meeting_count(app_db) == before

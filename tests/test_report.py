@@ -1,0 +1,110 @@
+"""The printable HTML report and the charts of an evaluation."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import pandas as pd
+import pytest
+
+from est_data import evalchart, report
+from est_data import evaluation as ev_mod
+from est_data.db import open_db
+from est_data.evaluation import EvaluationSpec
+from est_data.mapassets import find_external_urls
+
+import planted
+
+
+@pytest.fixture(scope="module")
+def planted_eval(tmp_path_factory):
+    path = tmp_path_factory.mktemp("rep") / "planted.duckdb"
+    with open_db(path) as con:
+        planted.store_planted(con)
+        # A title that must be escaped, not run, in the report.
+        con.execute("UPDATE interventions SET title = '<script>alert(1)</script> & ljus' "
+                    "WHERE intervention_id = 'pl-1'")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return ev_mod.evaluate(con, EvaluationSpec(("F",), planted.DATE,
+                                                   categories=("storning", "inbrott")),
+                               now=dt.datetime(2026, 2, 3, 10, 15))
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def html_text(planted_eval):
+    return report.render_html(planted_eval, "planted.duckdb")
+
+
+def test_report_holds_summary_selection_figures_and_chart(html_text):
+    assert html_text.startswith("<!DOCTYPE html>") and '<html lang="sv">' in html_text
+    for fragment in ("Före/efter-utvärdering: Fokus F", "skapad 2026-02-03 10:15",
+                     "Störningar och inbrott minskade sammantaget med 50",
+                     "2024-01-02 – 2024-12-31 (365 dagar)", "Störning, Inbrott",
+                     "Ruta A, Ruta E", "Ruta B, Ruta C, Ruta D", "Fokus G",
+                     "Metod", "Förbehåll", "regression mot medelvärdet", "Wheeler",
+                     "<svg", "Insats 2025-01-01", "Index (medel före = 100)"):
+        assert fragment in html_text, fragment
+    # The counts and statistics are in the tables.
+    counts = re.search(r"<h2>Antal före och efter</h2>(.*?)</table>", html_text, re.S).group(1)
+    assert ">60<" in counts and ">30<" in counts and ">160<" in counts and ">83<" in counts
+    assert ">98<" in counts and "−50\u00a0%" in counts
+    stats = re.search(r"<h2>Mått</h2>(.*?)</table>", html_text, re.S).group(1)
+    assert ">0,50<" in stats and ">2,00<" in stats and ">−30<" in stats and ">−0,50<" in stats
+
+
+def test_report_is_self_contained(html_text):
+    assert find_external_urls(html_text) == []
+    assert "http" not in html_text.lower()
+    assert "<script" not in html_text.lower()
+    assert "<link" not in html_text.lower()
+
+
+def test_report_escapes_stored_text(html_text):
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; ljus" in html_text
+
+
+def test_report_prints_on_a4(html_text):
+    assert "@page { size: A4" in html_text and "@media print" in html_text
+
+
+def test_filename_is_safe(planted_eval):
+    assert report.filename(planted_eval) == "utvardering_F_2025-01-01.html"
+
+
+def test_statistics_table_explains_missing_wdq():
+    ev = ev_mod.assemble(
+        EvaluationSpec(("T",), planted.DATE), ev_mod.windows_for(planted.DATE, 365, 365),
+        ev_mod.AreaSelection(("T",), ("C",), ("B",), (), frozenset(), {}),
+        _rows(target=(10, 20), control=(100, 100), buffer=(10, 10)))
+    table = report.statistics_table(ev).set_index("Mått")
+    assert table.loc["Viktad förflyttningskvot, WDQ", "Värde"] == "–"
+    assert "minskade inte" in table.loc["Viktad förflyttningskvot, WDQ", "Förklaring"]
+
+
+def _rows(**groups):
+    return pd.DataFrame([{"grp": g, "period": p, "category": "storning",
+                          "buffer_key": "B" if g == "buffer" else None, "bin": 0, "n": n}
+                         for g, (b, a) in groups.items() for p, n in (("before", b), ("after", a))])
+
+
+def test_plotly_chart_has_both_series_means_and_measures(planted_eval):
+    fig = evalchart.plotly_figure(planted_eval)
+    names = [t.name for t in fig.data]
+    assert "Målområde" in names and "Jämförelseområden" in names
+    assert "Insatser i målområdet" in names
+    marks = next(t for t in fig.data if t.name == "Insatser i målområdet")
+    assert "2025-01-01 · belysning" in marks.text[0]
+    means = [t for t in fig.data if t.showlegend is False]
+    assert sorted(round(t.y[0]) for t in means) == [50, 100, 100, 100]
+    assert fig.layout.xaxis.tickformat == "%Y-%m"
+
+
+def test_svg_chart_is_inline_and_offline(planted_eval):
+    svg = evalchart.svg_chart(planted_eval)
+    assert svg.startswith("<svg ") and svg.rstrip().endswith("</svg>")
+    assert "http" not in svg and "<!DOCTYPE" not in svg
+    assert "Insats 2025-01-01" in svg and "Målområde" in svg

@@ -1,0 +1,75 @@
+"""Retention (dry run and run), backups, and the audit log."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from est_data import audit, retention
+from est_data.cli import main
+from est_data.db import write_session
+
+
+def q(path, sql):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("years, today, cutoff", [
+    (5, dt.date(2026, 11, 29), dt.date(2021, 11, 29)),
+    (1, dt.date(2024, 2, 29), dt.date(2023, 2, 28)),
+])
+def test_cutoff(years, today, cutoff):
+    assert retention.cutoff_for(years, today) == cutoff
+
+
+def test_dry_run_changes_nothing_and_run_deletes_exactly_that(demo_db):
+    today = dt.date(2026, 11, 16)
+    total, old = q(demo_db, "SELECT count(*), count(*) FILTER (WHERE occurred_at < DATE '2025-11-16') FROM incidents")[0]
+    before = demo_db.read_bytes()
+    con = duckdb.connect(str(demo_db), read_only=True)
+    plan = retention.plan(con, 1, today)
+    con.close()
+    assert plan.incidents == old and sum(plan.by_source.values()) == old
+    assert demo_db.read_bytes() == before
+    with write_session(demo_db) as con:
+        done = retention.apply(con, 1, today, "test")
+    assert done.incidents == old
+    assert q(demo_db, "SELECT count(*), min(occurred_at) >= DATE '2025-11-16' FROM incidents")[0] == (total - old, True)
+    assert q(demo_db, "SELECT count(*) FROM incidents WHERE duplicate_of IS NOT NULL AND duplicate_of "
+                      "NOT IN (SELECT incident_id FROM incidents)")[0][0] == 0
+    log = q(demo_db, "SELECT username, action, details FROM audit_log")
+    assert log[0][:2] == ("test", "retention") and str(old) in log[0][2]
+
+
+def test_cli_retention_dry_run(demo_db, capsys):
+    assert main(["retention", "--db", str(demo_db), "--years", "1", "--dry-run"]) == 0
+    assert "would delete" in capsys.readouterr().out
+    assert q(demo_db, "SELECT count(*) FROM incidents")[0][0] == 4000
+    assert main(["retention", "--db", str(demo_db), "--years", "0"]) == 2
+
+
+def test_backup_copy_and_parquet(demo_db, tmp_path, capsys):
+    out = tmp_path / "b" / "copy.duckdb"
+    assert main(["backup", "--db", str(demo_db), "--out", str(out)]) == 0
+    assert q(out, "SELECT count(*) FROM incidents")[0][0] == 4000
+    pq = tmp_path / "pq"
+    assert main(["backup", "--db", str(demo_db), "--out", str(pq), "--parquet"]) == 0
+    con = duckdb.connect()
+    assert con.execute(f"SELECT count(*) FROM '{pq}/incidents.parquet'").fetchall()[0][0] == 4000
+    assert main(["backup", "--db", str(demo_db), "--out", str(pq), "--parquet"]) == 2
+    assert main(["backup", "--db", str(tmp_path / "none.duckdb")]) == 2
+
+
+def test_audit_record_and_recent(demo_db):
+    with write_session(demo_db) as con:
+        audit.record(con, "anna", "measure.add", "Belysning <b>")
+        audit.record(con, "bo", "import", "fil.csv")
+    con = duckdb.connect(str(demo_db), read_only=True)
+    df = audit.recent(con)
+    con.close()
+    assert list(df["username"]) == ["bo", "anna"]

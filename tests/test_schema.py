@@ -1,0 +1,71 @@
+"""The data contract of DESIGN.md §2 and schema versioning."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from est_data.db import connect, open_db, transaction
+from est_data.schema import CONTRACT_COLUMNS, SCHEMA_VERSION, SchemaError, current_version, ensure_schema
+
+
+def columns(con, table):
+    return {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+
+
+@pytest.mark.parametrize("table", sorted(CONTRACT_COLUMNS))
+def test_contract_columns_exist(tmp_path, table):
+    with open_db(tmp_path / "x.duckdb") as con:
+        assert set(CONTRACT_COLUMNS[table]) <= columns(con, table)
+
+
+def test_contract_lists_the_design_columns():
+    # The columns DESIGN.md §2 fixes; the app may add, never drop or rename.
+    assert CONTRACT_COLUMNS["incidents"] == (
+        "incident_id", "source", "source_ref", "occurred_at", "reported_at", "category",
+        "raw_category", "lat", "lon", "x", "y", "precision", "address", "area_id",
+        "description", "batch_id", "duplicate_of")
+    assert {"meetings"} <= {r[0] for r in duckdb.connect().execute("SELECT 'meetings'").fetchall()}
+
+
+def test_schema_version_is_stored_and_idempotent(tmp_path):
+    path = tmp_path / "x.duckdb"
+    with open_db(path) as con:
+        assert current_version(con) == SCHEMA_VERSION
+    with open_db(path) as con:  # opening again applies nothing twice
+        assert con.execute("SELECT count(*) FROM schema_version").fetchall()[0][0] == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "x.duckdb"
+    with open_db(path) as con:
+        con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION + 1])
+    con = duckdb.connect(str(path))
+    with pytest.raises(SchemaError, match="newer"):
+        ensure_schema(con)
+    con.close()
+
+
+def test_precision_is_checked(tmp_path):
+    with open_db(tmp_path / "x.duckdb") as con:
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("INSERT INTO incidents (incident_id, source, occurred_at, category, precision) "
+                        "VALUES ('a:1', 'a', TIMESTAMP '2025-01-01', 'klotter', 'exact')")
+
+
+def test_transaction_rolls_back_everything(tmp_path):
+    with open_db(tmp_path / "x.duckdb") as con:
+        with pytest.raises(RuntimeError):
+            with transaction(con):
+                con.execute("INSERT INTO actors VALUES ('a', 'A', NULL, NULL)")
+                with transaction(con):  # nested: joins the outer transaction
+                    con.execute("INSERT INTO actors VALUES ('b', 'B', NULL, NULL)")
+                raise RuntimeError("boom")
+        assert con.execute("SELECT count(*) FROM actors").fetchall()[0][0] == 0
+
+
+def test_read_only_connect_to_missing_file_names_the_fix(tmp_path):
+    from est_data.db import DatabaseError
+
+    with pytest.raises(DatabaseError, match="est_data demo"):
+        connect(tmp_path / "missing.duckdb", read_only=True)

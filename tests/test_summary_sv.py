@@ -1,0 +1,161 @@
+"""The Swedish summary: table-driven rules (decrease, increase, unchanged, few events,
+displacement, seasonality, ...), built from known counts without a database."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from est_data import evaluation as ev_mod
+from est_data import summary_sv as sv
+from est_data.evaluation import AreaSelection, EvaluationSpec
+
+NB = "\u00a0"
+DATE = dt.date(2025, 1, 1)
+
+
+def make(target, control, buffer=(100, 100), categories=("storning", "inbrott"),
+         before_days=365, after_days=365, buffer_mode="neighbours", buffer_areas=None,
+         data_last=dt.date(2026, 6, 30), other_measures=None):
+    """An evaluation assembled from counts: target/control/buffer are (before, after);
+    buffer_areas maps an area id to its (before, after) (they must add up to buffer)."""
+    spec = EvaluationSpec(("T",), DATE, before_days=before_days, after_days=after_days,
+                          categories=categories, buffer=buffer_mode)
+    windows = ev_mod.windows_for(DATE, before_days, after_days)
+    buffer_areas = buffer_areas or ({"N": buffer} if buffer is not None else {})
+    rows = []
+    for grp, counts, key in [("target", target, None), ("control", control, None)] + [
+            ("buffer", c, k) for k, c in buffer_areas.items()]:
+        for period, n in zip(("before", "after"), counts):
+            rows.append({"grp": grp, "period": period, "category": "storning",
+                         "buffer_key": key, "bin": 0, "n": n})
+    selection = AreaSelection(
+        targets=("T",), controls=("C",), buffers=tuple(buffer_areas), excluded_focus=(),
+        custom=frozenset({"T"}), names={"T": "Målet", "C": "Jämf", **{k: f"Område {k}" for k in buffer_areas}},
+        ring_m=None, ring_wkt=None, controls_default=True,
+        buffers_default=buffer_mode == "neighbours")
+    return ev_mod.assemble(spec, windows, selection, pd.DataFrame(rows),
+                           data_first=dt.date(2023, 1, 1), data_last=data_last,
+                           measures=pd.DataFrame(), other_measures=other_measures)
+
+
+# (name, evaluation, fragments that must appear, fragments that must not)
+CASES = [
+    ("decrease", make((200, 100), (1000, 1000)),
+     [f"Störningar och inbrott minskade sammantaget med 50{NB}% (95{NB}% KI ",
+      "I jämförelseområdena var nivån i stort sett oförändrad",
+      f"Relativt jämförelseområdena är minskningen 50{NB}%",
+      "Inga tecken på förflyttning till grannområdena"],
+     ["osäkert", "inte statistiskt säkerställd", "Obs:"]),
+    ("increase", make((50, 100), (1000, 1000), categories=("inbrott",)),
+     [f"Inbrotten ökade med 100{NB}% (95{NB}% KI ", f"Relativt jämförelseområdena är ökningen 100{NB}%"],
+     ["minskade"]),
+    ("unchanged", make((100, 95), (1000, 1000), categories=("inbrott",)),
+     [f"Inbrotten minskade med 5{NB}%, men förändringen är inte statistiskt säkerställd",
+      "Skillnaden mot jämförelseområdena är inte statistiskt säkerställd"],
+     ["Relativt jämförelseområdena är minskningen"]),
+    ("few events", make((8, 3), (1000, 1000)),
+     ["Resultatet är osäkert: målområdet hade bara 8 händelser före och 3 efter"],
+     ["minskade med", "Relativt jämförelseområdena"]),
+    ("ten is enough", make((20, 10), (1000, 1000)),
+     ["minskade sammantaget med 50"], ["osäkert"]),
+    ("nothing at all", make((0, 0), (1000, 1000)),
+     ["Inga händelser i målområdet"], ["minskade med", "ökade med", "Relativt"]),
+    ("everything went down", make((200, 120), (2000, 1200)),
+     ["I jämförelseområdena minskade nivån också, med 40", "kan inte säkert tillskrivas insatserna"],
+     ["Relativt jämförelseområdena är minskningen"]),
+    ("comparison rose", make((200, 100), (1000, 1300)),
+     ["I jämförelseområdena ökade nivån med 30"], []),
+    ("comparison unclear", make((200, 100), (50, 60)),
+     ["I jämförelseområdena ändrades nivån inte säkerställt (+20"], ["i stort sett"]),
+    ("few in comparison", make((200, 100), (5, 6)),
+     ["I jämförelseområdena var händelserna för få (5 före, 6 efter)",
+      "Förflyttning till grannområdena kan inte bedömas"], ["Relativt"]),
+    ("displacement", make((200, 100), (1000, 1000), buffer=(100, 160)),
+     [f"Tecken på förflyttning: i grannområdena ökade nivån med 60{NB}% relativt jämförelseområdena"],
+     ["Inga tecken"]),
+    ("diffusion", make((200, 100), (1000, 1000), buffer=(200, 100)),
+     ["I grannområdena minskade nivån med 50", "spred sig dit"], ["Tecken på förflyttning"]),
+    ("few in buffer", make((200, 100), (1000, 1000), buffer=(4, 9)),
+     ["För få händelser i grannområdena (4 före, 9 efter)"], ["Inga tecken"]),
+    ("no buffer", make((200, 100), (1000, 1000), buffer=None, buffer_mode="none"),
+     ["Förflyttning har inte undersökts"], []),
+    ("one neighbour stands out", make((200, 100), (1000, 1000), buffer=(400, 470),
+                                      buffer_areas={"N1": (100, 170), "N2": (100, 100),
+                                                    "N3": (100, 100), "N4": (100, 100)}),
+     ["I Område N1 ökade nivån dock mer än i jämförelseområdena (+70", "kan tyda på förflyttning dit"],
+     ["slump"]),
+    ("a neighbour within chance", make((200, 100), (1000, 1000), buffer=(650, 670),
+                                       buffer_areas={"N1": (50, 70), **{f"M{i}": (100, 100) for i in range(6)}}),
+     [], ["ökade nivån dock"]),
+    ("all categories", make((200, 100), (1000, 1000), categories=()),
+     [f"Händelserna minskade med 50{NB}%"], ["sammantaget"]),
+]
+
+
+@pytest.mark.parametrize("name, ev, present, absent", CASES, ids=[c[0] for c in CASES])
+def test_summary_rules(name, ev, present, absent):
+    text = sv.summary_text(ev)
+    for fragment in present:
+        assert fragment in text, f"{name}: missing {fragment!r} in {text!r}"
+    for fragment in absent:
+        assert fragment not in text, f"{name}: unexpected {fragment!r} in {text!r}"
+
+
+def test_example_format_from_the_issue():
+    # "Inbrotten minskade med 38 % (95 % KI 20–52 %)."
+    ev = make((250, 155), (1000, 1000), categories=("inbrott",))
+    sentence = sv.target_sentence(ev)
+    assert re.fullmatch(rf"Inbrotten minskade med 38{NB}% \(95{NB}% KI \d+–\d+{NB}%\)\.", sentence)
+    low, high = (int(v) for v in re.findall(r"KI (\d+)–(\d+)", sentence)[0])
+    rr = ev.stats.target_rr
+    assert (low, high) == (round((1 - rr.ci_high) * 100), round((1 - rr.ci_low) * 100))
+
+
+def test_interval_straddling_zero_is_written_with_signs():
+    assert sv._interval(-0.30, 0.08) == f"−30 till +8{NB}%"
+    assert sv._interval(-0.6, 0.0001) == f"−60 till 0{NB}%"
+    assert sv._interval(-0.52, -0.20) == f"20–52{NB}%"
+
+
+@pytest.mark.parametrize("before, after, warned", [
+    (365, 365, False), (730, 730, False), (366, 366, False), (183, 183, True),
+    (90, 90, True), (400, 400, True),
+])
+def test_seasonality_warning(before, after, warned):
+    ev = make((200, 100), (1000, 1000), before_days=before, after_days=after,
+              data_last=dt.date(2030, 1, 1))
+    assert any("årstidsvariationer" in c for c in sv.caveats(ev)) == warned
+
+
+def test_unequal_windows_and_missing_data_are_flagged():
+    ev = make((200, 100), (1000, 1000), before_days=365, after_days=400,
+              data_last=dt.date(2025, 12, 31))
+    text = " ".join(sv.caveats(ev))
+    assert "olika långa" in text
+    assert "efterperioden slutar 2026-02-04 men data finns bara till 2025-12-31" in text
+
+
+def test_measures_in_comparison_areas_are_flagged():
+    others = pd.DataFrame({"title": ["Kameror vid torget"], "area_name": ["Jämf"]})
+    ev = make((200, 100), (1000, 1000), other_measures=others)
+    assert any("Kameror vid torget (Jämf)" in c for c in sv.caveats(ev))
+
+
+@pytest.mark.parametrize("categories, expected", [
+    ((), "Händelserna"), (("inbrott",), "Inbrotten"), (("storning",), "Störningarna"),
+    (("storning", "inbrott"), "Störningar och inbrott"),
+    (("klotter", "skadegorelse", "brand"), "Klotter, skadegörelse och bränder"),
+    (("klotter", "skadegorelse", "brand", "stold"), "Händelserna i de valda kategorierna"),
+    (("okand_kod",), "Händelserna i kategorin okand_kod"),
+])
+def test_subject(categories, expected):
+    assert sv.subject(categories) == expected
+
+
+@pytest.mark.parametrize("days, whole", [(365, True), (366, True), (364, True), (730, True),
+                                         (1096, True), (363, False), (182, False), (0, False)])
+def test_covers_whole_years(days, whole):
+    assert sv.covers_whole_years(days) is whole
