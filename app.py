@@ -16,7 +16,7 @@ PAGES = [
     (st.Page("pages/insatser.py", title="Insatser", icon=":material/construction:",
              url_path="insatser"), auth.VIEW_AGGREGATES),
     (st.Page("pages/fore_efter.py", title="Före/efter", icon=":material/compare_arrows:",
-             url_path="fore-efter"), auth.VIEW_AGGREGATES),
+             url_path="fore_efter"), auth.VIEW_AGGREGATES),
 ]
 
 st.sidebar.title("EST Lägesbild")

@@ -256,35 +256,16 @@ def month_bins(windows: Windows) -> pd.DataFrame:
 
 
 _COUNT_SQL = """
-WITH tagged AS (
-  SELECT
-    CASE
-      WHEN list_contains(?::VARCHAR[], i.area_id) OR list_contains(?::VARCHAR[], i.focus_area_id)
-        THEN 'target'
-      WHEN list_contains(?::VARCHAR[], i.focus_area_id) THEN NULL
-      WHEN r.incident_id IS NOT NULL OR list_contains(?::VARCHAR[], i.area_id)
-           OR list_contains(?::VARCHAR[], i.focus_area_id) THEN 'buffer'
-      WHEN list_contains(?::VARCHAR[], i.area_id) OR list_contains(?::VARCHAR[], i.focus_area_id)
-        THEN 'control'
-    END AS grp,
-    CASE
-      WHEN list_contains(?::VARCHAR[], i.focus_area_id) THEN i.focus_area_id
-      WHEN list_contains(?::VARCHAR[], i.area_id) THEN i.area_id
-    END AS buffer_key,
-    CASE WHEN i.occurred_at < ? THEN 'before' WHEN i.occurred_at >= ? THEN 'after' END AS period,
-    i.occurred_at, i.category
-  FROM incidents i LEFT JOIN ring_ids r ON r.incident_id = i.incident_id
-  WHERE i.duplicate_of IS NULL AND i.occurred_at >= ? AND i.occurred_at < ? {category_sql}
-)
-SELECT grp, period, category,
-       CASE WHEN grp = 'buffer' THEN buffer_key END AS buffer_key,
-       CASE period
-         WHEN 'before' THEN least(floor(date_diff('second', ?::TIMESTAMP, occurred_at) / ?), ?)
-         ELSE least(floor(date_diff('second', ?::TIMESTAMP, occurred_at) / ?), ?)
+SELECT i.area_id, i.focus_area_id, {ring_column} AS in_ring, i.category,
+       CASE WHEN i.occurred_at < ? THEN 'before' ELSE 'after' END AS period,
+       CASE WHEN i.occurred_at < ?
+            THEN least(floor(date_diff('second', ?::TIMESTAMP, i.occurred_at) / ?), ?)
+            ELSE least(floor(date_diff('second', ?::TIMESTAMP, i.occurred_at) / ?), ?)
        END::INTEGER AS bin,
        count(*) AS n
-FROM tagged
-WHERE grp IS NOT NULL AND period IS NOT NULL
+FROM incidents i {ring_join}
+WHERE i.duplicate_of IS NULL AND i.occurred_at >= ? AND i.occurred_at < ?
+  AND (i.occurred_at < ? OR i.occurred_at >= ?) {category_sql}
 GROUP BY ALL
 """
 
@@ -313,32 +294,56 @@ def count_rows(con: duckdb.DuckDBPyConnection, sel: AreaSelection, windows: Wind
                categories: tuple[str, ...]) -> pd.DataFrame:
     """Counts per group (target/buffer/control), period, bin, category and buffer area.
 
-    Aggregated in DuckDB; every value a bound parameter.
+    DuckDB aggregates the incidents per area, focus area, category, period and month
+    bin (every value a bound parameter); :func:`tag_groups` then sorts those few
+    thousand rows into the groups.
     """
-    t_stat, t_cust = sel.split(sel.targets)
-    b_stat, b_cust = sel.split(sel.buffers)
-    c_stat, c_cust = sel.split(sel.controls)
     bins = month_bins(windows)
     n_before = int((bins["period"] == "before").sum())
     n_after = int((bins["period"] == "after").sum())
-    sec_before = windows.before_days * 86400 / n_before
-    sec_after = windows.after_days * 86400 / n_after
     category_sql = ""
-    tail: list = []
     if categories:
-        category_sql = "AND list_contains(?::VARCHAR[], i.category)"
-        tail = [list(categories)]
-    params = [t_stat, t_cust, list(sel.excluded_focus), b_stat, b_cust, c_stat, c_cust,
-              b_cust, b_stat, windows.before_end, windows.after_start,
-              windows.before_start, windows.after_end, *tail,
-              windows.before_start, sec_before, n_before - 1,
-              windows.after_start, sec_after, n_after - 1]
-    ring_ids = _ring_incident_ids(con, sel, windows, categories)
-    con.register("ring_ids", ring_ids)
+        category_sql = f"AND i.category IN ({', '.join('?' * len(categories))})"
+    params = [windows.before_end, windows.before_end,
+              windows.before_start, windows.before_days * 86400 / n_before, n_before - 1,
+              windows.after_start, windows.after_days * 86400 / n_after, n_after - 1,
+              windows.before_start, windows.after_end, windows.before_end, windows.after_start,
+              *categories]
+    ring = sel.ring_wkt is not None
+    sql = _COUNT_SQL.format(
+        category_sql=category_sql,
+        ring_column="(r.incident_id IS NOT NULL)" if ring else "FALSE",
+        ring_join="LEFT JOIN ring_ids r ON r.incident_id = i.incident_id" if ring else "")
+    if not ring:
+        return tag_groups(fetch_df(con, sql, params), sel)
+    con.register("ring_ids", _ring_incident_ids(con, sel, windows, categories))
     try:
-        return fetch_df(con, _COUNT_SQL.format(category_sql=category_sql), params)
+        return tag_groups(fetch_df(con, sql, params), sel)
     finally:
         con.unregister("ring_ids")
+
+
+def tag_groups(raw: pd.DataFrame, sel: AreaSelection) -> pd.DataFrame:
+    """Give each aggregated row its group, in the order of precedence of the module
+    docstring (target, other focus area, buffer, comparison), and its buffer area."""
+    t_stat, t_cust = sel.split(sel.targets)
+    b_stat, b_cust = sel.split(sel.buffers)
+    c_stat, c_cust = sel.split(sel.controls)
+    area, focus = raw["area_id"], raw["focus_area_id"]
+    target = area.isin(t_stat) | focus.isin(t_cust)
+    excluded = focus.isin(sel.excluded_focus)
+    buffer = raw["in_ring"].astype(bool) | area.isin(b_stat) | focus.isin(b_cust)
+    control = area.isin(c_stat) | focus.isin(c_cust)
+    grp = np.select([target, excluded, buffer, control],
+                    ["target", "", "buffer", "control"], default="")
+    key = np.where(focus.isin(b_cust), focus, np.where(area.isin(b_stat), area, None))
+    out = pd.DataFrame({"grp": grp, "period": raw["period"], "category": raw["category"],
+                        "buffer_key": np.where(grp == "buffer", key, None),
+                        "bin": raw["bin"], "n": raw["n"]})
+    out = out[out["grp"] != ""]
+    cols = ["grp", "period", "category", "buffer_key", "bin"]
+    return (out.groupby(cols, dropna=False, as_index=False)["n"].sum()
+            .astype({"n": "int64"}))
 
 
 def group_counts(rows: pd.DataFrame, group: str) -> Counts:
@@ -429,11 +434,11 @@ def buffer_area_table(rows: pd.DataFrame, control: Counts, names: dict[str, str]
     ``ci_high`` (of ``rel_change``) and ``p_value``.
     """
     sub = rows[rows["grp"] == "buffer"]
+    per_area = (sub.groupby(["buffer_key", "period"])["n"].sum().unstack(fill_value=0)
+                .reindex(index=list(buffer_ids), columns=["before", "after"], fill_value=0))
     records = []
-    for area in buffer_ids:
-        part = sub[sub["buffer_key"] == area]
-        b = int(part.loc[part["period"] == "before", "n"].sum())
-        a = int(part.loc[part["period"] == "after", "n"].sum())
+    for area, (b, a) in zip(per_area.index, per_area.to_numpy(dtype=int)):
+        b, a = int(b), int(a)
         res, _ = _res_or_none(b, a, control.before, control.after, conf_level)
         records.append({
             "area_id": area, "name": names.get(area, area), "before": b, "after": a,

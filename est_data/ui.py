@@ -22,6 +22,25 @@ from . import mapassets, queries
 from .config import db_path
 from .db import DatabaseError, connect, write_session
 
+def _leave_pages_directory_mode() -> None:
+    """Make the first run after a server start go through ``app.py``.
+
+    Streamlit treats a ``pages/`` folder next to the main script as the old (v1)
+    multipage layout until the first ``st.navigation`` call; until then a direct link
+    such as ``/karta`` runs ``pages/karta.py`` on its own, without the frame (no
+    sign-in, no navigation). The flag is process-wide: clearing it and rerunning once
+    routes that first request through ``app.py`` like every later one.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_pages_directory_mode()
+
 # Every page's maps load Leaflet and its plugins from the app itself, never a CDN
 # (process-wide class attributes, so it is done once here, where every page looks).
 mapassets.use_local_assets()

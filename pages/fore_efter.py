@@ -3,11 +3,12 @@ import datetime as dt
 
 import streamlit as st
 
-from est_data import evalchart, evaluation as evm, fmt, interventions as iv, queries, report, ui
+from est_data import auth, evalchart, evaluation as evm, fmt, interventions as iv, queries, report, ui
 from est_data.config import db_path
 from est_data.summary_sv import GENERAL_CAVEATS, caveats, headline, summary_sentences
 
 ui.keep_filter_state()
+ui.require(auth.VIEW_AGGREGATES)
 
 st.title("Före/efter")
 st.caption("Minskade händelserna där insatserna gjordes, eller minskade de överallt, eller "
@@ -37,8 +38,11 @@ target_measures = (ui.read(iv.list_interventions, tuple(targets)) if targets
 by_id = {r["intervention_id"]: r for r in target_measures.to_dict("records")}
 ordered = sorted(by_id, key=lambda i: by_id[i]["started_on"], reverse=True)
 options = ordered + ["__date__"]
-if st.session_state.get("fe_measure") not in options:
+# A new choice of target areas starts from their latest measure.
+if (st.session_state.get("fe_measure") not in options
+        or st.session_state.get("fe_measure_for") != tuple(targets)):
     st.session_state.fe_measure = options[0]
+st.session_state.fe_measure_for = tuple(targets)
 
 
 def measure_label(key: str) -> str:
@@ -160,9 +164,9 @@ st.caption("Antal per månad som index (medel före insatsen = 100). Streckade l
            "målområdet.")
 
 st.subheader("Antal före och efter")
-st.table(report.counts_table(ev).set_index("Grupp"))
+st.table(report.counts_table(ev), hide_index=True)
 st.subheader("Mått")
-st.table(report.statistics_table(ev).set_index("Mått"))
+st.table(report.statistics_table(ev), hide_index=True)
 
 buffer_table = report.buffer_areas_table(ev)
 if len(buffer_table) > 1:
@@ -173,8 +177,8 @@ if len(buffer_table) > 1:
 with st.expander("Per kategori"):
     st.dataframe(report.category_table(ev), hide_index=True, width="stretch")
 with st.expander("Urval och insatser i målområdet"):
-    st.dataframe([{"Val": k, "Värde": v} for k, v in report.selection_rows(ev)],
-                 hide_index=True, width="stretch")
+    st.table({"Val": [k for k, _ in report.selection_rows(ev)],
+              "Värde": [v for _, v in report.selection_rows(ev)]}, hide_index=True)
     measures_table = report.measures_table(ev)
     if len(measures_table):
         st.dataframe(measures_table, hide_index=True, width="stretch")

@@ -3,9 +3,11 @@ import datetime as dt
 
 import streamlit as st
 
-from est_data import fmt, interventions as iv, ui
+from est_data import auth, fmt, interventions as iv, ui
 
 ui.keep_filter_state()
+user = ui.require(auth.VIEW_AGGREGATES)
+can_write = user.can(auth.WRITE)
 
 st.title("Insatser")
 st.caption("Loggen över åtgärder i områdena: belysning, röjning, lås, kameror, nattvandring "
@@ -52,7 +54,7 @@ def measure_form(prefix: str, current: dict | None) -> dict | None:
     a1, a2 = st.columns(2)
     area = a1.selectbox("Område", area_ids, format_func=area_label, key=f"{prefix}_area",
                         index=area_ids.index(cur["area_id"]) if cur.get("area_id") in areas else 0)
-    kind = a2.selectbox("Typ av insats", list(iv.KINDS), key=f"{prefix}_kind",
+    kind = a2.selectbox("Typ av insats", list(iv.KINDS), key=f"{prefix}_kind", format_func=str.capitalize,
                         index=list(iv.KINDS).index(cur["kind"]) if cur.get("kind") in iv.KINDS else 0)
     title = st.text_input("Titel", value=cur.get("title") or "", key=f"{prefix}_title",
                           max_chars=iv.MAX_TITLE, placeholder="T.ex. Ny belysning vid gångvägen")
@@ -77,6 +79,15 @@ def measure_form(prefix: str, current: dict | None) -> dict | None:
 def show_errors(exc: iv.InterventionError) -> None:
     st.error("**Insatsen sparades inte.**\n\n" + "\n".join(f"- {m}" for m in exc.messages))
 
+
+if not can_write:
+    st.download_button(
+        "Ladda ner alla insatser (CSV)", data=ui.read(iv.export_csv),
+        file_name=f"insatser_{dt.date.today().isoformat()}.csv", mime="text/csv",
+        icon=":material/download:", key="iv_download_read_only")
+    st.caption(f"Din roll ({user.role_label}) kan läsa loggen. Insatser läggs till, ändras "
+               "och importeras av en administratör.")
+    st.stop()
 
 add_tab, edit_tab, csv_tab = st.tabs(["Lägg till", "Ändra eller ta bort", "Importera och exportera"])
 

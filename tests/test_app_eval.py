@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO_ROOT
 from est_data import evaluation as ev_mod
+from est_data.auth import hash_password
 
 APP = str(REPO_ROOT / "app.py")
 
@@ -90,7 +92,10 @@ def test_fore_efter_defaults(app_db):
                                             "Bufferten"]
     summary = " ".join(m.value for m in at.markdown)
     assert "Sammanfattning" in summary and "jämförelseområdena" in summary
-    assert len(at.table) == 2
+    counts, stats, selection = (t.value for t in at.table)
+    assert list(counts["Grupp"])[:2] == ["Målområde", "Jämförelseområden"]
+    assert "Relativ effektstorlek, RES" in set(stats["Mått"])
+    assert "Arågränd" in set(selection["Värde"])
     assert len(downloads(at)) == 1
 
 
@@ -131,11 +136,14 @@ def test_fore_efter_own_date_gap_ring_and_own_areas(app_db):
     assert len(at.metric) == 3
 
 
-def test_fore_efter_needs_a_target(app_db):
+def test_fore_efter_needs_a_target_and_new_targets_get_their_latest_measure(app_db):
     at = open_page("pages/fore_efter.py")
+    assert at.session_state["fe_measure"] == "demo-07"  # Arågränd, 2025-11-07
     at.multiselect(key="fe_targets").set_value([]).run()
     assert not at.exception
     assert any("Välj ett målområde" in i.value for i in at.info)
+    at.multiselect(key="fe_targets").set_value(["fokus_kyrkgatan"]).run()
+    assert at.session_state["fe_measure"] == "demo-03"  # Kyrkgatan, 2025-11-01
 
 
 def test_filter_state_survives_a_visit_to_the_evaluation_pages(app_db):
@@ -146,3 +154,41 @@ def test_filter_state_survives_a_visit_to_the_evaluation_pages(app_db):
     at.switch_page("pages/oversikt.py").run()
     assert not at.exception
     assert at.session_state["f_categories"] == ["klotter"]
+
+
+# --- Roles -----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def users(tmp_path, monkeypatch, app_db):
+    h = hash_password("pw", salt=b"s" * 16)
+    text = "".join(f'[auth.users.{u}]\nname = "{u}"\nrole = "{r}"\npassword_hash = "{h}"\n\n'
+                   for u, r in [("mote", "mote"), ("anna", "analytiker"), ("admin", "admin")])
+    path = tmp_path / "users.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("EST_USERS_FILE", str(path))
+
+
+def signed_in(username: str, page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="login_user").input(username)
+    at.text_input(key="login_password").input("pw")
+    at.button[0].click().run()
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("username, writes", [("mote", False), ("anna", False), ("admin", True)])
+def test_only_writers_get_the_forms(users, username, writes):
+    at = signed_in(username, "pages/insatser.py")
+    assert len(at.dataframe[0].value) == 7
+    assert len(downloads(at)) == 1
+    assert (len(at.tabs) > 0) is writes
+    if not writes:
+        assert any("kan läsa loggen" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("username", ["mote", "anna"])
+def test_every_role_can_evaluate(users, username):
+    at = signed_in(username, "pages/fore_efter.py")
+    assert len(at.metric) == 3 and len(downloads(at)) == 1
