@@ -184,7 +184,8 @@ def flag_alerts(df: pd.DataFrame) -> pd.DataFrame:
     """Run :data:`est_data.alerting.DEFAULT_RULE` on each key's ``full_count`` series.
 
     A period cut by the filter's end is never flagged (it is incomplete); one cut by
-    the start is judged on its whole count. A period whose baseline reaches back
+    the start is judged on its whole count. The seasonal guard (at least ``min_ratio``
+    times the same period last year) uses ``count`` and ``last_year``. A period whose baseline reaches back
     before the first day with data is not judged: weeks without data are not weeks
     without incidents.
     """
@@ -200,7 +201,10 @@ def flag_alerts(df: pd.DataFrame) -> pd.DataFrame:
     if parts:
         res = pd.concat(parts)
         df["expected"], df["p_value"] = res["expected"], res["p_value"]
-        df["alert"] = res["flagged"] & df["complete"]
+        # The seasonal guard compares like with like: the days inside the filter now
+        # and the same days a year earlier.
+        df["alert"] = (res["flagged"] & df["complete"]
+                       & DEFAULT_RULE.above_last_year(df["count"], df["last_year"]))
     else:
         df["expected"] = df["p_value"] = pd.Series(dtype=float)
         df["alert"] = pd.Series(dtype=bool)

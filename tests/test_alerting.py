@@ -70,6 +70,21 @@ def test_too_little_history_gives_no_alerts(tmp_path):
         assert alerting.area_alerts(c, F).empty
 
 
+def test_a_jump_that_also_came_last_year_is_the_season(tmp_path):
+    rows = _weekly([1] * 13 + [9], "otrygg_plats", "A1", None, 1)
+    # The same jump in the same week a year (52 weeks) earlier: dark evenings return.
+    same_week = dt.datetime.combine(END - dt.timedelta(days=364 + 2), dt.time(18))
+    rows += [incident(500 + i, same_week + dt.timedelta(minutes=i), "otrygg_plats", "A1")
+             for i in range(8)]
+    with duckdb.connect(str(make_db(tmp_path / "season.duckdb", rows)), read_only=True) as c:
+        assert alerting.area_alerts(c, F).empty
+    rows = [r for r in rows if r["incident_id"] != "hem:500"][:-3]  # 4 last year: 9 ≥ 1.5 × 4
+    with duckdb.connect(str(make_db(tmp_path / "rise.duckdb", rows)), read_only=True) as c:
+        df = alerting.area_alerts(c, F)
+    assert list(df["last_year"]) == [4]
+    assert df["sentence"].item() == "Otrygg plats i Alfa: 9 senaste veckan, normalt 1,0"
+
+
 def test_window_sql_binds_every_value():
     f = IncidentFilter(F.start, F.end, categories=("'; DROP TABLE areas; --",))
     sql, params = alerting.window_counts_sql(f)

@@ -202,3 +202,24 @@ def test_no_alerts_while_the_baseline_reaches_before_the_data(tmp_path):
     flagged = [p.date() for p in df.loc[df["alert"], "period"]]
     assert flagged == [D(2026, 5, 25)]  # week 20, not week 3 (too early to judge)
     assert df["expected"].iloc[:13].isna().all()
+
+
+def test_the_seasonal_guard_in_the_chart(tmp_path):
+    # 1 a week, then 12: flagged; with 12 in the same week last year too, it is not.
+    def rows(last_year: int):
+        out, n = [], 0
+        start = dt.datetime(2025, 1, 6, 12)
+        for w in range(72):
+            for _ in range(12 if w in (71,) else 1):
+                n += 1
+                out.append(incident(n, start + dt.timedelta(weeks=w, minutes=n)))
+        for i in range(last_year):  # the week of 71 - 52 = 19
+            out.append(incident(5000 + i, start + dt.timedelta(weeks=19, hours=1, minutes=i)))
+        return out
+
+    f = IncidentFilter(D(2026, 3, 2), D(2026, 5, 24))
+    for extra, flagged in ((0, True), (11, False)):
+        path = make_db(tmp_path / f"s{extra}.duckdb", rows(extra))
+        with duckdb.connect(str(path), read_only=True) as c:
+            df = trends.time_series(c, f, "week", "total")
+        assert bool(df["alert"].any()) is flagged, extra
