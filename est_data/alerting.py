@@ -16,7 +16,7 @@ import pandas as pd
 from . import fmt
 from .alerts import poisson_baseline_alerts
 from .filters import IncidentFilter, where_clause
-from .sqlutil import fetch_df
+from .sqlutil import fetch_df, fetch_value
 from .taxonomy import labels
 
 
@@ -31,15 +31,20 @@ class AlertRule:
               \qquad p_t = P(X \ge x_t),\ X \sim \mathrm{Poisson}(\mu_t),
 
     and period :math:`t` is flagged when :math:`p_t < \alpha`, :math:`x_t \ge`
-    ``min_count`` and :math:`x_t \ge` ``min_ratio`` :math:`\cdot \mu_t`.
+    ``min_count``, :math:`x_t \ge` ``min_ratio`` :math:`\cdot \mu_t` and
+    :math:`x_t \ge` ``min_ratio`` :math:`\cdot y_t`, where :math:`y_t` is the count
+    of the same period a year earlier (52 weeks back; see :meth:`above_last_year`).
 
     Defaults (B = 12, g = 1, α = 0.001, at least 4 incidents, at least 1.5 × normal):
     a list over ~24 areas × ~13 categories makes ~300 tests a week, so α = 0.001 keeps
     chance alarms to about one every three weeks for stable Poisson counts (the
     discrete test is conservative, see Notes of ``poisson_baseline_alerts``).
-    Real counts are overdispersed and seasonal (a 12-week trailing baseline lags a
-    rising season); ``min_ratio`` keeps slow seasonal drifts and tiny relative rises
-    on large counts out, so a flag means a jump large enough to discuss at a meeting.
+    Real counts are overdispersed and seasonal: a 12-week trailing baseline lags a
+    rising season (dark autumn evenings, summer nights), so the same rise would be
+    flagged every year. The last-year condition is the seasonal guard: a rise that
+    also happened at this time last year is the season, not news. Without data a year
+    back the guard holds nothing back (:math:`y_t = 0`). ``min_ratio`` also keeps tiny
+    relative rises on large counts out, so a flag means a jump worth a meeting's time.
 
     References
     ----------
@@ -60,6 +65,10 @@ class AlertRule:
         """Periods needed before the judged one."""
         return self.baseline + self.gap
 
+    def above_last_year(self, count, last_year):
+        """The seasonal guard: ``count >= min_ratio * last_year`` (element-wise)."""
+        return np.asarray(count) >= self.min_ratio * np.asarray(last_year)
+
     def apply(self, counts) -> pd.DataFrame:
         """The rule on one count series (oldest first): the columns of
         ``poisson_baseline_alerts`` with ``flagged`` including the ratio condition."""
@@ -73,25 +82,31 @@ class AlertRule:
 DEFAULT_RULE = AlertRule()
 WINDOW_TEXT = {7: "senaste veckan", 28: "senaste fyra veckorna"}
 MAX_SENTENCES = 8  # shown on Översikt; the rest are counted
+LAST_YEAR_DAYS = 364  # 52 weeks: the same weekdays a year earlier
+
+
+def rule_text(units: str = "veckorna", rule: AlertRule = DEFAULT_RULE) -> str:
+    """The rule in one Swedish sentence, e.g. for a help text."""
+    return (f"minst {rule.min_count} händelser, minst {fmt.num(rule.min_ratio, 1)} gånger "
+            f"snittet för de {rule.baseline} {units} före den närmast föregående och "
+            f"minst lika mycket över samma tid i fjol (så att årstidens vanliga "
+            f"svängningar inte larmar), och så mycket högre att slumpen bara förklarar det "
+            f"en gång på {fmt.num(1 / rule.alpha)} (Poissontest).")
 
 
 def window_caption(f: IncidentFilter, window_days: int = 7,
                    rule: AlertRule = DEFAULT_RULE) -> str:
     """Swedish note on what the alerts compare: the window and its baseline."""
     start = f.end - dt.timedelta(days=window_days - 1)
-    unit = "veckan" if window_days == 7 else f"{window_days}-dagarsperioden"
     units = "veckorna" if window_days == 7 else f"{window_days}-dagarsperioderna"
-    return (f"{fmt.date(start)} – {fmt.date(f.end)} jämfört med normalnivån: snittet av de "
-            f"{rule.baseline} {units} före den närmast föregående {unit}. Flaggas när antalet "
-            f"är minst {rule.min_count}, minst {fmt.num(rule.min_ratio, 1)} gånger det normala "
-            f"och så högt att slumpen bara förklarar det en gång på "
-            f"{fmt.num(1 / rule.alpha)} (Poissontest).")
+    return f"{fmt.date(start)} – {fmt.date(f.end)}. Flaggas när det är " + rule_text(units, rule)
 
 
 def window_counts_sql(f: IncidentFilter, window_days: int = 7,
                       rule: AlertRule = DEFAULT_RULE) -> tuple[str, list]:
     """SQL for counts per area, category and window (0 = the window ending on
-    ``f.end``, 1 the one before, ...), for ``rule.history + 1`` windows.
+    ``f.end``, 1 the one before, ...), for ``rule.history + 1`` windows and the
+    window :data:`LAST_YEAR_DAYS` days back (number ``LAST_YEAR_DAYS // window_days``).
 
     An incident counts for its statistical area and for its focus area, if any.
     Columns: ``area_id``, ``category``, ``win`` (window) and ``count`` (pairs and windows
@@ -100,17 +115,21 @@ def window_counts_sql(f: IncidentFilter, window_days: int = 7,
     where, params = where_clause(f, period=False)
     n_windows = rule.history + 1
     lo = f.end - dt.timedelta(days=window_days * n_windows - 1)
+    ly_end = f.end - dt.timedelta(days=LAST_YEAR_DAYS)
+    ly_lo = ly_end - dt.timedelta(days=window_days - 1)
+    day = dt.timedelta(days=1)
     sql = f"""
     WITH base AS (
         SELECT unnest([area_id, focus_area_id]) AS area_id, category,
                date_diff('day', occurred_at::DATE, ?::DATE) // ? AS win
         FROM incidents
-        WHERE occurred_at >= ? AND occurred_at < ? AND {where}
+        WHERE ((occurred_at >= ? AND occurred_at < ?) OR (occurred_at >= ? AND occurred_at < ?))
+          AND {where}
     )
     SELECT area_id, category, win::INTEGER AS win, count(*) AS count
     FROM base WHERE area_id IS NOT NULL
     GROUP BY ALL"""
-    return sql, [f.end, window_days, lo, f.end + dt.timedelta(days=1), *params]
+    return sql, [f.end, window_days, lo, f.end + day, ly_lo, ly_end + day, *params]
 
 
 def area_alerts(con: duckdb.DuckDBPyConnection, f: IncidentFilter, window_days: int = 7,
@@ -120,11 +139,19 @@ def area_alerts(con: duckdb.DuckDBPyConnection, f: IncidentFilter, window_days: 
     The latest window is the ``window_days`` days ending on the filter's last day;
     the filter's categories, actors, areas, weekdays and hours apply. Columns:
     ``area_id``, ``area_name``, ``category``, ``category_label``, ``count``,
-    ``expected``, ``p_value``, ``sentence``; most significant first.
+    ``expected``, ``last_year`` (the same window 52 weeks earlier), ``p_value``,
+    ``sentence``; most significant first.
     """
-    counts = fetch_df(con, *window_counts_sql(f, window_days, rule))
+    if LAST_YEAR_DAYS % window_days:
+        raise ValueError(f"window_days must divide {LAST_YEAR_DAYS}, got {window_days}")
     columns = ["area_id", "area_name", "category", "category_label", "count", "expected",
-               "p_value", "sentence"]
+               "last_year", "p_value", "sentence"]
+    oldest = f.end - dt.timedelta(days=window_days * (rule.history + 1) - 1)
+    first = fetch_value(con, "SELECT min(occurred_at)::DATE FROM incidents")
+    if first is None or first > oldest:
+        # Too little history for a baseline: weeks without data are not quiet weeks.
+        return pd.DataFrame(columns=columns)
+    counts = fetch_df(con, *window_counts_sql(f, window_days, rule))
     if f.areas:
         counts = counts[counts["area_id"].isin(f.areas)]
     n_windows = rule.history + 1
@@ -133,20 +160,26 @@ def area_alerts(con: duckdb.DuckDBPyConnection, f: IncidentFilter, window_days: 
         return pd.DataFrame(columns=columns)
     # One row per pair, oldest window first (window 0, the latest, last).
     matrix = np.zeros((len(pairs), n_windows), dtype=np.int64)
+    last_year = np.zeros(len(pairs), dtype=np.int64)
     row = counts.merge(pairs.reset_index(), on=["area_id", "category"])
-    matrix[row["index"].to_numpy(), n_windows - 1 - row["win"].to_numpy()] = row["count"]
+    recent = row[row["win"] < n_windows]
+    matrix[recent["index"].to_numpy(), n_windows - 1 - recent["win"].to_numpy()] = recent["count"]
+    old = row[row["win"] == LAST_YEAR_DAYS // window_days]
+    last_year[old["index"].to_numpy()] = old["count"].to_numpy()
     # The rule needs count >= min_count and count >= min_ratio * baseline mean: a cheap
     # screen so the exact test runs only on the few pairs that can pass it.
     now = matrix[:, -1]
     mean = matrix[:, :rule.baseline].mean(axis=1)
-    candidates = np.flatnonzero((now >= rule.min_count) & (now >= rule.min_ratio * mean))
+    candidates = np.flatnonzero((now >= rule.min_count) & (now >= rule.min_ratio * mean)
+                                & rule.above_last_year(now, last_year))
     rows = []
     for i in candidates:
         last = rule.apply(matrix[i]).iloc[-1]
         if last["flagged"]:
             rows.append((pairs.at[i, "area_id"], pairs.at[i, "category"], int(last["count"]),
-                         float(last["expected"]), float(last["p_value"])))
-    out = pd.DataFrame(rows, columns=["area_id", "category", "count", "expected", "p_value"])
+                         float(last["expected"]), int(last_year[i]), float(last["p_value"])))
+    out = pd.DataFrame(rows, columns=["area_id", "category", "count", "expected", "last_year",
+                                      "p_value"])
     names = dict(con.execute("SELECT area_id, name FROM areas").fetchall())
     cat_labels = labels()
     out["area_name"] = out["area_id"].map(lambda a: names.get(a, a))

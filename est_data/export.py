@@ -246,6 +246,8 @@ def export_file(db: Path | str, f: IncidentFilter, sharing: bool, fmt: str,
     if fmt == "csv":
         return to_csv_bytes(df)
     if fmt == "xlsx":
+        if sharing:  # counts as numbers in Excel, "<3" as text
+            df["Antal"] = df["Antal"].map(lambda v: int(v) if str(v).isdigit() else v)
         return to_xlsx_bytes(df, sheet, about)
     raise ValueError(f"unknown format {fmt!r}")
 

@@ -147,7 +147,8 @@ def time_series_sql(f: IncidentFilter, grain: str = "week", by: str = "category"
            date_diff('day', greatest(period, ?::DATE),
                      least((period + {g.step})::DATE, ?::DATE)) AS days,
            date_diff('day', period, (period + {g.step})::DATE) AS period_days,
-           (period + {g.step})::DATE <= ?::DATE AS complete
+           (period + {g.step})::DATE <= ?::DATE AS complete,
+           period >= (SELECT min(occurred_at) FROM incidents)::DATE AS covered
     FROM filled
     ORDER BY key, period"""
     params = [hist_start, end_excl, *wparams,
@@ -181,18 +182,29 @@ def time_series(con: duckdb.DuckDBPyConnection, f: IncidentFilter, grain: str = 
 
 def flag_alerts(df: pd.DataFrame) -> pd.DataFrame:
     """Run :data:`est_data.alerting.DEFAULT_RULE` on each key's ``full_count`` series.
+
     A period cut by the filter's end is never flagged (it is incomplete); one cut by
-    the start is judged on its whole count.
+    the start is judged on its whole count. The seasonal guard (at least ``min_ratio``
+    times the same period last year) uses ``count`` and ``last_year``. A period whose baseline reaches back
+    before the first day with data is not judged: weeks without data are not weeks
+    without incidents.
     """
     df = df.sort_values(["key", "period"]).reset_index(drop=True)
     parts = []
     for _, group in df.groupby("key", sort=False):
         res = DEFAULT_RULE.apply(group["full_count"].to_numpy())
+        covered = group["covered"].to_numpy()
+        first = int(covered.argmax()) if covered.any() else len(covered)
+        res.loc[res.index < first + DEFAULT_RULE.history, ["expected", "p_value"]] = np.nan
+        res.loc[res.index < first + DEFAULT_RULE.history, "flagged"] = False
         parts.append(res[["expected", "p_value", "flagged"]].set_axis(group.index))
     if parts:
         res = pd.concat(parts)
         df["expected"], df["p_value"] = res["expected"], res["p_value"]
-        df["alert"] = res["flagged"] & df["complete"]
+        # The seasonal guard compares like with like: the days inside the filter now
+        # and the same days a year earlier.
+        df["alert"] = (res["flagged"] & df["complete"]
+                       & DEFAULT_RULE.above_last_year(df["count"], df["last_year"]))
     else:
         df["expected"] = df["p_value"] = pd.Series(dtype=float)
         df["alert"] = pd.Series(dtype=bool)
@@ -250,21 +262,22 @@ def seasonal(con: duckdb.DuckDBPyConnection, f: IncidentFilter, years: int = 4) 
     return fetch_df(con, *seasonal_sql(f, years))
 
 
-def measures_sql(f: IncidentFilter) -> tuple[str, list]:
-    """SQL for the measures (``interventions``) that belong on the filter's time axes.
+def measures_sql(areas: tuple[str, ...] = ()) -> tuple[str, list]:
+    """SQL for the measures (``interventions``) that belong on time axes for an area
+    filter (``IncidentFilter.areas``; the period does not matter, the chart shows those
+    on its axis).
 
-    Without an area filter every measure; with one, measures in the chosen areas and
-    in focus areas lying inside a chosen statistical area. Columns: ``intervention_id``,
-    ``area_id``, ``area_name``, ``kind``, ``title``, ``started_on``, ``ended_on``,
-    ``actor``.
+    Without areas every measure; with areas, measures in them and in focus areas
+    lying inside a chosen statistical area. Columns: ``intervention_id``, ``area_id``,
+    ``area_name``, ``kind``, ``title``, ``started_on``, ``ended_on``, ``actor``.
     """
     params: list = []
     cond = "TRUE"
-    if f.areas:
-        marks = ", ".join("?" * len(f.areas))
+    if areas:
+        marks = ", ".join("?" * len(areas))
         cond = (f"(i.area_id IN ({marks}) OR i.area_id IN (SELECT DISTINCT focus_area_id "
                 f"FROM incidents WHERE area_id IN ({marks}) AND focus_area_id IS NOT NULL))")
-        params = list(f.areas) * 2
+        params = list(areas) * 2
     sql = f"""
     SELECT i.intervention_id, i.area_id, coalesce(a.name, i.area_id) AS area_name, i.kind,
            i.title, i.started_on, i.ended_on, i.actor
@@ -274,9 +287,10 @@ def measures_sql(f: IncidentFilter) -> tuple[str, list]:
     return sql, params
 
 
-def measures(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFrame:
-    """Measures to mark on time axes (see :func:`measures_sql`)."""
-    return fetch_df(con, *measures_sql(f))
+def measures(con: duckdb.DuckDBPyConnection, areas: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Measures to mark on time axes (see :func:`measures_sql`). Takes the areas only,
+    so a cached result survives changes of period, category or actor."""
+    return fetch_df(con, *measures_sql(tuple(areas)))
 
 
 def series_colors(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from est_data import charts, export, fmt, queries, ranking, trends, ui
+from est_data import alerting, charts, export, fmt, queries, ranking, trends, ui
 from est_data.config import db_path
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -13,6 +13,13 @@ BY_LABELS = {"category": "Kategori", "source": "Aktör", "area": "Område", "tot
 GRAIN_LABELS = {"week": "Vecka", "month": "Månad"}
 
 f = ui.filter_sidebar()
+# Defaults in session state (not in the widgets), re-assigned on every run so the
+# choices survive while another tab, which does not draw them, is open.
+DEFAULTS = {"trend_grain": "week" if f.days <= 190 else "month", "trend_by": "category",
+            "trend_view": "stack", "trend_ly": True, "trend_rolling": True,
+            "export_audience": "inom", "export_by": ["area", "category"]}
+for key, value in DEFAULTS.items():
+    st.session_state[key] = st.session_state.get(key, value)
 look = ui.read(queries.lookups)
 names = {**look["categories"], **look["sources"], **look["areas"],
          trends.OTHER_KEY: "Övriga", trends.TOTAL_KEY: "Totalt",
@@ -31,10 +38,9 @@ if first is None:
     st.stop()
 
 tabs = st.tabs(TABS, key="trend_tab", on_change="rerun")
-measures = ui.read(trends.measures, f)
 
 
-def measure_list(numbers: list[int]) -> None:
+def measure_list(measures, numbers: list[int]) -> None:
     """The measures drawn in a chart, with the numbers shown on the axis."""
     if not numbers:
         return
@@ -50,19 +56,19 @@ def measure_list(numbers: list[int]) -> None:
 with tabs[0]:
     if tabs[0].open is not False:
         c1, c2, c3 = st.columns([1, 1, 2])
-        st.session_state.setdefault("trend_grain", "week" if f.days <= 190 else "month")
         grain = c1.segmented_control("Indelning", list(GRAIN_LABELS), key="trend_grain",
                                      format_func=GRAIN_LABELS.get, required=True)
         by = c2.selectbox("Dela upp efter", list(BY_LABELS), format_func=BY_LABELS.get,
                           key="trend_by")
         view = c3.segmented_control("Visning", ["stack", "small"], key="trend_view",
-                                    default="stack", required=True,
+                                    required=True,
                                     format_func={"stack": "Staplat",
                                                  "small": "Ett diagram per grupp"}.get)
         o1, o2 = st.columns(2)
-        show_ly = o1.toggle("Samma period i fjol", value=True, key="trend_ly")
-        show_rolling = o2.toggle("Glidande medelvärde", value=True, key="trend_rolling")
+        show_ly = o1.toggle("Samma period i fjol", key="trend_ly")
+        show_rolling = o2.toggle("Glidande medelvärde", key="trend_rolling")
         df = ui.read(trends.time_series, f, grain, by)
+        measures = ui.read(trends.measures, f.areas)
         total = df[df["key"] == trends.TOTAL_KEY]
         now, before = int(total["count"].sum()), int(total["last_year"].sum())
         m1, m2, m3 = st.columns(3)
@@ -74,10 +80,9 @@ with tabs[0]:
                        "så att veckodagarna stämmer).")
         m3.metric("Ovanligt höga " + trends.GRAINS[grain].label_plural,
                   fmt.num(int(df.loc[df["alert"], "period"].nunique())),
-                  help="Perioder då antalet (totalt eller för en grupp) låg signifikant över "
-                       "de 12 föregående periodernas nivå (Poisson, p < 0,001, minst 4 "
-                       "händelser och minst 1,5 gånger det normala). Markeras med röd "
-                       "triangel.")
+                  help="Perioder då antalet (totalt eller för en grupp) var ovanligt högt: "
+                       + alerting.rule_text(trends.GRAINS[grain].label_plural)
+                       + " Markeras med röd triangel.")
         if now == 0:
             st.info("Inga händelser matchar filtret under perioden. Välj en längre period "
                     "eller färre filter i sidopanelen.")
@@ -97,7 +102,7 @@ with tabs[0]:
                                                 show_rolling=show_rolling)
             st.plotly_chart(fig, config=PLOTLY_CONFIG, key="trend_chart")
             first_day, last_day = charts.axis_span(df, grain)
-            measure_list(charts.measures_on_axis(measures, first_day, last_day))
+            measure_list(measures, charts.measures_on_axis(measures, first_day, last_day))
             alerts = df[df["alert"]].sort_values(["period", "p_value"])
             if not alerts.empty:
                 lines = [f"{charts.period_label(p.date(), grain)}: "
@@ -147,27 +152,31 @@ with tabs[2]:
             Område=table["name"] + table["is_focus"].map({True: " ★", False: ""}),
             Typ=table["kind"].map({"deso": "DeSO", "regso": "RegSO", "custom": "Eget område"}))
         trend_text = ("Antal per vecka" if bin_days == 7 else "Antal per fyraveckorsperiod")
+        columns = ["Område", "Typ", "current", "per_1000", "change_prev", "change_prev_pct",
+                   "change_year", "change_year_pct", "trend"]
+        # Swedish number formats whatever the browser's locale; the values stay numbers,
+        # so sorting by a column still sorts numerically.
+        styled = view[columns].style.format(
+            {"current": fmt.num, "per_1000": lambda v: fmt.num(v, 1),
+             "change_prev": fmt.signed, "change_year": fmt.signed,
+             "change_prev_pct": fmt.pct, "change_year_pct": fmt.pct}, na_rep="–")
         event = st.dataframe(
-            view[["Område", "Typ", "current", "per_1000", "change_prev", "change_prev_pct",
-                  "change_year", "change_year_pct", "trend"]],
-            hide_index=True, width="stretch", key="area_rank", on_select="rerun",
-            placeholder="–",
-            selection_mode="single-row",
+            styled, hide_index=True, width="stretch", key="area_rank", on_select="rerun",
+            selection_mode="single-row", placeholder="–",
             column_config={
-                "current": st.column_config.NumberColumn("Antal", format="localized"),
+                "current": st.column_config.NumberColumn("Antal"),
                 "per_1000": st.column_config.NumberColumn(
-                    "Per 1 000 inv.", format="%.1f",
+                    "Per 1 000 inv.",
                     help="Händelser under perioden per 1 000 invånare. Saknas för egna "
                          "områden utan befolkningssiffra."),
                 "change_prev": st.column_config.NumberColumn(
-                    "Mot föregående", format="%+d",
-                    help=f"Skillnad mot {fmt.period(prev.start, prev.end)}."),
-                "change_prev_pct": st.column_config.NumberColumn("Föreg. %", format="%+d %%"),
+                    "Mot föregående", help=f"Skillnad mot {fmt.period(prev.start, prev.end)}."),
+                "change_prev_pct": st.column_config.NumberColumn("Föreg. %"),
                 "change_year": st.column_config.NumberColumn(
-                    "Mot i fjol", format="%+d",
+                    "Mot i fjol",
                     help=f"Skillnad mot samma datum förra året, {fmt.date(ly_start)} – "
                          f"{fmt.date(ly_end)}."),
-                "change_year_pct": st.column_config.NumberColumn("I fjol %", format="%+d %%"),
+                "change_year_pct": st.column_config.NumberColumn("I fjol %"),
                 "trend": st.column_config.LineChartColumn(
                     "Trend", y_min=0,
                     help=f"{trend_text}, de senaste {bins * bin_days} dagarna till "
@@ -198,7 +207,7 @@ with tabs[2]:
             area_f = replace(f, areas=(area_id,))
             grain = "week" if f.days <= 190 else "month"
             area_df = ui.read(trends.time_series, area_f, grain, "category")
-            area_measures = ui.read(trends.measures, area_f)
+            area_measures = ui.read(trends.measures, (area_id,))
             fig = charts.time_series_figure(
                 area_df, grain, names, ui.read(trends.series_colors),
                 area_measures if not area_measures.empty else None)
@@ -253,7 +262,7 @@ with tabs[3]:
         by: tuple[str, ...] = ("area", "category")
         if sharing:
             by = tuple(st.multiselect(
-                "Antal per", list(export.SHARE_DIMENSIONS), default=["area", "category"],
+                "Antal per", list(export.SHARE_DIMENSIONS),
                 format_func=lambda k: export.SHARE_DIMENSIONS[k][0], key="export_by")
                 or ["area"])
             st.caption(f"Antal under {export.SUPPRESS_BELOW} visas som "

@@ -33,6 +33,7 @@ def con(tmp_path_factory):
         _weekly(flat + [9], "klotter", "A1", "F1", 1)  # a jump in A1, inside focus area F1
         + _weekly(flat + [2], "inbrott", "A1", None, 1000)  # below min_count
         + _weekly([5] * 13 + [7], "storning", "A2", None, 2000)  # not significant
+        + [incident(3000, "2025-06-01 12:00", "brand", "A2")]  # the data start earlier
     )
     path = make_db(tmp_path_factory.mktemp("alerting") / "a.duckdb", rows)
     c = duckdb.connect(str(path), read_only=True)
@@ -60,6 +61,28 @@ def test_filters_apply(con):
 def test_a_week_earlier_nothing_is_unusual(con):
     earlier = IncidentFilter(F.start, END - dt.timedelta(days=7))
     assert alerting.area_alerts(con, earlier).empty
+
+
+def test_too_little_history_gives_no_alerts(tmp_path):
+    # The same jump, but the data begin inside the baseline: no verdict.
+    rows = _weekly([1] * 13 + [9], "klotter", "A1", None, 1)
+    with duckdb.connect(str(make_db(tmp_path / "short.duckdb", rows)), read_only=True) as c:
+        assert alerting.area_alerts(c, F).empty
+
+
+def test_a_jump_that_also_came_last_year_is_the_season(tmp_path):
+    rows = _weekly([1] * 13 + [9], "otrygg_plats", "A1", None, 1)
+    # The same jump in the same week a year (52 weeks) earlier: dark evenings return.
+    same_week = dt.datetime.combine(END - dt.timedelta(days=364 + 2), dt.time(18))
+    rows += [incident(500 + i, same_week + dt.timedelta(minutes=i), "otrygg_plats", "A1")
+             for i in range(8)]
+    with duckdb.connect(str(make_db(tmp_path / "season.duckdb", rows)), read_only=True) as c:
+        assert alerting.area_alerts(c, F).empty
+    rows = [r for r in rows if r["incident_id"] != "hem:500"][:-3]  # 4 last year: 9 ≥ 1.5 × 4
+    with duckdb.connect(str(make_db(tmp_path / "rise.duckdb", rows)), read_only=True) as c:
+        df = alerting.area_alerts(c, F)
+    assert list(df["last_year"]) == [4]
+    assert df["sentence"].item() == "Otrygg plats i Alfa: 9 senaste veckan, normalt 1,0"
 
 
 def test_window_sql_binds_every_value():

@@ -53,6 +53,7 @@ def test_over_time_choices(app_db, grain, view, by):
     at.run()
     assert not at.exception
     assert len(charts(at)) == 1
+    assert '"type":"bar"' in charts(at)[0].proto.spec
 
 
 def test_weekday_and_season_tab(app_db):
@@ -145,3 +146,25 @@ def test_oversikt_says_when_nothing_is_unusual(app_db):
     assert not at.exception
     assert not at.warning
     assert any("Inget område har ovanligt många" in s.value for s in at.success)
+
+
+def test_chart_choices_survive_a_visit_to_another_tab(app_db):
+    at = trender()
+    at.session_state["trend_grain"] = "month"
+    at.run()
+    at.session_state["trend_tab"] = "Områden"
+    at.run()
+    at.session_state["trend_tab"] = "Över tid"
+    at.run()
+    assert not at.exception
+    assert at.session_state["trend_grain"] == "month"
+    assert at.metric[2].label == "Ovanligt höga månader"
+
+
+def test_page_number_beyond_a_narrower_filter_is_clamped(app_db):
+    at = trender("Händelser")
+    at.number_input(key="rows_page").set_value(4).run()
+    assert not at.exception
+    at.sidebar.multiselect(key="f_categories").set_value(["brand"]).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) > 0
