@@ -19,7 +19,6 @@ import shapely
 
 from .. import fmt, grid, taxonomy
 from ..config import CENTRE_LAT, CENTRE_LON
-from ..hotspots import HOTSPOT_COLORS
 from . import style
 from .data import AREA_MEASURES, LAYERS, MapData
 from .elements import Legend, MapLook, SymbolLayer, cluster_callback
@@ -73,11 +72,11 @@ def area_tooltip(row: pd.Series) -> str:
 
 
 def _features(shapes: gpd.GeoDataFrame, props: pd.DataFrame) -> dict:
-    merged = shapes[["area_id", "geometry"]].merge(props, on="area_id", how="inner")
-    feats = [{"type": "Feature", "id": r.area_id,
-              "properties": {k: r[k] for k in props.columns},
-              "geometry": shapely.geometry.mapping(r.geometry)}
-             for _, r in merged.iterrows()]
+    """GeoJSON of the areas in ``props`` (an ``area_id`` column plus properties)."""
+    geoms = dict(zip(shapes["area_id"], shapes["geojson"]))
+    feats = [{"type": "Feature", "id": row["area_id"], "properties": row,
+              "geometry": geoms[row["area_id"]]}
+             for row in props.to_dict("records") if row["area_id"] in geoms]
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -110,9 +109,7 @@ def outline_layer(shapes: gpd.GeoDataFrame, large: bool = False) -> folium.GeoJs
     base = shapes[shapes["kind"] != "custom"] if not shapes.empty else shapes
     if base.empty:
         return None
-    geo = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": r.area_id, "properties": {},
-         "geometry": shapely.geometry.mapping(r.geometry)} for r in base.itertuples()]}
+    geo = _features(base, base[["area_id"]])
     weight = 1.5 if large else 1
     return folium.GeoJson(geo, name=LAYERS["outlines"], pane=AREA_PANE, interactive=False,
                           style_function=lambda f: {"color": "#7a7a7a", "weight": weight,
@@ -156,6 +153,7 @@ def hotspot_layer(data: MapData) -> folium.GeoJson | None:
     hot = data.hotspots
     if hot is None or hot.empty:
         return None
+    from ..hotspots import HOTSPOT_COLORS  # scipy: only when hot spots are asked for
     rings = grid.cell_rings_wgs84(hot["cx"], hot["cy"], data.hot_cell)
     feats = []
     for ring, (_, r) in zip(rings, hot.iterrows()):
@@ -186,7 +184,7 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def incident_row(row: pd.Series, cat_index: int, source_index: int) -> list:
+def incident_row(row, cat_index: int, source_index: int) -> list:
     """One marker: ``[lat, lon, category index, actor index, time, address,
     description, reference]``, every text escaped (the popup is assembled in the
     browser from these pieces, which keeps 2,000 markers small)."""
@@ -211,7 +209,7 @@ def incident_rows(points: pd.DataFrame) -> tuple[list[list], list[tuple[str, str
     sources = list(dict.fromkeys(points["source_name"].astype(str)))
     src_index = {s: i for i, s in enumerate(sources)}
     rows = [incident_row(r, cat_index[r["category"]], src_index[str(r["source_name"])])
-            for _, r in points.iterrows()]
+            for r in points.to_dict("records")]
     if sum(len(r[5]) + len(r[6]) + len(r[7]) for r in rows) > POINT_TEXT_BUDGET:
         for r in rows:
             r[6] = ""
@@ -268,23 +266,14 @@ def measure_rows(measures: pd.DataFrame, large: bool = False) -> list[list]:
     return rows
 
 
-def label_rows(shapes: gpd.GeoDataFrame, large: bool = False) -> list[list]:
-    """Place names: one per district (statistical areas) and one per focus area."""
+def label_rows(shapes: gpd.GeoDataFrame) -> list[list]:
+    """Place names (worked out by :func:`~est_data.maps.data.area_shapes`)."""
     if shapes.empty:
         return []
-    rows = []
-    base = shapes[shapes["kind"] != "custom"]
-    key = base["district"].fillna(base["name"]) if "district" in base else base["name"]
-    for name, group in base.groupby(key, sort=True):
-        c = shapely.union_all(group.geometry.values).representative_point()
-        rows.append([round(c.y, 6), round(c.x, 6), "est-label", f"<span>{_esc(name)}</span>", 0,
-                     None, None])
-    for _, r in shapes[shapes["is_focus"]].iterrows():
-        minx, miny, maxx, maxy = r.geometry.bounds
-        # Above the polygon, so the measure symbols at its centre stay free.
-        rows.append([round(maxy + (maxy - miny) * 0.35, 6), round((minx + maxx) / 2, 6),
-                     "est-label est-focus-label", f"<span>{_esc(r['name'])}</span>", 0, None, None])
-    return rows
+    named = shapes[shapes["label"].notna()]
+    return [[float(r.label_lat), float(r.label_lon),
+             "est-label est-focus-label" if r.is_focus else "est-label",
+             f"<span>{_esc(r.label)}</span>", 0, None, None] for r in named.itertuples()]
 
 
 # --- The whole map ----------------------------------------------------------------------
@@ -353,7 +342,7 @@ def build_map(data: MapData, shapes: gpd.GeoDataFrame, tiles: str | None = OSM,
             layer.add_to(m)
             drawn.add("points")
     if "labels" in wanted:
-        rows = label_rows(shapes, large)
+        rows = label_rows(shapes)
         if rows:
             SymbolLayer(rows, LAYERS["labels"]).add_to(m)
             drawn.add("labels")

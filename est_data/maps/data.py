@@ -20,7 +20,6 @@ from .. import grid, queries
 from ..areas import load_areas
 from ..config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
 from ..filters import IncidentFilter, where_clause
-from ..hotspots import HOT_90, HOT_95, HOT_99, grid_hotspots
 from ..sqlutil import fetch_df, fetch_row
 
 #: Layers a map can have: key -> Swedish name (also the order they are drawn in).
@@ -41,7 +40,6 @@ MAX_POINTS = 2000
 AREA_MEASURES = {"count": "Antal händelser", "rate": "Per 1 000 invånare"}
 #: Simplification of area outlines before they go to the browser, in metres.
 SIMPLIFY_M = 5.0
-HOT_CLASSES = (HOT_99, HOT_95, HOT_90)
 #: Gi* cells are at least this large: smaller cells hold too few events to test.
 MIN_HOTSPOT_CELL_M = 100
 #: Extra margin around the data extent, in metres, so nothing sits on the map's edge.
@@ -95,15 +93,32 @@ class MapData:
 def area_shapes(con: duckdb.DuckDBPyConnection, tolerance_m: float = SIMPLIFY_M) -> gpd.GeoDataFrame:
     """Stored areas, simplified for the browser, in WGS84 (coordinates to 6 decimals).
 
-    Not filter-dependent: the app caches it once per database version.
+    Besides the area columns it carries what every map needs and no filter changes,
+    so it is worked out once per database version (the app caches it): ``geojson``
+    (the outline as a GeoJSON geometry dict) and ``label_lat``/``label_lon``/
+    ``label`` (one place name per district, placed inside it, and one per focus area,
+    just above it; None on the other rows).
     """
     g = load_areas(con)
     if g.empty:
-        return g
+        return g.assign(geojson=None, label=None, label_lat=np.nan, label_lon=np.nan)
     metric = g.to_crs(CRS_SWEREF99TM)
     simple = metric.geometry.simplify(tolerance_m, preserve_topology=True)
     wgs = gpd.GeoSeries(simple, crs=CRS_SWEREF99TM).to_crs(CRS_WGS84)
     g = g.set_geometry(shapely.transform(wgs.values, lambda c: np.round(c, 6)), crs=CRS_WGS84)
+    g["geojson"] = [shapely.geometry.mapping(geom) for geom in g.geometry.values]
+    g["label"], g["label_lat"], g["label_lon"] = None, np.nan, np.nan
+    base = g[g["kind"] != "custom"]
+    key = base["district"].fillna(base["name"])
+    for name, group in base.groupby(key, sort=True):
+        point = shapely.union_all(group.geometry.values).representative_point()
+        i = group.index[0]
+        g.loc[i, ["label", "label_lat", "label_lon"]] = [name, round(point.y, 6), round(point.x, 6)]
+    for i, r in g[g["is_focus"]].iterrows():
+        minx, miny, maxx, maxy = r.geometry.bounds
+        # Above the polygon, so the measure symbols at its centre stay free.
+        g.loc[i, ["label", "label_lat", "label_lon"]] = [
+            r["name"], round(maxy + (maxy - miny) * 0.35, 6), round((minx + maxx) / 2, 6)]
     return g
 
 
@@ -157,6 +172,9 @@ def measures(con: duckdb.DuckDBPyConnection, until: dt.date,
 
 def _hotspots(con, f: IncidentFilter, heat_cell: int) -> tuple[pd.DataFrame | None, int | None, str | None]:
     """Significant hot cells (Gi*, queen neighbours, FDR-adjusted), or a reason why not."""
+    # Imported here: scipy takes about a second to import, and most maps have no hot spots.
+    from ..hotspots import HOT_90, HOT_95, HOT_99, grid_hotspots
+
     sizes = [s for s in grid.CELL_SIZES_M if s >= max(MIN_HOTSPOT_CELL_M, 2 * heat_cell)]
     for size in sizes:
         cells = grid.grid_cells(con, f, size)
@@ -166,7 +184,7 @@ def _hotspots(con, f: IncidentFilter, heat_cell: int) -> tuple[pd.DataFrame | No
         if span > grid.MAX_HOTSPOT_CELLS:
             continue
         result = grid_hotspots(cells, size, coords="index", fdr=True)
-        hot = result[result["klass"].isin(HOT_CLASSES) & (result["n"] > 0)]
+        hot = result[result["klass"].isin((HOT_99, HOT_95, HOT_90)) & (result["n"] > 0)]
         hot = hot[["cx", "cy", "n", "z", "p_adj", "klass"]].astype({"cx": "int64", "cy": "int64"})
         return hot.reset_index(drop=True), size, None
     return None, None, "Händelserna är för utspridda för en analys av heta punkter."

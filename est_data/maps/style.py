@@ -10,7 +10,6 @@ from html import escape
 import numpy as np
 
 from .. import fmt
-from ..hotspots import HOT_90, HOT_95, HOT_99, HOTSPOT_COLORS
 
 #: Sequential blues for areas (ColorBrewer "Blues", 5 classes): the warm colours are
 #: kept for heat and hot spots, so both can be on at once.
@@ -137,6 +136,8 @@ def heat_rows(cell_m: int) -> list[str]:
 
 
 def hotspot_rows(cell_m: int | None) -> list[str]:
+    from ..hotspots import HOT_90, HOT_95, HOT_99, HOTSPOT_COLORS  # scipy, only when needed
+
     rows = [_swatch(HOTSPOT_COLORS[k], label, "hot") for k, label in (
         (HOT_99, "Het punkt, 99 % säkerhet"), (HOT_95, "Het punkt, 95 %"), (HOT_90, "Het punkt, 90 %"))]
     if cell_m:
