@@ -51,6 +51,16 @@ class MapLook(MacroElement):
             {% for c in this.classes %}box.classList.add({{ c|tojson }});{% endfor %}
             {% if this.background %}box.style.background = {{ this.background|tojson }};{% endif %}
             L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+            // Pressing the mouse on the map focuses it, and the browser then scrolls
+            // the page to show the whole map: the map moves under the pointer before
+            // the button is released and the click lands on another area (or none).
+            // Focus without scrolling instead.
+            box.addEventListener("mousedown", function (e) {
+                if (e.button === 0) {
+                    e.preventDefault();
+                    box.focus({preventScroll: true});
+                }
+            }, true);
         })();
         {% endmacro %}
     """)

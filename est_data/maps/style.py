@@ -191,6 +191,7 @@ LEGEND_CSS = f"""
 .est-pop b {{font-size: 14px;}}
 .est-pop .est-muted {{color: #555;}}
 .leaflet-heatmap-layer {{pointer-events: none;}}
+html, body {{overflow: hidden;}}
 .marker-cluster-small, .marker-cluster-medium, .marker-cluster-large {{
   background-color: rgba(30, 30, 30, 0.22);}}
 .marker-cluster-small div, .marker-cluster-medium div, .marker-cluster-large div {{
