@@ -110,7 +110,7 @@ def meetings_panel() -> None:
         if stored.empty:
             st.info("Inga möten är sparade ännu.")
             return
-        st.dataframe(stored[["held_on", "title", "note"]], hide_index=True, width="stretch",
+        st.dataframe(stored[["held_on", "title", "note"]].fillna(""), hide_index=True, width="stretch",
                      height=min(35 * len(stored) + 38, 250),
                      column_config={"held_on": st.column_config.DateColumn("Datum", format="YYYY-MM-DD"),
                                     "title": "Rubrik", "note": "Anteckning"})
