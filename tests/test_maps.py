@@ -287,3 +287,16 @@ def test_empty_filter_still_gives_a_map(demo_con, shapes):
     data, html = render(demo_con, f=f, shapes_=shapes)
     assert data.counts["total"] == 0 and data.heat is None and data.points is None
     assert "L.map(" in html and find_external_urls(html) == []
+
+
+def test_heat_gets_finer_cells_when_zoomed_in(demo_con, shapes):
+    data, html = render(demo_con, options=MapOptions(layers=("heat",)), shapes_=shapes)
+    assert data.heat_fine, "a finer level for closer zooms"
+    min_zoom, cell, cells = data.heat_fine[0]
+    assert min_zoom > data.zoom and cell < data.heat_cell
+    assert cells["n"].sum() == data.heat["n"].sum() == data.counts["located"]
+    assert len(cells) <= maps.data.MAX_FINE_CELLS
+    assert 'map.on("zoomend", pick)' in html
+    # A cell size chosen by the user stays at every zoom.
+    fixed = maps.map_data(demo_con, MONTH, MapOptions(layers=("heat",), cell_size=200))
+    assert fixed.heat_cell == 200 and fixed.heat_fine == []

@@ -21,7 +21,7 @@ from .. import fmt, grid, taxonomy
 from ..config import CENTRE_LAT, CENTRE_LON
 from . import style
 from .data import AREA_MEASURES, LAYERS, MapData
-from .elements import Legend, MapLook, SymbolLayer, cluster_callback
+from .elements import HeatLevels, Legend, MapLook, SymbolLayer, cluster_callback
 
 OSM = "OpenStreetMap"
 AREA_PANE, HEAT_PANE = "est-areas", "est-heat"
@@ -135,17 +135,31 @@ def focus_layer(data: MapData, shapes: gpd.GeoDataFrame, large: bool = False) ->
 
 # --- Heat and hot spots ----------------------------------------------------------------
 
+def heat_radius(cell_m: int, zoom: int, lat: float) -> int:
+    """Heat blob radius in pixels: a little more than a cell on screen at ``zoom``."""
+    px = cell_m / grid.metres_per_pixel(zoom, lat)
+    return int(min(30, max(9, round(px * 1.4))))
+
+
 def heat_layer(data: MapData) -> folium.plugins.HeatMap | None:
-    """Weighted grid cells as a heat layer; the radius follows the cell size."""
+    """Weighted grid cells as a heat layer; the radius follows the cell size, and finer
+    cells take over when the user zooms in (:class:`HeatLevels`)."""
     if data.heat is None or data.heat.empty:
         return None
     lat = float(np.mean([data.bounds[0][0], data.bounds[1][0]]))
-    px = data.heat_cell / grid.metres_per_pixel(data.zoom, lat)
-    radius = int(min(30, max(9, round(px * 1.4))))
+    radius = heat_radius(data.heat_cell, data.zoom, lat)
     rows = data.heat[["lat", "lon", "w"]].to_numpy().tolist()
-    return folium.plugins.HeatMap(
+    heat = folium.plugins.HeatMap(
         rows, name=LAYERS["heat"], radius=radius, blur=int(radius * 0.9), min_opacity=0.25,
         gradient={str(k): v for k, v in style.HEAT_GRADIENT.items()}, pane=HEAT_PANE)
+    levels = []
+    for min_zoom, cell, cells in data.heat_fine:
+        r = heat_radius(cell, min_zoom, lat)
+        levels.append({"minZoom": min_zoom, "radius": r, "blur": int(r * 0.9),
+                       "data": cells[["lat", "lon", "w"]].to_numpy().tolist()})
+    if levels:
+        heat.add_child(HeatLevels(heat, levels))
+    return heat
 
 
 def hotspot_layer(data: MapData) -> folium.GeoJson | None:

@@ -42,6 +42,10 @@ AREA_MEASURES = {"count": "Antal händelser", "rate": "Per 1 000 invånare"}
 SIMPLIFY_M = 5.0
 #: Gi* cells are at least this large: smaller cells hold too few events to test.
 MIN_HOTSPOT_CELL_M = 100
+#: Zoomed in this many levels past the opening zoom, the heat switches to cells a
+#: quarter of the size (when they are not too many): the cell size follows the zoom.
+FINE_ZOOM_STEP = 2
+MAX_FINE_CELLS = 4000
 #: Extra margin around the data extent, in metres, so nothing sits on the map's edge.
 EXTENT_PAD_M = 250.0
 
@@ -77,6 +81,8 @@ class MapData:
     areas: pd.DataFrame                # queries.area_table (+ nothing else)
     heat: pd.DataFrame | None = None   # lat, lon, n, w
     heat_cell: int | None = None
+    # Finer cells for closer zooms: (from this zoom on, cell size, cells like ``heat``).
+    heat_fine: list[tuple[int, int, pd.DataFrame]] = field(default_factory=list)
     hotspots: pd.DataFrame | None = None  # cx, cy, n, z, klass (hot cells only)
     hot_cell: int | None = None
     hot_note: str | None = None        # why no hot spots could be computed
@@ -208,10 +214,10 @@ def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
     heat_cell = options.cell_size or grid.cell_size_for(extent, zoom)
     if "heat" in layers and counts["located"]:
         size, cells = grid.coarse_enough(con, f, heat_cell)
-        lat, lon = grid.cell_centres_wgs84(cells["cx"], cells["cy"], size)
-        data.heat = pd.DataFrame({"lat": np.round(lat, 5), "lon": np.round(lon, 5),
-                                  "n": cells["n"].to_numpy(), "w": grid.heat_weights(cells["n"])})
-        data.heat_cell = heat_cell = size
+        data.heat, data.heat_cell = _heat_frame(cells, size), size
+        heat_cell = size
+        if options.cell_size is None:
+            data.heat_fine = _finer_heat(con, f, size, zoom)
     if "hotspots" in layers and counts["located"]:
         data.hotspots, data.hot_cell, data.hot_note = _hotspots(con, f, heat_cell)
     if "points" in layers and 0 < counts["located"] <= options.max_points:
@@ -219,6 +225,22 @@ def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
     if "measures" in layers:
         data.measures = measures(con, f.end, f.areas)
     return data
+
+
+def _heat_frame(cells: pd.DataFrame, size: int) -> pd.DataFrame:
+    lat, lon = grid.cell_centres_wgs84(cells["cx"], cells["cy"], size)
+    return pd.DataFrame({"lat": np.round(lat, 5), "lon": np.round(lon, 5),
+                         "n": cells["n"].to_numpy(), "w": grid.heat_weights(cells["n"])})
+
+
+def _finer_heat(con, f: IncidentFilter, size: int, zoom: int) -> list[tuple[int, int, pd.DataFrame]]:
+    """One finer level of heat cells for zooming in (a quarter or half the size), if it
+    stays within :data:`MAX_FINE_CELLS` occupied cells."""
+    for fine in sorted({s for s in grid.CELL_SIZES_M if size / 4 <= s < size}):
+        cells = grid.grid_cells(con, f, fine)
+        if len(cells) <= MAX_FINE_CELLS:
+            return [(zoom + FINE_ZOOM_STEP, fine, _heat_frame(cells, fine))]
+    return []
 
 
 def _areas_extent(con, area_ids: tuple[str, ...]) -> grid.Extent | None:

@@ -79,6 +79,13 @@ def test_karta_paints_offline(page, app_url):
     assert heat_pixels(frame) > 500
     assert frame.locator(".est-legend").count() == 1
     assert frame.locator(".leaflet-control-layers").count() == 1
+    # Zoomed in, the heat switches to finer cells and still paints.
+    inner = next(f for f in page.frames if "streamlit_folium" in f.url)
+    inner.evaluate("() => window.map.setZoom(window.map.getZoom() + 2, {animate: false})")
+    inner.wait_for_function(
+        "() => Object.values(window.map._layers).some(l => l instanceof L.HeatLayer && l._estLevel"
+        " && l._estLevel.minZoom > 0)")
+    assert heat_pixels(frame) > 500
     assert net.non_tile_requests() == []
     assert net.errors == []
 
