@@ -153,6 +153,44 @@ def grid_cells(con: duckdb.DuckDBPyConnection, f: IncidentFilter, cell_size: flo
     return df.astype({"cx": "int64", "cy": "int64", "n": "int64"})
 
 
+def multi_cell_sql(f: IncidentFilter, sizes: list[int]) -> tuple[str, list]:
+    """SQL counting cells at several sizes in one scan of the incidents.
+
+    The incidents are counted once in cells of the greatest common divisor of the sizes
+    (whole metres); every requested size is a sum of those:
+    ``floor(floor(x / a) / k) = floor(x / (a * k))``. Columns: ``size``, ``cx``,
+    ``cy``, ``n``.
+    """
+    if not sizes or any(int(s) != s or s <= 0 for s in sizes):
+        raise ValueError(f"sizes must be positive whole metres, got {sizes}")
+    sizes = sorted(set(int(s) for s in sizes))
+    unit = math.gcd(*sizes)
+    base, base_params = cell_sql(f, unit)
+    parts, params = [], []
+    for size in sizes:
+        k = size // unit
+        parts.append("SELECT CAST(? AS INTEGER) AS size, CAST(floor(cx / ?) AS BIGINT) AS cx, "
+                     "CAST(floor(cy / ?) AS BIGINT) AS cy, CAST(sum(n) AS BIGINT) AS n "
+                     "FROM base GROUP BY ALL")
+        params += [size, k, k]
+    base = base.replace("ORDER BY cy, cx", "")
+    # MATERIALIZED: counted once, not once per size (DuckDB would otherwise inline it).
+    sql = f"WITH base AS MATERIALIZED ({base}) " + " UNION ALL ".join(parts) + " ORDER BY size, cy, cx"
+    return sql, [*base_params, *params]
+
+
+def cells_by_size(con: duckdb.DuckDBPyConnection, f: IncidentFilter, sizes: list[int]
+                  ) -> dict[int, pd.DataFrame]:
+    """Occupied cells (``cx``, ``cy``, ``n``) at each of ``sizes``, from one scan."""
+    sql, params = multi_cell_sql(f, sizes)
+    df = fetch_df(con, sql, params)
+    out = {}
+    for size in sorted(set(int(s) for s in sizes)):
+        part = df[df["size"] == size][["cx", "cy", "n"]]
+        out[size] = part.astype({"cx": "int64", "cy": "int64", "n": "int64"}).reset_index(drop=True)
+    return out
+
+
 def coarse_enough(con: duckdb.DuckDBPyConnection, f: IncidentFilter, cell_size: int,
                   max_cells: int = MAX_HEAT_CELLS) -> tuple[int, pd.DataFrame]:
     """Grid cells at ``cell_size``, or at the next sizes up until at most ``max_cells``

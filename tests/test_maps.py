@@ -300,3 +300,30 @@ def test_heat_gets_finer_cells_when_zoomed_in(demo_con, shapes):
     # A cell size chosen by the user stays at every zoom.
     fixed = maps.map_data(demo_con, MONTH, MapOptions(layers=("heat",), cell_size=200))
     assert fixed.heat_cell == 200 and fixed.heat_fine == []
+
+
+FILTERS = [MONTH, IncidentFilter(dt.date(2026, 1, 1), END, categories=("klotter", "inbrott")),
+           IncidentFilter(END - dt.timedelta(days=6), END, areas=("fokus_kyrkgatan",)),
+           IncidentFilter(dt.date(2024, 1, 1), END, include_duplicates=True, hours=(22, 23, 0))]
+
+
+@pytest.mark.parametrize("f", FILTERS)
+def test_area_stats_equal_the_shared_area_table(demo_con, f):
+    from est_data import queries
+    from est_data.maps.data import area_stats
+
+    ours = area_stats(demo_con, f).sort_values("area_id").reset_index(drop=True)
+    theirs = queries.area_table(demo_con, f).sort_values("area_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(ours, theirs[ours.columns], check_dtype=False)
+
+
+@pytest.mark.parametrize("f", FILTERS)
+def test_counts_and_extent_in_one_scan(demo_con, f):
+    from est_data.maps.data import counts_and_extent, located_counts
+
+    counts, extent = counts_and_extent(demo_con, f)
+    assert counts == located_counts(demo_con, f)
+    single = grid.data_extent(demo_con, f)
+    assert (extent is None) == (single is None)
+    if extent:
+        assert extent == single

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import grid, queries
+from .. import grid
 from ..areas import load_areas
 from ..config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
 from ..filters import IncidentFilter, where_clause
@@ -78,7 +78,7 @@ class MapData:
     bounds: list[list[float]]          # [[south, west], [north, east]]
     zoom: int
     counts: dict[str, int]             # total, located, area_only, municipality_only
-    areas: pd.DataFrame                # queries.area_table (+ nothing else)
+    areas: pd.DataFrame                # area_stats (as queries.area_table)
     heat: pd.DataFrame | None = None   # lat, lon, n, w
     heat_cell: int | None = None
     # Finer cells for closer zooms: (from this zoom on, cell size, cells like ``heat``).
@@ -146,6 +146,53 @@ def located_counts(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> dict[st
             "area_only": int(row[3])}
 
 
+def counts_and_extent(con: duckdb.DuckDBPyConnection, f: IncidentFilter
+                      ) -> tuple[dict[str, int], grid.Extent | None]:
+    """:func:`located_counts` and the trimmed extent of the located incidents
+    (:func:`~est_data.grid.data_extent`) from one scan."""
+    where, params = where_clause(f)
+    loc = grid.LOCATED_SQL
+    t = grid.EXTENT_TRIM
+    row = fetch_row(con, f"""
+        SELECT count(*),
+               count(*) FILTER (WHERE {loc}),
+               count(*) FILTER (WHERE precision = 'municipality'),
+               count(*) FILTER (WHERE NOT ({loc}) AND precision <> 'municipality'),
+               quantile_cont(x, ?) FILTER (WHERE {loc}), quantile_cont(x, ?) FILTER (WHERE {loc}),
+               quantile_cont(y, ?) FILTER (WHERE {loc}), quantile_cont(y, ?) FILTER (WHERE {loc})
+        FROM incidents WHERE {where}""", [t, 1 - t, t, 1 - t, *params])
+    counts = {"total": int(row[0]), "located": int(row[1]), "municipality_only": int(row[2]),
+              "area_only": int(row[3])}
+    extent = grid.Extent(row[4], row[6], row[5], row[7], counts["located"]) if row[1] else None
+    return counts, extent
+
+
+def area_stats(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFrame:
+    """The same table as :func:`est_data.queries.area_table` (statistical and focus
+    areas, counts now and in the previous period, change, rate), counted in one scan
+    with grouping sets instead of two: the map needs it on every filter change."""
+    prev = f.previous()
+    where, params = where_clause(f, period=False)
+    end = f.end + dt.timedelta(days=1)
+    counts = fetch_df(con, f"""
+        SELECT coalesce(area_id, focus_area_id) AS area_id,
+               count(*) FILTER (WHERE occurred_at >= ?) AS current,
+               count(*) FILTER (WHERE occurred_at < ?) AS previous
+        FROM incidents
+        WHERE occurred_at >= ? AND occurred_at < ? AND {where}
+        GROUP BY GROUPING SETS ((area_id), (focus_area_id))
+        HAVING coalesce(area_id, focus_area_id) IS NOT NULL""",
+        [f.start, f.start, prev.start, end, *params])
+    areas = fetch_df(con, "SELECT area_id, name, kind, is_focus, population FROM areas")
+    df = areas.merge(counts, on="area_id", how="left")
+    for col in ("current", "previous"):
+        df[col] = df[col].fillna(0).astype(int)
+    df["change"] = df["current"] - df["previous"]
+    df["change_pct"] = (df["change"] / df["previous"].where(df["previous"] > 0) * 100).round(0)
+    df["per_1000"] = (df["current"] / df["population"].where(df["population"] > 0) * 1000).round(1)
+    return df.sort_values(["is_focus", "current"], ascending=[False, False]).reset_index(drop=True)
+
+
 def incident_points(con: duckdb.DuckDBPyConnection, f: IncidentFilter, limit: int) -> pd.DataFrame:
     """Located incidents of the filter (at most ``limit``), newest first, for markers."""
     where, params = where_clause(f, alias="i.")
@@ -199,8 +246,7 @@ def _hotspots(con, f: IncidentFilter, heat_cell: int) -> tuple[pd.DataFrame | No
 def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
              options: MapOptions = MapOptions()) -> MapData:
     """Read everything a map of ``f`` needs. Aggregation happens in DuckDB."""
-    counts = located_counts(con, f)
-    extent = grid.data_extent(con, f)
+    counts, extent = counts_and_extent(con, f)
     if extent is not None:
         extent = extent.padded(EXTENT_PAD_M)
     elif f.areas:
@@ -209,15 +255,13 @@ def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
         extent = _centre_extent()
     zoom = grid.zoom_for_extent(extent)
     data = MapData(filter=f, options=options, bounds=extent.wgs84_bounds(), zoom=zoom,
-                   counts=counts, areas=queries.area_table(con, f))
+                   counts=counts, areas=area_stats(con, f))
     layers = set(options.layers)
     heat_cell = options.cell_size or grid.cell_size_for(extent, zoom)
     if "heat" in layers and counts["located"]:
-        size, cells = grid.coarse_enough(con, f, heat_cell)
-        data.heat, data.heat_cell = _heat_frame(cells, size), size
-        heat_cell = size
-        if options.cell_size is None:
-            data.heat_fine = _finer_heat(con, f, size, zoom)
+        data.heat, data.heat_cell, data.heat_fine = _heat_levels(
+            con, f, heat_cell, zoom, finer=options.cell_size is None)
+        heat_cell = data.heat_cell
     if "hotspots" in layers and counts["located"]:
         data.hotspots, data.hot_cell, data.hot_note = _hotspots(con, f, heat_cell)
     if "points" in layers and 0 < counts["located"] <= options.max_points:
@@ -233,14 +277,25 @@ def _heat_frame(cells: pd.DataFrame, size: int) -> pd.DataFrame:
                          "n": cells["n"].to_numpy(), "w": grid.heat_weights(cells["n"])})
 
 
-def _finer_heat(con, f: IncidentFilter, size: int, zoom: int) -> list[tuple[int, int, pd.DataFrame]]:
-    """One finer level of heat cells for zooming in (a quarter or half the size), if it
-    stays within :data:`MAX_FINE_CELLS` occupied cells."""
-    for fine in sorted({s for s in grid.CELL_SIZES_M if size / 4 <= s < size}):
-        cells = grid.grid_cells(con, f, fine)
-        if len(cells) <= MAX_FINE_CELLS:
-            return [(zoom + FINE_ZOOM_STEP, fine, _heat_frame(cells, fine))]
-    return []
+def _heat_levels(con, f: IncidentFilter, cell: int, zoom: int, finer: bool
+                 ) -> tuple[pd.DataFrame, int, list[tuple[int, int, pd.DataFrame]]]:
+    """Heat cells at ``cell`` (or the next size up with at most
+    :data:`~est_data.grid.MAX_HEAT_CELLS` occupied), and, when ``finer``, one finer level
+    (a quarter or half the size, at most :data:`MAX_FINE_CELLS`) for zooming in. One scan
+    of the incidents for all sizes."""
+    coarse = [s for s in grid.CELL_SIZES_M if s >= cell][:3]
+    fine = [s for s in grid.CELL_SIZES_M if cell / 4 <= s < cell] if finer else []
+    levels = grid.cells_by_size(con, f, fine + coarse)
+    size = next((s for s in coarse if len(levels[s]) <= grid.MAX_HEAT_CELLS), coarse[-1])
+    cells = levels[size]
+    if len(cells) > grid.MAX_HEAT_CELLS:
+        cells = cells.nlargest(grid.MAX_HEAT_CELLS, "n")
+    out_fine = []
+    for s in fine:
+        if s < size and len(levels[s]) <= MAX_FINE_CELLS:
+            out_fine = [(zoom + FINE_ZOOM_STEP, s, _heat_frame(levels[s], s))]
+            break
+    return _heat_frame(cells, size), size, out_fine
 
 
 def _areas_extent(con, area_ids: tuple[str, ...]) -> grid.Extent | None:
