@@ -1,5 +1,4 @@
 """Översikt: the period at a glance, and "Mötesläge", the meeting view for the projector."""
-import datetime as dt
 
 import streamlit as st
 

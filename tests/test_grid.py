@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from est_data import grid
-from est_data.areas import to_sweref, to_wgs84
+from est_data.areas import to_sweref
 from est_data.filters import IncidentFilter
 from est_data.schema import ensure_schema
 

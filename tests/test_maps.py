@@ -190,10 +190,14 @@ def test_payload_stays_small_at_the_limits(demo_con, shapes):
         "address": "Rådhusgatan 44", "description": "Krossad ruta i entrédörren, glas på marken.",
         "precision": "point", "lat": 63.17 + rng.normal(0, .01, n), "lon": 14.64 + rng.normal(0, .02, n),
         "duplicate_of": None})
-    k = grid.MAX_HEAT_CELLS
-    data.heat = pd.DataFrame({"lat": np.round(63.1 + rng.random(k) * .1, 5),
-                              "lon": np.round(14.5 + rng.random(k) * .3, 5),
-                              "n": 1, "w": np.round(rng.random(k), 3)})
+    def cells(k):
+        return pd.DataFrame({"lat": np.round(63.1 + rng.random(k) * .1, 5),
+                             "lon": np.round(14.5 + rng.random(k) * .3, 5),
+                             "n": 1, "w": np.round(rng.random(k), 3)})
+
+    data.heat = cells(grid.MAX_HEAT_CELLS)
+    data.heat_fine = [(data.zoom + 2, 25, cells(maps.data.MAX_FINE_CELLS))]
+    assert data.hotspots is not None and len(data.hotspots) > 0
     html = maps.map_html(maps.build_map(data, shapes))
     assert len(html.encode()) <= 1_000_000, len(html.encode())
 

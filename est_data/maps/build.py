@@ -15,17 +15,14 @@ import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from .. import fmt, grid, taxonomy
-from ..config import CENTRE_LAT, CENTRE_LON
 from . import style
 from .data import AREA_MEASURES, LAYERS, MapData
 from .elements import HeatLevels, Legend, MapLook, SymbolLayer, cluster_callback
 
 OSM = "OpenStreetMap"
 AREA_PANE, HEAT_PANE = "est-areas", "est-heat"
-MAP_HEIGHT_PX = 620
 MIN_ZOOM, MAX_ZOOM = 6, 19
 
 
@@ -39,7 +36,7 @@ def _esc(value) -> str:
 def base_map(data: MapData, tiles: str | None = OSM, large: bool = False) -> folium.Map:
     """An empty map fitted to the data, with our panes, CSS and (optional) tiles."""
     (s, w), (n, e) = data.bounds
-    m = folium.Map(location=[(s + n) / 2 or CENTRE_LAT, (w + e) / 2 or CENTRE_LON],
+    m = folium.Map(location=[(s + n) / 2, (w + e) / 2],
                    zoom_start=data.zoom, tiles=tiles or None, control_scale=False,
                    max_zoom=MAX_ZOOM, zoom_snap=0.5)
     # On the map itself too: without a tile layer Leaflet has no maximum zoom, and
@@ -305,9 +302,9 @@ def legend_for(data: MapData, area_rows: list[str], point_legend: list[tuple[str
         sections.append(("Heta punkter (Gi*)", style.hotspot_rows(data.hot_cell)))
     symbols = []
     if "focus" in drawn:
-        symbols.append(style._swatch(style.FOCUS_COLOR, "Fokusområde", "line"))
+        symbols.append(style.swatch(style.FOCUS_COLOR, "Fokusområde", "line"))
     if "measures" in drawn:
-        symbols.append(style._swatch(style.MEASURE_COLOR, "Åtgärd", "diamond"))
+        symbols.append(style.swatch(style.MEASURE_COLOR, "Åtgärd", "diamond"))
     if symbols:
         sections.append(("Symboler", symbols))
     if "points" in drawn:
