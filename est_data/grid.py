@@ -88,8 +88,7 @@ def extent_sql(f: IncidentFilter, trim: float = EXTENT_TRIM) -> tuple[str, list]
     """SQL for the trimmed extent (quantiles ``trim`` and ``1 - trim``) and the count."""
     where, params = where_clause(f)
     sql = f"""
-        SELECT quantile_cont(x, ?), quantile_cont(x, ?),
-               quantile_cont(y, ?), quantile_cont(y, ?), count(*)
+        SELECT quantile_cont(x, [?, ?]), quantile_cont(y, [?, ?]), count(*)
         FROM incidents WHERE {LOCATED_SQL} AND {where}"""
     return sql, [trim, 1 - trim, trim, 1 - trim, *params]
 
@@ -98,9 +97,10 @@ def data_extent(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> Extent | N
     """Where the filter's located incidents lie (trimmed), or None if there are none."""
     sql, params = extent_sql(f)
     row = fetch_row(con, sql, params)
-    if not row or not row[4]:
+    if not row or not row[2]:
         return None
-    return Extent(row[0], row[2], row[1], row[3], int(row[4]))
+    (x0, x1), (y0, y1) = row[0], row[1]
+    return Extent(x0, y0, x1, y1, int(row[2]))
 
 
 def metres_per_pixel(zoom: float, lat: float) -> float:

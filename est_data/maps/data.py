@@ -158,12 +158,13 @@ def counts_and_extent(con: duckdb.DuckDBPyConnection, f: IncidentFilter
                count(*) FILTER (WHERE {loc}),
                count(*) FILTER (WHERE precision = 'municipality'),
                count(*) FILTER (WHERE NOT ({loc}) AND precision <> 'municipality'),
-               quantile_cont(x, ?) FILTER (WHERE {loc}), quantile_cont(x, ?) FILTER (WHERE {loc}),
-               quantile_cont(y, ?) FILTER (WHERE {loc}), quantile_cont(y, ?) FILTER (WHERE {loc})
+               quantile_cont(x, [?, ?]) FILTER (WHERE {loc}),
+               quantile_cont(y, [?, ?]) FILTER (WHERE {loc})
         FROM incidents WHERE {where}""", [t, 1 - t, t, 1 - t, *params])
     counts = {"total": int(row[0]), "located": int(row[1]), "municipality_only": int(row[2]),
               "area_only": int(row[3])}
-    extent = grid.Extent(row[4], row[6], row[5], row[7], counts["located"]) if row[1] else None
+    extent = (grid.Extent(row[4][0], row[5][0], row[4][1], row[5][1], counts["located"])
+              if row[1] else None)
     return counts, extent
 
 
