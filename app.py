@@ -3,7 +3,9 @@ import streamlit as st
 
 from est_data import auth, ui
 
-st.set_page_config(page_title="EST Lägesbild", page_icon=":material/map:", layout="wide")
+# An emoji favicon is drawn locally; a ":material/...:" one is fetched from a Google CDN,
+# the one request a meeting room without internet would still make.
+st.set_page_config(page_title="EST Lägesbild", page_icon="🗺️", layout="wide")
 
 # (page, the capability a user needs to see it; see est_data/auth.py)
 PAGES = [

@@ -88,8 +88,7 @@ def extent_sql(f: IncidentFilter, trim: float = EXTENT_TRIM) -> tuple[str, list]
     """SQL for the trimmed extent (quantiles ``trim`` and ``1 - trim``) and the count."""
     where, params = where_clause(f)
     sql = f"""
-        SELECT quantile_cont(x, ?), quantile_cont(x, ?),
-               quantile_cont(y, ?), quantile_cont(y, ?), count(*)
+        SELECT quantile_cont(x, [?, ?]), quantile_cont(y, [?, ?]), count(*)
         FROM incidents WHERE {LOCATED_SQL} AND {where}"""
     return sql, [trim, 1 - trim, trim, 1 - trim, *params]
 
@@ -98,9 +97,10 @@ def data_extent(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> Extent | N
     """Where the filter's located incidents lie (trimmed), or None if there are none."""
     sql, params = extent_sql(f)
     row = fetch_row(con, sql, params)
-    if not row or not row[4]:
+    if not row or not row[2]:
         return None
-    return Extent(row[0], row[2], row[1], row[3], int(row[4]))
+    (x0, x1), (y0, y1) = row[0], row[1]
+    return Extent(x0, y0, x1, y1, int(row[2]))
 
 
 def metres_per_pixel(zoom: float, lat: float) -> float:
@@ -151,6 +151,44 @@ def grid_cells(con: duckdb.DuckDBPyConnection, f: IncidentFilter, cell_size: flo
     sql, params = cell_sql(f, cell_size)
     df = fetch_df(con, sql, params)
     return df.astype({"cx": "int64", "cy": "int64", "n": "int64"})
+
+
+def multi_cell_sql(f: IncidentFilter, sizes: list[int]) -> tuple[str, list]:
+    """SQL counting cells at several sizes in one scan of the incidents.
+
+    The incidents are counted once in cells of the greatest common divisor of the sizes
+    (whole metres); every requested size is a sum of those:
+    ``floor(floor(x / a) / k) = floor(x / (a * k))``. Columns: ``size``, ``cx``,
+    ``cy``, ``n``.
+    """
+    if not sizes or any(int(s) != s or s <= 0 for s in sizes):
+        raise ValueError(f"sizes must be positive whole metres, got {sizes}")
+    sizes = sorted(set(int(s) for s in sizes))
+    unit = math.gcd(*sizes)
+    base, base_params = cell_sql(f, unit)
+    parts, params = [], []
+    for size in sizes:
+        k = size // unit
+        parts.append("SELECT CAST(? AS INTEGER) AS size, CAST(floor(cx / ?) AS BIGINT) AS cx, "
+                     "CAST(floor(cy / ?) AS BIGINT) AS cy, CAST(sum(n) AS BIGINT) AS n "
+                     "FROM base GROUP BY ALL")
+        params += [size, k, k]
+    base = base.replace("ORDER BY cy, cx", "")
+    # MATERIALIZED: counted once, not once per size (DuckDB would otherwise inline it).
+    sql = f"WITH base AS MATERIALIZED ({base}) " + " UNION ALL ".join(parts) + " ORDER BY size, cy, cx"
+    return sql, [*base_params, *params]
+
+
+def cells_by_size(con: duckdb.DuckDBPyConnection, f: IncidentFilter, sizes: list[int]
+                  ) -> dict[int, pd.DataFrame]:
+    """Occupied cells (``cx``, ``cy``, ``n``) at each of ``sizes``, from one scan."""
+    sql, params = multi_cell_sql(f, sizes)
+    df = fetch_df(con, sql, params)
+    out = {}
+    for size in sorted(set(int(s) for s in sizes)):
+        part = df[df["size"] == size][["cx", "cy", "n"]]
+        out[size] = part.astype({"cx": "int64", "cy": "int64", "n": "int64"}).reset_index(drop=True)
+    return out
 
 
 def coarse_enough(con: duckdb.DuckDBPyConnection, f: IncidentFilter, cell_size: int,

@@ -13,10 +13,6 @@ import io
 import duckdb
 import numpy as np
 import shapely
-from matplotlib import patheffects
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
 
 from . import fmt, grid
 from .areas import load_areas, to_sweref
@@ -29,10 +25,8 @@ FORMATS = {"png": "image/png", "pdf": "application/pdf"}
 A4_LANDSCAPE_IN = (11.69, 8.27)
 DPI = 150
 PRINT_CELL_M = 200
-_HEAT = LinearSegmentedColormap.from_list(
-    "est_heat", [(0, "#ffffb2"), (0.35, "#fecc5c"), (0.6, "#fd8d3c"), (0.8, "#f03b20"),
-                 (1, "#bd0026")])
-_HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
+HEAT_STOPS = [(0, "#ffffb2"), (0.35, "#fecc5c"), (0.6, "#fd8d3c"), (0.8, "#f03b20"),
+              (1, "#bd0026")]
 
 
 def _draw_polygon(ax, geom, **kw) -> None:
@@ -43,6 +37,11 @@ def _draw_polygon(ax, geom, **kw) -> None:
 
 def _map_panel(ax, con: duckdb.DuckDBPyConnection, f: IncidentFilter, measures) -> int:
     """Draw the map; returns the cell size used."""
+    from matplotlib import patheffects
+    from matplotlib.colors import LinearSegmentedColormap
+
+    heat = LinearSegmentedColormap.from_list("est_heat", HEAT_STOPS)
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
     areas = load_areas(con)
     metric = areas.to_crs(CRS_SWEREF99TM) if not areas.empty else areas
     extent = grid.data_extent(con, f)
@@ -61,7 +60,7 @@ def _map_panel(ax, con: duckdb.DuckDBPyConnection, f: IncidentFilter, measures) 
         w, h = cells["cx"].max() - x0 + 1, cells["cy"].max() - y0 + 1
         raster = np.full((h, w), np.nan)
         raster[cells["cy"] - y0, cells["cx"] - x0] = grid.heat_weights(cells["n"])
-        ax.imshow(raster, origin="lower", cmap=_HEAT, vmin=0, vmax=1, alpha=0.9, zorder=2,
+        ax.imshow(raster, origin="lower", cmap=heat, vmin=0, vmax=1, alpha=0.9, zorder=2,
                   interpolation="nearest",
                   extent=(x0 * cell, (x0 + w) * cell, y0 * cell, (y0 + h) * cell))
     if not metric.empty:
@@ -71,13 +70,13 @@ def _map_panel(ax, con: duckdb.DuckDBPyConnection, f: IncidentFilter, measures) 
             p = shapely.union_all(group.geometry.values).representative_point()
             if extent.xmin < p.x < extent.xmax and extent.ymin < p.y < extent.ymax:
                 ax.text(p.x, p.y, name, fontsize=7.5, ha="center", va="center", color="#333",
-                        zorder=5, path_effects=_HALO)
+                        zorder=5, path_effects=halo)
         for _, r in metric[metric["is_focus"]].iterrows():
             _draw_polygon(ax, r.geometry, color="#111", linewidth=2.2, linestyle=(0, (4, 2.5)),
                           zorder=4)
             minx, miny, maxx, maxy = r.geometry.bounds
             ax.text((minx + maxx) / 2, maxy + 60, r["name"], fontsize=9.5, fontweight="bold",
-                    fontstyle="italic", ha="center", va="bottom", zorder=6, path_effects=_HALO)
+                    fontstyle="italic", ha="center", va="bottom", zorder=6, path_effects=halo)
     if measures is not None and len(measures):
         m = measures.dropna(subset=["lat", "lon"])
         mx, my = to_sweref(m["lon"], m["lat"])
@@ -92,7 +91,7 @@ def _map_panel(ax, con: duckdb.DuckDBPyConnection, f: IncidentFilter, measures) 
     sx, sy = extent.xmin + 0.04 * extent.width, extent.ymin + 0.04 * extent.height
     ax.plot([sx, sx + 1000], [sy, sy], color="#111", linewidth=3, zorder=8)
     ax.text(sx + 500, sy + 0.012 * extent.height, "1 km", ha="center", va="bottom", fontsize=8,
-            zorder=8, path_effects=_HALO)
+            zorder=8, path_effects=halo)
     return cell
 
 
@@ -104,6 +103,10 @@ def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
     """
     if fmt_ not in FORMATS:
         raise ValueError(f"format must be one of {list(FORMATS)}")
+    # matplotlib is imported only when a lägesbild is made (it takes a second).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     today = today or dt.date.today()
     b = briefing(con, f)
     prev = f.previous()

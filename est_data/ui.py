@@ -97,7 +97,9 @@ def show_map(m, key: str, height: int = 620, clickable: bool = False) -> dict:
     the page) when ``clickable``; otherwise panning and zooming never re-run it."""
     from streamlit_folium import st_folium
 
-    return st_folium(m, key=key, height=height, use_container_width=True,
+    # render=False: st_folium renders the map itself once more anyway; rendering the
+    # whole page first as well only doubles the work (same script and header).
+    return st_folium(m, key=key, height=height, use_container_width=True, render=False,
                      returned_objects=["last_object_clicked"] if clickable else []) or {}
 
 

@@ -59,6 +59,8 @@ if point and point != st.session_state.get("karta_last_click"):
     hit = click.area_at(shapes, *point)
     if hit:
         st.session_state.karta_area = hit
+        st.toast(f"Siffror för {ui.read(queries.lookups)['areas'].get(hit, hit)} visas under kartan.",
+                 icon=":material/south:")
 
 look = ui.read(queries.lookups)
 st.subheader("Område")

@@ -1,5 +1,4 @@
 """Översikt: the period at a glance, and "Mötesläge", the meeting view for the projector."""
-import datetime as dt
 
 import streamlit as st
 
@@ -111,7 +110,7 @@ def meetings_panel() -> None:
         if stored.empty:
             st.info("Inga möten är sparade ännu.")
             return
-        st.dataframe(stored[["held_on", "title", "note"]], hide_index=True, width="stretch",
+        st.dataframe(stored[["held_on", "title", "note"]].fillna(""), hide_index=True, width="stretch",
                      height=min(35 * len(stored) + 38, 250),
                      column_config={"held_on": st.column_config.DateColumn("Datum", format="YYYY-MM-DD"),
                                     "title": "Rubrik", "note": "Anteckning"})

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from est_data import grid
-from est_data.areas import to_sweref, to_wgs84
+from est_data.areas import to_sweref
 from est_data.filters import IncidentFilter
 from est_data.schema import ensure_schema
 
@@ -154,3 +154,18 @@ def test_demo_grid_matches_pandas(demo_con):
     got = cells.set_index(["cx", "cy"])["n"]
     pd.testing.assert_series_equal(got.sort_index(), expected.sort_index().rename("n"),
                                    check_dtype=False, check_names=False)
+
+
+@pytest.mark.parametrize("sizes", [[25, 100], [50, 100, 200, 1000], [25, 250, 5000],
+                                   [200, 250, 500], [100]])
+def test_cells_by_size_match_single_queries(demo_con, sizes):
+    f = IncidentFilter(dt.date(2026, 5, 1), dt.date(2026, 11, 15))
+    levels = grid.cells_by_size(demo_con, f, sizes)
+    for size in sizes:
+        pd.testing.assert_frame_equal(levels[size], grid.grid_cells(demo_con, f, size))
+
+
+@pytest.mark.parametrize("bad", [[], [0, 100], [-25, 100], [12.5, 100]])
+def test_cells_by_size_needs_whole_positive_metres(bad):
+    with pytest.raises(ValueError):
+        grid.multi_cell_sql(F, bad)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import duckdb
 import pytest
 from PIL import Image
 

@@ -190,10 +190,14 @@ def test_payload_stays_small_at_the_limits(demo_con, shapes):
         "address": "Rådhusgatan 44", "description": "Krossad ruta i entrédörren, glas på marken.",
         "precision": "point", "lat": 63.17 + rng.normal(0, .01, n), "lon": 14.64 + rng.normal(0, .02, n),
         "duplicate_of": None})
-    k = grid.MAX_HEAT_CELLS
-    data.heat = pd.DataFrame({"lat": np.round(63.1 + rng.random(k) * .1, 5),
-                              "lon": np.round(14.5 + rng.random(k) * .3, 5),
-                              "n": 1, "w": np.round(rng.random(k), 3)})
+    def cells(k):
+        return pd.DataFrame({"lat": np.round(63.1 + rng.random(k) * .1, 5),
+                             "lon": np.round(14.5 + rng.random(k) * .3, 5),
+                             "n": 1, "w": np.round(rng.random(k), 3)})
+
+    data.heat = cells(grid.MAX_HEAT_CELLS)
+    data.heat_fine = [(data.zoom + 2, 25, cells(maps.data.MAX_FINE_CELLS))]
+    assert data.hotspots is not None and len(data.hotspots) > 0
     html = maps.map_html(maps.build_map(data, shapes))
     assert len(html.encode()) <= 1_000_000, len(html.encode())
 
@@ -287,3 +291,43 @@ def test_empty_filter_still_gives_a_map(demo_con, shapes):
     data, html = render(demo_con, f=f, shapes_=shapes)
     assert data.counts["total"] == 0 and data.heat is None and data.points is None
     assert "L.map(" in html and find_external_urls(html) == []
+
+
+def test_heat_gets_finer_cells_when_zoomed_in(demo_con, shapes):
+    data, html = render(demo_con, options=MapOptions(layers=("heat",)), shapes_=shapes)
+    assert data.heat_fine, "a finer level for closer zooms"
+    min_zoom, cell, cells = data.heat_fine[0]
+    assert min_zoom > data.zoom and cell < data.heat_cell
+    assert cells["n"].sum() == data.heat["n"].sum() == data.counts["located"]
+    assert len(cells) <= maps.data.MAX_FINE_CELLS
+    assert 'map.on("zoomend", pick)' in html
+    # A cell size chosen by the user stays at every zoom.
+    fixed = maps.map_data(demo_con, MONTH, MapOptions(layers=("heat",), cell_size=200))
+    assert fixed.heat_cell == 200 and fixed.heat_fine == []
+
+
+FILTERS = [MONTH, IncidentFilter(dt.date(2026, 1, 1), END, categories=("klotter", "inbrott")),
+           IncidentFilter(END - dt.timedelta(days=6), END, areas=("fokus_kyrkgatan",)),
+           IncidentFilter(dt.date(2024, 1, 1), END, include_duplicates=True, hours=(22, 23, 0))]
+
+
+@pytest.mark.parametrize("f", FILTERS)
+def test_area_stats_equal_the_shared_area_table(demo_con, f):
+    from est_data import queries
+    from est_data.maps.data import area_stats
+
+    ours = area_stats(demo_con, f).sort_values("area_id").reset_index(drop=True)
+    theirs = queries.area_table(demo_con, f).sort_values("area_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(ours, theirs[ours.columns], check_dtype=False)
+
+
+@pytest.mark.parametrize("f", FILTERS)
+def test_counts_and_extent_in_one_scan(demo_con, f):
+    from est_data.maps.data import counts_and_extent, located_counts
+
+    counts, extent = counts_and_extent(demo_con, f)
+    assert counts == located_counts(demo_con, f)
+    single = grid.data_extent(demo_con, f)
+    assert (extent is None) == (single is None)
+    if extent:
+        assert extent == single

@@ -84,3 +84,16 @@ def test_rate_colouring_and_no_tiles(app_db, monkeypatch):
     script = map_args(at)["script"]
     assert "L.tileLayer(" not in script
     assert "per 1 000 inv" in json.dumps(script, ensure_ascii=False) or "1 000 inv" in script
+
+
+def test_empty_database_gives_guidance(tmp_path, monkeypatch):
+    from est_data.db import open_db
+
+    path = tmp_path / "empty.duckdb"
+    with open_db(path):
+        pass
+    monkeypatch.setenv("EST_DB", str(path))
+    at = open_karta()
+    assert not at.exception
+    assert any("inga händelser" in i.value.lower() for i in at.info)
+    assert not at.get("component_instance")

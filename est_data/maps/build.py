@@ -15,18 +15,14 @@ import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from .. import fmt, grid, taxonomy
-from ..config import CENTRE_LAT, CENTRE_LON
-from ..hotspots import HOTSPOT_COLORS
 from . import style
 from .data import AREA_MEASURES, LAYERS, MapData
-from .elements import Legend, MapLook, SymbolLayer, cluster_callback
+from .elements import HeatLevels, Legend, MapLook, SymbolLayer, cluster_callback
 
 OSM = "OpenStreetMap"
 AREA_PANE, HEAT_PANE = "est-areas", "est-heat"
-MAP_HEIGHT_PX = 620
 MIN_ZOOM, MAX_ZOOM = 6, 19
 
 
@@ -40,7 +36,7 @@ def _esc(value) -> str:
 def base_map(data: MapData, tiles: str | None = OSM, large: bool = False) -> folium.Map:
     """An empty map fitted to the data, with our panes, CSS and (optional) tiles."""
     (s, w), (n, e) = data.bounds
-    m = folium.Map(location=[(s + n) / 2 or CENTRE_LAT, (w + e) / 2 or CENTRE_LON],
+    m = folium.Map(location=[(s + n) / 2, (w + e) / 2],
                    zoom_start=data.zoom, tiles=tiles or None, control_scale=False,
                    max_zoom=MAX_ZOOM, zoom_snap=0.5)
     # On the map itself too: without a tile layer Leaflet has no maximum zoom, and
@@ -73,11 +69,11 @@ def area_tooltip(row: pd.Series) -> str:
 
 
 def _features(shapes: gpd.GeoDataFrame, props: pd.DataFrame) -> dict:
-    merged = shapes[["area_id", "geometry"]].merge(props, on="area_id", how="inner")
-    feats = [{"type": "Feature", "id": r.area_id,
-              "properties": {k: r[k] for k in props.columns},
-              "geometry": shapely.geometry.mapping(r.geometry)}
-             for _, r in merged.iterrows()]
+    """GeoJSON of the areas in ``props`` (an ``area_id`` column plus properties)."""
+    geoms = dict(zip(shapes["area_id"], shapes["geojson"]))
+    feats = [{"type": "Feature", "id": row["area_id"], "properties": row,
+              "geometry": geoms[row["area_id"]]}
+             for row in props.to_dict("records") if row["area_id"] in geoms]
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -110,9 +106,7 @@ def outline_layer(shapes: gpd.GeoDataFrame, large: bool = False) -> folium.GeoJs
     base = shapes[shapes["kind"] != "custom"] if not shapes.empty else shapes
     if base.empty:
         return None
-    geo = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": r.area_id, "properties": {},
-         "geometry": shapely.geometry.mapping(r.geometry)} for r in base.itertuples()]}
+    geo = _features(base, base[["area_id"]])
     weight = 1.5 if large else 1
     return folium.GeoJson(geo, name=LAYERS["outlines"], pane=AREA_PANE, interactive=False,
                           style_function=lambda f: {"color": "#7a7a7a", "weight": weight,
@@ -138,17 +132,31 @@ def focus_layer(data: MapData, shapes: gpd.GeoDataFrame, large: bool = False) ->
 
 # --- Heat and hot spots ----------------------------------------------------------------
 
+def heat_radius(cell_m: int, zoom: int, lat: float) -> int:
+    """Heat blob radius in pixels: a little more than a cell on screen at ``zoom``."""
+    px = cell_m / grid.metres_per_pixel(zoom, lat)
+    return int(min(30, max(9, round(px * 1.4))))
+
+
 def heat_layer(data: MapData) -> folium.plugins.HeatMap | None:
-    """Weighted grid cells as a heat layer; the radius follows the cell size."""
+    """Weighted grid cells as a heat layer; the radius follows the cell size, and finer
+    cells take over when the user zooms in (:class:`HeatLevels`)."""
     if data.heat is None or data.heat.empty:
         return None
     lat = float(np.mean([data.bounds[0][0], data.bounds[1][0]]))
-    px = data.heat_cell / grid.metres_per_pixel(data.zoom, lat)
-    radius = int(min(30, max(9, round(px * 1.4))))
+    radius = heat_radius(data.heat_cell, data.zoom, lat)
     rows = data.heat[["lat", "lon", "w"]].to_numpy().tolist()
-    return folium.plugins.HeatMap(
+    heat = folium.plugins.HeatMap(
         rows, name=LAYERS["heat"], radius=radius, blur=int(radius * 0.9), min_opacity=0.25,
         gradient={str(k): v for k, v in style.HEAT_GRADIENT.items()}, pane=HEAT_PANE)
+    levels = []
+    for min_zoom, cell, cells in data.heat_fine:
+        r = heat_radius(cell, min_zoom, lat)
+        levels.append({"minZoom": min_zoom, "radius": r, "blur": int(r * 0.9),
+                       "data": cells[["lat", "lon", "w"]].to_numpy().tolist()})
+    if levels:
+        heat.add_child(HeatLevels(heat, levels))
+    return heat
 
 
 def hotspot_layer(data: MapData) -> folium.GeoJson | None:
@@ -156,6 +164,7 @@ def hotspot_layer(data: MapData) -> folium.GeoJson | None:
     hot = data.hotspots
     if hot is None or hot.empty:
         return None
+    from ..hotspots import HOTSPOT_COLORS  # scipy: only when hot spots are asked for
     rings = grid.cell_rings_wgs84(hot["cx"], hot["cy"], data.hot_cell)
     feats = []
     for ring, (_, r) in zip(rings, hot.iterrows()):
@@ -186,7 +195,7 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def incident_row(row: pd.Series, cat_index: int, source_index: int) -> list:
+def incident_row(row, cat_index: int, source_index: int) -> list:
     """One marker: ``[lat, lon, category index, actor index, time, address,
     description, reference]``, every text escaped (the popup is assembled in the
     browser from these pieces, which keeps 2,000 markers small)."""
@@ -211,7 +220,7 @@ def incident_rows(points: pd.DataFrame) -> tuple[list[list], list[tuple[str, str
     sources = list(dict.fromkeys(points["source_name"].astype(str)))
     src_index = {s: i for i, s in enumerate(sources)}
     rows = [incident_row(r, cat_index[r["category"]], src_index[str(r["source_name"])])
-            for _, r in points.iterrows()]
+            for r in points.to_dict("records")]
     if sum(len(r[5]) + len(r[6]) + len(r[7]) for r in rows) > POINT_TEXT_BUDGET:
         for r in rows:
             r[6] = ""
@@ -268,23 +277,14 @@ def measure_rows(measures: pd.DataFrame, large: bool = False) -> list[list]:
     return rows
 
 
-def label_rows(shapes: gpd.GeoDataFrame, large: bool = False) -> list[list]:
-    """Place names: one per district (statistical areas) and one per focus area."""
+def label_rows(shapes: gpd.GeoDataFrame) -> list[list]:
+    """Place names (worked out by :func:`~est_data.maps.data.area_shapes`)."""
     if shapes.empty:
         return []
-    rows = []
-    base = shapes[shapes["kind"] != "custom"]
-    key = base["district"].fillna(base["name"]) if "district" in base else base["name"]
-    for name, group in base.groupby(key, sort=True):
-        c = shapely.union_all(group.geometry.values).representative_point()
-        rows.append([round(c.y, 6), round(c.x, 6), "est-label", f"<span>{_esc(name)}</span>", 0,
-                     None, None])
-    for _, r in shapes[shapes["is_focus"]].iterrows():
-        minx, miny, maxx, maxy = r.geometry.bounds
-        # Above the polygon, so the measure symbols at its centre stay free.
-        rows.append([round(maxy + (maxy - miny) * 0.35, 6), round((minx + maxx) / 2, 6),
-                     "est-label est-focus-label", f"<span>{_esc(r['name'])}</span>", 0, None, None])
-    return rows
+    named = shapes[shapes["label"].notna()]
+    return [[float(r.label_lat), float(r.label_lon),
+             "est-label est-focus-label" if r.is_focus else "est-label",
+             f"<span>{_esc(r.label)}</span>", 0, None, None] for r in named.itertuples()]
 
 
 # --- The whole map ----------------------------------------------------------------------
@@ -302,9 +302,9 @@ def legend_for(data: MapData, area_rows: list[str], point_legend: list[tuple[str
         sections.append(("Heta punkter (Gi*)", style.hotspot_rows(data.hot_cell)))
     symbols = []
     if "focus" in drawn:
-        symbols.append(style._swatch(style.FOCUS_COLOR, "Fokusområde", "line"))
+        symbols.append(style.swatch(style.FOCUS_COLOR, "Fokusområde", "line"))
     if "measures" in drawn:
-        symbols.append(style._swatch(style.MEASURE_COLOR, "Åtgärd", "diamond"))
+        symbols.append(style.swatch(style.MEASURE_COLOR, "Åtgärd", "diamond"))
     if symbols:
         sections.append(("Symboler", symbols))
     if "points" in drawn:
@@ -353,7 +353,7 @@ def build_map(data: MapData, shapes: gpd.GeoDataFrame, tiles: str | None = OSM,
             layer.add_to(m)
             drawn.add("points")
     if "labels" in wanted:
-        rows = label_rows(shapes, large)
+        rows = label_rows(shapes)
         if rows:
             SymbolLayer(rows, LAYERS["labels"]).add_to(m)
             drawn.add("labels")

@@ -16,11 +16,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import grid, queries
+from .. import grid
 from ..areas import load_areas
 from ..config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
 from ..filters import IncidentFilter, where_clause
-from ..hotspots import HOT_90, HOT_95, HOT_99, grid_hotspots
 from ..sqlutil import fetch_df, fetch_row
 
 #: Layers a map can have: key -> Swedish name (also the order they are drawn in).
@@ -41,9 +40,12 @@ MAX_POINTS = 2000
 AREA_MEASURES = {"count": "Antal händelser", "rate": "Per 1 000 invånare"}
 #: Simplification of area outlines before they go to the browser, in metres.
 SIMPLIFY_M = 5.0
-HOT_CLASSES = (HOT_99, HOT_95, HOT_90)
 #: Gi* cells are at least this large: smaller cells hold too few events to test.
 MIN_HOTSPOT_CELL_M = 100
+#: Zoomed in this many levels past the opening zoom, the heat switches to cells a
+#: quarter of the size (when they are not too many): the cell size follows the zoom.
+FINE_ZOOM_STEP = 2
+MAX_FINE_CELLS = 4000
 #: Extra margin around the data extent, in metres, so nothing sits on the map's edge.
 EXTENT_PAD_M = 250.0
 
@@ -76,9 +78,11 @@ class MapData:
     bounds: list[list[float]]          # [[south, west], [north, east]]
     zoom: int
     counts: dict[str, int]             # total, located, area_only, municipality_only
-    areas: pd.DataFrame                # queries.area_table (+ nothing else)
+    areas: pd.DataFrame                # area_stats (as queries.area_table)
     heat: pd.DataFrame | None = None   # lat, lon, n, w
     heat_cell: int | None = None
+    # Finer cells for closer zooms: (from this zoom on, cell size, cells like ``heat``).
+    heat_fine: list[tuple[int, int, pd.DataFrame]] = field(default_factory=list)
     hotspots: pd.DataFrame | None = None  # cx, cy, n, z, klass (hot cells only)
     hot_cell: int | None = None
     hot_note: str | None = None        # why no hot spots could be computed
@@ -95,15 +99,32 @@ class MapData:
 def area_shapes(con: duckdb.DuckDBPyConnection, tolerance_m: float = SIMPLIFY_M) -> gpd.GeoDataFrame:
     """Stored areas, simplified for the browser, in WGS84 (coordinates to 6 decimals).
 
-    Not filter-dependent: the app caches it once per database version.
+    Besides the area columns it carries what every map needs and no filter changes,
+    so it is worked out once per database version (the app caches it): ``geojson``
+    (the outline as a GeoJSON geometry dict) and ``label_lat``/``label_lon``/
+    ``label`` (one place name per district, placed inside it, and one per focus area,
+    just above it; None on the other rows).
     """
     g = load_areas(con)
     if g.empty:
-        return g
+        return g.assign(geojson=None, label=None, label_lat=np.nan, label_lon=np.nan)
     metric = g.to_crs(CRS_SWEREF99TM)
     simple = metric.geometry.simplify(tolerance_m, preserve_topology=True)
     wgs = gpd.GeoSeries(simple, crs=CRS_SWEREF99TM).to_crs(CRS_WGS84)
     g = g.set_geometry(shapely.transform(wgs.values, lambda c: np.round(c, 6)), crs=CRS_WGS84)
+    g["geojson"] = [shapely.geometry.mapping(geom) for geom in g.geometry.values]
+    g["label"], g["label_lat"], g["label_lon"] = None, np.nan, np.nan
+    base = g[g["kind"] != "custom"]
+    key = base["district"].fillna(base["name"])
+    for name, group in base.groupby(key, sort=True):
+        point = shapely.union_all(group.geometry.values).representative_point()
+        i = group.index[0]
+        g.loc[i, ["label", "label_lat", "label_lon"]] = [name, round(point.y, 6), round(point.x, 6)]
+    for i, r in g[g["is_focus"]].iterrows():
+        minx, miny, maxx, maxy = r.geometry.bounds
+        # Above the polygon, so the measure symbols at its centre stay free.
+        g.loc[i, ["label", "label_lat", "label_lon"]] = [
+            r["name"], round(maxy + (maxy - miny) * 0.35, 6), round((minx + maxx) / 2, 6)]
     return g
 
 
@@ -123,6 +144,54 @@ def located_counts(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> dict[st
         FROM incidents WHERE {where}""", params)
     return {"total": int(row[0]), "located": int(row[1]), "municipality_only": int(row[2]),
             "area_only": int(row[3])}
+
+
+def counts_and_extent(con: duckdb.DuckDBPyConnection, f: IncidentFilter
+                      ) -> tuple[dict[str, int], grid.Extent | None]:
+    """:func:`located_counts` and the trimmed extent of the located incidents
+    (:func:`~est_data.grid.data_extent`) from one scan."""
+    where, params = where_clause(f)
+    loc = grid.LOCATED_SQL
+    t = grid.EXTENT_TRIM
+    row = fetch_row(con, f"""
+        SELECT count(*),
+               count(*) FILTER (WHERE {loc}),
+               count(*) FILTER (WHERE precision = 'municipality'),
+               count(*) FILTER (WHERE NOT ({loc}) AND precision <> 'municipality'),
+               quantile_cont(x, [?, ?]) FILTER (WHERE {loc}),
+               quantile_cont(y, [?, ?]) FILTER (WHERE {loc})
+        FROM incidents WHERE {where}""", [t, 1 - t, t, 1 - t, *params])
+    counts = {"total": int(row[0]), "located": int(row[1]), "municipality_only": int(row[2]),
+              "area_only": int(row[3])}
+    extent = (grid.Extent(row[4][0], row[5][0], row[4][1], row[5][1], counts["located"])
+              if row[1] else None)
+    return counts, extent
+
+
+def area_stats(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFrame:
+    """The same table as :func:`est_data.queries.area_table` (statistical and focus
+    areas, counts now and in the previous period, change, rate), counted in one scan
+    with grouping sets instead of two: the map needs it on every filter change."""
+    prev = f.previous()
+    where, params = where_clause(f, period=False)
+    end = f.end + dt.timedelta(days=1)
+    counts = fetch_df(con, f"""
+        SELECT coalesce(area_id, focus_area_id) AS area_id,
+               count(*) FILTER (WHERE occurred_at >= ?) AS current,
+               count(*) FILTER (WHERE occurred_at < ?) AS previous
+        FROM incidents
+        WHERE occurred_at >= ? AND occurred_at < ? AND {where}
+        GROUP BY GROUPING SETS ((area_id), (focus_area_id))
+        HAVING coalesce(area_id, focus_area_id) IS NOT NULL""",
+        [f.start, f.start, prev.start, end, *params])
+    areas = fetch_df(con, "SELECT area_id, name, kind, is_focus, population FROM areas")
+    df = areas.merge(counts, on="area_id", how="left")
+    for col in ("current", "previous"):
+        df[col] = df[col].fillna(0).astype(int)
+    df["change"] = df["current"] - df["previous"]
+    df["change_pct"] = (df["change"] / df["previous"].where(df["previous"] > 0) * 100).round(0)
+    df["per_1000"] = (df["current"] / df["population"].where(df["population"] > 0) * 1000).round(1)
+    return df.sort_values(["is_focus", "current"], ascending=[False, False]).reset_index(drop=True)
 
 
 def incident_points(con: duckdb.DuckDBPyConnection, f: IncidentFilter, limit: int) -> pd.DataFrame:
@@ -157,6 +226,9 @@ def measures(con: duckdb.DuckDBPyConnection, until: dt.date,
 
 def _hotspots(con, f: IncidentFilter, heat_cell: int) -> tuple[pd.DataFrame | None, int | None, str | None]:
     """Significant hot cells (Gi*, queen neighbours, FDR-adjusted), or a reason why not."""
+    # Imported here: scipy takes about a second to import, and most maps have no hot spots.
+    from ..hotspots import HOT_90, HOT_95, HOT_99, grid_hotspots
+
     sizes = [s for s in grid.CELL_SIZES_M if s >= max(MIN_HOTSPOT_CELL_M, 2 * heat_cell)]
     for size in sizes:
         cells = grid.grid_cells(con, f, size)
@@ -166,7 +238,7 @@ def _hotspots(con, f: IncidentFilter, heat_cell: int) -> tuple[pd.DataFrame | No
         if span > grid.MAX_HOTSPOT_CELLS:
             continue
         result = grid_hotspots(cells, size, coords="index", fdr=True)
-        hot = result[result["klass"].isin(HOT_CLASSES) & (result["n"] > 0)]
+        hot = result[result["klass"].isin((HOT_99, HOT_95, HOT_90)) & (result["n"] > 0)]
         hot = hot[["cx", "cy", "n", "z", "p_adj", "klass"]].astype({"cx": "int64", "cy": "int64"})
         return hot.reset_index(drop=True), size, None
     return None, None, "Händelserna är för utspridda för en analys av heta punkter."
@@ -175,8 +247,7 @@ def _hotspots(con, f: IncidentFilter, heat_cell: int) -> tuple[pd.DataFrame | No
 def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
              options: MapOptions = MapOptions()) -> MapData:
     """Read everything a map of ``f`` needs. Aggregation happens in DuckDB."""
-    counts = located_counts(con, f)
-    extent = grid.data_extent(con, f)
+    counts, extent = counts_and_extent(con, f)
     if extent is not None:
         extent = extent.padded(EXTENT_PAD_M)
     elif f.areas:
@@ -185,15 +256,13 @@ def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
         extent = _centre_extent()
     zoom = grid.zoom_for_extent(extent)
     data = MapData(filter=f, options=options, bounds=extent.wgs84_bounds(), zoom=zoom,
-                   counts=counts, areas=queries.area_table(con, f))
+                   counts=counts, areas=area_stats(con, f))
     layers = set(options.layers)
     heat_cell = options.cell_size or grid.cell_size_for(extent, zoom)
     if "heat" in layers and counts["located"]:
-        size, cells = grid.coarse_enough(con, f, heat_cell)
-        lat, lon = grid.cell_centres_wgs84(cells["cx"], cells["cy"], size)
-        data.heat = pd.DataFrame({"lat": np.round(lat, 5), "lon": np.round(lon, 5),
-                                  "n": cells["n"].to_numpy(), "w": grid.heat_weights(cells["n"])})
-        data.heat_cell = heat_cell = size
+        data.heat, data.heat_cell, data.heat_fine = _heat_levels(
+            con, f, heat_cell, zoom, finer=options.cell_size is None)
+        heat_cell = data.heat_cell
     if "hotspots" in layers and counts["located"]:
         data.hotspots, data.hot_cell, data.hot_note = _hotspots(con, f, heat_cell)
     if "points" in layers and 0 < counts["located"] <= options.max_points:
@@ -201,6 +270,33 @@ def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
     if "measures" in layers:
         data.measures = measures(con, f.end, f.areas)
     return data
+
+
+def _heat_frame(cells: pd.DataFrame, size: int) -> pd.DataFrame:
+    lat, lon = grid.cell_centres_wgs84(cells["cx"], cells["cy"], size)
+    return pd.DataFrame({"lat": np.round(lat, 5), "lon": np.round(lon, 5),
+                         "n": cells["n"].to_numpy(), "w": grid.heat_weights(cells["n"])})
+
+
+def _heat_levels(con, f: IncidentFilter, cell: int, zoom: int, finer: bool
+                 ) -> tuple[pd.DataFrame, int, list[tuple[int, int, pd.DataFrame]]]:
+    """Heat cells at ``cell`` (or the next size up with at most
+    :data:`~est_data.grid.MAX_HEAT_CELLS` occupied), and, when ``finer``, one finer level
+    (a quarter or half the size, at most :data:`MAX_FINE_CELLS`) for zooming in. One scan
+    of the incidents for all sizes."""
+    coarse = [s for s in grid.CELL_SIZES_M if s >= cell][:3]
+    fine = [s for s in grid.CELL_SIZES_M if cell / 4 <= s < cell] if finer else []
+    levels = grid.cells_by_size(con, f, fine + coarse)
+    size = next((s for s in coarse if len(levels[s]) <= grid.MAX_HEAT_CELLS), coarse[-1])
+    cells = levels[size]
+    if len(cells) > grid.MAX_HEAT_CELLS:
+        cells = cells.nlargest(grid.MAX_HEAT_CELLS, "n")
+    out_fine = []
+    for s in fine:
+        if s < size and len(levels[s]) <= MAX_FINE_CELLS:
+            out_fine = [(zoom + FINE_ZOOM_STEP, s, _heat_frame(levels[s], s))]
+            break
+    return _heat_frame(cells, size), size, out_fine
 
 
 def _areas_extent(con, area_ids: tuple[str, ...]) -> grid.Extent | None:

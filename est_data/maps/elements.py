@@ -51,6 +51,16 @@ class MapLook(MacroElement):
             {% for c in this.classes %}box.classList.add({{ c|tojson }});{% endfor %}
             {% if this.background %}box.style.background = {{ this.background|tojson }};{% endif %}
             L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+            // Pressing the mouse on the map focuses it, and the browser then scrolls
+            // the page to show the whole map: the map moves under the pointer before
+            // the button is released and the click lands on another area (or none).
+            // Focus without scrolling instead.
+            box.addEventListener("mousedown", function (e) {
+                if (e.button === 0) {
+                    e.preventDefault();
+                    box.focus({preventScroll: true});
+                }
+            }, true);
         })();
         {% endmacro %}
     """)
@@ -60,6 +70,42 @@ class MapLook(MacroElement):
         self._name = "MapLook"
         self.classes = list(classes)
         self.background = background
+
+
+class HeatLevels(MacroElement):
+    """Swap a heat layer's cells for finer ones when the map is zoomed in, and back.
+
+    ``levels`` are ``{"minZoom", "radius", "blur", "data"}`` for the finer levels; the
+    layer's own cells and radius are the level below the first ``minZoom``.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var heat = {{ this.heat.get_name() }};
+            var map = {{ this.heat._parent.get_name() }};
+            var levels = [{minZoom: -1, radius: heat.options.radius, blur: heat.options.blur,
+                           data: heat._latlngs}].concat({{ this.levels|tojson }});
+            function pick() {
+                var z = map.getZoom(), level = levels[0];
+                for (var i = 1; i < levels.length; i++) {
+                    if (z >= levels[i].minZoom) { level = levels[i]; }
+                }
+                if (heat._estLevel === level) { return; }
+                heat._estLevel = level;
+                heat.setOptions({radius: level.radius, blur: level.blur});
+                heat.setLatLngs(level.data);
+            }
+            map.on("zoomend", pick);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, heat, levels: list[dict]):
+        super().__init__()
+        self._name = "HeatLevels"
+        self.heat = heat
+        self.levels = levels
 
 
 class SymbolLayer(Layer):

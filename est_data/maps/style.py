@@ -10,7 +10,6 @@ from html import escape
 import numpy as np
 
 from .. import fmt
-from ..hotspots import HOT_90, HOT_95, HOT_99, HOTSPOT_COLORS
 
 #: Sequential blues for areas (ColorBrewer "Blues", 5 classes): the warm colours are
 #: kept for heat and hot spots, so both can be on at once.
@@ -95,7 +94,7 @@ def class_breaks(values, k: int = 5, decimals: int = 0) -> Classes:
 
 # --- Legend ------------------------------------------------------------------------------
 
-def _swatch(color: str, label: str, shape: str = "box") -> str:
+def swatch(color: str, label: str, shape: str = "box") -> str:
     color = safe_color(color)
     if shape == "line":
         mark = f'<span class="est-sw" style="border:3px dashed {FOCUS_COLOR};background:none"></span>'
@@ -123,9 +122,9 @@ def legend_html(sections: list[tuple[str, list[str]]], note: str | None = None) 
 
 
 def area_rows(classes: Classes, has_missing: bool) -> list[str]:
-    rows = [_swatch(c, lab) for c, lab in zip(classes.colors, classes.labels)]
+    rows = [swatch(c, lab) for c, lab in zip(classes.colors, classes.labels)]
     if has_missing:
-        rows.append(_swatch(NO_VALUE_COLOR, "Saknar befolkningsuppgift"))
+        rows.append(swatch(NO_VALUE_COLOR, "Saknar befolkningsuppgift"))
     return rows
 
 
@@ -137,7 +136,9 @@ def heat_rows(cell_m: int) -> list[str]:
 
 
 def hotspot_rows(cell_m: int | None) -> list[str]:
-    rows = [_swatch(HOTSPOT_COLORS[k], label, "hot") for k, label in (
+    from ..hotspots import HOT_90, HOT_95, HOT_99, HOTSPOT_COLORS  # scipy, only when needed
+
+    rows = [swatch(HOTSPOT_COLORS[k], label, "hot") for k, label in (
         (HOT_99, "Het punkt, 99 % säkerhet"), (HOT_95, "Het punkt, 95 %"), (HOT_90, "Het punkt, 90 %"))]
     if cell_m:
         rows.append(f'<div class="est-note">Getis-Ord Gi*, rutor om {escape(fmt.num(cell_m))} m '
@@ -147,7 +148,7 @@ def hotspot_rows(cell_m: int | None) -> list[str]:
 
 def category_rows(categories: list[tuple[str, str]]) -> list[str]:
     """``(label, colour)`` per category present among the drawn incidents (two columns)."""
-    cells = "".join(_swatch(color, label, "dot") for label, color in categories)
+    cells = "".join(swatch(color, label, "dot") for label, color in categories)
     return [f'<div class="est-cols">{cells}</div>']
 
 
@@ -190,6 +191,7 @@ LEGEND_CSS = f"""
 .est-pop b {{font-size: 14px;}}
 .est-pop .est-muted {{color: #555;}}
 .leaflet-heatmap-layer {{pointer-events: none;}}
+html, body {{overflow: hidden;}}
 .marker-cluster-small, .marker-cluster-medium, .marker-cluster-large {{
   background-color: rgba(30, 30, 30, 0.22);}}
 .marker-cluster-small div, .marker-cluster-medium div, .marker-cluster-large div {{

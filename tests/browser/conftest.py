@@ -1,0 +1,100 @@
+"""A real ``streamlit run`` on 127.0.0.1 and headless Debian Chromium (Playwright).
+
+Without Chromium the browser tests skip on a developer machine but FAIL in CI (``CI``
+set), so a missing browser can never turn the offline-map check green by accident.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+START_TIMEOUT_S = 60
+
+
+def _require_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _warm_up(browser, url: str) -> None:
+    """Open the front page once, so the server has imported everything and run the app
+    frame before the tests time anything (a user's first visit pays this once)."""
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        page.get_by_role("heading", name="Översikt").wait_for(timeout=START_TIMEOUT_S * 1000)
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(browser, demo_db_master, tmp_path_factory):
+    """Base URL of the app served from a private copy of the small demo database."""
+    db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
+    shutil.copy(demo_db_master, db)
+    port = _free_port()
+    env = {**os.environ, "EST_DB": str(db)}
+    env.pop("EST_TILES", None)  # the default: OpenStreetMap tiles, which fail offline
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        _warm_up(browser, url)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
