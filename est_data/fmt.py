@@ -56,3 +56,14 @@ def delta(change: float | int | None, base: float | int | None = None, decimals:
     if base:
         text += f" ({pct(100 * change / base).replace('−', '-')})"
     return text
+
+
+SUPPRESS_BELOW = 3  # counts under this are shown as "<3" outside the EST group
+
+
+def count(value: int | None, suppress_below: int = 0) -> str:
+    """A count, or ``"<3"`` for 1-2 when small counts are suppressed (privacy: a count of
+    one or two at a place can point at a person). Zero stays 0: it reveals no one."""
+    if suppress_below and value is not None and 0 < value < suppress_below:
+        return f"<{suppress_below}"
+    return num(value)

@@ -1,9 +1,14 @@
 """Karta: where things happen, where it got worse, what was done there."""
 import streamlit as st
 
-from est_data import config, fmt, maps, queries, ui
+from est_data import auth, config, fmt, maps, queries, ui
 from est_data.maps import click
 
+user = ui.require(auth.VIEW_AGGREGATES)
+# The meeting role sees aggregates only: no single incidents, small counts as "<3".
+aggregates_only = not user.can(auth.VIEW_INCIDENTS)
+suppress = fmt.SUPPRESS_BELOW if aggregates_only else 0
+layer_names = {k: v for k, v in maps.LAYERS.items() if not (aggregates_only and k == "points")}
 f = ui.filter_sidebar()
 
 st.title("Karta")
@@ -14,8 +19,9 @@ if first is None:
             "`python -m est_data demo`.")
     st.stop()
 
-layers = st.pills("Lager", list(maps.LAYERS), format_func=maps.LAYERS.get,
-                    selection_mode="multi", default=list(maps.DEFAULT_LAYERS), key="karta_layers")
+layers = st.pills("Lager", list(layer_names), format_func=layer_names.get,
+                  selection_mode="multi", key="karta_layers",
+                  default=[k for k in maps.DEFAULT_LAYERS if k in layer_names])
 mid, right, _ = st.columns([2, 1.2, 2], vertical_alignment="bottom")
 measure = mid.segmented_control("Färga områden efter", list(maps.AREA_MEASURES),
                                 format_func=maps.AREA_MEASURES.get, default="count",
@@ -29,8 +35,8 @@ with right.popover("Kartinställningar", icon=":material/tune:", width="stretch"
                          help="Bakgrundskartan hämtas från internet. Utan den visas områden, "
                               "täthet och ortnamn ändå.")
 
-options = maps.MapOptions(layers=tuple(k for k in maps.LAYERS if k in (layers or [])),
-                          area_measure=measure, cell_size=cell)
+options = maps.MapOptions(layers=tuple(k for k in layer_names if k in (layers or [])),
+                          area_measure=measure, cell_size=cell, suppress_below=suppress)
 data = ui.read(maps.map_data, f, options)
 shapes = ui.read(maps.area_shapes)
 c = data.counts

@@ -55,13 +55,18 @@ def meeting_view() -> None:
     tiles = [("Händelser", t["current"], t["previous"])]
     tiles += [(f"{r['name']} ★", r["current"], r["previous"]) for _, r in b["focus"].iterrows()]
     tiles += [(r["label"], r["current"], r["previous"]) for _, r in b["categories"].iterrows()]
+    # The projected view suppresses small counts ("<3"), and with them the change.
+    S = fmt.SUPPRESS_BELOW
     for col, (label, now, before) in zip(st.columns(min(len(tiles), 5)), tiles[:5]):
-        col.metric(label, fmt.num(now), delta=f"{fmt.signed(now - before)} (före: {fmt.num(before)})",
-                   **ui.delta_style(now - before))
+        small = 0 < now < S or 0 < before < S
+        col.metric(label, fmt.count(now, S),
+                   delta=None if small else f"{fmt.signed(now - before)} (före: {fmt.num(before)})",
+                   **({} if small else ui.delta_style(now - before)))
 
     left, right = st.columns([3, 2], gap="large")
     with left:
-        options = maps.MapOptions(layers=("outlines", "heat", "focus", "measures", "labels"))
+        options = maps.MapOptions(layers=("outlines", "heat", "focus", "measures", "labels"),
+                                  suppress_below=S)
         data = ui.read(maps.map_data, view, options)
         m = maps.build_map(data, ui.read(maps.area_shapes), tiles=config.map_tiles(),
                            large=True, layer_control=False)
@@ -74,9 +79,10 @@ def meeting_view() -> None:
         else:
             st.table({
                 "Område": [n + (" ★" if foc else "") for n, foc in zip(up["name"], up["is_focus"])],
-                "Före": [fmt.num(v) for v in up["previous"]],
-                "Nu": [fmt.num(v) for v in up["current"]],
-                "Ökning": [fmt.signed(v) for v in up["change"]],
+                "Före": [fmt.count(v, S) for v in up["previous"]],
+                "Nu": [fmt.count(v, S) for v in up["current"]],
+                "Ökning": [fmt.signed(c) if min(p or S, n or S) >= S else "–"
+                           for p, n, c in zip(up["previous"], up["current"], up["change"])],
             }, hide_index=True)
         st.markdown("### Senaste åtgärder")
         if b["measures"].empty:

@@ -4,14 +4,18 @@ from dataclasses import replace
 
 import streamlit as st
 
-from est_data import alerting, charts, export, fmt, queries, ranking, trends, ui
+from est_data import alerting, auth, charts, export, fmt, queries, ranking, trends, ui
 from est_data.config import db_path
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 TABS = ["Över tid", "Veckodag och klockslag", "Områden", "Händelser"]
+ROWS_TAB_AGGREGATES = "Antal för delning"  # the last tab's name for the meeting role
 BY_LABELS = {"category": "Kategori", "source": "Aktör", "area": "Område", "total": "Ingen (totalt)"}
 GRAIN_LABELS = {"week": "Vecka", "month": "Månad"}
 
+user = ui.require(auth.VIEW_AGGREGATES)
+# Single incidents and descriptions only for roles that may see them (not the meeting role).
+can_rows = user.can(auth.VIEW_INCIDENTS) and user.can(auth.VIEW_DESCRIPTIONS)
 f = ui.filter_sidebar()
 # Defaults in session state (not in the widgets), re-assigned on every run so the
 # choices survive while another tab, which does not draw them, is open.
@@ -37,7 +41,8 @@ if first is None:
             "`python -m est_data demo`.")
     st.stop()
 
-tabs = st.tabs(TABS, key="trend_tab", on_change="rerun")
+tabs = st.tabs(TABS if can_rows else TABS[:3] + [ROWS_TAB_AGGREGATES], key="trend_tab",
+               on_change="rerun")
 
 
 def measure_list(measures, numbers: list[int]) -> None:
@@ -225,8 +230,9 @@ with tabs[2]:
 # --- Händelser ----------------------------------------------------------------------------
 with tabs[3]:
     if tabs[3].open:
-        st.subheader("Händelserna bakom filtret")
         total = ui.read(export.incident_count, f)
+    if tabs[3].open and can_rows:
+        st.subheader("Händelserna bakom filtret")
         pages = max(1, -(-total // export.PAGE_SIZE))
         p1, p2 = st.columns([1, 3])
         page = p1.number_input("Sida", min_value=1, max_value=pages, value=1, step=1,
@@ -253,11 +259,17 @@ with tabs[3]:
                          "lägenhetsnummer är maskerade."),
             })
 
+    if tabs[3].open:
         st.subheader("Ladda ner")
-        audience = st.radio(
-            "Vem ska filen till?", ["inom", "dela"], horizontal=True, key="export_audience",
-            format_func={"inom": "Inom EST-gruppen (en rad per händelse)",
-                         "dela": "Delning utanför EST-gruppen (bara antal)"}.get)
+        if can_rows:
+            audience = st.radio(
+                "Vem ska filen till?", ["inom", "dela"], horizontal=True, key="export_audience",
+                format_func={"inom": "Inom EST-gruppen (en rad per händelse)",
+                             "dela": "Delning utanför EST-gruppen (bara antal)"}.get)
+        else:
+            audience = "dela"
+            st.info(f"Din roll ({user.role_label}) ser antal, inte enskilda händelser: "
+                    "filen innehåller bara antal per område och kategori.")
         sharing = audience == "dela"
         by: tuple[str, ...] = ("area", "category")
         if sharing:

@@ -62,3 +62,43 @@ def test_broken_user_configuration_is_explained(tmp_path, monkeypatch, app_db):
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert any("felaktigt konfigurerad" in e.value for e in at.error)
+
+
+def test_meeting_role_sees_no_single_incidents(users_file):
+    at = sign_in("mote")
+    at.switch_page("pages/karta.py").run()
+    assert not at.exception
+    pills = at.get("button_group")[0] if at.get("button_group") else None
+    layer_options = [o for o in str(pills.proto).split("\n") if "content" in o] if pills else []
+    assert layer_options and not any("Enskilda händelser" in o for o in layer_options)
+    at.switch_page("pages/trender.py").run()
+    assert not at.exception
+    assert [t.label for t in at.tabs][-1] == "Antal för delning"
+    assert not any(df.value.columns.str.contains("description").any() for df in at.dataframe)
+
+
+def test_analyst_sees_incident_rows(users_file):
+    at = sign_in("anna")
+    at.switch_page("pages/trender.py").run()
+    assert [t.label for t in at.tabs][-1] == "Händelser"
+    at.switch_page("pages/karta.py").run()
+    pills = at.get("button_group")[0]
+    assert "Enskilda händelser" in str(pills.proto)
+
+
+def test_only_writers_get_measure_forms(users_file):
+    at = sign_in("anna")
+    at.switch_page("pages/insatser.py").run()
+    assert not at.exception
+    assert not any(b.label == "Spara insatsen" for b in at.button)
+    labels_anna = {b.label for b in at.get("form_submit_button")} if at.get("form_submit_button") else set()
+    at = sign_in("admin")
+    at.switch_page("pages/insatser.py").run()
+    labels_admin = {b.proto.label for b in at.get("form_submit_button")}
+    assert labels_admin and not labels_anna
+
+
+def test_meeting_view_suppresses_small_counts():
+    from est_data import fmt
+
+    assert [fmt.count(n, 3) for n in (0, 1, 2, 3, 40)] == ["0", "<3", "<3", "3", "40"]

@@ -55,12 +55,12 @@ def base_map(data: MapData, tiles: str | None = OSM, large: bool = False) -> fol
 
 # --- Areas -------------------------------------------------------------------------------
 
-def area_tooltip(row: pd.Series) -> str:
-    """Escaped tooltip HTML for one area's figures."""
+def area_tooltip(row: pd.Series, suppress_below: int = 0) -> str:
+    """Escaped tooltip HTML for one area's figures (small counts as "<3" if asked)."""
+    change = "" if suppress_below else f", {_esc(fmt.signed(row['change']))}"
     parts = [f"<b>{_esc(row['name'])}</b>",
-             f"Händelser: {_esc(fmt.num(row['current']))} "
-             f"(föregående period {_esc(fmt.num(row['previous']))}, "
-             f"{_esc(fmt.signed(row['change']))})"]
+             f"Händelser: {_esc(fmt.count(row['current'], suppress_below))} "
+             f"(föregående period {_esc(fmt.count(row['previous'], suppress_below))}{change})"]
     rate = row.get("per_1000")
     if rate is not None and not pd.isna(rate):
         parts.append(f"Per 1 000 invånare: {_esc(fmt.num(rate, 1))}")
@@ -87,7 +87,7 @@ def area_layer(data: MapData, shapes: gpd.GeoDataFrame, large: bool = False
     values = stats["per_1000"] if rate else stats["current"]
     classes = style.class_breaks(values.tolist(), decimals=1 if rate else 0)
     stats["fill"] = [classes.color_of(None if pd.isna(v) else float(v)) for v in values]
-    stats["tip"] = stats.apply(area_tooltip, axis=1)
+    stats["tip"] = stats.apply(area_tooltip, axis=1, suppress_below=data.options.suppress_below)
     geo = _features(shapes, stats[["area_id", "fill", "tip"]])
     weight = 1.5 if large else 1
     layer = folium.GeoJson(
@@ -118,7 +118,7 @@ def focus_layer(data: MapData, shapes: gpd.GeoDataFrame, large: bool = False) ->
     focus = data.areas[data.areas["is_focus"]].copy()
     if focus.empty:
         return None
-    focus["tip"] = focus.apply(area_tooltip, axis=1)
+    focus["tip"] = focus.apply(area_tooltip, axis=1, suppress_below=data.options.suppress_below)
     geo = _features(shapes, focus[["area_id", "tip"]])
     weight = 5 if large else 3
     return folium.GeoJson(
@@ -169,7 +169,8 @@ def hotspot_layer(data: MapData) -> folium.GeoJson | None:
     feats = []
     for ring, (_, r) in zip(rings, hot.iterrows()):
         klass = str(r["klass"])
-        tip = (f"<b>{_esc(klass)}</b><br>{_esc(fmt.num(r['n']))} händelser i rutan "
+        tip = (f"<b>{_esc(klass)}</b><br>"
+               f"{_esc(fmt.count(r['n'], data.options.suppress_below))} händelser i rutan "
                f"({_esc(fmt.num(data.hot_cell))} × {_esc(fmt.num(data.hot_cell))} m)<br>"
                f"z = {_esc(fmt.num(r['z'], 1))}")
         feats.append({"type": "Feature", "id": f"{r['cx']}_{r['cy']}",

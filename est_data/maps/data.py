@@ -58,8 +58,13 @@ class MapOptions:
     area_measure: str = "count"
     cell_size: int | None = None
     max_points: int = MAX_POINTS
+    # Aggregates-only view (the meeting role, the projector): counts under this show as
+    # "<3" and single incidents are never drawn.
+    suppress_below: int = 0
 
     def __post_init__(self):
+        if self.suppress_below and "points" in self.layers:
+            raise ValueError("single incidents cannot be drawn when small counts are suppressed")
         unknown = [k for k in self.layers if k not in LAYERS]
         if unknown:
             raise ValueError(f"unknown map layers: {unknown}")
