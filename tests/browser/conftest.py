@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,14 +75,14 @@ def _warm_up(browser, url: str) -> None:
         page.close()
 
 
-@pytest.fixture(scope="module")
-def app_url(browser, demo_db_master, tmp_path_factory):
-    """Base URL of the app served from a private copy of the small demo database."""
-    db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
-    shutil.copy(demo_db_master, db)
+@contextmanager
+def serve(db: Path, extra_env: dict[str, str] | None = None, warm_up_with=None):
+    """``streamlit run app.py`` on a free local port over ``db``; yields the base URL."""
     port = _free_port()
-    env = {**os.environ, "EST_DB": str(db)}
+    env = {**os.environ, "EST_DB": str(db), **(extra_env or {})}
     env.pop("EST_TILES", None)  # the default: OpenStreetMap tiles, which fail offline
+    if not (extra_env or {}).get("EST_USERS_FILE"):
+        env.pop("EST_USERS_FILE", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -90,7 +91,8 @@ def app_url(browser, demo_db_master, tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
-        _warm_up(browser, url)
+        if warm_up_with is not None:
+            _warm_up(warm_up_with, url)
         yield url
     finally:
         proc.terminate()
@@ -98,3 +100,12 @@ def app_url(browser, demo_db_master, tmp_path_factory):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def app_url(browser, demo_db_master, tmp_path_factory):
+    """Base URL of the app served from a private copy of the small demo database."""
+    db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
+    shutil.copy(demo_db_master, db)
+    with serve(db, warm_up_with=browser) as url:
+        yield url
