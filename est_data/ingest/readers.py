@@ -31,6 +31,9 @@ ROW_COLUMN = "_row"  # the spreadsheet row number of each data row (header row =
 DELIMITERS = (";", ",", "\t", "|")
 DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb", "|": "lodstreck"}
 SAMPLE_BYTES = 1 << 20
+# Temporary tables an import creates in its connection (dropped by RawTable.close()).
+TEMP_TABLES = ("raw_t", "raw_lines", "norm", "est_rejects", "est_reject_scans", "staged",
+               "s1", "located", "addr_match")
 _SNIFF_LINES = 50
 
 
@@ -55,13 +58,20 @@ class RawTable:
     # (row number, Swedish reason, the line as text).
     structural_rejects: list[tuple[int, str, str]] = field(default_factory=list)
     rows: int = 0
+    owned: bool = True             # False: ``con`` is the caller's (objects are TEMP)
 
     def head(self, n: int = 20) -> pa.Table:
         """The first ``n`` data rows (for previews)."""
         return self.con.sql(f"SELECT * FROM raw ORDER BY _row LIMIT {int(n)}").to_arrow_table()
 
     def close(self) -> None:
-        self.con.close()
+        """Close a private connection, or drop the temporary objects from the caller's."""
+        if self.owned:
+            self.con.close()
+            return
+        self.con.execute("DROP VIEW IF EXISTS raw")
+        for name in TEMP_TABLES:
+            self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def describe_sv(self) -> str:
         """``CSV, semikolonseparerad, teckenkodning UTF-8`` and the like, for the app."""
@@ -232,14 +242,14 @@ def _read_csv_duckdb(con: duckdb.DuckDBPyConnection, path: str, delimiter: str,
     sql, params = _csv_relation_sql(path, delimiter, names, skip, lenient=False)
     rejects: list = []
     try:
-        con.execute("CREATE OR REPLACE TABLE raw_t AS " + sql, params)
+        con.execute("CREATE OR REPLACE TEMP TABLE raw_t AS " + sql, params)
         return []
     except duckdb.Error as exc:
         if "unicode" in str(exc).lower() or "utf" in str(exc).lower():
             raise _NotUtf8() from exc
     sql, params = _csv_relation_sql(path, delimiter, names, skip, lenient=True)
     try:
-        con.execute("CREATE OR REPLACE TABLE raw_t AS " + sql, params)
+        con.execute("CREATE OR REPLACE TEMP TABLE raw_t AS " + sql, params)
         rejects = con.execute(
             "SELECT line, error_type, csv_line FROM est_rejects ORDER BY line").fetchall()
     except duckdb.Error as exc:
@@ -259,7 +269,12 @@ class _NotUtf8(Exception):
     """DuckDB met bytes that are not UTF-8 further into a file that began as UTF-8."""
 
 
-def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = None) -> RawTable:
+def _connection(con: duckdb.DuckDBPyConnection | None) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    return (con, False) if con is not None else (duckdb.connect(), True)
+
+
+def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = None,
+             con: duckdb.DuckDBPyConnection | None = None) -> RawTable:
     """Read a delimited text file with DuckDB's parallel CSV reader (all text)."""
     with open(path, "rb") as fh:
         head = fh.read(SAMPLE_BYTES)
@@ -275,7 +290,7 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
     _check_text(sample)
     delim = delimiter or detect_delimiter(sample)
     names, skip = _header(sample, delim)
-    con = duckdb.connect()
+    con, owned = _connection(con)
     try:
         structural = None
         if enc in ("utf-8", "utf-8-sig"):
@@ -288,9 +303,10 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
         shown = {"utf-8-sig": "UTF-8 med BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252",
                  "utf-16": "UTF-16"}.get(enc, enc)
         return _finish(con, names, skip + 1, kind="csv", encoding=shown, delimiter=delim,
-                       structural=structural)
+                       structural=structural, owned=owned)
     except BaseException:
-        con.close()
+        if owned:
+            con.close()
         raise
 
 
@@ -311,7 +327,7 @@ def _read_transcoded(con, path: Path, enc: str, delim: str, names: list[str], sk
 
 
 def _finish(con: duckdb.DuckDBPyConnection, names: list[str], first_row: int,
-            **meta) -> RawTable:
+            owned: bool = True, **meta) -> RawTable:
     """Define the view ``raw`` over ``raw_t`` with the ``_row`` numbers."""
     structural = meta.pop("structural", [])
     n = int(con.execute("SELECT count(*) FROM raw_t").fetchall()[0][0])
@@ -319,26 +335,27 @@ def _finish(con: duckdb.DuckDBPyConnection, names: list[str], first_row: int,
         lines = np.arange(first_row, first_row + n + len(structural), dtype=np.int64)
         lines = np.setdiff1d(lines, np.array([r[0] for r in structural], dtype=np.int64))[:n]
         row_map = pa.table({"pos": np.arange(n, dtype=np.int64), "line": lines})
-        con.execute("CREATE OR REPLACE TABLE raw_lines AS SELECT * FROM row_map")
-        con.execute("CREATE OR REPLACE VIEW raw AS SELECT l.line AS _row, t.* "
+        con.execute("CREATE OR REPLACE TEMP TABLE raw_lines AS SELECT * FROM row_map")
+        con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT l.line AS _row, t.* "
                     "FROM (SELECT rowid AS pos, * FROM raw_t) t JOIN raw_lines l USING (pos)")
     else:
-        con.execute(f"CREATE OR REPLACE VIEW raw AS SELECT rowid + {int(first_row)} AS _row, * "
+        con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + {int(first_row)} AS _row, * "
                     "FROM raw_t")
     if n == 0 and not structural:
         raise IngestError("the file has a header row but no data rows",
                           "Filen har en rubrikrad men inga datarader.")
-    return RawTable(con=con, columns=names, structural_rejects=structural, rows=n, **meta)
+    return RawTable(con=con, columns=names, structural_rejects=structural, rows=n, owned=owned,
+                    **meta)
 
 
-def _from_arrow(table: pa.Table, columns: list[str], **meta) -> RawTable:
+def _from_arrow(table: pa.Table, columns: list[str], con=None, **meta) -> RawTable:
     """A RawTable from an Arrow table that already has ``_row``."""
-    con = duckdb.connect()
+    con, owned = _connection(con)
     con.register("arrow_src", table)
-    con.execute("CREATE TABLE raw_t AS SELECT * FROM arrow_src")
+    con.execute("CREATE OR REPLACE TEMP TABLE raw_t AS SELECT * FROM arrow_src")
     con.unregister("arrow_src")
-    con.execute("CREATE VIEW raw AS SELECT * FROM raw_t")
-    return RawTable(con=con, columns=columns, rows=table.num_rows, **meta)
+    con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_t")
+    return RawTable(con=con, columns=columns, rows=table.num_rows, owned=owned, **meta)
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -360,7 +377,7 @@ def _cell_text(value) -> str | None:
     return text if text.strip() else None
 
 
-def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
+def read_xlsx(path: Path, sheet: str | None = None, con=None) -> RawTable:
     """Read the first (or the named) sheet; the header is the first row with two or
     more filled cells. Date cells become ISO text, numbers plain text."""
     import openpyxl  # only needed for Excel files
@@ -422,7 +439,8 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
         raise IngestError("the sheet has a header row but no data rows",
                           "Bladet har en rubrikrad men inga datarader.")
     del width
-    return _from_arrow(pa.table(arrays), columns, kind="xlsx", sheet=chosen, sheets=names)
+    return _from_arrow(pa.table(arrays), columns, con=con, kind="xlsx", sheet=chosen,
+                       sheets=names)
 
 
 # --- JSON ------------------------------------------------------------------------------
@@ -447,7 +465,7 @@ def _flatten(obj: dict, prefix: str = "") -> dict[str, str | None]:
     return out
 
 
-def read_json(path: Path) -> RawTable:
+def read_json(path: Path, con=None) -> RawTable:
     """A JSON array of objects (the Police's events feed, or any flat list of records);
     nested objects become ``parent.child`` columns."""
     data = Path(path).read_bytes()
@@ -476,15 +494,18 @@ def read_json(path: Path) -> RawTable:
     table = pa.table(arrays).rename_columns(clean)
     table = table.append_column(ROW_COLUMN, pa.array(np.arange(1, len(records) + 1)))
     police = POLICE_KEYS <= set(doc[0])
-    return _from_arrow(table, clean, kind="json", encoding="UTF-8", police_feed=police)
+    return _from_arrow(table, clean, con=con, kind="json", encoding="UTF-8",
+                       police_feed=police)
 
 
 # --- entry point -----------------------------------------------------------------------
 
 def read_file(path: Path | str, encoding: str | None = None, delimiter: str | None = None,
-              sheet: str | None = None) -> RawTable:
+              sheet: str | None = None, con: duckdb.DuckDBPyConnection | None = None) -> RawTable:
     """Read any supported file into a :class:`RawTable`; the format is detected from
-    the content, not the name."""
+    the content, not the name. With ``con`` the rows land in temporary tables of that
+    connection (an import stages next to the database it writes to); otherwise in a
+    private in-memory database."""
     path = Path(path)
     try:
         with open(path, "rb") as fh:
@@ -496,9 +517,9 @@ def read_file(path: Path | str, encoding: str | None = None, delimiter: str | No
                           f"Filen {path.name} kan inte läsas.") from exc
     kind = detect_kind(head)
     if kind == "xlsx":
-        return read_xlsx(path, sheet)
+        return read_xlsx(path, sheet, con=con)
     if kind == "json":
-        return read_json(path)
+        return read_json(path, con=con)
     if delimiter and delimiter.lower() in ("tab", "\\t"):
         delimiter = "\t"
-    return read_csv(path, encoding=encoding, delimiter=delimiter)
+    return read_csv(path, encoding=encoding, delimiter=delimiter, con=con)
