@@ -13,13 +13,15 @@ import duckdb
 
 from . import areas as areas_mod
 from . import demo, info
-from .config import db_path
+from .config import PROGRESS_MIN_BYTES, db_path
 from .db import DatabaseError, open_db
+from .ingest.errors import IngestError
 from .schema import SchemaError
 from .taxonomy import TaxonomyError
 
 EXPECTED_ERRORS = (areas_mod.AreaFileError, DatabaseError, SchemaError, TaxonomyError,
-                   FileExistsError, FileNotFoundError, ValueError, duckdb.IOException)
+                   IngestError, FileExistsError, FileNotFoundError, ValueError,
+                   duckdb.IOException)
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +63,64 @@ def cmd_info(args) -> int:
     return 0
 
 
+def _progress_bar(enabled: bool):
+    """A one-line progress bar on stderr (a line per step when not a terminal)."""
+    if not enabled:
+        return None
+    from .ingest.pipeline import STEPS
+
+    tty = sys.stderr.isatty()
+
+    def show(fraction: float, step: str) -> None:
+        text = STEPS.get(step, (step,))[0]
+        filled = int(round(fraction * 30))
+        line = f"[{'#' * filled}{'.' * (30 - filled)}] {fraction * 100:3.0f}% {text}"
+        if tty:
+            sys.stderr.write("\r" + line.ljust(90) + ("\n" if fraction >= 1 else ""))
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    return show
+
+
+def cmd_import(args) -> int:
+    from .ingest import import_file
+
+    path = args.db or db_path()
+    if not args.file.is_file():
+        raise IngestError(f"no such file: {args.file}")
+    big = args.progress or args.file.stat().st_size >= PROGRESS_MIN_BYTES
+    with open_db(path) as con:
+        report = import_file(con, args.file, args.source, args.profile, dry_run=args.dry_run,
+                             progress=_progress_bar(big))
+    print("\n".join(report.lines()))
+    if not args.dry_run:
+        print(f"database: {path}")
+    return 0
+
+
+def cmd_rebuild(args) -> int:
+    from .ingest.rebuild import rebuild
+
+    path = args.db or db_path()
+    result = rebuild(path, progress=_progress_bar(True))
+    print(f"rebuilt {path}: {result.replayed} imports replayed from raw files, "
+          f"{result.carried_batches} batches carried over, {result.incidents:,} incidents")
+    if result.missing_files:
+        print("raw file missing, batch left out: " + ", ".join(result.missing_files))
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from .ingest import undo_batch
+
+    path = args.db or db_path()
+    with open_db(path) as con:
+        removed = undo_batch(con, args.batch_id)
+    print(f"import {args.batch_id} undone: {removed:,} incidents removed")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m est_data",
@@ -93,6 +153,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--focus", action="store_true", help="mark the areas as EST focus areas")
     _db_arg(p)
     p.set_defaults(func=cmd_areas_import)
+
+    p = sub.add_parser("import", help="import an actor's export (CSV, XLSX or the police JSON feed)")
+    p.add_argument("file", type=Path, help="the export file")
+    p.add_argument("--source", required=True, help="actor key, e.g. ostersundshem")
+    p.add_argument("--profile", default=None,
+                   help="profile key or .toml path (default: profiles/<source>.toml if it exists, "
+                        "else automatic mapping from the headers)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check and report what would be imported; write nothing")
+    p.add_argument("--progress", action="store_true", help="show progress also for small files")
+    _db_arg(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("rebuild", help="rebuild the database from the kept raw files and profiles")
+    _db_arg(p)
+    p.set_defaults(func=cmd_rebuild)
+
+    p = sub.add_parser("undo", help="undo one import (by batch id)")
+    p.add_argument("batch_id")
+    _db_arg(p)
+    p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser("info", help="counts per table, actor and category")
     _db_arg(p)

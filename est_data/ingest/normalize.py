@@ -13,7 +13,7 @@ from __future__ import annotations
 from .coords import number_sql
 from .dates import parse_datetimes, quote_ident
 from .errors import IngestError
-from .headers import FIELDS, auto_map, label, missing_fields
+from .headers import FIELDS, REQUIRED_ONE_OF, auto_map, label, missing_fields
 from .profiles import Profile
 from .readers import RawTable
 
@@ -21,7 +21,7 @@ DATE_PROBLEMS_SV = {"missing": "Datum saknas", "date": "Datumet kan inte tolkas"
                     "time": "Klockslaget kan inte tolkas"}
 
 
-def resolve_mapping(raw: RawTable, profile: Profile | None) -> dict[str, str]:
+def resolve_mapping(raw: RawTable, profile: Profile | None, source: str = "AKTOR") -> dict[str, str]:
     """The mapping to use: the profile's columns, completed by the automatic mapping
     for fields the profile does not name. Raises when a required field is missing or
     the profile names a column the file lacks."""
@@ -45,18 +45,21 @@ def resolve_mapping(raw: RawTable, profile: Profile | None) -> dict[str, str]:
         mapping.pop("date", None)
     if "date" in named and "datetime" not in named:
         mapping.pop("datetime", None)
-    check_required(raw.columns, mapping, profile)
+    check_required(raw.columns, mapping, profile, source)
     return mapping
 
 
-def check_required(columns: list[str], mapping: dict[str, str], profile: Profile | None) -> None:
+def check_required(columns: list[str], mapping: dict[str, str], profile: Profile | None,
+                   source: str = "AKTOR") -> None:
     """Stop with a message naming the columns seen and how to write a profile."""
     missing = missing_fields(mapping)
     if not missing:
         return
-    key = profile.key if profile else "AKTOR"
+    key = profile.key if profile else source
+    missing_en = [" or ".join(group) for group in REQUIRED_ONE_OF
+                  if not any(mapping.get(f) for f in group)]
     raise IngestError(
-        f"cannot find the required field(s) {', '.join(missing)} among the columns "
+        f"cannot find the required field(s) {', '.join(missing_en)} among the columns "
         f"{', '.join(repr(c) for c in columns)}. Name them in a profile, e.g. "
         f"profiles/{key}.toml with [columns] date = \"<column>\" and category = \"<column>\" "
         f"(see profiles/README.md), or rename the columns in the file.",

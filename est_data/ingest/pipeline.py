@@ -37,7 +37,13 @@ from .readers import RawTable, read_file
 from .report import ImportReport
 from .stage import INCIDENT_COLUMNS, Staged, stage
 
+# progress(fraction done, step key); STEPS gives each key's text in English and Swedish.
 Progress = Callable[[float, str], None]
+STEPS = {"read": ("reading the file", "Läser filen"),
+         "parse": ("parsing columns, dates and categories", "Tolkar kolumner, datum och kategorier"),
+         "place": ("placing reports, masking personal data", "Placerar händelserna och maskerar personuppgifter"),
+         "write": ("writing and searching duplicates", "Skriver till databasen och letar dubbletter"),
+         "done": ("done", "Klart")}
 POLICE_PROFILE_KEY = "polisen_handelser"
 # A stored report with the same key and these values is "already imported"; any
 # difference makes the new version an update.
@@ -91,7 +97,7 @@ def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
                     delimiter=profile.delimiter if profile else None,
                     sheet=profile.sheet if profile else None, con=con)
     try:
-        progress(0.25, "Tolkar kolumner, datum och kategorier")
+        progress(0.25, "parse")
         if raw.police_feed:
             if profile is None or profile.format != "polisen_json":
                 profile = load_profile(POLICE_PROFILE_KEY) or profile
@@ -106,15 +112,15 @@ def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
                     f"but the file is {raw.kind.upper()}",
                     f"Profilen {profile.name} förväntar sig Polisens händelseflöde (JSON), "
                     f"men filen är {raw.kind.upper()}.")
-            used = (dict(mapping) if mapping else normalize.resolve_mapping(raw, profile))
+            used = (dict(mapping) if mapping else normalize.resolve_mapping(raw, profile, source))
             if mapping:
-                normalize.check_required(raw.columns, used, profile)
+                normalize.check_required(raw.columns, used, profile, source)
                 bad = [c for c in used.values() if c not in raw.columns]
                 if bad:
                     raise IngestError(f"the mapping names unknown columns: {', '.join(bad)}",
                                       f"Mappningen pekar på okända kolumner: {', '.join(bad)}.")
             normalize.normalize(raw, used, profile)
-        progress(0.45, "Placerar händelserna och maskerar personuppgifter")
+        progress(0.45, "place")
         areas_wgs = load_areas(con)
         register = load_register(config.ADDRESSES_PATH)
         staged = stage(raw, profile, source, areas_wgs, register, now)
@@ -147,7 +153,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
                           "Aktörens nyckel får bara innehålla små bokstäver, siffror, _ och -.")
     now = now or dt.datetime.now().replace(microsecond=0)
     prof = _resolve_profile(profile, source)
-    progress(0.05, "Läser filen")
+    progress(0.05, "read")
     sha = file_sha256(path) if path.exists() else ""
     raw, staged, used, prof = read_and_stage(con, path, source, prof, mapping, now, progress)
     timings = {"read_transform": time.perf_counter() - t0}
@@ -166,7 +172,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
     except BaseException:
         raw.close()
         raise
-    progress(0.7, "Skriver till databasen och letar dubbletter")
+    progress(0.7, "write")
     t1 = time.perf_counter()
     root = raw_root if raw_root is not None else raw_root_for(con)
     try:
@@ -189,7 +195,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
         raw.close()
     if keep_raw and root is not None and sha and not dry_run:
         _write_note(root, report, path, now, mapping)
-    progress(1.0, "Klart")
+    progress(1.0, "done")
     return report
 
 
