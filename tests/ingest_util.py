@@ -44,3 +44,5 @@ def table_dump(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+REPO_ROOT_FOR_CLI = Path(__file__).resolve().parent.parent
