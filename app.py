@@ -8,6 +8,7 @@ st.set_page_config(page_title="EST Lägesbild", page_icon=":material/map:", layo
 PAGES = [
     st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:",
             url_path="oversikt", default=True),
+    st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
 ]
 
 pg = st.navigation(PAGES)

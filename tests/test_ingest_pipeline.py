@@ -335,10 +335,10 @@ def test_quality_figures_per_actor(world, con):
         import_file(con, world["files"][source], source, now=NOW)
     q = quality_by_actor(con).set_index("source")
     assert set(q.index) == {"kommun", "nattvandrarna", "polisen"}
-    assert q.loc["nattvandrarna", "share_no_point"] > 0          # DeSO-only notes
-    assert q.loc["polisen", "share_municipality_only"] > 0.2
+    assert q.loc["nattvandrarna", "pct_no_point"] > 0          # DeSO-only notes
+    assert q.loc["polisen", "pct_municipality_only"] > 20
     assert q.loc["kommun", "rows_rejected"] == 1
     ovrigt, total = con.execute("SELECT count(*) FILTER (WHERE category = 'ovrigt'), count(*) "
                                 "FROM incidents WHERE source = 'kommun'").fetchall()[0]
-    assert q.loc["kommun", "share_unknown_category"] == pytest.approx(ovrigt / total)
+    assert q.loc["kommun", "pct_unknown_category"] == pytest.approx(100 * ovrigt / total)
     assert ovrigt >= 1                                            # "Snöskottning saknas"

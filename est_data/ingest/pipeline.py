@@ -146,6 +146,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
     """
     t0 = time.perf_counter()
     progress = progress or (lambda _f, _t: None)
+    mapping = {f: c for f, c in (mapping or {}).items() if c} or None
     path = Path(path)
     source = source.strip()
     if not profile_key_ok(source):

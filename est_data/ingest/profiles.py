@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..config import PROFILES_DIR
+from .. import config
 from ..taxonomy import TaxonomyError, load_taxonomy
 from . import coords, headers
 from .errors import IngestError
@@ -129,13 +129,14 @@ def read_profile(path: Path | str) -> Profile:
     return profile_from_dict(raw, path)
 
 
-def load_profile(key_or_path: str | Path, folder: Path = PROFILES_DIR) -> Profile | None:
+def load_profile(key_or_path: str | Path, folder: Path | None = None) -> Profile | None:
     """The profile for an actor key (``profiles/<key>.toml``) or a path; None if the
     actor has no profile."""
     candidate = Path(key_or_path)
     if candidate.suffix == ".toml" or (isinstance(key_or_path, Path) and candidate.is_file()):
         return read_profile(candidate)
-    path = Path(folder) / f"{key_or_path}.toml"
+    folder = Path(folder or config.PROFILES_DIR)
+    path = folder / f"{key_or_path}.toml"
     if not path.exists():
         for other in list_profiles(folder).values():
             if other.key == key_or_path:
@@ -144,10 +145,10 @@ def load_profile(key_or_path: str | Path, folder: Path = PROFILES_DIR) -> Profil
     return read_profile(path)
 
 
-def list_profiles(folder: Path = PROFILES_DIR) -> dict[str, Profile]:
-    """Every readable profile in ``folder``, by actor key."""
+def list_profiles(folder: Path | None = None) -> dict[str, Profile]:
+    """Every readable profile in ``folder`` (default ``profiles/``), by actor key."""
     out: dict[str, Profile] = {}
-    for path in sorted(Path(folder).glob("*.toml")):
+    for path in sorted(Path(folder or config.PROFILES_DIR).glob("*.toml")):
         try:
             prof = read_profile(path)
         except ProfileError:
@@ -202,9 +203,9 @@ def to_toml(profile: Profile) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_profile(profile: Profile, folder: Path = PROFILES_DIR) -> Path:
+def save_profile(profile: Profile, folder: Path | None = None) -> Path:
     """Write ``<folder>/<key>.toml`` (atomically) and return its path."""
-    folder = Path(folder)
+    folder = Path(folder or config.PROFILES_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{profile.key}.toml"
     text = to_toml(profile)

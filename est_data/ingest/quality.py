@@ -10,7 +10,7 @@ def quality_by_actor(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     municipality level, with an unknown category (``ovrigt``), marked as duplicates,
     and rows rejected on import (of rows read, imports not undone).
 
-    Shares are fractions (0–1); NaN when the actor has nothing to share out.
+    Shares are percentages (0–100); NaN when the actor has nothing to share out.
     """
     return con.sql("""
         WITH inc AS (
@@ -31,13 +31,13 @@ def quality_by_actor(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         )
         SELECT w.source, coalesce(a.name, w.source) AS actor,
                coalesce(i.incidents, 0) AS incidents,
-               i.no_point / nullif(i.incidents, 0) AS share_no_point,
-               i.municipality_only / nullif(i.incidents, 0) AS share_municipality_only,
-               i.unknown_category / nullif(i.incidents, 0) AS share_unknown_category,
-               i.duplicates / nullif(i.incidents, 0) AS share_duplicates,
-               i.no_time / nullif(i.incidents, 0) AS share_no_time,
+               100.0 * i.no_point / nullif(i.incidents, 0) AS pct_no_point,
+               100.0 * i.municipality_only / nullif(i.incidents, 0) AS pct_municipality_only,
+               100.0 * i.unknown_category / nullif(i.incidents, 0) AS pct_unknown_category,
+               100.0 * i.duplicates / nullif(i.incidents, 0) AS pct_duplicates,
+               100.0 * i.no_time / nullif(i.incidents, 0) AS pct_no_time,
                coalesce(p.rows_rejected, 0) AS rows_rejected,
-               p.rows_rejected / nullif(p.rows_read, 0) AS share_rejected,
+               100.0 * p.rows_rejected / nullif(p.rows_read, 0) AS pct_rejected,
                coalesce(p.imports, 0) AS imports, p.last_import, i.last_incident
         FROM who w
         LEFT JOIN inc i USING (source)

@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from .coords import STATUS_SV  # noqa: F401  (re-exported for the app)
+import pandas as pd
+
+from ..config import DUPLICATE_DISTANCE_M, DUPLICATE_WINDOW_MIN
 
 LOCATION_SV = {
     "swapped": "Latitud och longitud var omkastade (rättat)",
@@ -96,3 +98,46 @@ class ImportReport:
         if self.time_unknown:
             out.append(f"  rows with a date but no time of day: {self.time_unknown:,}")
         return out
+
+
+# --- tables for the app (Swedish column names) ----------------------------------------
+
+def summary_metrics(r: ImportReport) -> list[tuple[str, int, str]]:
+    """``(label, value, help)`` for the headline numbers of a report."""
+    return [
+        ("Rader i filen", r.rows_read, "Datarader i filen (rubrikraden oräknad)."),
+        ("Nya händelser", r.rows_new, "Händelser som inte fanns i databasen."),
+        ("Uppdaterade", r.rows_updated,
+         "Samma id som en lagrad händelse men nytt innehåll: den nya versionen ersätter "
+         "den gamla (som sparas, så att importen kan ångras)."),
+        ("Redan importerade", r.rows_unchanged,
+         "Finns redan med samma innehåll, t.ex. från en tidigare export som överlappar."),
+        ("Avvisade", r.rows_rejected, "Rader som inte kan användas; skälet visas nedan."),
+        ("Överhoppade", r.rows_skipped,
+         "Rader som medvetet lämnas utanför, t.ex. andra kommuner eller typer som inte är "
+         "EST-händelser enligt profilen."),
+        ("Dubbletter", r.rows_duplicate,
+         "Samma händelse som en annan aktör redan rapporterat (samma kategorifamilj, inom "
+         f"{DUPLICATE_WINDOW_MIN:g} minuter och {DUPLICATE_DISTANCE_M:g} meter eller samma "
+         "adress). Räknas en gång i vyerna."),
+    ]
+
+
+def counts_table(counts: dict[str, int], what: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """A two-column table ``what``/``Antal`` from a dict of counts (zeros left out)."""
+    rows = [((labels or {}).get(k, k), int(v)) for k, v in counts.items() if v]
+    return pd.DataFrame(rows, columns=[what, "Antal"])
+
+
+def location_table(r: ImportReport) -> pd.DataFrame:
+    """Where the rows landed (precision) and what was wrong with their places."""
+    rows = [(f"Precision: {PRECISION_SV.get(k, k)}", int(v)) for k, v in r.precision.items() if v]
+    rows += [(LOCATION_SV[k], int(v)) for k, v in r.location.items() if v and k in LOCATION_SV]
+    if r.time_unknown:
+        rows.append(("Datum utan klockslag", int(r.time_unknown)))
+    return pd.DataFrame(rows, columns=["Plats och tid", "Antal"])
+
+
+def rejected_sample_table(r: ImportReport) -> pd.DataFrame:
+    return pd.DataFrame([(n, reason, raw) for n, reason, raw in r.rejected_sample],
+                        columns=["Rad", "Skäl", "Raden i filen"])
