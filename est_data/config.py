@@ -47,7 +47,7 @@ ADDRESSES_PATH = DATA_DIR / "addresses.csv"
 DUPLICATE_WINDOW_MIN = 30
 DUPLICATE_DISTANCE_M = 75.0
 # Largest file the Data page accepts (the CLI has no limit).
-MAX_UPLOAD_MB = 100
+MAX_UPLOAD_MB = 200  # = server.maxUploadSize in .streamlit/config.toml
 # Dates outside [EARLIEST_DATE, today + 1 day] are rejected as implausible.
 EARLIEST_DATE = "2000-01-01"
 # Files larger than this get a progress bar in the CLI.

@@ -67,7 +67,8 @@ with tab_import:
     choices = ui.read(service.actor_choices)
     options = list(choices) + [NEW_ACTOR]
     c1, c2 = st.columns([2, 3])
-    source = c1.selectbox("Aktör", options, key="data_actor",
+    source = c1.selectbox("Aktör", options, key="data_actor", index=None,
+                          placeholder="Välj aktören som filen kommer från",
                           format_func=lambda k: "Ny aktör …" if k == NEW_ACTOR else choices[k])
     actor_name, actor_kind = (choices.get(source), None)
     if source == NEW_ACTOR:
@@ -89,7 +90,8 @@ with tab_import:
                  f"{MAX_UPLOAD_MB} MB. Större filer importeras med "
                  "`python -m est_data import FIL --source AKTÖR`.")
     elif not source:
-        st.warning("Skriv den nya aktörens namn först.")
+        st.warning("Välj aktören som filen kommer från (eller skriv den nya aktörens namn) "
+                   "först.")
     else:
         path = service.keep_upload(upload.name, upload.getvalue())
         try:
@@ -109,8 +111,8 @@ with tab_import:
                     "`polisen_handelser`.")
         else:
             st.subheader("Kolumner")
-            st.caption(f"Förslaget kommer från {preview.mapping_source} mappning. Rätta vid "
-                       "behov; fält med * krävs.")
+            st.caption(f"Förslaget kommer från {preview.mapping_source}. Rätta vid behov; "
+                       "fält med * krävs (datum eller datum och tid, samt kategori).")
             labels = service.field_labels()
             mapping = {}
             grid = st.columns(3)

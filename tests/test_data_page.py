@@ -32,6 +32,7 @@ def _count(db, sql="SELECT count(*) FROM incidents"):
 def test_data_page_shows_history_and_quality(app_db):
     at = data_page()
     assert not at.exception
+    assert at.selectbox(key="data_actor").value is None      # never a silent default actor
     assert at.title[0].value == "Data"
     assert [t.label for t in at.tabs] == ["Importera fil", "Importhistorik",
                                           "Datakvalitet per aktör"]
@@ -40,6 +41,10 @@ def test_data_page_shows_history_and_quality(app_db):
     assert set(quality["actor"]) == {"Östersundshem", "Övriga fastighetsägare", "Polisen",
                                      "Östersunds kommun", "Nattvandrarna"}
     assert any("Välj aktör och ladda upp" in i.value for i in at.info)
+    # A file without an actor is not read until the actor is chosen.
+    at.file_uploader[0].set_value(("x.csv", b"Datum;Kategori\n2026-01-01;Klotter\n",
+                                   "text/csv")).run()
+    assert any("Välj aktören" in w.value for w in at.warning)
 
 
 def test_upload_check_import_and_undo(app_db):
@@ -48,7 +53,7 @@ def test_upload_check_import_and_undo(app_db):
     at.selectbox(key="data_actor").set_value("kommun")
     at.file_uploader[0].set_value(("klotterlogg.txt", KOMMUN_FILE, "text/plain")).run()
     assert not at.exception
-    assert any("tabb-separerad" in m.value for m in at.markdown)
+    assert any("tabbseparerad" in m.value for m in at.markdown)
     assert at.selectbox(key="data_map_kommun_datetime").value == "Datum tid"
     assert at.selectbox(key="data_map_kommun_category").value == "Kategori"
     at.button(key="data_check").click().run()
@@ -105,6 +110,7 @@ def test_new_actor_with_corrected_mapping_saved_as_profile(app_db, tmp_path, mon
 ])
 def test_unreadable_upload_gives_a_swedish_message(app_db, content, message):
     at = data_page()
+    at.selectbox(key="data_actor").set_value("polisen")
     at.file_uploader[0].set_value(("junk.csv", content, "text/csv")).run()
     assert not at.exception
     assert any(message in e.value for e in at.error)

@@ -29,7 +29,7 @@ from .errors import IngestError
 
 ROW_COLUMN = "_row"  # the spreadsheet row number of each data row (header row = 1)
 DELIMITERS = (";", ",", "\t", "|")
-DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb", "|": "lodstreck"}
+DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb", "|": "lodstrecks"}
 SAMPLE_BYTES = 1 << 20
 # Temporary tables an import creates in its connection (dropped by RawTable.close()).
 TEMP_TABLES = ("raw_t", "raw_lines", "norm", "est_rejects", "est_reject_scans", "staged",
@@ -76,8 +76,9 @@ class RawTable:
     def describe_sv(self) -> str:
         """``CSV, semikolonseparerad, teckenkodning UTF-8`` and the like, for the app."""
         if self.kind == "csv":
-            return (f"CSV, {DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))}-"
-                    f"separerad, teckenkodning {self.encoding}")
+            name = DELIMITER_NAMES.get(self.delimiter)
+            sep = f"{name}separerad" if name else f"avgränsare {self.delimiter!r}"
+            return f"CSV, {sep}, teckenkodning {self.encoding}"
         if self.kind == "xlsx":
             return f"Excel (XLSX), blad \u201d{self.sheet}\u201d"
         return "JSON, Polisens händelseflöde" if self.police_feed else "JSON"

@@ -110,7 +110,7 @@ def summary_metrics(r: ImportReport) -> list[tuple[str, int, str]]:
         ("Uppdaterade", r.rows_updated,
          "Samma id som en lagrad händelse men nytt innehåll: den nya versionen ersätter "
          "den gamla (som sparas, så att importen kan ångras)."),
-        ("Redan importerade", r.rows_unchanged,
+        ("Fanns redan", r.rows_unchanged,
          "Finns redan med samma innehåll, t.ex. från en tidigare export som överlappar."),
         ("Avvisade", r.rows_rejected, "Rader som inte kan användas; skälet visas nedan."),
         ("Överhoppade", r.rows_skipped,

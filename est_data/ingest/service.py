@@ -37,7 +37,7 @@ class Preview:
     rows: int
     police_feed: bool
     mapping: dict[str, str]            # the profile's, completed automatically
-    mapping_source: str                # "profil", "automatisk" or "profil + automatisk"
+    mapping_source: str                # where the mapping came from, in Swedish
     missing: list[str] = field(default_factory=list)   # Swedish labels of required fields
     sheets: list[str] = field(default_factory=list)
 
@@ -60,18 +60,20 @@ def preview_file(path: Path, source: str, sheet: str | None = None, rows: int = 
                     delimiter=profile.delimiter if profile else None,
                     sheet=sheet or (profile.sheet if profile else None))
     try:
-        head = raw.head(rows).to_pandas().drop(columns=["_row"])
+        head = raw.head(rows).to_pandas().drop(columns=["_row"]).fillna("")
         if raw.police_feed:
             return Preview(file_format=raw.describe_sv(), columns=raw.columns, head=head,
-                           rows=raw.rows, police_feed=True, mapping={}, mapping_source="profil",
+                           rows=raw.rows, police_feed=True, mapping={},
+                           mapping_source="aktörens profil",
                            sheets=raw.sheets)
         auto = headers.auto_map(raw.columns)
         named = {f: c for f, c in (profile.columns if profile else {}).items()
                  if c in raw.columns}
         mapping = {f: c for f, c in auto.items() if c not in named.values()}
         mapping.update(named)
-        source_sv = ("profil" if named and len(named) == len(mapping)
-                     else "profil + automatisk" if named else "automatisk")
+        source_sv = ("aktörens profil" if named and len(named) == len(mapping)
+                     else "aktörens profil, kompletterad utifrån rubrikerna" if named
+                     else "filens rubriker (automatiskt)")
         return Preview(file_format=raw.describe_sv(), columns=raw.columns, head=head,
                        rows=raw.rows, police_feed=False, mapping=mapping,
                        mapping_source=source_sv, missing=headers.missing_fields(mapping),
