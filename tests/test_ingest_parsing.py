@@ -60,13 +60,23 @@ def _parse(pairs):
     return rows
 
 
-def test_date_and_time_forms():
+@pytest.fixture(params=["distinct values", "date tokens"])
+def date_path(request, monkeypatch):
+    """Both ways of parsing: few distinct values, or many (a combined column)."""
+    from est_data.ingest import dates
+
+    if request.param == "date tokens":
+        monkeypatch.setattr(dates, "DISTINCT_LIMIT", 0)
+    return request.param
+
+
+def test_date_and_time_forms(date_path):
     got = _parse([(d, t) for d, t, _, _ in DATE_CASES])
     for (d, t, expected, known), (ts, time_known, problem) in zip(DATE_CASES, got):
         assert (ts, time_known, problem) == (expected, known, None), (d, t)
 
 
-def test_unreadable_dates_and_times_are_named_never_guessed():
+def test_unreadable_dates_and_times_are_named_never_guessed(date_path):
     got = _parse([(d, t) for d, t, _ in BAD_CASES])
     for (d, t, problem), (ts, _, got_problem) in zip(BAD_CASES, got):
         assert ts is None and got_problem == problem, (d, t)

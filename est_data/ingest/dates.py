@@ -19,6 +19,8 @@ distinct values and joins the results back.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%d.%m.%Y", "%d/%m/%Y",
@@ -158,11 +160,27 @@ def _distinct_parse_sql(table: str, key: str, stages: list[dict[str, str]],
     return f"SELECT v, {cols} FROM ({sql})"
 
 
-def parse_datetimes(con: duckdb.DuckDBPyConnection, table: str, out: str,
-                    date_col: str | None, time_col: str | None, datetime_col: str | None,
-                    extra_formats: tuple[str, ...] = ()) -> None:
-    """Create the temp table ``out`` (``_row``, ``ts``, ``time_known``, ``problem``)
-    from the text columns of ``table`` (which has ``_row``).
+@dataclass
+class DateSQL:
+    """How to get the parsed date into a query over the file's table (alias ``r``):
+    add ``joins`` after ``FROM <table> r`` and select ``ts``, ``time_known``,
+    ``problem``. ``tables`` are the lookup tables to drop afterwards."""
+
+    joins: str
+    ts: str
+    time_known: str
+    problem: str
+    tables: tuple[str, ...]
+
+
+DISTINCT_LIMIT = 200_000  # above this many distinct date values, split them first
+
+
+def prepare_datetimes(con: duckdb.DuckDBPyConnection, table: str, date_col: str | None,
+                      time_col: str | None, datetime_col: str | None,
+                      extra_formats: tuple[str, ...] = (), prefix: str = "_dt",
+                      alias: str = "dm") -> DateSQL:
+    """Parse the distinct date (and time) values of ``table`` into lookup tables.
 
     ``problem`` is NULL, ``'missing'`` (no date), ``'date'`` (unreadable date) or
     ``'time'`` (unreadable time).
@@ -170,6 +188,54 @@ def parse_datetimes(con: duckdb.DuckDBPyConnection, table: str, out: str,
     main = datetime_col or date_col
     if main is None:
         raise ValueError("a date or datetime column is needed")
+    m_raw = f"r.{quote_ident(main)}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {prefix}_vals AS "
+                f"SELECT DISTINCT {quote_ident(main)} AS v FROM {table}")
+    n = con.execute(f"SELECT count(*) FROM {prefix}_vals").fetchall()[0][0]
+    if n > DISTINCT_LIMIT:
+        con.execute(f"DROP TABLE {prefix}_vals")
+        return _prepare_by_tokens(con, table, main, time_col, extra_formats, prefix, alias)
+    full = datetime_stages("x", "v", None, None, extra_formats)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {prefix}_main AS " + _distinct_parse_sql(
+        f"{prefix}_vals", "v", full, {"d": "x_date", "iv": "x_time"}))
+    con.execute(f"DROP TABLE {prefix}_vals")
+    d = alias
+    joins = f" LEFT JOIN {prefix}_main {d} ON {d}.v = {m_raw}"
+    tables = [f"{prefix}_main"]
+    iv = f"{d}.iv"
+    if time_col:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {prefix}_time AS " + _distinct_parse_sql(
+            table, quote_ident(time_col), _time_only_stages(), {"iv": "x_time"}))
+        joins += f" LEFT JOIN {prefix}_time {d}t ON {d}t.v = r.{quote_ident(time_col)}"
+        tables.append(f"{prefix}_time")
+        iv = f"coalesce({d}t.iv, {d}.iv)"
+    return DateSQL(
+        joins=joins,
+        ts=(f"CASE WHEN {d}.d IS NULL OR {iv} = {INVALID_TIME} THEN NULL "
+            f"ELSE CAST(CAST({d}.d AS DATE) AS TIMESTAMP) + coalesce({iv}, INTERVAL 0 SECOND) END"),
+        time_known=f"coalesce({iv} IS NOT NULL AND {iv} <> {INVALID_TIME}, false)",
+        problem=(f"CASE WHEN nullif(trim(CAST({m_raw} AS VARCHAR)), '') IS NULL THEN 'missing' "
+                 f"WHEN {d}.d IS NULL THEN 'date' WHEN {iv} = {INVALID_TIME} THEN 'time' END"),
+        tables=tuple(tables))
+
+
+def parse_datetimes(con: duckdb.DuckDBPyConnection, table: str, out: str,
+                    date_col: str | None, time_col: str | None, datetime_col: str | None,
+                    extra_formats: tuple[str, ...] = ()) -> None:
+    """Create the temp table ``out`` (``_row``, ``ts``, ``time_known``, ``problem``)
+    from the text columns of ``table`` (which has ``_row``)."""
+    q = prepare_datetimes(con, table, date_col, time_col, datetime_col, extra_formats)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT r._row, {q.ts} AS ts, "
+                f"{q.time_known} AS time_known, {q.problem} AS problem FROM {table} r{q.joins}")
+    for name in q.tables:
+        con.execute(f"DROP TABLE {name}")
+
+
+def _prepare_by_tokens(con, table: str, main: str, time_col: str | None,
+                       extra_formats: tuple[str, ...], prefix: str, alias: str) -> DateSQL:
+    """Many distinct values (a combined date-and-time column): parse the date token and
+    the time text separately, then join per row."""
+    out = f"{prefix}_occ"
     m = f"trim(CAST({quote_ident(main)} AS VARCHAR))"
     t = f"nullif(trim(CAST({quote_ident(time_col)} AS VARCHAR)), '')" if time_col else "NULL"
     # Row level: only cheap string functions. The first token is the date, the rest a time.
@@ -185,7 +251,6 @@ def parse_datetimes(con: duckdb.DuckDBPyConnection, table: str, out: str,
                                        f"{INVALID_TIME} AND regexp_full_match(x_d, "
                                        f"'\\d{{5}}[.,]\\d+') THEN x_time END"}))
     # Distinct time texts (the time column, else what follows the date).
-    time_stages = datetime_stages("x", "v", "v", None)[:]  # "v" as both: time from column
     con.execute("CREATE OR REPLACE TEMP TABLE _dt_times AS " + _distinct_parse_sql(
         "(SELECT coalesce(t, CASE WHEN rest = '00:00:00' THEN NULL ELSE rest END) AS tt "
         "FROM _dt_rows)", "tt", _time_only_stages(), {"iv": "x_time"}))
@@ -195,7 +260,6 @@ def parse_datetimes(con: duckdb.DuckDBPyConnection, table: str, out: str,
         "(SELECT r.m FROM _dt_rows r JOIN _dt_dates d ON d.v = r.tok "
         " WHERE d.d IS NULL AND r.m <> '')", "m", full,
         {"d": "x_date", "iv": "x_time"}))
-    del time_stages
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {out} AS
         WITH j AS (
             SELECT r._row, r.m, r.t,
@@ -219,6 +283,9 @@ def parse_datetimes(con: duckdb.DuckDBPyConnection, table: str, out: str,
         FROM j""")
     con.execute("DROP TABLE _dt_rows; DROP TABLE _dt_dates; DROP TABLE _dt_times; "
                 "DROP TABLE _dt_full")
+    o = alias
+    return DateSQL(joins=f" LEFT JOIN {out} {o} ON {o}._row = r._row", ts=f"{o}.ts",
+                   time_known=f"{o}.time_known", problem=f"{o}.problem", tables=(out,))
 
 
 def _time_only_stages() -> list[dict[str, str]]:

@@ -3,8 +3,8 @@
 Two incidents from different actors are the same event when their categories belong to
 the same family (``taxonomy.toml``), they happened within ``DUPLICATE_WINDOW_MIN`` of
 each other, and they lie within ``DUPLICATE_DISTANCE_M`` metres or share an address.
-Of such a pair the later report (by ``reported_at``, else ``occurred_at``; ties by
-``incident_id``) gets ``duplicate_of`` = the earliest report it matches. Views count
+Of such a pair the later report (by ``reported_at``, else ``occurred_at``; ties by a
+hash of ``incident_id``) gets ``duplicate_of`` = the earliest report it matches. Views count
 ``duplicate_of IS NULL`` as unique incidents.
 
 The search is one DuckDB self-join on hashed (family, time bucket, grid cell) keys:
@@ -56,12 +56,13 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection, start: dt.datetime | None = 
         SELECT address, {address_key_sql('address')} AS addr
         FROM (SELECT DISTINCT address FROM incidents
               WHERE occurred_at BETWEEN ? AND ? AND address IS NOT NULL)""", [lo_cand, hi_cand])
-    # The order that decides "later": report time, then event time, then a hash of the id.
+    # The order that decides "later": report time (else event time), then a hash of the
+    # id, packed into one 128-bit number so the join compares integers.
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_c AS
         SELECT i.incident_id, hash(i.source) AS s, hash(coalesce(f.family, i.category)) AS fam,
                epoch(i.occurred_at) AS ts, i.x, i.y, a.addr, i.duplicate_of AS old,
-               (epoch_us(coalesce(i.reported_at, i.occurred_at)), epoch_us(i.occurred_at),
-                hash(i.incident_id)) AS ord,
+               CAST(epoch_us(coalesce(i.reported_at, i.occurred_at)) AS HUGEINT)
+                   * 18446744073709551616 + hash(i.incident_id) AS ord,
                i.occurred_at BETWEEN ? AND ? AS target
         FROM incidents i
         LEFT JOIN _dd_families f USING (category)

@@ -11,7 +11,7 @@ out on purpose (counted, not an error). Everything is SQL over the whole table.
 from __future__ import annotations
 
 from .coords import number_sql
-from .dates import parse_datetimes, quote_ident
+from .dates import prepare_datetimes, quote_ident
 from .errors import IngestError
 from .headers import FIELDS, REQUIRED_ONE_OF, auto_map, label, missing_fields
 from .profiles import Profile
@@ -75,14 +75,19 @@ def _col(mapping: dict[str, str], field: str) -> str:
 
 
 def normalize(raw: RawTable, mapping: dict[str, str], profile: Profile | None) -> None:
-    """Create ``norm`` in ``raw.con`` from a table-shaped file and a field mapping."""
+    """Define the view ``norm`` in ``raw.con`` over a table-shaped file and a field
+    mapping. Dates are parsed into small lookup tables first; the view joins them, so
+    the whole transformation runs as one query when the next step reads it."""
     con = raw.con
     formats = profile.date_formats if profile else ()
-    parse_datetimes(con, "raw", "_occ", mapping.get("date"), mapping.get("time"),
-                    mapping.get("datetime"), formats)
-    has_reported = "reported" in mapping
-    if has_reported:
-        parse_datetimes(con, "raw", "_rep", mapping["reported"], None, None, formats)
+    occ = prepare_datetimes(con, "raw", mapping.get("date"), mapping.get("time"),
+                            mapping.get("datetime"), formats, prefix="_occ")
+    if "reported" in mapping:
+        rep = prepare_datetimes(con, "raw", mapping["reported"], None, None, formats,
+                                prefix="_rep", alias="rp")
+        rep_joins, reported = rep.joins, rep.ts
+    else:
+        rep_joins, reported = "", "CAST(NULL AS TIMESTAMP)"
     if "lat" in mapping:
         a, b = mapping["lat"], mapping["lon"]
     elif "north" in mapping:
@@ -98,12 +103,12 @@ def normalize(raw: RawTable, mapping: dict[str, str], profile: Profile | None) -
     empty = " AND ".join(f"coalesce(trim(CAST(r.{quote_ident(c)} AS VARCHAR)), '') = ''"
                          for c in raw.columns)
     problems = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in DATE_PROBLEMS_SV.items())
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE norm AS
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW norm AS
         SELECT r._row,
                {_col(mapping, 'ref')} AS ref,
-               o.ts AS occurred_at,
-               o.time_known,
-               {'p.ts' if has_reported else 'CAST(NULL AS TIMESTAMP)'} AS reported_at,
+               {occ.ts} AS occurred_at,
+               {occ.time_known} AS time_known,
+               {reported} AS reported_at,
                {_col(mapping, 'category')} AS raw_category,
                {_col(mapping, 'description')} AS description,
                {_col(mapping, 'address')} AS address,
@@ -111,15 +116,13 @@ def normalize(raw: RawTable, mapping: dict[str, str], profile: Profile | None) -
                {coord_a} AS coord_a,
                {coord_b} AS coord_b,
                CAST(NULL AS VARCHAR) AS fixed_precision,
-               CASE o.problem {problems} END AS problem,
-               CASE WHEN o.problem = 'missing' THEN
+               CASE ({occ.problem}) {problems} END AS problem,
+               CASE WHEN ({occ.problem}) = 'missing' THEN
                    CASE WHEN {empty} THEN 'Tom rad' END END AS skip
-        FROM raw r
-        JOIN _occ o USING (_row)
-        {'LEFT JOIN _rep p USING (_row)' if has_reported else ''}""")
-    con.execute("DROP TABLE _occ")
-    if has_reported:
-        con.execute("DROP TABLE _rep")
+        FROM raw r{occ.joins}{rep_joins}""")
+    # The words alone, without the date lookups (to classify the distinct words first).
+    con.execute(f"CREATE OR REPLACE TEMP VIEW norm_words AS "
+                f"SELECT {_col(mapping, 'category')} AS raw_category FROM raw r")
 
 
 def mapping_labels(mapping: dict[str, str]) -> list[tuple[str, str, str]]:

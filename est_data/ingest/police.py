@@ -154,5 +154,9 @@ def normalize(raw: RawTable, profile: Profile) -> None:
     })
     con: duckdb.DuckDBPyConnection = raw.con
     con.register("police_norm", table)
-    con.execute("CREATE OR REPLACE TEMP TABLE norm AS SELECT * FROM police_norm")
+    con.execute("CREATE OR REPLACE TEMP TABLE police_norm_t AS SELECT * FROM police_norm")
     con.unregister("police_norm")
+    con.execute("CREATE OR REPLACE TEMP VIEW norm AS SELECT * FROM police_norm_t")
+    # Other municipalities' types are no concern of the classification.
+    con.execute("CREATE OR REPLACE TEMP VIEW norm_words AS "
+                "SELECT raw_category FROM police_norm_t WHERE skip IS NULL")

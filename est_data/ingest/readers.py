@@ -32,8 +32,9 @@ DELIMITERS = (";", ",", "\t", "|")
 DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb", "|": "lodstrecks"}
 SAMPLE_BYTES = 1 << 20
 # Temporary tables an import creates in its connection (dropped by RawTable.close()).
-TEMP_TABLES = ("raw_t", "raw_lines", "norm", "est_rejects", "est_reject_scans", "staged",
-               "s1", "located", "addr_match")
+TEMP_TABLES = ("raw_t", "raw_lines", "est_rejects", "est_reject_scans", "staged", "s1",
+               "addr_match", "police_norm_t", "_occ_main", "_occ_time", "_occ_occ",
+               "_rep_main", "_rep_time", "_rep_occ")
 _SNIFF_LINES = 50
 
 
@@ -69,6 +70,8 @@ class RawTable:
         if self.owned:
             self.con.close()
             return
+        self.con.execute("DROP VIEW IF EXISTS norm")
+        self.con.execute("DROP VIEW IF EXISTS norm_words")
         self.con.execute("DROP VIEW IF EXISTS raw")
         for name in TEMP_TABLES:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -52,10 +52,10 @@ class Staged:
 
 
 def _category_table(con, profile: Profile | None) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Map each distinct raw word to a code; return the map and the unknown words."""
-    words = con.execute(
-        "SELECT raw_category, count(*) FROM norm WHERE skip IS NULL AND raw_category IS NOT NULL "
-        "GROUP BY 1").fetchall()
+    """Map each distinct raw word (view ``norm_words``) to a code; return the map and
+    the unknown words with their counts."""
+    words = con.execute("SELECT raw_category, count(*) FROM norm_words "
+                        "WHERE raw_category IS NOT NULL GROUP BY 1").fetchall()
     extra = {_normalize(k): v for k, v in (profile.categories if profile else {}).items()}
     patterns = [p.strip().lower() for p in (profile.skip_categories if profile else ())]
     index = word_index()
@@ -125,7 +125,7 @@ def stage(raw: RawTable, profile: Profile | None, source: str,
                {mask_cols}
         FROM norm n LEFT JOIN cat_map c USING (raw_category)""")
     con.unregister("cat_map")
-    con.execute("DROP TABLE norm")
+    con.execute("DROP VIEW norm; DROP VIEW norm_words")
     skipped = dict(con.execute("SELECT skip_reason, count(*) FROM s1 WHERE skip_reason IS NOT NULL "
                                "GROUP BY 1 ORDER BY 2 DESC").fetchall())
     rejected_reasons = dict(con.execute(
