@@ -92,7 +92,7 @@ def cmd_import(args) -> int:
     big = args.progress or args.file.stat().st_size >= PROGRESS_MIN_BYTES
     with open_db(path) as con:
         report = import_file(con, args.file, args.source, args.profile, dry_run=args.dry_run,
-                             progress=_progress_bar(big))
+                             sheet=args.sheet, progress=_progress_bar(big))
     print("\n".join(report.lines()))
     if not args.dry_run:
         print(f"database: {path}")
@@ -162,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "else automatic mapping from the headers)")
     p.add_argument("--dry-run", action="store_true",
                    help="check and report what would be imported; write nothing")
+    p.add_argument("--sheet", default=None, help="XLSX: the sheet to read (default: the first)")
     p.add_argument("--progress", action="store_true", help="show progress also for small files")
     _db_arg(p)
     p.set_defaults(func=cmd_import)

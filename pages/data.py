@@ -20,8 +20,9 @@ tab_import, tab_history, tab_quality = st.tabs(
 
 
 @st.cache_data(max_entries=8, show_spinner="Läser filen …")
-def _preview(path: str, source: str, size: int, profile_stamp: int) -> service.Preview:
-    return service.preview_file(path, source)
+def _preview(path: str, source: str, sheet: str | None, size: int,
+             profile_stamp: int) -> service.Preview:
+    return service.preview_file(path, source, sheet)
 
 
 def _progress_callback(bar):
@@ -95,11 +96,14 @@ with tab_import:
     else:
         path = service.keep_upload(upload.name, upload.getvalue())
         try:
-            preview = _preview(str(path), source, upload.size,
-                               service.profile_stamp(source))
+            preview = _preview(str(path), source, st.session_state.get(f"data_sheet_{path.stem}"),
+                               upload.size, service.profile_stamp(source))
         except IngestError as exc:
             st.error(f"**Filen kan inte läsas.** {exc.sv}")
             st.stop()
+        if len(preview.sheets) > 1:
+            st.selectbox("Blad i arbetsboken", preview.sheets, key=f"data_sheet_{path.stem}",
+                         index=preview.sheets.index(preview.sheet))
         st.markdown(f"**{upload.name}**: {preview.file_format}, "
                     f"{fmt.num(preview.rows)} rader.")
         st.dataframe(preview.head, hide_index=True, width="stretch")
@@ -135,12 +139,13 @@ with tab_import:
                 st.success(f"Profilen sparades i `{saved.name}`. Nästa fil från aktören "
                            "läses på samma sätt.")
         ready = preview.police_feed or service.required_ok(mapping)
-        state_key = (str(path), source, tuple(sorted((mapping or {}).items())))
+        sheet = preview.sheet if len(preview.sheets) > 1 else None
+        state_key = (str(path), source, sheet, tuple(sorted((mapping or {}).items())))
         if st.button("Kontrollera filen", type="primary", disabled=not ready, key="data_check"):
             bar = st.progress(0.0, text="Kontrollerar …")
             try:
                 st.session_state.data_checked = (state_key, service.check_file(
-                    db_path(), path, source, mapping, upload.name, actor_name,
+                    db_path(), path, source, mapping, upload.name, actor_name, sheet,
                     progress=_progress_callback(bar)))
             except IngestError as exc:
                 st.session_state.pop("data_checked", None)
@@ -158,7 +163,7 @@ with tab_import:
                 bar = st.progress(0.0, text="Importerar …")
                 try:
                     done = service.commit_file(db_path(), path, source, mapping, upload.name,
-                                               actor_name, actor_kind,
+                                               actor_name, actor_kind, sheet,
                                                progress=_progress_callback(bar))
                 except IngestError as exc:
                     st.error(f"**Importen avbröts; inget sparades.** {exc.sv}")
@@ -199,6 +204,10 @@ with tab_history:
         if labels:
             st.subheader("Granska eller ångra en import")
             batch = st.selectbox("Import", list(labels), format_func=labels.get, key="data_batch")
+            stored = ui.read(pipeline.batch_report, batch)
+            if stored is not None:
+                with st.expander("Importrapport"):
+                    _show_report(stored)
             rejected = ui.read(quality.rejected_rows, batch)
             if not rejected.empty:
                 with st.expander(f"Avvisade rader ({fmt.num(len(rejected))})"):

@@ -107,7 +107,7 @@ def test_new_actor_with_corrected_mapping_saved_as_profile(app_db, tmp_path, mon
 @pytest.mark.parametrize("content,message", [
     (bytes(range(256)) * 10, "Filen kan inte läsas"),
     (b"", "Filen kan inte läsas"),
-])
+], ids=["binary", "empty"])
 def test_unreadable_upload_gives_a_swedish_message(app_db, content, message):
     at = data_page()
     at.selectbox(key="data_actor").set_value("polisen")
@@ -122,3 +122,46 @@ def test_upload_size_limit(app_db, monkeypatch):
     at.file_uploader[0].set_value(("klotterlogg.txt", KOMMUN_FILE, "text/plain")).run()
     assert not at.exception
     assert any("gränsen här är 0 MB" in e.value for e in at.error)
+
+
+def test_police_feed_upload(app_db):
+    from ingest_util import POLICE_FILE
+
+    at = data_page()
+    at.selectbox(key="data_actor").set_value("polisen")
+    at.file_uploader[0].set_value(("events.json", POLICE_FILE.read_bytes(),
+                                   "application/json")).run()
+    assert not at.exception
+    assert any("Polisens händelseflöde" in i.value for i in at.info)
+    at.button(key="data_check").click().run()
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Nya händelser"] == "697" and labels["Överhoppade"] == "2\u00a0699"
+
+
+def test_excel_workbook_with_two_sheets(app_db, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Instruktioner"
+    book.active.append(["Fyll i bladet Rapporter", "en rad per händelse"])
+    sheet = book.create_sheet("Rapporter")
+    sheet.append(["Ärende-ID", "Datum", "Tid", "Typ", "Fastighet/adress", "Lat", "Long", "Kommentar"])
+    sheet.append(["AO-1", dt.date(2026, 11, 1), dt.time(22, 15), "Klotter", "Storgatan 1",
+                  63.1792, 14.6361, "Tags på dörren"])
+    path = tmp_path / "rapport.xlsx"
+    book.save(path)
+    at = data_page()
+    at.selectbox(key="data_actor").set_value("fastighetsagare")
+    at.file_uploader[0].set_value(("rapport.xlsx", path.read_bytes(),
+                                   "application/vnd.ms-excel")).run()
+    assert not at.exception
+    sheet_box = [s for s in at.selectbox if s.label == "Blad i arbetsboken"][0]
+    assert sheet_box.value == "Rapporter"          # the profile names the sheet
+    at.button(key="data_check").click().run()
+    assert {m.label: m.value for m in at.metric}["Nya händelser"] == "1"
+    at.button(key="data_commit").click().run()
+    assert not at.exception
+    assert _count(app_db, "SELECT count(*) FROM incidents WHERE source_ref = 'AO-1' "
+                          "AND precision = 'point' AND focus_area_id = 'fokus_kyrkgatan'") == 1

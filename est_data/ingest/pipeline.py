@@ -91,11 +91,12 @@ def _resolve_profile(profile: Profile | str | Path | None, source: str) -> Profi
 
 def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
                    profile: Profile | None, mapping: dict[str, str] | None,
-                   now: dt.datetime, progress: Progress) -> tuple[RawTable, Staged, dict, Profile | None]:
+                   now: dt.datetime, progress: Progress, sheet: str | None = None
+                   ) -> tuple[RawTable, Staged, dict, Profile | None]:
     """Read ``path`` and stage its rows against the areas stored in ``con``."""
     raw = read_file(path, encoding=profile.encoding if profile else None,
                     delimiter=profile.delimiter if profile else None,
-                    sheet=profile.sheet if profile else None, con=con)
+                    sheet=sheet or (profile.sheet if profile else None), con=con)
     try:
         progress(0.25, "parse")
         if raw.police_feed:
@@ -133,7 +134,8 @@ def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
 def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
                 profile: Profile | str | Path | None = None, *,
                 mapping: dict[str, str] | None = None, dry_run: bool = False,
-                file_name: str | None = None, actor_name: str | None = None,
+                sheet: str | None = None, file_name: str | None = None,
+                actor_name: str | None = None,
                 actor_kind: str | None = None, keep_raw: bool = True,
                 raw_root: Path | None = None, progress: Progress | None = None,
                 now: dt.datetime | None = None) -> ImportReport:
@@ -141,7 +143,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
 
     ``profile`` is a :class:`Profile`, a profile key or path, or None (the actor's
     profile if there is one, else automatic mapping); ``mapping`` ({field: column})
-    overrides the profile's columns (the app's corrected preview). With ``dry_run``
+    overrides the profile's columns (the app's corrected preview), ``sheet`` its sheet
+    of a workbook. With ``dry_run``
     everything is computed and rolled back: the report says what would happen.
     """
     t0 = time.perf_counter()
@@ -156,7 +159,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
     prof = _resolve_profile(profile, source)
     progress(0.05, "read")
     sha = file_sha256(path) if path.exists() else ""
-    raw, staged, used, prof = read_and_stage(con, path, source, prof, mapping, now, progress)
+    raw, staged, used, prof = read_and_stage(con, path, source, prof, mapping, now, progress,
+                                             sheet)
     timings = {"read_transform": time.perf_counter() - t0}
     try:
         report = ImportReport(
@@ -195,7 +199,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
     finally:
         raw.close()
     if keep_raw and root is not None and sha and not dry_run:
-        _write_note(root, report, path, now, mapping)
+        _write_note(root, report, path, now, mapping, sheet)
     progress(1.0, "done")
     return report
 
@@ -295,13 +299,13 @@ def _keep_raw(root: Path, path: Path, sha: str) -> None:
 
 
 def _write_note(root: Path, report: ImportReport, path: Path, now: dt.datetime,
-                mapping: dict[str, str] | None) -> None:
+                mapping: dict[str, str] | None, sheet: str | None) -> None:
     notes = root / BATCH_NOTES
     notes.mkdir(parents=True, exist_ok=True)
     note = {"batch_id": report.batch_id, "source": report.source,
             "actor_name": report.actor_name, "file_name": report.file_name,
             "raw_file": _raw_name(path, report.sha256), "sha256": report.sha256,
-            "profile": report.profile, "mapping": mapping,
+            "profile": report.profile, "mapping": mapping, "sheet": sheet,
             "imported_at": now.isoformat(), "undone": False}
     (notes / f"{report.batch_id}.json").write_text(json.dumps(note, ensure_ascii=False, indent=1),
                                                    encoding="utf-8")

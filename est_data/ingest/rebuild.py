@@ -88,7 +88,8 @@ def rebuild(db: Path | str, raw_root: Path | None = None,
         for i, note in enumerate(replay):
             progress(i / max(len(replay), 1), "read")
             import_file(con, root / note["raw_file"], note["source"], note.get("profile"),
-                        mapping=note.get("mapping"), file_name=note.get("file_name"),
+                        mapping=note.get("mapping"), sheet=note.get("sheet"),
+                        file_name=note.get("file_name"),
                         actor_name=note.get("actor_name"), keep_raw=False,
                         now=dt.datetime.fromisoformat(note["imported_at"]))
         incidents = con.execute("SELECT count(*) FROM incidents").fetchall()[0][0]

@@ -40,6 +40,7 @@ class Preview:
     mapping_source: str                # where the mapping came from, in Swedish
     missing: list[str] = field(default_factory=list)   # Swedish labels of required fields
     sheets: list[str] = field(default_factory=list)
+    sheet: str | None = None
 
 
 def keep_upload(name: str, data: bytes) -> Path:
@@ -64,8 +65,8 @@ def preview_file(path: Path, source: str, sheet: str | None = None, rows: int = 
         if raw.police_feed:
             return Preview(file_format=raw.describe_sv(), columns=raw.columns, head=head,
                            rows=raw.rows, police_feed=True, mapping={},
-                           mapping_source="aktörens profil",
-                           sheets=raw.sheets)
+                           mapping_source="aktörens profil", sheets=raw.sheets,
+                           sheet=raw.sheet)
         auto = headers.auto_map(raw.columns)
         named = {f: c for f, c in (profile.columns if profile else {}).items()
                  if c in raw.columns}
@@ -77,7 +78,7 @@ def preview_file(path: Path, source: str, sheet: str | None = None, rows: int = 
         return Preview(file_format=raw.describe_sv(), columns=raw.columns, head=head,
                        rows=raw.rows, police_feed=False, mapping=mapping,
                        mapping_source=source_sv, missing=headers.missing_fields(mapping),
-                       sheets=raw.sheets)
+                       sheets=raw.sheets, sheet=raw.sheet)
     finally:
         raw.close()
 
@@ -91,21 +92,23 @@ def profile_stamp(source: str) -> int:
 
 
 def check_file(db: Path, path: Path, source: str, mapping: dict[str, str] | None,
-               file_name: str, actor_name: str | None = None,
+               file_name: str, actor_name: str | None = None, sheet: str | None = None,
                progress: Progress | None = None) -> ImportReport:
     """A dry run: everything an import would do, reported, nothing kept."""
     with open_db(db) as con:
         return import_file(con, path, source, mapping=mapping or None, dry_run=True,
-                           file_name=file_name, actor_name=actor_name, progress=progress)
+                           sheet=sheet, file_name=file_name, actor_name=actor_name,
+                           progress=progress)
 
 
 def commit_file(db: Path, path: Path, source: str, mapping: dict[str, str] | None,
                 file_name: str, actor_name: str | None = None, actor_kind: str | None = None,
-                progress: Progress | None = None) -> ImportReport:
+                sheet: str | None = None, progress: Progress | None = None) -> ImportReport:
     """Import for real (one transaction; the original file kept beside the database)."""
     with open_db(db) as con:
-        return import_file(con, path, source, mapping=mapping or None, file_name=file_name,
-                           actor_name=actor_name, actor_kind=actor_kind, progress=progress)
+        return import_file(con, path, source, mapping=mapping or None, sheet=sheet,
+                           file_name=file_name, actor_name=actor_name, actor_kind=actor_kind,
+                           progress=progress)
 
 
 def undo_import(db: Path, batch_id: str) -> int:
