@@ -2,14 +2,13 @@
 
 Classifies categories, rejects what cannot be used (with a Swedish reason), masks
 personal data, places each row (coordinates, address register, area code), assigns
-areas, and gives every row its stable key. Runs in the file's private DuckDB
-connection; only the coordinates take a trip through numpy.
+areas, and gives every row its stable key. Runs as SQL on the temporary tables of the
+connection the file was read into; only the coordinates take a trip through numpy.
 """
 from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from collections import Counter
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -37,7 +36,7 @@ class Staged:
     plus ``_row``), ``rejected`` (``row_number``, ``reason``, ``raw``) and the counts the
     import report shows."""
 
-    table: str          # the temporary table of rows to write, in the file's connection
+    table: str          # the temporary table of rows to write
     rejected: pa.Table
     read: int
     skipped: dict[str, int] = field(default_factory=dict)
@@ -270,7 +269,3 @@ def _place(con, profile: Profile | None, source: str, areas_wgs, register,
                      "address_not_in_register": int(more[2])})
     return warnings
 
-
-def summarize_words(words: dict[str, int], limit: int = 50) -> list[tuple[str, int]]:
-    """The most frequent unknown words (for reports)."""
-    return Counter(words).most_common(limit)
