@@ -2,7 +2,7 @@
 see the data quality per actor. All logic is in ``est_data.ingest``."""
 import streamlit as st
 
-from est_data import fmt, ui
+from est_data import fmt, taxonomy, ui
 from est_data.config import MAX_UPLOAD_MB, db_path
 from est_data.ingest import IngestError, pipeline, quality, report as rpt, service
 from est_data.ingest.profiles import ACTOR_KINDS
@@ -58,6 +58,10 @@ def _show_report(r: rpt.ImportReport) -> None:
     with right:
         st.markdown("**Plats och tid**")
         st.dataframe(rpt.location_table(r), hide_index=True, width="stretch")
+        if r.categories:
+            st.markdown("**Kategorier**")
+            st.dataframe(rpt.counts_table(r.categories, "Kategori", taxonomy.labels()),
+                         hide_index=True, width="stretch")
         if r.values_masked:
             st.markdown("**Maskerade personuppgifter**")
             st.dataframe(rpt.counts_table(r.masked, "Uppgift", rpt.MASKED_SV), hide_index=True,
@@ -65,6 +69,8 @@ def _show_report(r: rpt.ImportReport) -> None:
 
 
 with tab_import:
+    if "data_done" in st.session_state:
+        st.success(st.session_state.pop("data_done"))
     choices = ui.read(service.actor_choices)
     options = list(choices) + [NEW_ACTOR]
     c1, c2 = st.columns([2, 3])
@@ -169,9 +175,12 @@ with tab_import:
                     st.error(f"**Importen avbröts; inget sparades.** {exc.sv}")
                 else:
                     st.session_state.pop("data_checked", None)
-                    st.success(f"Importen är klar: {fmt.num(done.rows_new)} nya och "
-                               f"{fmt.num(done.rows_updated)} uppdaterade händelser "
-                               f"(import {done.batch_id}).")
+                    st.session_state.data_done = (
+                        f"Importen är klar: {fmt.num(done.rows_new)} nya och "
+                        f"{fmt.num(done.rows_updated)} uppdaterade händelser från "
+                        f"{done.file_name} (import {done.batch_id}). Den syns i "
+                        "importhistoriken och kan ångras där.")
+                    st.rerun()
                 bar.empty()
             elif todo == 0:
                 st.info("Filen innehåller inget nytt: allt är redan importerat.")
