@@ -103,8 +103,11 @@ def locate(a, b, crs: str | None = None,
     known = degrees | sweref | rt90
     lon = np.full(n, np.nan)
     lat = np.full(n, np.nan)
-    if known.any():
-        lon[known], lat[known] = _TO_WGS84.transform(x[known], y[known])
+    lat[degrees], lon[degrees] = hi[degrees], lo[degrees]
+    metric_known = sweref | rt90
+    if metric_known.any():
+        lon[metric_known], lat[metric_known] = _TO_WGS84.transform(x[metric_known],
+                                                                   y[metric_known])
     inside = known & (lon >= bbox[0]) & (lon <= bbox[2]) & (lat >= bbox[1]) & (lat <= bbox[3])
     status = np.full(n, MISSING, dtype=np.int8)
     status[zero] = ZERO

@@ -40,21 +40,27 @@ def _sql_lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def masked_sql(expr: str) -> str:
+def hit_sql(expr: str) -> str:
+    """SQL: does ``expr`` hold anything to mask? (Compute it once per row and pass it
+    as ``hit`` to the functions below, so only those rows pay for the replacing.)"""
+    return f"coalesce(regexp_matches({expr}, {_sql_lit(_ANY)}), false)"
+
+
+def masked_sql(expr: str, hit: str | None = None) -> str:
     """SQL: ``expr`` with every pattern replaced (only rows that match are touched)."""
     out = expr
     for pattern, replacement in PATTERNS.values():
         out = f"regexp_replace({out}, {_sql_lit(pattern)}, {_sql_lit(replacement)}, 'g')"
-    return f"CASE WHEN regexp_matches({expr}, {_sql_lit(_ANY)}) THEN {out} ELSE {expr} END"
+    return f"CASE WHEN {hit or hit_sql(expr)} THEN {out} ELSE {expr} END"
 
 
-def count_sql(expr: str) -> dict[str, str]:
+def count_sql(expr: str, hit: str | None = None) -> dict[str, str]:
     """SQL per kind: how many values of that kind ``expr`` holds (after masking the
     kinds before it, as :func:`masked_sql` does)."""
     out: dict[str, str] = {}
     current = expr
     for kind, (pattern, replacement) in PATTERNS.items():
-        out[kind] = (f"CASE WHEN regexp_matches({expr}, {_sql_lit(_ANY)}) "
+        out[kind] = (f"CASE WHEN {hit or hit_sql(expr)} "
                      f"THEN len(regexp_extract_all({current}, {_sql_lit(pattern)})) ELSE 0 END")
         current = f"regexp_replace({current}, {_sql_lit(pattern)}, {_sql_lit(replacement)}, 'g')"
     return out

@@ -103,8 +103,8 @@ def stage(raw: RawTable, profile: Profile | None, source: str,
     cats, unknown = _category_table(con, profile)
     con.register("cat_map", cats)
     latest = now + dt.timedelta(days=1)
-    mask_desc = masking.count_sql("n.description")
-    mask_addr = masking.count_sql("n.address")
+    mask_desc = masking.count_sql("n.description", "n.desc_hit")
+    mask_addr = masking.count_sql("n.address", "n.addr_hit")
     mask_cols = ", ".join(f"{mask_desc[k]} + {mask_addr[k]} AS mask_{k}" for k in masking.PATTERNS)
     # One pass: category, why a row is skipped or rejected, masked free text.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s1 AS
@@ -119,10 +119,12 @@ def stage(raw: RawTable, profile: Profile | None, source: str,
                     WHEN n.occurred_at > TIMESTAMP '{latest:%Y-%m-%d %H:%M:%S}'
                         THEN 'Datumet ligger i framtiden'
                END AS reject_reason,
-               {masking.masked_sql('n.description')} AS description,
-               {masking.masked_sql('n.address')} AS address,
+               {masking.masked_sql('n.description', 'n.desc_hit')} AS description,
+               {masking.masked_sql('n.address', 'n.addr_hit')} AS address,
                {mask_cols}
-        FROM norm n LEFT JOIN cat_map c USING (raw_category)""")
+        FROM (SELECT *, {masking.hit_sql('description')} AS desc_hit,
+                        {masking.hit_sql('address')} AS addr_hit FROM norm) n
+        LEFT JOIN cat_map c USING (raw_category)""")
     con.unregister("cat_map")
     con.execute("DROP VIEW norm; DROP VIEW norm_words")
     skipped = dict(con.execute("SELECT skip_reason, count(*) FROM s1 WHERE skip_reason IS NOT NULL "
