@@ -19,6 +19,8 @@ PAGES = [
              url_path="insatser"), auth.VIEW_AGGREGATES),
     (st.Page("pages/fore_efter.py", title="Före/efter", icon=":material/compare_arrows:",
              url_path="fore_efter"), auth.VIEW_AGGREGATES),
+    (st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+     auth.WRITE),
 ]
 
 st.sidebar.title("EST Lägesbild")

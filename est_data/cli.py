@@ -17,14 +17,16 @@ from . import areas as areas_mod
 from . import audit, backup, demo, info, retention
 from . import evaluation as evaluation_mod
 from .auth import hash_password
-from .config import BACKUP_DIR, RETENTION_YEARS, db_path
+from .config import BACKUP_DIR, PROGRESS_MIN_BYTES, RETENTION_YEARS, db_path, raw_dir
 from .db import DatabaseError, open_db, write_session
+from .ingest.errors import IngestError
 from .summary_sv import headline, summary_text
 from .schema import SchemaError
 from .taxonomy import TaxonomyError
 
 EXPECTED_ERRORS = (areas_mod.AreaFileError, DatabaseError, SchemaError, TaxonomyError,
-                   FileExistsError, FileNotFoundError, ValueError, duckdb.IOException)
+                   IngestError, FileExistsError, FileNotFoundError, ValueError,
+                   duckdb.IOException)
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
@@ -104,6 +106,7 @@ def cmd_hash_password(args) -> int:
     if getpass.getpass("again: ") != password:
         raise ValueError("the passwords differ")
     print(hash_password(password))
+    return 0
 
 
 def _iso_date(text: str) -> dt.date:
@@ -133,6 +136,75 @@ def cmd_evaluate(args) -> int:
         print(headline(ev))
         print()
         print(summary_text(ev))
+    return 0
+
+
+def _progress_bar(enabled: bool):
+    """A one-line progress bar on stderr (a line per step when not a terminal)."""
+    if not enabled:
+        return None
+    from .ingest.pipeline import STEPS
+
+    tty = sys.stderr.isatty()
+
+    def show(fraction: float, step: str) -> None:
+        text = STEPS.get(step, (step,))[0]
+        filled = int(round(fraction * 30))
+        line = f"[{'#' * filled}{'.' * (30 - filled)}] {fraction * 100:3.0f}% {text}"
+        if tty:
+            sys.stderr.write("\r" + line.ljust(90) + ("\n" if fraction >= 1 else ""))
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    return show
+
+
+def cmd_import(args) -> int:
+    from .ingest import import_file
+
+    path = args.db or db_path()
+    if not args.file.is_file():
+        raise IngestError(f"no such file: {args.file}")
+    big = args.progress or args.file.stat().st_size >= PROGRESS_MIN_BYTES
+    if args.dry_run:
+        from .ingest.service import scratch_copy
+
+        with scratch_copy(path) as con:
+            report = import_file(con, args.file, args.source, args.profile, dry_run=True,
+                                 sheet=args.sheet, progress=_progress_bar(big), keep_raw=False)
+    else:
+        # Copy-on-write: an app that has the database open never blocks the import.
+        with write_session(path) as con:
+            report = import_file(con, args.file, args.source, args.profile, sheet=args.sheet,
+                                 progress=_progress_bar(big), raw_root=raw_dir(path))
+            audit.record(con, audit.cli_user(), "import", report.audit_summary())
+    print("\n".join(report.lines()))
+    if not args.dry_run:
+        print(f"database: {path}")
+    return 0
+
+
+def cmd_rebuild(args) -> int:
+    from .ingest.rebuild import rebuild
+
+    path = args.db or db_path()
+    result = rebuild(path, progress=_progress_bar(True))
+    print(f"rebuilt {path}: {result.replayed} imports replayed from raw files, "
+          f"{result.carried_batches} batches carried over, {result.incidents:,} incidents")
+    if result.missing_files:
+        print("raw file missing, batch left out: " + ", ".join(result.missing_files))
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from .ingest import undo_batch
+
+    path = args.db or db_path()
+    with write_session(path) as con:
+        removed = undo_batch(con, args.batch_id)
+        audit.record(con, audit.cli_user(), "import.undo",
+                     f"{args.batch_id}: {removed} händelser borttagna")
+    print(f"import {args.batch_id} undone: {removed:,} incidents removed")
     return 0
 
 
@@ -196,6 +268,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help="print one JSON object instead of the Swedish summary")
     p.set_defaults(func=cmd_evaluate)
+
+
+    p = sub.add_parser("import", help="import an actor's export (CSV, XLSX or the police JSON feed)")
+    p.add_argument("file", type=Path, help="the export file")
+    p.add_argument("--source", required=True, help="actor key, e.g. ostersundshem")
+    p.add_argument("--profile", default=None,
+                   help="profile key or .toml path (default: profiles/<source>.toml if it exists, "
+                        "else automatic mapping from the headers)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check and report what would be imported; write nothing")
+    p.add_argument("--sheet", default=None, help="XLSX: the sheet to read (default: the first)")
+    p.add_argument("--progress", action="store_true", help="show progress also for small files")
+    _db_arg(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("rebuild", help="rebuild the database from the kept raw files and profiles")
+    _db_arg(p)
+    p.set_defaults(func=cmd_rebuild)
+
+    p = sub.add_parser("undo", help="undo one import (by batch id)")
+    p.add_argument("batch_id")
+    _db_arg(p)
+    p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser("info", help="counts per table, actor and category")
     _db_arg(p)

@@ -54,3 +54,25 @@ def map_tiles() -> str | None:
     """
     key = os.environ.get("EST_TILES", "openstreetmap").strip().lower()
     return TILE_SETTINGS.get(key, TILE_SETTINGS["openstreetmap"])
+
+
+# --- Import (est_data.ingest) -----------------------------------------------------------
+# One TOML profile per actor: column names, formats, category words, CRS.
+PROFILES_DIR = REPO_ROOT / "profiles"
+# Optional address register (address;lat;lon or address;x;y) for address-only reports.
+ADDRESSES_PATH = DATA_DIR / "addresses.csv"
+# Two reports from different actors describe the same event when they are of the same
+# category family and lie within these limits (or share an address within the window).
+DUPLICATE_WINDOW_MIN = 30
+DUPLICATE_DISTANCE_M = 75.0
+# Largest file the Data page accepts (the CLI has no limit).
+MAX_UPLOAD_MB = 200  # = server.maxUploadSize in .streamlit/config.toml
+# Dates outside [EARLIEST_DATE, today + 1 day] are rejected as implausible.
+EARLIEST_DATE = "2000-01-01"
+# Files larger than this get a progress bar in the CLI.
+PROGRESS_MIN_BYTES = 5_000_000
+
+
+def raw_dir(db: Path | None = None) -> Path:
+    """Where the original files of a database's imports are kept: ``raw/`` beside it."""
+    return (Path(db) if db is not None else db_path()).resolve().parent / "raw"

@@ -133,8 +133,10 @@ def write_session(path: Path | str | None = None, wait_s: float = WRITER_WAIT_S
                     shutil.copy2(wal, tmp.with_name(tmp.name + ".wal"))
             con = connect(tmp)
             try:
-                with transaction(con):
-                    yield con
+                # No outer transaction: the copy itself is the unit of atomicity (an error
+                # discards it), and the block's own transactions keep their committed
+                # row ids (DuckDB numbers uncommitted rows differently).
+                yield con
                 con.execute("CHECKPOINT")
             finally:
                 con.close()

@@ -107,7 +107,46 @@ _V2 = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2]
+# Import (issue 3): content hashes for idempotence without an id, batch bookkeeping for
+# the import report and undo, and the earlier versions of rows an import updated.
+_V3 = [
+    "ALTER TABLE incidents ADD COLUMN content_hash TEXT",  # md5 of the row's content
+    "ALTER TABLE incidents ADD COLUMN time_known BOOLEAN DEFAULT TRUE",  # false: date only
+    "ALTER TABLE import_batches ADD COLUMN profile TEXT",
+    "ALTER TABLE import_batches ADD COLUMN file_format TEXT",
+    "ALTER TABLE import_batches ADD COLUMN rows_updated INTEGER DEFAULT 0",
+    "ALTER TABLE import_batches ADD COLUMN rows_unchanged INTEGER DEFAULT 0",
+    "ALTER TABLE import_batches ADD COLUMN rows_skipped INTEGER DEFAULT 0",
+    "ALTER TABLE import_batches ADD COLUMN values_masked INTEGER DEFAULT 0",
+    "ALTER TABLE import_batches ADD COLUMN report TEXT",  # the import report as JSON
+    """
+    CREATE TABLE IF NOT EXISTS incident_history (
+        replaced_by_batch TEXT NOT NULL,   -- the import that replaced this version
+        replaced_at   TIMESTAMP NOT NULL,
+        incident_id   TEXT NOT NULL,
+        source        TEXT,
+        source_ref    TEXT,
+        occurred_at   TIMESTAMP,
+        reported_at   TIMESTAMP,
+        category      TEXT,
+        raw_category  TEXT,
+        lat           DOUBLE,
+        lon           DOUBLE,
+        x             DOUBLE,
+        y             DOUBLE,
+        precision     TEXT,
+        address       TEXT,
+        area_id       TEXT,
+        focus_area_id TEXT,
+        description   TEXT,
+        batch_id      TEXT,
+        duplicate_of  TEXT,
+        content_hash  TEXT,
+        time_known    BOOLEAN
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {

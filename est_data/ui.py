@@ -203,6 +203,8 @@ def ensure_database() -> bool:
 
 # --- The shared filter sidebar ----------------------------------------------------------
 
+_DEFAULTS = {"f_preset": "30d", "f_categories": [], "f_sources": [], "f_areas": [],
+             "f_weekdays": [], "f_hours": (0, 23), "f_duplicates": False}
 _KEYS = ("f_preset", "f_start", "f_end", "f_categories", "f_sources", "f_areas",
          "f_weekdays", "f_hours", "f_duplicates")
 
@@ -235,6 +237,10 @@ def filter_sidebar() -> flt.IncidentFilter:
     before the widgets are drawn (the documented way to keep widget state).
     """
     keep_filter_state()
+    # A page without the sidebar (opened in between) may have let some keys lapse.
+    for key, default in _DEFAULTS.items():
+        if key not in st.session_state and st.session_state.get("_filters_initialised"):
+            st.session_state[key] = default
     look = read(queries.lookups)
     first, last = read(queries.data_span)
     anchor = read(queries.anchor_date)

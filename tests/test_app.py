@@ -68,3 +68,13 @@ def test_damaged_database_gives_swedish_message(tmp_path, monkeypatch):
     at = run_app()
     assert not at.exception
     assert any("Databasen kan inte läsas" in e.value for e in at.error)
+
+
+def test_filters_survive_a_page_without_the_sidebar(app_db):
+    at = run_app()
+    at.sidebar.multiselect(key="f_categories").set_value(["klotter"]).run()
+    for page in ("pages/data.py", "pages/insatser.py", "pages/oversikt.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+    assert at.session_state["f_categories"] == ["klotter"]
+    assert at.session_state["f_hours"] == (0, 23)

@@ -47,6 +47,7 @@ def visit(page, title):
     # Let the page finish its run (Streamlit's status widget disappears).
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
     page.wait_for_timeout(500)
+    assert page.locator('[data-testid="stException"]').count() == 0, f"{title} raised"
 
 
 def nav_titles(page) -> list[str]:

@@ -1,0 +1,16 @@
+"""Import of the actors' own exports (issue 3): ``import_file`` is the entry point.
+
+Modules, in the order a file passes through them: ``readers`` (format, encoding,
+delimiter), ``headers`` and ``profiles`` (which column is what), ``normalize`` with
+``dates`` and ``police`` (one common shape), ``stage`` with ``coords``, ``addresses`` and
+``masking`` (rows ready to write), ``dedupe`` (the same event from two actors) and
+``pipeline`` (one transaction per file, raw files, undo, history), ``rebuild``.
+"""
+from .errors import IngestError
+from .pipeline import batch_report, history, import_file, undo_batch
+from .profiles import Profile, ProfileError, list_profiles, load_profile, save_profile
+from .report import ImportReport
+
+__all__ = ["IngestError", "ImportReport", "Profile", "ProfileError", "batch_report",
+           "history", "import_file", "list_profiles", "load_profile", "save_profile",
+           "undo_batch"]

@@ -1,0 +1,125 @@
+"""Coordinates as actors write them: WGS84 degrees or SWEREF 99 TM metres, in any order.
+
+The coordinate system is recognised by the values, row by row, not by the header:
+
+- degrees: both values within ±180 and one within ±90. In Sweden the latitude (55–69)
+  is always larger than the longitude (10–25), so a swapped pair is recognised and
+  put right (and counted);
+- SWEREF 99 TM (EPSG:3006): northing 6.1–7.7 million, easting 0.2–1.0 million metres,
+  again in either order (``X``/``Y`` mean north/east to a surveyor, east/north to a GIS);
+- RT 90 2.5 gon V (EPSG:3021), still found in older municipal systems: northing
+  6.1–7.7 million, easting 1.2–1.9 million.
+
+``(0, 0)``, a single zero, or a place outside the municipality gives no location (the
+row is kept, the reason counted). Everything is numpy over whole columns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pyproj import Transformer
+
+from ..config import CRS_SWEREF99TM, CRS_WGS84, MUNICIPALITY_BBOX
+
+CRS_RT90 = 3021
+_TO_SWEREF = Transformer.from_crs(CRS_WGS84, CRS_SWEREF99TM, always_xy=True)
+_RT90_TO_SWEREF = Transformer.from_crs(CRS_RT90, CRS_SWEREF99TM, always_xy=True)
+_TO_WGS84 = Transformer.from_crs(CRS_SWEREF99TM, CRS_WGS84, always_xy=True)
+
+# Status codes per row.
+OK, MISSING, ZERO, OUTSIDE, UNKNOWN_CRS = 0, 1, 2, 3, 4
+STATUS_SV = {ZERO: "Koordinaten är noll", OUTSIDE: "Platsen ligger utanför kommunen",
+             UNKNOWN_CRS: "Koordinaten går inte att tolka (okänt koordinatsystem)"}
+# What a profile may force: "auto" recognises by value range.
+CRS_CHOICES = {"auto": None, "EPSG:4326": "wgs84", "WGS84": "wgs84",
+               "EPSG:3006": "sweref", "SWEREF99TM": "sweref", "SWEREF 99 TM": "sweref",
+               "EPSG:3021": "rt90", "RT90": "rt90"}
+
+
+@dataclass
+class Located:
+    """Result per row: SWEREF 99 TM ``x``/``y``, WGS84 ``lat``/``lon`` (NaN when no
+    location), a status code, and whether the pair was swapped."""
+
+    x: np.ndarray
+    y: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    status: np.ndarray
+    swapped: np.ndarray
+    crs: np.ndarray  # "wgs84", "sweref", "rt90" or "" per row
+
+    def counts(self) -> dict[str, int]:
+        return {"zero": int((self.status == ZERO).sum()),
+                "outside": int((self.status == OUTSIDE).sum()),
+                "unknown_crs": int((self.status == UNKNOWN_CRS).sum()),
+                "swapped": int(self.swapped.sum())}
+
+
+def number_sql(expr: str) -> str:
+    """SQL: text with a decimal comma or spaces as thousands separators → DOUBLE."""
+    text = f"trim(CAST({expr} AS VARCHAR))"
+    # The cheap form first; only values it cannot read pay for the thorough cleanup.
+    return (f"coalesce(TRY_CAST(replace({text}, ',', '.') AS DOUBLE), "
+            f"TRY_CAST(regexp_replace(replace({text}, ',', '.'), '[\\s\u00a0\u202f]', '', 'g')"
+            f" AS DOUBLE))")
+
+
+def locate(a, b, crs: str | None = None,
+           bbox: tuple[float, float, float, float] = MUNICIPALITY_BBOX) -> Located:
+    """Recognise and convert coordinate pairs.
+
+    ``a`` is the column the file calls latitude/north/X, ``b`` longitude/east/Y (their
+    order only decides whether a pair counts as swapped). ``crs`` ("wgs84", "sweref",
+    "rt90") forces the system; None recognises it by value range.
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    n = len(a)
+    hi, lo = np.fmax(a, b), np.fmin(a, b)
+    present = np.isfinite(a) & np.isfinite(b)
+    zero = present & ((a == 0) | (b == 0))
+    usable = present & ~zero
+    degrees = usable & (np.abs(hi) <= 90) & (np.abs(lo) <= 180)
+    metric = usable & (hi >= 6.1e6) & (hi <= 7.7e6)
+    sweref = metric & (lo >= 1.8e5) & (lo <= 1.0e6)
+    rt90 = metric & (lo >= 1.2e6) & (lo <= 1.9e6)
+    if crs == "wgs84":
+        sweref[:] = rt90[:] = False
+    elif crs == "sweref":
+        degrees[:] = rt90[:] = False
+    elif crs == "rt90":
+        degrees[:] = sweref[:] = False
+    # In Sweden north > east in every system here: the larger value is the north one.
+    swapped = (degrees | sweref | rt90) & (a < b)
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    if degrees.any():
+        x[degrees], y[degrees] = _TO_SWEREF.transform(lo[degrees], hi[degrees])
+    x[sweref], y[sweref] = lo[sweref], hi[sweref]
+    if rt90.any():
+        x[rt90], y[rt90] = _RT90_TO_SWEREF.transform(lo[rt90], hi[rt90])
+    known = degrees | sweref | rt90
+    lon = np.full(n, np.nan)
+    lat = np.full(n, np.nan)
+    lat[degrees], lon[degrees] = hi[degrees], lo[degrees]
+    metric_known = sweref | rt90
+    if metric_known.any():
+        lon[metric_known], lat[metric_known] = _TO_WGS84.transform(x[metric_known],
+                                                                   y[metric_known])
+    inside = known & (lon >= bbox[0]) & (lon <= bbox[2]) & (lat >= bbox[1]) & (lat <= bbox[3])
+    status = np.full(n, MISSING, dtype=np.int8)
+    status[zero] = ZERO
+    status[usable & ~known] = UNKNOWN_CRS
+    status[known & ~inside] = OUTSIDE
+    status[inside] = OK
+    drop = status != OK
+    for arr in (x, y, lat, lon):
+        arr[drop] = np.nan
+    kind = np.full(n, "", dtype=object)
+    kind[degrees] = "wgs84"
+    kind[sweref] = "sweref"
+    kind[rt90] = "rt90"
+    return Located(x=np.round(x, 1), y=np.round(y, 1), lat=np.round(lat, 6),
+                   lon=np.round(lon, 6), status=status, swapped=swapped & inside, crs=kind)

@@ -1,0 +1,125 @@
+"""The same event reported by two actors: marking the later report as a duplicate.
+
+Two incidents from different actors are the same event when their categories belong to
+the same family (``taxonomy.toml``), they happened within ``DUPLICATE_WINDOW_MIN`` of
+each other, and they lie within ``DUPLICATE_DISTANCE_M`` metres or share an address.
+Of such a pair the later report (by ``reported_at``, else ``occurred_at``; ties by a
+hash of ``incident_id``) gets ``duplicate_of`` = the earliest report it matches. Views count
+``duplicate_of IS NULL`` as unique incidents.
+
+The search is one DuckDB self-join on hashed (family, time bucket, grid cell) keys:
+buckets and cells are twice the limits, and each report probes the 2 x 2 x 2 buckets
+and cells on the side of its own bucket/cell it lies closest to, so every pair within
+the limits meets exactly in the join without range conditions or Python loops.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from ..config import DUPLICATE_DISTANCE_M, DUPLICATE_WINDOW_MIN
+from ..taxonomy import load_taxonomy
+from .addresses import address_key_sql
+
+
+def _families() -> pd.DataFrame:
+    cats = load_taxonomy()
+    return pd.DataFrame({"category": list(cats), "family": [c.family for c in cats.values()]})
+
+
+def mark_duplicates(con: duckdb.DuckDBPyConnection, start: dt.datetime | None = None,
+                    end: dt.datetime | None = None, window_min: float = DUPLICATE_WINDOW_MIN,
+                    distance_m: float = DUPLICATE_DISTANCE_M) -> int:
+    """Recompute ``duplicate_of`` for incidents that happened in [start - window,
+    end + window] (all incidents when ``start``/``end`` are None). Returns the number
+    of incidents whose ``duplicate_of`` changed.
+
+    Only pairs with a report in that span can change, so an import passes the span of
+    its own rows; candidates are read from a span twice as wide.
+    """
+    w = float(window_min) * 60.0
+    d = float(distance_m)
+    if start is None or end is None:
+        span = con.execute("SELECT min(occurred_at), max(occurred_at) FROM incidents").fetchall()[0]
+        if span[0] is None:
+            return 0
+        start, end = span
+    lo_target = start - dt.timedelta(seconds=w)
+    hi_target = end + dt.timedelta(seconds=w)
+    lo_cand = start - dt.timedelta(seconds=2 * w)
+    hi_cand = end + dt.timedelta(seconds=2 * w)
+    con.register("_dd_families", _families())
+    # Addresses are few compared with reports: reduce each distinct one once.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dd_addr AS
+        SELECT address, {address_key_sql('address')} AS addr
+        FROM (SELECT DISTINCT address FROM incidents
+              WHERE occurred_at BETWEEN ? AND ? AND address IS NOT NULL)""", [lo_cand, hi_cand])
+    # The order that decides "later": report time (else event time), then a hash of the
+    # id, packed into one 128-bit number so the join compares integers.
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_c AS
+        SELECT i.incident_id, hash(i.source) AS s, hash(coalesce(f.family, i.category)) AS fam,
+               epoch(i.occurred_at) AS ts, i.x, i.y, a.addr, i.duplicate_of AS old,
+               CAST(epoch_us(coalesce(i.reported_at, i.occurred_at)) AS HUGEINT)
+                   * 18446744073709551616 + hash(i.incident_id) AS ord,
+               i.occurred_at BETWEEN ? AND ? AS target
+        FROM incidents i
+        LEFT JOIN _dd_families f USING (category)
+        LEFT JOIN _dd_addr a USING (address)
+        WHERE i.occurred_at BETWEEN ? AND ?
+          AND (i.x IS NOT NULL OR i.address IS NOT NULL)""",
+                [lo_target, hi_target, lo_cand, hi_cand])
+    con.unregister("_dd_families")
+    tb, cell = 2 * w, 2 * d
+    # Bucket/cell of each report and the side of it the report is closer to.
+    keyed = f"""SELECT rowid AS k, s, fam, ts, x, y, addr, ord, target,
+                   CAST(floor(ts / {tb}) AS BIGINT) AS b,
+                   CASE WHEN ts - floor(ts / {tb}) * {tb} < {w} THEN -1 ELSE 1 END AS bs,
+                   CAST(floor(x / {cell}) AS BIGINT) AS cx,
+                   CASE WHEN x - floor(x / {cell}) * {cell} < {d} THEN -1 ELSE 1 END AS xs,
+                   CAST(floor(y / {cell}) AS BIGINT) AS cy,
+                   CASE WHEN y - floor(y / {cell}) * {cell} < {d} THEN -1 ELSE 1 END AS ys
+                FROM _dd_c"""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dd_pairs AS
+        WITH c AS ({keyed}),
+        home AS (SELECT *, hash(fam, b, cx, cy) AS key FROM c WHERE x IS NOT NULL),
+        probe AS (
+            SELECT c.k, c.s, c.ts, c.x, c.y, c.ord,
+                   hash(c.fam, c.b + o.ob * c.bs, c.cx + o.ox * c.xs, c.cy + o.oy * c.ys) AS key
+            FROM c, (SELECT * FROM (VALUES (0), (1)) t1(ob), (VALUES (0), (1)) t2(ox),
+                                   (VALUES (0), (1)) t3(oy)) AS o
+            WHERE c.x IS NOT NULL AND c.target
+        ),
+        near AS (
+            SELECT p.k AS later, h.k AS earlier, h.ord
+            FROM probe p JOIN home h ON h.key = p.key
+            WHERE h.ord < p.ord AND h.s <> p.s AND abs(h.ts - p.ts) <= {w}
+              AND (h.x - p.x) * (h.x - p.x) + (h.y - p.y) * (h.y - p.y) <= {d * d}
+        ),
+        ahome AS (SELECT *, hash(fam, b, addr) AS key FROM c WHERE addr IS NOT NULL),
+        aprobe AS (
+            SELECT c.k, c.s, c.ts, c.ord, hash(c.fam, c.b + o.ob * c.bs, c.addr) AS key
+            FROM c, (VALUES (0), (1)) AS o(ob)
+            WHERE c.addr IS NOT NULL AND c.target
+        ),
+        same_address AS (
+            SELECT p.k AS later, h.k AS earlier, h.ord
+            FROM aprobe p JOIN ahome h ON h.key = p.key
+            WHERE h.ord < p.ord AND h.s <> p.s AND abs(h.ts - p.ts) <= {w}
+        )
+        SELECT later, arg_min(earlier, ord) AS earlier
+        FROM (SELECT * FROM near UNION ALL SELECT * FROM same_address)
+        GROUP BY later""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_new AS
+        SELECT c.incident_id, e.incident_id AS duplicate_of
+        FROM (SELECT rowid AS k, incident_id, old FROM _dd_c WHERE target) c
+        LEFT JOIN _dd_pairs p ON p.later = c.k
+        LEFT JOIN (SELECT rowid AS k, incident_id FROM _dd_c) e ON e.k = p.earlier
+        WHERE c.old IS DISTINCT FROM e.incident_id""")
+    changed = con.execute("SELECT count(*) FROM _dd_new").fetchall()[0][0]
+    if changed:
+        con.execute("""UPDATE incidents SET duplicate_of = n.duplicate_of FROM _dd_new n
+            WHERE incidents.incident_id = n.incident_id""")
+    con.execute("DROP TABLE _dd_c; DROP TABLE _dd_pairs; DROP TABLE _dd_new; DROP TABLE _dd_addr")
+    return int(changed)

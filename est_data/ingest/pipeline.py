@@ -1,0 +1,384 @@
+"""One file into the database: read, map, transform, place, deduplicate, write.
+
+Guarantees (issue 3):
+
+- one transaction per file: a failure anywhere leaves the database as it was;
+- idempotent: the key is ``source:source_ref`` (or ``source:#<content hash>`` without
+  an id); the same file again, or an overlapping export, adds nothing twice; a known
+  key with new content is an update (the earlier version kept in ``incident_history``
+  so the import can be undone);
+- rejected rows go to ``rejected_rows`` with a Swedish reason, nothing is dropped
+  silently;
+- the original file is kept as ``raw/<sha256>.<ext>`` beside the database, with a
+  small JSON note per import so ``rebuild`` can replay every import with the profiles.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from .. import config
+from ..areas import load_areas
+from ..db import transaction
+from ..sqlutil import fetch_value
+from . import dedupe, normalize, police
+from .addresses import load_register
+from .errors import IngestError
+from .profiles import Profile, load_profile
+from .readers import RawTable, read_file
+from .report import ImportReport
+from .stage import INCIDENT_COLUMNS, Staged, stage
+
+# progress(fraction done, step key); STEPS gives each key's text in English and Swedish.
+Progress = Callable[[float, str], None]
+STEPS = {"read": ("reading the file", "Läser filen"),
+         "parse": ("parsing columns, dates and categories", "Tolkar kolumner, datum och kategorier"),
+         "place": ("placing reports, masking personal data", "Placerar händelserna och maskerar personuppgifter"),
+         "write": ("writing and searching duplicates", "Skriver till databasen och letar dubbletter"),
+         "done": ("done", "Klart")}
+POLICE_PROFILE_KEY = "polisen_handelser"
+# A stored report with the same key and these values is "already imported"; any
+# difference makes the new version an update.
+COMPARED_COLUMNS = ("occurred_at", "reported_at", "category", "raw_category", "lat", "lon",
+                    "x", "y", "precision", "address", "area_id", "focus_area_id",
+                    "description", "time_known")
+BATCH_NOTES = "batches"  # sub-folder of raw/ with one JSON note per import
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def file_sha256(path: Path | str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The file behind a connection (None for an in-memory database)."""
+    path = fetch_value(con, "SELECT path FROM duckdb_databases() "
+                            "WHERE database_name = current_database()")
+    return Path(path).resolve() if path else None
+
+
+def raw_root_for(con: duckdb.DuckDBPyConnection) -> Path | None:
+    db = database_file(con)
+    return config.raw_dir(db) if db else None
+
+
+def _resolve_profile(profile: Profile | str | Path | None, source: str) -> Profile | None:
+    if isinstance(profile, Profile):
+        return profile
+    if profile is not None:
+        found = load_profile(profile)
+        if found is None:
+            raise IngestError(f"no profile {profile!r} (looked in {config.PROFILES_DIR})",
+                              f"Profilen {profile!r} finns inte.")
+        return found
+    return load_profile(source)
+
+
+def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
+                   profile: Profile | None, mapping: dict[str, str] | None,
+                   now: dt.datetime, progress: Progress, sheet: str | None = None
+                   ) -> tuple[RawTable, Staged, dict, Profile | None]:
+    """Read ``path`` and stage its rows against the areas stored in ``con``."""
+    raw = read_file(path, encoding=profile.encoding if profile else None,
+                    delimiter=profile.delimiter if profile else None,
+                    sheet=sheet or (profile.sheet if profile else None), con=con)
+    try:
+        progress(0.25, "parse")
+        if raw.police_feed:
+            if profile is None or profile.format != "polisen_json":
+                profile = load_profile(POLICE_PROFILE_KEY) or profile
+            police.normalize(raw, profile or Profile(key=source, name=source,
+                                                     format="polisen_json"))
+            used = {"datetime": "name (titel)", "category": "type",
+                    "description": "summary", "ref": "id", "reported": "datetime"}
+        else:
+            if profile is not None and profile.format == "polisen_json":
+                raise IngestError(
+                    f"the profile {profile.key!r} expects the police events feed (JSON), "
+                    f"but the file is {raw.kind.upper()}",
+                    f"Profilen {profile.name} förväntar sig Polisens händelseflöde (JSON), "
+                    f"men filen är {raw.kind.upper()}.")
+            used = (dict(mapping) if mapping else normalize.resolve_mapping(raw, profile, source))
+            if mapping:
+                normalize.check_required(raw.columns, used, profile, source)
+                bad = [c for c in used.values() if c not in raw.columns]
+                if bad:
+                    raise IngestError(f"the mapping names unknown columns: {', '.join(bad)}",
+                                      f"Mappningen pekar på okända kolumner: {', '.join(bad)}.")
+            normalize.normalize(raw, used, profile)
+        progress(0.45, "place")
+        areas_wgs = load_areas(con)
+        register = load_register(config.ADDRESSES_PATH)
+        staged = stage(raw, profile, source, areas_wgs, register, now)
+    except BaseException:
+        raw.close()
+        raise
+    return raw, staged, used, profile
+
+
+def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
+                profile: Profile | str | Path | None = None, *,
+                mapping: dict[str, str] | None = None, dry_run: bool = False,
+                sheet: str | None = None, file_name: str | None = None,
+                actor_name: str | None = None,
+                actor_kind: str | None = None, keep_raw: bool = True,
+                raw_root: Path | None = None, progress: Progress | None = None,
+                now: dt.datetime | None = None) -> ImportReport:
+    """Import one file for the actor ``source`` in one transaction.
+
+    ``profile`` is a :class:`Profile`, a profile key or path, or None (the actor's
+    profile if there is one, else automatic mapping); ``mapping`` ({field: column})
+    overrides the profile's columns (the app's corrected preview), ``sheet`` its sheet
+    of a workbook. With ``dry_run``
+    everything is computed and rolled back: the report says what would happen.
+    """
+    t0 = time.perf_counter()
+    progress = progress or (lambda _f, _t: None)
+    mapping = {f: c for f, c in (mapping or {}).items() if c} or None
+    path = Path(path)
+    source = source.strip()
+    if not profile_key_ok(source):
+        raise IngestError(f"the actor key {source!r} must be lower-case letters, digits, _ or -",
+                          "Aktörens nyckel får bara innehålla små bokstäver, siffror, _ och -.")
+    now = now or dt.datetime.now().replace(microsecond=0)
+    prof = _resolve_profile(profile, source)
+    progress(0.05, "read")
+    sha = file_sha256(path) if path.exists() else ""
+    raw, staged, used, prof = read_and_stage(con, path, source, prof, mapping, now, progress,
+                                             sheet)
+    timings = {"read_transform": time.perf_counter() - t0}
+    try:
+        report = ImportReport(
+            source=source, actor_name=actor_name or (prof.name if prof else source),
+            file_name=file_name or path.name, sha256=sha, file_format=raw.describe_sv(),
+            profile=(prof.key if prof else None), mapping=used, dry_run=dry_run,
+            rows_read=staged.read, rows_rejected=staged.rejected.num_rows,
+            rows_repeated_in_file=staged.repeated_in_file, time_unknown=staged.time_unknown,
+            skipped=staged.skipped, rejected_reasons=staged.rejected_reasons,
+            rejected_sample=[(int(r["row_number"]), r["reason"], r["raw"])
+                             for r in staged.rejected.slice(0, 20).to_pylist()],
+            unknown_categories=staged.unknown_categories, categories=staged.categories,
+            masked=staged.masked, location=staged.location, precision=staged.precision)
+    except BaseException:
+        raw.close()
+        raise
+    progress(0.7, "write")
+    t1 = time.perf_counter()
+    root = raw_root if raw_root is not None else raw_root_for(con)
+    try:
+        with transaction(con):
+            _write(con, staged, report, prof, now, actor_kind)
+            if dry_run:
+                raise _DryRun()
+            if keep_raw and root is not None and sha:
+                _keep_raw(root, path, sha)
+            timings["write_dedupe"] = time.perf_counter() - t1
+            timings["total"] = time.perf_counter() - t0
+            report.seconds = {k: round(v, 3) for k, v in timings.items()}
+            con.execute("UPDATE import_batches SET report = ? WHERE batch_id = ?",
+                        [report.to_json(), report.batch_id])
+    except _DryRun:
+        report.batch_id = None
+        timings["total"] = time.perf_counter() - t0
+        report.seconds = {k: round(v, 3) for k, v in timings.items()}
+    finally:
+        raw.close()
+    if keep_raw and root is not None and sha and not dry_run:
+        _write_note(root, report, path, now, mapping, sheet)
+    progress(1.0, "done")
+    return report
+
+
+def profile_key_ok(key: str) -> bool:
+    from .profiles import KEY_RE
+
+    return bool(KEY_RE.match(key or ""))
+
+
+def _new_batch_id(con, source: str, sha: str, now: dt.datetime) -> str:
+    base = f"{source}-{now:%Y%m%d-%H%M%S}-{(sha or 'nofile')[:8]}"
+    batch_id, k = base, 2
+    while fetch_value(con, "SELECT count(*) FROM import_batches WHERE batch_id = ?", [batch_id]):
+        batch_id, k = f"{base}-{k}", k + 1
+    return batch_id
+
+
+def _incident_columns(con) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'incidents' "
+        "ORDER BY ordinal_position").fetchall()]
+
+
+def _write(con, staged: Staged, report: ImportReport, prof: Profile | None,
+           now: dt.datetime, actor_kind: str | None) -> None:
+    """Everything the import writes (inside the caller's transaction)."""
+    batch_id = _new_batch_id(con, report.source, report.sha256, now)
+    report.batch_id = batch_id
+    con.execute(
+        "INSERT INTO actors (source, name, kind, color) SELECT ?, ?, ?, ? "
+        "WHERE NOT EXISTS (SELECT 1 FROM actors WHERE source = ?)",
+        [report.source, report.actor_name, actor_kind or (prof.kind if prof else None),
+         prof.color if prof else None, report.source])
+    # Rows whose key is stored already: unchanged (nothing to do) or changed (update).
+    same = " AND ".join(f"i.{c} IS NOT DISTINCT FROM n.{c}" for c in COMPARED_COLUMNS)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _known AS
+        SELECT n.incident_id, {same} AS unchanged
+        FROM {staged.table} n JOIN incidents i USING (incident_id)""")
+    known = con.execute("SELECT count(*) FILTER (WHERE unchanged), "
+                        "count(*) FILTER (WHERE NOT unchanged) FROM _known").fetchall()[0]
+    total, lo, hi = con.execute(f"SELECT count(*), min(occurred_at), max(occurred_at) "
+                                f"FROM {staged.table}").fetchall()[0]
+    report.rows_unchanged, report.rows_updated = int(known[0]), int(known[1])
+    report.rows_new = int(total) - report.rows_unchanged - report.rows_updated
+    changed = "SELECT incident_id FROM _known WHERE NOT unchanged"
+    if report.rows_updated:
+        history_cols = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'incident_history'").fetchall()}
+        cols = ", ".join(c for c in _incident_columns(con) if c in history_cols)
+        con.execute(f"""INSERT INTO incident_history (replaced_by_batch, replaced_at, {cols})
+            SELECT ?, ?, {cols} FROM incidents WHERE incident_id IN ({changed})""",
+                    [batch_id, now])
+        con.execute(f"DELETE FROM incidents WHERE incident_id IN ({changed})")
+    cols = ", ".join(INCIDENT_COLUMNS)
+    skip = (" WHERE incident_id NOT IN (SELECT incident_id FROM _known WHERE unchanged)"
+            if report.rows_unchanged else "")
+    con.execute(f"INSERT INTO incidents ({cols}, batch_id) SELECT {cols}, ? "
+                f"FROM {staged.table}{skip}", [batch_id])
+    if report.rows_new or report.rows_updated:
+        dedupe.mark_duplicates(con, lo, hi)
+    report.rows_duplicate = int(fetch_value(
+        con, "SELECT count(*) FROM incidents WHERE batch_id = ? AND duplicate_of IS NOT NULL",
+        [batch_id]) or 0)
+    con.execute("DROP TABLE _known")
+    rejected = staged.rejected
+    if rejected.num_rows:
+        con.register("rejected_in", rejected)
+        con.execute("INSERT INTO rejected_rows (batch_id, row_number, reason, raw) "
+                    "SELECT ?, row_number, reason, raw FROM rejected_in", [batch_id])
+        con.unregister("rejected_in")
+    con.execute("""INSERT INTO import_batches (batch_id, source, file_name, file_sha256,
+            imported_at, rows_read, rows_imported, rows_duplicate, rows_rejected, profile,
+            file_format, rows_updated, rows_unchanged, rows_skipped, values_masked)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [batch_id, report.source, report.file_name, report.sha256 or None, now,
+                 report.rows_read, report.rows_new, report.rows_duplicate, report.rows_rejected,
+                 report.profile, report.file_format, report.rows_updated, report.rows_unchanged,
+                 report.rows_skipped, report.values_masked])
+
+
+# --- the raw files ---------------------------------------------------------------------
+
+def _raw_name(path: Path, sha: str) -> str:
+    ext = path.suffix.lower().lstrip(".")
+    return f"{sha}.{ext}" if ext.isalnum() and len(ext) <= 5 else sha
+
+
+def _keep_raw(root: Path, path: Path, sha: str) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / _raw_name(path, sha)
+    if not target.exists():
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.copyfile(path, tmp)
+        tmp.replace(target)
+
+
+def _write_note(root: Path, report: ImportReport, path: Path, now: dt.datetime,
+                mapping: dict[str, str] | None, sheet: str | None) -> None:
+    notes = root / BATCH_NOTES
+    notes.mkdir(parents=True, exist_ok=True)
+    note = {"batch_id": report.batch_id, "source": report.source,
+            "actor_name": report.actor_name, "file_name": report.file_name,
+            "raw_file": _raw_name(path, report.sha256), "sha256": report.sha256,
+            "profile": report.profile, "mapping": mapping, "sheet": sheet,
+            "imported_at": now.isoformat(), "undone": False}
+    (notes / f"{report.batch_id}.json").write_text(json.dumps(note, ensure_ascii=False, indent=1),
+                                                   encoding="utf-8")
+
+
+def batch_notes(root: Path) -> list[dict]:
+    """The import notes under ``raw/batches``, oldest first."""
+    out = []
+    for p in sorted((Path(root) / BATCH_NOTES).glob("*.json")):
+        try:
+            out.append(json.loads(p.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError):
+            continue
+    return sorted(out, key=lambda n: (n.get("imported_at", ""), n.get("batch_id", "")))
+
+
+# --- undo ------------------------------------------------------------------------------
+
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: str,
+               raw_root: Path | None = None) -> int:
+    """Take an import back: remove the incidents it added, restore the versions it
+    replaced, recompute duplicates around them. Returns the number of incidents removed.
+
+    Incidents a later import has updated since belong to that import and stay.
+    """
+    row = con.execute("SELECT undone_at FROM import_batches WHERE batch_id = ?",
+                      [batch_id]).fetchall()
+    if not row:
+        raise IngestError(f"no import batch {batch_id!r}", f"Importen {batch_id} finns inte.")
+    if row[0][0] is not None:
+        raise IngestError(f"the import {batch_id!r} is already undone",
+                          f"Importen {batch_id} är redan ångrad.")
+    with transaction(con):
+        span = con.execute(
+            "SELECT min(t), max(t) FROM (SELECT occurred_at AS t FROM incidents WHERE batch_id = ? "
+            "UNION ALL SELECT occurred_at FROM incident_history WHERE replaced_by_batch = ?)",
+            [batch_id, batch_id]).fetchall()[0]
+        removed = int(fetch_value(con, "SELECT count(*) FROM incidents WHERE batch_id = ?",
+                                  [batch_id]) or 0)
+        con.execute("DELETE FROM incidents WHERE batch_id = ?", [batch_id])
+        cols = [c for c in _incident_columns(con) if c in {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'incident_history'").fetchall()}]
+        col_sql = ", ".join(cols)
+        con.execute(f"""INSERT INTO incidents BY NAME SELECT {col_sql} FROM incident_history
+            WHERE replaced_by_batch = ? AND incident_id NOT IN (SELECT incident_id FROM incidents)""",
+                    [batch_id])
+        con.execute("DELETE FROM incident_history WHERE replaced_by_batch = ?", [batch_id])
+        con.execute("UPDATE import_batches SET undone_at = ? WHERE batch_id = ?",
+                    [dt.datetime.now().replace(microsecond=0), batch_id])
+        if span[0] is not None:
+            dedupe.mark_duplicates(con, span[0], span[1])
+    root = raw_root if raw_root is not None else raw_root_for(con)
+    if root is not None:
+        note = Path(root) / BATCH_NOTES / f"{batch_id}.json"
+        if note.exists():
+            data = json.loads(note.read_text(encoding="utf-8"))
+            data["undone"] = True
+            note.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return removed
+
+
+def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every import, newest first, with the actor's name."""
+    return con.sql("""SELECT b.batch_id, b.source, coalesce(a.name, b.source) AS actor,
+            b.file_name, b.imported_at, b.rows_read, b.rows_imported, b.rows_updated,
+            b.rows_unchanged, b.rows_duplicate, b.rows_rejected, b.rows_skipped,
+            b.values_masked, b.undone_at, b.file_sha256 IS NOT NULL AS from_file,
+            (SELECT count(*) FROM incidents i WHERE i.batch_id = b.batch_id) AS incidents_now
+        FROM import_batches b LEFT JOIN actors a USING (source)
+        ORDER BY b.imported_at DESC, b.batch_id DESC""").to_arrow_table().to_pandas()
+
+
+def batch_report(con: duckdb.DuckDBPyConnection, batch_id: str) -> ImportReport | None:
+    text = fetch_value(con, "SELECT report FROM import_batches WHERE batch_id = ?", [batch_id])
+    return ImportReport.from_json(text) if text else None

@@ -1,0 +1,180 @@
+"""What the Data page asks of the import, as functions of a database path.
+
+Each call opens the database for as short a time as it needs it (DESIGN.md §5): reading
+a file's preview touches no database at all; a check (dry run) or an import opens it
+for writing, does one transaction and closes it.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import shutil
+from contextlib import contextmanager
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from .. import audit, config
+from ..db import open_db, write_session
+from . import headers
+from .pipeline import Progress, import_file, undo_batch
+from .profiles import Profile, list_profiles, load_profile, save_profile
+from .readers import read_file
+from .report import ImportReport
+
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "est-uploads"
+NO_COLUMN = ""
+
+
+@dataclass
+class Preview:
+    """A file as the import sees it, before anything is written."""
+
+    file_format: str
+    columns: list[str]
+    head: pd.DataFrame
+    rows: int
+    police_feed: bool
+    mapping: dict[str, str]            # the profile's, completed automatically
+    mapping_source: str                # where the mapping came from, in Swedish
+    missing: list[str] = field(default_factory=list)   # Swedish labels of required fields
+    sheets: list[str] = field(default_factory=list)
+    sheet: str | None = None
+
+
+def keep_upload(name: str, data: bytes) -> Path:
+    """Store an uploaded file under a name made of its hash (same file, same path)."""
+    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    suffix = Path(name).suffix.lower()
+    suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""
+    path = UPLOAD_DIR / (hashlib.sha256(data).hexdigest()[:32] + suffix)
+    if not path.exists():
+        path.write_bytes(data)
+    return path
+
+
+def preview_file(path: Path, source: str, sheet: str | None = None, rows: int = 8) -> Preview:
+    """Read a file (no database) and map its columns as the import would."""
+    profile = load_profile(source) if source else None
+    raw = read_file(path, encoding=profile.encoding if profile else None,
+                    delimiter=profile.delimiter if profile else None,
+                    sheet=sheet or (profile.sheet if profile else None))
+    try:
+        head = raw.head(rows).to_pandas().drop(columns=["_row"]).fillna("")
+        if raw.police_feed:
+            return Preview(file_format=raw.describe_sv(), columns=raw.columns, head=head,
+                           rows=raw.rows, police_feed=True, mapping={},
+                           mapping_source="aktörens profil", sheets=raw.sheets,
+                           sheet=raw.sheet)
+        auto = headers.auto_map(raw.columns)
+        named = {f: c for f, c in (profile.columns if profile else {}).items()
+                 if c in raw.columns}
+        mapping = {f: c for f, c in auto.items() if c not in named.values()}
+        mapping.update(named)
+        source_sv = ("aktörens profil" if named and len(named) == len(mapping)
+                     else "aktörens profil, kompletterad utifrån rubrikerna" if named
+                     else "filens rubriker (automatiskt)")
+        return Preview(file_format=raw.describe_sv(), columns=raw.columns, head=head,
+                       rows=raw.rows, police_feed=False, mapping=mapping,
+                       mapping_source=source_sv, missing=headers.missing_fields(mapping),
+                       sheets=raw.sheets, sheet=raw.sheet)
+    finally:
+        raw.close()
+
+
+def profile_stamp(source: str) -> int:
+    """Changes when the actor's profile file changes (for caching previews)."""
+    from .. import config
+
+    path = Path(config.PROFILES_DIR) / f"{source}.toml"
+    return path.stat().st_mtime_ns if path.exists() else 0
+
+
+@contextmanager
+def scratch_copy(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a throwaway copy of the database (for dry runs): nothing done
+    there can reach the real file, and it needs no lock on it."""
+    with tempfile.TemporaryDirectory(prefix="est-check-") as tmp:
+        copy = Path(tmp) / "check.duckdb"
+        if Path(db).exists():
+            shutil.copy2(db, copy)
+        with open_db(copy) as con:
+            yield con
+
+
+def check_file(db: Path, path: Path, source: str, mapping: dict[str, str] | None,
+               file_name: str, actor_name: str | None = None, sheet: str | None = None,
+               progress: Progress | None = None) -> ImportReport:
+    """A dry run: everything an import would do, reported, nothing kept."""
+    with scratch_copy(db) as con:
+        return import_file(con, path, source, mapping=mapping or None, dry_run=True,
+                           sheet=sheet, file_name=file_name, actor_name=actor_name,
+                           progress=progress, keep_raw=False)
+
+
+def commit_file(db: Path, path: Path, source: str, mapping: dict[str, str] | None,
+                file_name: str, actor_name: str | None = None, actor_kind: str | None = None,
+                sheet: str | None = None, progress: Progress | None = None,
+                username: str = "okänd") -> ImportReport:
+    """Import for real: one copy-on-write session (the app's readers never block it and
+    never see half of it), the original file kept beside the database, the write logged."""
+    with write_session(db) as con:
+        report = import_file(con, path, source, mapping=mapping or None, sheet=sheet,
+                             file_name=file_name, actor_name=actor_name, actor_kind=actor_kind,
+                             progress=progress, raw_root=config.raw_dir(db))
+        audit.record(con, username, "import", report.audit_summary())
+        return report
+
+
+def undo_import(db: Path, batch_id: str, username: str = "okänd") -> int:
+    with write_session(db) as con:
+        removed = undo_batch(con, batch_id)
+        audit.record(con, username, "import.undo", f"{batch_id}: {removed} händelser borttagna")
+        return removed
+
+
+def save_mapping_as_profile(source: str, name: str, kind: str, mapping: dict[str, str],
+                            folder: Path | None = None) -> Path:
+    """Save (or update) the actor's profile with this column mapping; the profile's
+    other settings (categories, skip words, formats) are kept."""
+    current = load_profile(source, folder) or Profile(key=source, name=name, kind=kind)
+    return save_profile(current.with_columns({f: c for f, c in mapping.items() if c}), folder)
+
+
+def actor_choices(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """``{key: name}`` of the actors in the database and those with a profile."""
+    names = {p.key: p.name for p in list_profiles().values()}
+    names.update(dict(con.execute("SELECT source, name FROM actors").fetchall()))
+    return dict(sorted(names.items(), key=lambda kv: kv[1].lower()))
+
+
+def actor_key(name: str) -> str:
+    """A key for a new actor from its name: ``"Bostadsbolaget Öst AB"`` → ``bostadsbolaget_ost_ab``."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:40]
+
+
+def undoable_imports(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """``{batch_id: "2025-03-04 10:15 · Aktör · fil.csv"}`` of file imports not undone."""
+    rows = con.execute("""SELECT b.batch_id, b.imported_at, coalesce(a.name, b.source), b.file_name
+        FROM import_batches b LEFT JOIN actors a USING (source)
+        WHERE b.undone_at IS NULL AND b.file_sha256 IS NOT NULL
+        ORDER BY b.imported_at DESC, b.batch_id DESC""").fetchall()
+    return {b: f"{t:%Y-%m-%d %H:%M} · {a} · {f}" for b, t, a, f in rows}
+
+
+def field_labels() -> dict[str, str]:
+    """``{field: Swedish label}`` in display order."""
+    return {f: label for f, (label, _) in headers.FIELDS.items()}
+
+
+def required_ok(mapping: dict[str, str]) -> bool:
+    return not headers.missing_fields({f: c for f, c in mapping.items() if c})
+
+

@@ -1,0 +1,273 @@
+"""From the common shape (``norm``) to rows ready for the incidents table.
+
+Classifies categories, rejects what cannot be used (with a Swedish reason), masks
+personal data, places each row (coordinates, address register, area code), assigns
+areas, and gives every row its stable key. Runs as SQL on the temporary tables of the
+connection the file was read into; only the coordinates take a trip through numpy.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..areas import assign_incident_areas
+from ..config import EARLIEST_DATE
+from ..taxonomy import FALLBACK_CODE, _normalize, classify, word_index
+from . import addresses, coords, masking
+from .profiles import Profile
+from .readers import RawTable
+
+INCIDENT_COLUMNS = ("incident_id", "source", "source_ref", "occurred_at", "reported_at",
+                    "category", "raw_category", "lat", "lon", "x", "y", "precision",
+                    "address", "area_id", "focus_area_id", "description", "content_hash",
+                    "time_known")
+SKIP_CATEGORY_SV = "Inte en EST-händelse (kategori enligt profilen)"
+
+
+@dataclass
+class Staged:
+    """What a file holds, ready to write: ``table`` (temporary, :data:`INCIDENT_COLUMNS`
+    plus ``_row``), ``rejected`` (``row_number``, ``reason``, ``raw``) and the counts the
+    import report shows."""
+
+    table: str          # the temporary table of rows to write
+    rejected: pa.Table
+    read: int
+    skipped: dict[str, int] = field(default_factory=dict)
+    rejected_reasons: dict[str, int] = field(default_factory=dict)
+    unknown_categories: dict[str, int] = field(default_factory=dict)
+    categories: dict[str, int] = field(default_factory=dict)
+    masked: dict[str, int] = field(default_factory=dict)
+    location: dict[str, int] = field(default_factory=dict)
+    precision: dict[str, int] = field(default_factory=dict)
+    repeated_in_file: int = 0
+    time_unknown: int = 0
+
+
+def _category_table(con, profile: Profile | None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Map each distinct raw word (view ``norm_words``) to a code; return the map and
+    the unknown words with their counts."""
+    words = con.execute("SELECT raw_category, count(*) FROM norm_words "
+                        "WHERE raw_category IS NOT NULL GROUP BY 1").fetchall()
+    extra = {_normalize(k): v for k, v in (profile.categories if profile else {}).items()}
+    patterns = [p.strip().lower() for p in (profile.skip_categories if profile else ())]
+    index = word_index()
+    rows, unknown = [], {}
+    for word, n in words:
+        key = _normalize(word)
+        skip = any(fnmatch.fnmatchcase(key, p) for p in patterns)
+        code = classify(word, extra)
+        known = key in extra or key in index
+        if not known and not skip:
+            unknown[word] = int(n)
+        rows.append((word, code, skip))
+    table = pd.DataFrame(rows, columns=["raw_category", "category", "skip_word"])
+    if table.empty:
+        table = pd.DataFrame({"raw_category": pd.Series([], dtype=object),
+                              "category": pd.Series([], dtype=object),
+                              "skip_word": pd.Series([], dtype=bool)})
+    return table, unknown
+
+
+def _areas_lookup(areas_wgs: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Area codes and names (lower case) → area_id / focus_area_id."""
+    if areas_wgs is None or areas_wgs.empty:
+        return pd.DataFrame({"key": pd.Series([], dtype=object),
+                             "area_id": pd.Series([], dtype=object),
+                             "focus_area_id": pd.Series([], dtype=object)})
+    rows = []
+    for area_id, name, kind in zip(areas_wgs["area_id"], areas_wgs["name"], areas_wgs["kind"]):
+        target = (None, area_id) if kind == "custom" else (area_id, None)
+        rows.append((str(area_id).strip().lower(), *target))
+        rows.append((str(name).strip().lower(), *target))
+    df = pd.DataFrame(rows, columns=["key", "area_id", "focus_area_id"])
+    return df.drop_duplicates("key")
+
+
+def stage(raw: RawTable, profile: Profile | None, source: str,
+          areas_wgs: gpd.GeoDataFrame | None, register: pd.DataFrame | None = None,
+          now: dt.datetime | None = None) -> Staged:
+    """Turn ``norm`` (in ``raw.con``) into the temporary table ``staged`` (columns
+    :data:`INCIDENT_COLUMNS` plus ``_row``, unique ``incident_id``); see the module
+    docstring."""
+    con = raw.con
+    now = now or dt.datetime.now()
+    read = int(con.execute("SELECT count(*) FROM norm").fetchall()[0][0])
+
+    cats, unknown = _category_table(con, profile)
+    con.register("cat_map", cats)
+    latest = now + dt.timedelta(days=1)
+    mask_desc = masking.count_sql("n.description", "n.desc_hit")
+    mask_addr = masking.count_sql("n.address", "n.addr_hit")
+    mask_cols = ", ".join(f"{mask_desc[k]} + {mask_addr[k]} AS mask_{k}" for k in masking.PATTERNS)
+    # One pass: category, why a row is skipped or rejected, masked free text.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE s1 AS
+        SELECT n._row, n.ref, n.occurred_at, n.time_known, n.reported_at, n.raw_category,
+               n.area_code, n.coord_a, n.coord_b, n.fixed_precision,
+               coalesce(c.category, '{FALLBACK_CODE}') AS category,
+               coalesce(n.skip, CASE WHEN c.skip_word THEN '{SKIP_CATEGORY_SV}' END) AS skip_reason,
+               CASE WHEN n.problem IS NOT NULL THEN n.problem
+                    WHEN n.raw_category IS NULL THEN 'Kategori saknas'
+                    WHEN n.occurred_at < DATE '{EARLIEST_DATE}'
+                        THEN 'Datumet ligger före {EARLIEST_DATE}'
+                    WHEN n.occurred_at > TIMESTAMP '{latest:%Y-%m-%d %H:%M:%S}'
+                        THEN 'Datumet ligger i framtiden'
+               END AS reject_reason,
+               {masking.masked_sql('n.description', 'n.desc_hit')} AS description,
+               {masking.masked_sql('n.address', 'n.addr_hit')} AS address,
+               {mask_cols}
+        FROM (SELECT *, {masking.hit_sql('description')} AS desc_hit,
+                        {masking.hit_sql('address')} AS addr_hit FROM norm) n
+        LEFT JOIN cat_map c USING (raw_category)""")
+    con.unregister("cat_map")
+    con.execute("DROP VIEW norm; DROP VIEW norm_words")
+    skipped = dict(con.execute("SELECT skip_reason, count(*) FROM s1 WHERE skip_reason IS NOT NULL "
+                               "GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    rejected_reasons = dict(con.execute(
+        "SELECT reject_reason, count(*) FROM s1 WHERE skip_reason IS NULL AND reject_reason "
+        "IS NOT NULL GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    for _, reason, _ in raw.structural_rejects:
+        rejected_reasons[reason] = rejected_reasons.get(reason, 0) + 1
+    # The raw row is kept for the coordinator, with personal data masked there too.
+    rejected = con.sql(
+        f"SELECT s._row AS row_number, s.reject_reason AS reason, "
+        f"{masking.masked_sql('CAST(to_json(r) AS VARCHAR)')} AS raw "
+        f"FROM s1 s JOIN raw r USING (_row) "
+        f"WHERE s.skip_reason IS NULL AND s.reject_reason IS NOT NULL ORDER BY s._row"
+    ).to_arrow_table()
+    if raw.structural_rejects:
+        extra = pa.table({"row_number": [r[0] for r in raw.structural_rejects],
+                          "reason": [r[1] for r in raw.structural_rejects],
+                          "raw": [masking.mask_text(r[2])[0] for r in raw.structural_rejects]})
+        rejected = pa.concat_tables([rejected.cast(extra.schema), extra])
+    keep = "skip_reason IS NULL AND reject_reason IS NULL"
+    sums = ", ".join(f"coalesce(sum(mask_{k}), 0)" for k in masking.PATTERNS)
+    masked_row = con.execute(f"SELECT {sums} FROM s1 WHERE {keep}").fetchall()[0]
+    masked = {k: int(v or 0) for k, v in zip(masking.PATTERNS, masked_row)}
+
+    location = _place(con, profile, source, areas_wgs, register, keep)
+    con.execute("DROP TABLE s1")
+
+    # Keys: the actor's id, else a content hash; an id twice in the file is an update
+    # within the file (the latest report wins), identical rows without id are counted.
+    dup = con.execute("SELECT count(*) - count(DISTINCT incident_id) FROM staged").fetchall()[0][0]
+    repeated = 0
+    if dup:
+        before = int(con.execute("SELECT count(*) FROM staged").fetchall()[0][0])
+        con.execute("""CREATE OR REPLACE TEMP TABLE staged AS
+            WITH numbered AS (
+                SELECT * REPLACE (
+                    CASE WHEN source_ref IS NULL AND row_number() OVER w > 1
+                         THEN incident_id || '-' || row_number() OVER w
+                         ELSE incident_id END AS incident_id)
+                FROM staged
+                WINDOW w AS (PARTITION BY incident_id ORDER BY _row)
+            )
+            SELECT * FROM numbered
+            QUALIFY row_number() OVER (PARTITION BY incident_id
+                                       ORDER BY reported_at DESC NULLS LAST, _row DESC) = 1""")
+        repeated = before - int(con.execute("SELECT count(*) FROM staged").fetchall()[0][0])
+    stats = con.execute("""SELECT count(*) FILTER (WHERE NOT time_known),
+            list(DISTINCT precision) FROM staged""").fetchall()[0]
+    precision = dict(con.execute("SELECT precision, count(*) FROM staged GROUP BY 1").fetchall())
+    categories = dict(con.execute(
+        "SELECT category, count(*) FROM staged GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    return Staged(table="staged", rejected=rejected, read=read + len(raw.structural_rejects),
+                  skipped=skipped, rejected_reasons=rejected_reasons,
+                  unknown_categories=dict(sorted(unknown.items(), key=lambda kv: -kv[1])),
+                  categories=categories, masked=masked, location=location,
+                  precision=precision, repeated_in_file=repeated, time_unknown=int(stats[0]))
+
+
+def _assign(x: np.ndarray, y: np.ndarray, areas_wgs) -> tuple[np.ndarray, np.ndarray]:
+    if len(x) and areas_wgs is not None and not areas_wgs.empty:
+        return assign_incident_areas(x, y, areas_wgs)
+    empty = np.full(len(x), None, dtype=object)
+    return empty, empty.copy()
+
+
+def _place(con, profile: Profile | None, source: str, areas_wgs, register,
+           keep: str) -> dict[str, int]:
+    """Create ``staged`` from the kept rows of ``s1``: place, precision, areas, key.
+    Returns the location warnings."""
+    pts = con.sql(f"SELECT _row, coord_a, coord_b FROM s1 WHERE {keep} "
+                  "AND (coord_a IS NOT NULL OR coord_b IS NOT NULL)").to_arrow_table()
+    loc = coords.locate(pts.column("coord_a").to_numpy(zero_copy_only=False),
+                        pts.column("coord_b").to_numpy(zero_copy_only=False),
+                        crs=profile.crs_kind if profile else None)
+    warnings = loc.counts()
+    ok = loc.status == coords.OK
+    rows = pts.column("_row").to_numpy()[ok]
+    x, y, lat, lon = loc.x[ok], loc.y[ok], loc.lat[ok], loc.lon[ok]
+    point = np.ones(len(rows), dtype=bool)
+    # Address-only rows: the register's point when the address is in it.
+    addresses.match(con, f"(SELECT _row, address FROM s1 WHERE {keep} AND address IS NOT NULL "
+                         "AND coord_a IS NULL AND coord_b IS NULL)",
+                    register if register is not None else pd.DataFrame())
+    reg = con.sql("SELECT _row, x, y, lat, lon FROM addr_match").to_arrow_table()
+    con.execute("DROP TABLE addr_match")
+    if reg.num_rows:
+        rows = np.concatenate([rows, reg.column("_row").to_numpy()])
+        x, y, lat, lon = (np.concatenate([a, reg.column(c).to_numpy()])
+                          for a, c in ((x, "x"), (y, "y"), (lat, "lat"), (lon, "lon")))
+        point = np.concatenate([point, np.zeros(reg.num_rows, dtype=bool)])
+    area_id, focus_id = _assign(x, y, areas_wgs)
+    located = pa.table({"_row": pa.array(rows, pa.int64()), "x": x, "y": y, "lat": lat,
+                        "lon": lon, "has_point": point,
+                        "pt_area_id": pa.array(area_id, pa.string()),
+                        "pt_focus_area_id": pa.array(focus_id, pa.string())})
+    con.register("located_in", located)
+    con.register("area_keys", _areas_lookup(areas_wgs))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE staged AS
+        WITH p AS (
+            SELECT s._row, s.ref, s.occurred_at, s.time_known, s.reported_at, s.category,
+                   s.raw_category, s.description, s.address, s.area_code, s.fixed_precision,
+                   l.x, l.y, l.lat, l.lon, coalesce(l.has_point, false) AS has_point,
+                   l._row IS NOT NULL AS located,
+                   coalesce(l.pt_area_id, CASE WHEN l._row IS NULL THEN k.area_id END) AS area_id,
+                   coalesce(l.pt_focus_area_id, CASE WHEN l._row IS NULL THEN k.focus_area_id END)
+                       AS focus_area_id,
+                   k.key IS NOT NULL AS area_known
+            FROM s1 s
+            LEFT JOIN located_in l USING (_row)
+            LEFT JOIN area_keys k ON k.key = lower(trim(s.area_code))
+            WHERE s.{keep.replace(' AND ', ' AND s.')}
+        ), h AS (
+            SELECT p.*,
+                   CASE WHEN fixed_precision IS NOT NULL THEN fixed_precision
+                        WHEN has_point THEN 'point'
+                        WHEN located OR address IS NOT NULL THEN 'address'
+                        WHEN area_known THEN 'area'
+                        ELSE 'municipality' END AS precision,
+                   -- Reports without the actor's own id are known by their content.
+                   CASE WHEN ref IS NULL THEN
+                       md5(concat_ws('|', CAST(occurred_at AS VARCHAR), lower(raw_category),
+                                     coalesce(description, ''), coalesce(address, ''),
+                                     coalesce(area_code, ''),
+                                     coalesce(CAST(round(x) AS BIGINT), 0),
+                                     coalesce(CAST(round(y) AS BIGINT), 0))) END AS content_hash
+            FROM p
+        )
+        SELECT _row, ? || ':' || coalesce(ref, '#' || substr(content_hash, 1, 16)) AS incident_id,
+               ? AS source, ref AS source_ref, occurred_at, reported_at, category, raw_category,
+               lat, lon, x, y, precision, address, area_id, focus_area_id, description,
+               content_hash, time_known, area_code
+        FROM h""", [source, source])
+    con.unregister("located_in")
+    con.unregister("area_keys")
+    more = con.execute("""SELECT
+            count(*) FILTER (WHERE area_code IS NOT NULL AND x IS NULL
+                             AND area_id IS NULL AND focus_area_id IS NULL),
+            count(*) FILTER (WHERE address IS NOT NULL AND x IS NOT NULL AND precision = 'address'),
+            count(*) FILTER (WHERE address IS NOT NULL AND x IS NULL AND precision = 'address')
+        FROM staged""").fetchall()[0]
+    warnings.update({"unknown_area_code": int(more[0]), "address_in_register": int(more[1]),
+                     "address_not_in_register": int(more[2])})
+    return warnings
+

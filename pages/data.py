@@ -1,0 +1,283 @@
+"""Data: import the actors' exports, check them before they land, undo an import, and
+see the data quality per actor. All logic is in ``est_data.ingest``."""
+import streamlit as st
+
+from est_data import audit, auth, fmt, taxonomy, ui
+from est_data.config import MAX_UPLOAD_MB, db_path
+from est_data.ingest import IngestError, pipeline, quality, report as rpt, service
+from est_data.ingest.profiles import ACTOR_KINDS
+
+user = ui.require(auth.WRITE)
+ui.keep_filter_state()
+NEW_ACTOR = "__ny__"
+NONE = "— ingen —"
+
+st.title("Data")
+st.caption("Här landar aktörernas egna exporter i den gemensamma lägesbilden: varje fil "
+           "kontrolleras innan den sparas, samma händelse räknas bara en gång och en import "
+           "kan ångras. Personnummer, telefonnummer och e-postadresser i fritext maskeras.")
+
+tab_import, tab_history, tab_quality, tab_audit = st.tabs(
+    ["Importera fil", "Importhistorik", "Datakvalitet per aktör", "Ändringslogg"])
+
+
+@st.cache_data(max_entries=8, show_spinner="Läser filen …")
+def _preview(path: str, source: str, sheet: str | None, size: int,
+             profile_stamp: int) -> service.Preview:
+    return service.preview_file(path, source, sheet)
+
+
+def _progress_callback(bar):
+    return lambda fraction, step: bar.progress(
+        min(max(fraction, 0.0), 1.0), text=pipeline.STEPS.get(step, ("", step))[1])
+
+
+def _show_report(r: rpt.ImportReport) -> None:
+    cols = st.columns(len(rpt.summary_metrics(r)))
+    for col, (label, value, help_text) in zip(cols, rpt.summary_metrics(r)):
+        col.metric(label, fmt.num(value), help=help_text)
+    if r.rows_repeated_in_file:
+        st.caption(f"{fmt.num(r.rows_repeated_in_file)} id förekom flera gånger i filen; "
+                   "den senaste versionen används.")
+    left, right = st.columns(2)
+    with left:
+        if r.rejected_reasons:
+            st.markdown("**Avvisade rader**")
+            st.dataframe(rpt.counts_table(r.rejected_reasons, "Skäl"), hide_index=True,
+                         width="stretch")
+            with st.expander("Exempel på avvisade rader"):
+                st.dataframe(rpt.rejected_sample_table(r), hide_index=True, width="stretch")
+        if r.skipped:
+            st.markdown("**Överhoppade rader**")
+            st.dataframe(rpt.counts_table(r.skipped, "Skäl"), hide_index=True, width="stretch")
+        if r.unknown_categories:
+            st.markdown("**Okända kategoriord** (sparas som Övrigt)")
+            st.dataframe(rpt.counts_table(r.unknown_categories, "Aktörens ord"),
+                         hide_index=True, width="stretch")
+            st.caption("Lägg till orden i aktörens profil (`profiles/`) eller i "
+                       "`est_data/taxonomy.toml`; `python -m est_data rebuild` klassar sedan "
+                       "om tidigare importer.")
+    with right:
+        st.markdown("**Plats och tid**")
+        st.dataframe(rpt.location_table(r), hide_index=True, width="stretch")
+        if r.categories:
+            st.markdown("**Kategorier**")
+            st.dataframe(rpt.counts_table(r.categories, "Kategori", taxonomy.labels()),
+                         hide_index=True, width="stretch")
+        if r.values_masked:
+            st.markdown("**Maskerade personuppgifter**")
+            st.dataframe(rpt.counts_table(r.masked, "Uppgift", rpt.MASKED_SV), hide_index=True,
+                         width="stretch")
+
+
+with tab_import:
+    if "data_done" in st.session_state:
+        st.success(st.session_state.pop("data_done"))
+    choices = ui.read(service.actor_choices)
+    options = list(choices) + [NEW_ACTOR]
+    c1, c2 = st.columns([2, 3])
+    source = c1.selectbox("Aktör", options, key="data_actor", index=None,
+                          placeholder="Välj aktören som filen kommer från",
+                          format_func=lambda k: "Ny aktör …" if k == NEW_ACTOR else choices[k])
+    actor_name, actor_kind = (choices.get(source), None)
+    if source == NEW_ACTOR:
+        n1, n2 = c2.columns(2)
+        actor_name = n1.text_input("Den nya aktörens namn", key="data_new_name",
+                                   placeholder="t.ex. Bostadsbolaget Öst")
+        actor_kind = n2.selectbox("Slag av aktör", ACTOR_KINDS, key="data_new_kind")
+        source = service.actor_key(actor_name or "")
+        if actor_name and source:
+            c2.caption(f"Aktörens nyckel blir `{source}`.")
+    upload = st.file_uploader(
+        f"Exportfil: CSV/text, Excel (XLSX) eller Polisens händelseflöde (JSON), högst "
+        f"{MAX_UPLOAD_MB} MB", type=["csv", "txt", "tsv", "xlsx", "json"], key="data_upload")
+    if upload is None:
+        st.info("Välj aktör och ladda upp en exportfil. Filen kontrolleras och visas innan "
+                "något sparas.")
+    elif upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+        st.error(f"Filen är {fmt.num(upload.size / 1024 / 1024, 1)} MB; gränsen här är "
+                 f"{MAX_UPLOAD_MB} MB. Större filer importeras med "
+                 "`python -m est_data import FIL --source AKTÖR`.")
+    elif not source:
+        st.warning("Välj aktören som filen kommer från (eller skriv den nya aktörens namn) "
+                   "först.")
+    else:
+        path = service.keep_upload(upload.name, upload.getvalue())
+        try:
+            preview = _preview(str(path), source, st.session_state.get(f"data_sheet_{path.stem}"),
+                               upload.size, service.profile_stamp(source))
+        except IngestError as exc:
+            st.error(f"**Filen kan inte läsas.** {exc.sv}")
+            st.stop()
+        if len(preview.sheets) > 1:
+            st.selectbox("Blad i arbetsboken", preview.sheets, key=f"data_sheet_{path.stem}",
+                         index=preview.sheets.index(preview.sheet))
+        st.markdown(f"**{upload.name}**: {preview.file_format}, "
+                    f"{fmt.num(preview.rows)} rader.")
+        st.dataframe(preview.head, hide_index=True, width="stretch")
+        mapping = None
+        if preview.police_feed:
+            st.info("Polisens händelseflöde: händelsens tid läses ur titeln, platsen är bara "
+                    "kommunen (händelserna ritas aldrig som punkter), andra kommuner och typer "
+                    "som inte är EST-händelser hoppas över enligt profilen "
+                    "`polisen_handelser`.")
+        else:
+            st.subheader("Kolumner")
+            st.caption(f"Förslaget kommer från {preview.mapping_source}. Rätta vid behov; "
+                       "fält med * krävs (datum eller datum och tid, samt kategori).")
+            labels = service.field_labels()
+            mapping = {}
+            grid = st.columns(3)
+            for i, (field, label) in enumerate(labels.items()):
+                required = field in ("date", "datetime", "category")
+                cols = [NONE] + preview.columns
+                current = preview.mapping.get(field)
+                choice = grid[i % 3].selectbox(
+                    label + (" *" if required else ""), cols,
+                    index=cols.index(current) if current in cols else 0,
+                    key=f"data_map_{source}_{field}")
+                mapping[field] = "" if choice == NONE else choice
+            if not service.required_ok(mapping):
+                st.warning("Ange vilken kolumn som innehåller **datum** (eller datum och tid) "
+                            "och vilken som innehåller **kategori**.")
+            if st.button("Spara som aktörens profil", key="data_save_profile",
+                         disabled=not service.required_ok(mapping)):
+                saved = service.save_mapping_as_profile(source, actor_name or source,
+                                                        actor_kind or "annan", mapping)
+                st.success(f"Profilen sparades i `{saved.name}`. Nästa fil från aktören "
+                           "läses på samma sätt.")
+        ready = preview.police_feed or service.required_ok(mapping)
+        sheet = preview.sheet if len(preview.sheets) > 1 else None
+        state_key = (str(path), source, sheet, tuple(sorted((mapping or {}).items())))
+        if st.button("Kontrollera filen", type="primary", disabled=not ready, key="data_check"):
+            bar = st.progress(0.0, text="Kontrollerar …")
+            try:
+                st.session_state.data_checked = (state_key, service.check_file(
+                    db_path(), path, source, mapping, upload.name, actor_name, sheet,
+                    progress=_progress_callback(bar)))
+            except IngestError as exc:
+                st.session_state.pop("data_checked", None)
+                st.error(f"**Filen kan inte importeras.** {exc.sv}")
+            bar.empty()
+        checked = st.session_state.get("data_checked")
+        if checked and checked[0] == state_key:
+            report = checked[1]
+            st.subheader("Kontroll före import")
+            st.caption("Inget är sparat ännu. Så här skulle importen bli:")
+            _show_report(report)
+            todo = report.rows_new + report.rows_updated
+            if st.button(f"Importera {fmt.num(todo)} händelser", type="primary",
+                         key="data_commit", disabled=todo == 0):
+                bar = st.progress(0.0, text="Importerar …")
+                try:
+                    done = service.commit_file(db_path(), path, source, mapping, upload.name,
+                                               actor_name, actor_kind, sheet,
+                                               progress=_progress_callback(bar),
+                                               username=user.username)
+                except IngestError as exc:
+                    st.error(f"**Importen avbröts; inget sparades.** {exc.sv}")
+                else:
+                    st.session_state.pop("data_checked", None)
+                    st.session_state.data_done = (
+                        f"Importen är klar: {fmt.num(done.rows_new)} nya och "
+                        f"{fmt.num(done.rows_updated)} uppdaterade händelser från "
+                        f"{done.file_name} (import {done.batch_id}). Den syns i "
+                        "importhistoriken och kan ångras där.")
+                    st.rerun()
+                bar.empty()
+            elif todo == 0:
+                st.info("Filen innehåller inget nytt: allt är redan importerat.")
+
+with tab_history:
+    hist = ui.read(pipeline.history)
+    if hist.empty:
+        st.info("Inga importer ännu.")
+    else:
+        st.dataframe(
+            hist[["imported_at", "actor", "file_name", "rows_read", "rows_imported",
+                  "rows_updated", "rows_unchanged", "rows_duplicate", "rows_rejected",
+                  "rows_skipped", "values_masked", "undone_at", "batch_id"]],
+            hide_index=True, width="stretch",
+            column_config={
+                "imported_at": st.column_config.DatetimeColumn("Importerad", format="YYYY-MM-DD HH:mm"),
+                "actor": "Aktör", "file_name": "Fil",
+                "rows_read": st.column_config.NumberColumn("Rader", format="%d"),
+                "rows_imported": st.column_config.NumberColumn("Nya", format="%d"),
+                "rows_updated": st.column_config.NumberColumn("Uppdaterade", format="%d"),
+                "rows_unchanged": st.column_config.NumberColumn("Redan importerade", format="%d"),
+                "rows_duplicate": st.column_config.NumberColumn("Dubbletter", format="%d"),
+                "rows_rejected": st.column_config.NumberColumn("Avvisade", format="%d"),
+                "rows_skipped": st.column_config.NumberColumn("Överhoppade", format="%d"),
+                "values_masked": st.column_config.NumberColumn("Maskerade", format="%d"),
+                "undone_at": st.column_config.DatetimeColumn("Ångrad", format="YYYY-MM-DD HH:mm"),
+                "batch_id": "Import-id",
+            })
+        labels = ui.read(service.undoable_imports)
+        if labels:
+            st.subheader("Granska eller ångra en import")
+            batch = st.selectbox("Import", list(labels), format_func=labels.get, key="data_batch")
+            stored = ui.read(pipeline.batch_report, batch)
+            if stored is not None:
+                with st.expander("Importrapport"):
+                    _show_report(stored)
+            rejected = ui.read(quality.rejected_rows, batch)
+            if not rejected.empty:
+                with st.expander(f"Avvisade rader ({fmt.num(len(rejected))})"):
+                    st.dataframe(rejected.rename(columns={"row_number": "Rad", "reason": "Skäl",
+                                                          "raw": "Raden i filen"}),
+                                 hide_index=True, width="stretch")
+            sure = st.checkbox("Ja, ta bort händelserna från den här importen (uppdaterade "
+                               "händelser får tillbaka sin tidigare version)", key="data_sure")
+            if st.button("Ångra importen", disabled=not sure, key="data_undo"):
+                try:
+                    removed = service.undo_import(db_path(), batch, username=user.username)
+                except IngestError as exc:
+                    st.error(exc.sv)
+                else:
+                    st.success(f"Importen är ångrad: {fmt.num(removed)} händelser togs bort.")
+
+with tab_quality:
+    q = ui.read(quality.quality_by_actor)
+    if q.empty:
+        st.info("Inga händelser ännu.")
+    else:
+        st.dataframe(
+            q.drop(columns=["source", "last_incident"]), hide_index=True, width="stretch",
+            column_config={
+                "actor": "Aktör",
+                "incidents": st.column_config.NumberColumn("Händelser", format="%d"),
+                "pct_no_point": st.column_config.NumberColumn(
+                    "Utan koordinat", format="%.1f %%",
+                    help="Andel utan punkt på kartan (bara adress, område eller kommun)."),
+                "pct_municipality_only": st.column_config.NumberColumn(
+                    "Bara kommunnivå", format="%.1f %%",
+                    help="Andel som bara är kända på kommunnivå."),
+                "pct_unknown_category": st.column_config.NumberColumn(
+                    "Övrigt/okänd kategori", format="%.1f %%",
+                    help="Andel med kategorin Övrigt, oftast ord som saknas i taxonomin."),
+                "pct_duplicates": st.column_config.NumberColumn(
+                    "Dubbletter", format="%.1f %%",
+                    help="Andel som är samma händelse som en annan aktörs tidigare rapport."),
+                "pct_no_time": st.column_config.NumberColumn(
+                    "Utan klockslag", format="%.1f %%"),
+                "rows_rejected": st.column_config.NumberColumn("Avvisade rader", format="%d"),
+                "pct_rejected": st.column_config.NumberColumn(
+                    "Avvisade", format="%.1f %%", help="Andel av de inlästa raderna."),
+                "imports": st.column_config.NumberColumn("Importer", format="%d"),
+                "last_import": st.column_config.DatetimeColumn("Senaste import",
+                                                               format="YYYY-MM-DD"),
+            })
+        st.caption("Andelar av aktörens händelser i databasen; avvisade rader räknas av de "
+                   "rader som lästs in (ångrade importer oräknade).")
+
+with tab_audit:
+    log = ui.read(audit.recent, 500)
+    st.caption("Varje ändring av databasen (import, ångrad import, insatser, möten, gallring) "
+               "med vem och när. De senaste 500 visas.")
+    if log.empty:
+        st.info("Inga ändringar är loggade ännu.")
+    else:
+        st.dataframe(log, hide_index=True, width="stretch", column_config={
+            "logged_at": st.column_config.DatetimeColumn("Tid", format="YYYY-MM-DD HH:mm:ss"),
+            "username": "Vem", "action": "Vad", "details": st.column_config.TextColumn(
+                "Detaljer", width="large")})

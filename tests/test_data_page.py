@@ -1,0 +1,183 @@
+"""AppTest of the Data page: upload, mapping, check, import, history, undo, quality."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from est_data import config
+from est_data.db import open_db
+
+from conftest import REPO_ROOT
+
+APP = str(REPO_ROOT / "app.py")
+KOMMUN_FILE = ("ID\tDatum tid\tKategori\tPlats\tX\tY\tAnteckning\r\n"
+               "KX-1\t2026-11-10 kl 22.15\tKlotter\tStorgatan 3\t7005607,3\t481680,7\t"
+               "Ring 070-123 45 67\r\n"
+               "KX-2\t2026-11-11 kl 07.05\tSnöskottning saknas\t\t\t\tVid skolan\r\n"
+               "KX-3\t\tKlotter\t\t\t\t\r\n").encode("utf-8-sig")
+
+
+def data_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("pages/data.py")
+    return at.run()
+
+
+def _count(db, sql="SELECT count(*) FROM incidents"):
+    with open_db(db, read_only=True) as con:
+        return con.execute(sql).fetchall()[0][0]
+
+
+def test_data_page_shows_history_and_quality(app_db):
+    at = data_page()
+    assert not at.exception
+    assert at.selectbox(key="data_actor").value is None      # never a silent default actor
+    assert at.title[0].value == "Data"
+    assert [t.label for t in at.tabs] == ["Importera fil", "Importhistorik",
+                                          "Datakvalitet per aktör", "Ändringslogg"]
+    history, quality = at.dataframe[0].value, at.dataframe[1].value
+    assert len(history) == 5                                  # the demo's five batches
+    assert set(quality["actor"]) == {"Östersundshem", "Övriga fastighetsägare", "Polisen",
+                                     "Östersunds kommun", "Nattvandrarna"}
+    assert any("Välj aktör och ladda upp" in i.value for i in at.info)
+    # A file without an actor is not read until the actor is chosen.
+    at.file_uploader[0].set_value(("x.csv", b"Datum;Kategori\n2026-01-01;Klotter\n",
+                                   "text/csv")).run()
+    assert any("Välj aktören" in w.value for w in at.warning)
+
+
+def test_upload_check_import_and_undo(app_db):
+    before = _count(app_db)
+    at = data_page()
+    at.selectbox(key="data_actor").set_value("kommun")
+    at.file_uploader[0].set_value(("klotterlogg.txt", KOMMUN_FILE, "text/plain")).run()
+    assert not at.exception
+    assert any("tabbseparerad" in m.value for m in at.markdown)
+    assert at.selectbox(key="data_map_kommun_datetime").value == "Datum tid"
+    assert at.selectbox(key="data_map_kommun_category").value == "Kategori"
+    at.button(key="data_check").click().run()
+    assert not at.exception
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Rader i filen"] == "3" and labels["Nya händelser"] == "2"
+    assert labels["Avvisade"] == "1"
+    assert _count(app_db) == before                           # nothing written yet
+    texts = " ".join(str(df.value) for df in at.dataframe)
+    assert "Snöskottning saknas" in texts and "Datum saknas" in texts
+    at.button(key="data_commit").click().run()
+    assert not at.exception
+    assert any("Importen är klar" in s.value for s in at.success)
+    assert _count(app_db) == before + 2
+    assert _count(app_db, "SELECT count(*) FROM incidents WHERE description LIKE '%070-123%'") == 0
+    # The import is listed and can be undone.
+    at.run()
+    assert at.selectbox(key="data_batch").value.startswith("kommun-")
+    at.checkbox(key="data_sure").check().run()
+    at.button(key="data_undo").click().run()
+    assert not at.exception
+    assert any("Importen är ångrad: 2 händelser" in s.value for s in at.success)
+    assert _count(app_db) == before
+
+
+def test_new_actor_with_corrected_mapping_saved_as_profile(app_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "PROFILES_DIR", tmp_path / "profiles")
+    at = data_page()
+    at.selectbox(key="data_actor").set_value("__ny__").run()
+    at.text_input(key="data_new_name").input("Bostadsbolaget Öst").run()
+    text = "När;Vad;Var\n2026-11-01;Klotter;Storgatan 1\n".encode("utf-8")
+    at.file_uploader[0].set_value(("ost.csv", text, "text/csv")).run()
+    assert not at.exception
+    assert any("datum" in w.value for w in at.warning)
+    assert at.button(key="data_check").disabled
+    at.selectbox(key="data_map_bostadsbolaget_ost_date").set_value("När")
+    at.selectbox(key="data_map_bostadsbolaget_ost_category").set_value("Vad")
+    at.selectbox(key="data_map_bostadsbolaget_ost_address").set_value("Var").run()
+    at.button(key="data_save_profile").click().run()
+    assert not at.exception
+    saved = (tmp_path / "profiles" / "bostadsbolaget_ost.toml").read_text(encoding="utf-8")
+    assert 'date = "När"' in saved and 'category = "Vad"' in saved
+    at.button(key="data_check").click().run()
+    at.button(key="data_commit").click().run()
+    assert not at.exception
+    assert _count(app_db, "SELECT count(*) FROM incidents WHERE source = 'bostadsbolaget_ost'") == 1
+    assert _count(app_db, "SELECT name FROM actors WHERE source = 'bostadsbolaget_ost'") == \
+        "Bostadsbolaget Öst"
+
+
+@pytest.mark.parametrize("content,message", [
+    (bytes(range(256)) * 10, "Filen kan inte läsas"),
+    (b"", "Filen kan inte läsas"),
+], ids=["binary", "empty"])
+def test_unreadable_upload_gives_a_swedish_message(app_db, content, message):
+    at = data_page()
+    at.selectbox(key="data_actor").set_value("polisen")
+    at.file_uploader[0].set_value(("junk.csv", content, "text/csv")).run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error)
+
+
+def test_upload_size_limit(app_db, monkeypatch):
+    monkeypatch.setattr(config, "MAX_UPLOAD_MB", 0)
+    at = data_page()
+    at.file_uploader[0].set_value(("klotterlogg.txt", KOMMUN_FILE, "text/plain")).run()
+    assert not at.exception
+    assert any("gränsen här är 0 MB" in e.value for e in at.error)
+
+
+def test_police_feed_upload(app_db):
+    from ingest_util import POLICE_FILE
+
+    at = data_page()
+    at.selectbox(key="data_actor").set_value("polisen")
+    at.file_uploader[0].set_value(("events.json", POLICE_FILE.read_bytes(),
+                                   "application/json")).run()
+    assert not at.exception
+    assert any("Polisens händelseflöde" in i.value for i in at.info)
+    at.button(key="data_check").click().run()
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Nya händelser"] == "697" and labels["Överhoppade"] == "2\u00a0699"
+
+
+def test_excel_workbook_with_two_sheets(app_db, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Instruktioner"
+    book.active.append(["Fyll i bladet Rapporter", "en rad per händelse"])
+    sheet = book.create_sheet("Rapporter")
+    sheet.append(["Ärende-ID", "Datum", "Tid", "Typ", "Fastighet/adress", "Lat", "Long", "Kommentar"])
+    sheet.append(["AO-1", dt.date(2026, 11, 1), dt.time(22, 15), "Klotter", "Storgatan 1",
+                  63.1792, 14.6361, "Tags på dörren"])
+    path = tmp_path / "rapport.xlsx"
+    book.save(path)
+    at = data_page()
+    at.selectbox(key="data_actor").set_value("fastighetsagare")
+    at.file_uploader[0].set_value(("rapport.xlsx", path.read_bytes(),
+                                   "application/vnd.ms-excel")).run()
+    assert not at.exception
+    sheet_box = [s for s in at.selectbox if s.label == "Blad i arbetsboken"][0]
+    assert sheet_box.value == "Rapporter"          # the profile names the sheet
+    at.button(key="data_check").click().run()
+    assert {m.label: m.value for m in at.metric}["Nya händelser"] == "1"
+    at.button(key="data_commit").click().run()
+    assert not at.exception
+    assert _count(app_db, "SELECT count(*) FROM incidents WHERE source_ref = 'AO-1' "
+                          "AND precision = 'point' AND focus_area_id = 'fokus_kyrkgatan'") == 1
+
+
+def test_imports_from_the_app_are_in_the_change_log(app_db):
+    """Writes through the Data page's service are logged with who and when."""
+    import duckdb
+
+    from est_data.ingest import service
+
+    csv = app_db.parent / "k.csv"
+    csv.write_text("Datum;Kategori;Lat;Lon\n2026-11-01 22:15;Klotter;63.1790;14.6380\n", encoding="utf-8")
+    report = service.commit_file(app_db, csv, "ny_aktor", None, "k.csv", username="anna")
+    service.undo_import(app_db, report.batch_id, username="anna")
+    con = duckdb.connect(str(app_db), read_only=True)
+    log = con.execute("SELECT username, action FROM audit_log ORDER BY logged_at, rowid").fetchall()
+    con.close()
+    assert log[-2:] == [("anna", "import"), ("anna", "import.undo")]

@@ -1,0 +1,95 @@
+"""``python -m est_data import|rebuild|undo``: exit codes and messages."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from est_data.cli import main
+
+from ingest_util import POLICE_FILE, REPO_ROOT_FOR_CLI, write
+
+
+def _count(db, sql="SELECT count(*) FROM incidents"):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_import_creates_the_database_and_reports(tmp_path, capsys):
+    db = tmp_path / "new" / "est.duckdb"
+    assert main(["import", str(POLICE_FILE), "--source", "polisen_handelser", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "rows read 3,396: new 697" in out and "skipped: Annan kommun än Östersund: 2,070" in out
+    assert _count(db) == 697
+    assert (db.parent / "raw").is_dir()
+
+
+def test_dry_run_writes_nothing(tmp_path, capsys):
+    db = tmp_path / "est.duckdb"
+    assert main(["import", str(POLICE_FILE), "--source", "polisen_handelser", "--db", str(db),
+                 "--dry-run", "--progress"]) == 0
+    captured = capsys.readouterr()
+    assert "dry run" in captured.out and "100% done" in captured.err
+    assert not db.exists()  # a dry run works on a throwaway copy: not even a file
+    assert not (tmp_path / "raw").exists()
+
+
+def test_rejected_rows_still_exit_zero(tmp_path, capsys):
+    path = write(tmp_path / "x.csv", "Datum;Kategori\n2025-01-01;Klotter\nigår;Klotter\n")
+    db = tmp_path / "est.duckdb"
+    assert main(["import", str(path), "--source", "test", "--db", str(db)]) == 0
+    assert "rejected: Datumet kan inte tolkas: 1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "the file is empty"),
+    (bytes(range(256)) * 20, "does not look like text"),
+    (b"%PDF-1.7 binary", "not CSV, XLSX or JSON"),
+    (b"Namn;Telefon\nKalle;070\n", "cannot find the required field"),
+    (b'{"not": "the feed"', "not valid JSON"),
+])
+def test_unreadable_files_exit_2_with_one_error_line(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    db = tmp_path / "est.duckdb"
+    assert main(["import", str(path), "--source", "test", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and "Traceback" not in err
+
+
+def test_missing_file_and_bad_source_key(tmp_path, capsys):
+    db = tmp_path / "est.duckdb"
+    assert main(["import", str(tmp_path / "nope.csv"), "--source", "x", "--db", str(db)]) == 2
+    path = write(tmp_path / "x.csv", "Datum;Kategori\n2025-01-01;Klotter\n")
+    assert main(["import", str(path), "--source", "Bad Key!", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "no such file" in err and "actor key" in err
+
+
+def test_undo_and_rebuild(tmp_path, capsys):
+    db = tmp_path / "est.duckdb"
+    path = write(tmp_path / "x.csv", "Id;Datum;Kategori\nA;2025-01-01;Klotter\nB;2025-01-02;Brand\n")
+    assert main(["import", str(path), "--source", "test", "--db", str(db)]) == 0
+    batch = _count(db, "SELECT batch_id FROM import_batches")
+    assert main(["rebuild", "--db", str(db)]) == 0
+    assert "1 imports replayed" in capsys.readouterr().out
+    assert _count(db) == 2
+    assert main(["undo", batch, "--db", str(db)]) == 0
+    assert _count(db) == 0
+    assert main(["undo", batch, "--db", str(db)]) == 2
+    assert "already undone" in capsys.readouterr().err
+
+
+def test_module_entry_point_has_no_traceback(tmp_path):
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 50)
+    proc = subprocess.run([sys.executable, "-m", "est_data", "import", str(junk), "--source",
+                           "test", "--db", str(tmp_path / "est.duckdb")],
+                          capture_output=True, text=True, cwd=REPO_ROOT_FOR_CLI, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr

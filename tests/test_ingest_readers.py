@@ -1,0 +1,171 @@
+"""Readers: real-world file shapes into text tables, and clear errors for the rest."""
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from est_data.ingest.errors import IngestError
+from est_data.ingest.readers import detect_delimiter, detect_encoding, read_file
+
+ROWS = [["Ärendenr", "Datum", "Kategori", "Adress"],
+        ["A1", "2025-03-04", "Klotter", "Storgatan 1"],
+        ["A2", "2025-03-05", "Störning", "Prästgatan 2, lgh 1102"]]
+
+
+def _text(delim: str) -> str:
+    out = []
+    for row in ROWS:
+        out.append(delim.join(f'"{v}"' if delim in v else v for v in row))
+    return "\r\n".join(out) + "\r\n"
+
+
+@pytest.mark.parametrize("delim,name", [(";", ";"), (",", ","), ("\t", "\t"), ("|", "|")])
+@pytest.mark.parametrize("encoding,shown", [
+    ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 med BOM"), ("cp1252", "Windows-1252"),
+    ("utf-16", "UTF-16")])
+def test_delimiters_and_encodings(tmp_path, delim, name, encoding, shown):
+    path = tmp_path / "export.csv"
+    path.write_bytes(_text(delim).encode(encoding))
+    raw = read_file(path)
+    try:
+        assert raw.kind == "csv" and raw.delimiter == name and raw.encoding == shown
+        assert raw.columns == ROWS[0]
+        rows = raw.head().to_pylist()
+        assert [r["Adress"] for r in rows] == ["Storgatan 1", "Prästgatan 2, lgh 1102"]
+        assert [r["_row"] for r in rows] == [2, 3]  # as a spreadsheet numbers them
+    finally:
+        raw.close()
+
+
+def test_cp1252_after_a_long_ascii_start_is_still_read(tmp_path):
+    # The sample looks like UTF-8; DuckDB meets the CP1252 bytes further down.
+    lines = ["Datum;Kategori"] + ["2025-03-04;Klotter"] * 60000 + ["2025-03-05;Skadegörelse"]
+    path = tmp_path / "long.csv"
+    path.write_bytes("\n".join(lines).encode("cp1252"))
+    raw = read_file(path)
+    try:
+        assert raw.encoding == "Windows-1252"
+        last = raw.con.execute("SELECT Kategori FROM raw ORDER BY _row DESC LIMIT 1").fetchall()
+        assert last == [("Skadegörelse",)]
+    finally:
+        raw.close()
+
+
+def test_excel_sep_line_and_blank_lines(tmp_path):
+    path = tmp_path / "sep.csv"
+    path.write_text("sep=;\n\nDatum;Kategori\n2025-03-04;Klotter\n", encoding="utf-8")
+    raw = read_file(path)
+    try:
+        assert raw.delimiter == ";" and raw.columns == ["Datum", "Kategori"]
+        assert raw.head().to_pylist()[0]["_row"] == 4
+    finally:
+        raw.close()
+
+
+def test_ragged_rows_are_padded_or_reported_never_truncated(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("a;b;c\n1;2;3\n4;5\n6;7;8;9\n10;11;12\n", encoding="utf-8")
+    raw = read_file(path)
+    try:
+        rows = raw.head().to_pylist()
+        assert [(r["a"], r["c"], r["_row"]) for r in rows] == [("1", "3", 2), ("4", None, 3),
+                                                               ("10", "12", 5)]
+        assert raw.structural_rejects == [(4, "Raden har fler fält än rubrikraden", "6;7;8;9")]
+    finally:
+        raw.close()
+
+
+def test_duplicate_and_empty_headers_get_unique_names(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("Datum;;Datum;Kategori\n2025-03-04;x;y;Klotter\n", encoding="utf-8")
+    raw = read_file(path)
+    try:
+        assert raw.columns == ["Datum", "kolumn 2", "Datum (2)", "Kategori"]
+    finally:
+        raw.close()
+
+
+def test_xlsx_first_sheet_or_named_with_excel_cells(tmp_path):
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Instruktioner"
+    first.append(["Fyll i bladet Rapporter"])
+    sheet = book.create_sheet("Rapporter")
+    sheet.append([None])
+    sheet.append(["Datum", "Tid", "Typ", "Lat", "Long"])
+    sheet.append([dt.date(2025, 3, 4), dt.time(22, 15), "Klotter", 63.1792, 14.6361])
+    sheet.append([dt.datetime(2025, 3, 5, 7, 5), None, "Störning", 63.18, 14.64])
+    sheet.append([None, None, None, None, None])
+    path = tmp_path / "rapport.xlsx"
+    book.save(path)
+    with pytest.raises(IngestError, match="header row"):
+        read_file(path)  # the first sheet holds no table
+    raw = read_file(path, sheet="rapporter")
+    try:
+        assert raw.kind == "xlsx" and raw.sheet == "Rapporter"
+        assert raw.sheets == ["Instruktioner", "Rapporter"]
+        rows = raw.head().to_pylist()
+        assert rows[0] == {"Datum": "2025-03-04 00:00:00", "Tid": "22:15:00", "Typ": "Klotter",
+                           "Lat": "63.1792", "Long": "14.6361", "_row": 3}
+        assert rows[1]["Datum"] == "2025-03-05 07:05:00" and len(rows) == 2
+    finally:
+        raw.close()
+    with pytest.raises(IngestError, match="no sheet 'Blad9'"):
+        read_file(path, sheet="Blad9")
+
+
+def test_police_feed_json_is_recognised(tmp_path):
+    path = tmp_path / "events.json"
+    path.write_text('[{"id": 1, "datetime": "2025-06-07 7:32:06 +02:00", "name": "07 juni '
+                    '03.10, Brand, Östersund", "summary": "x", "url": "/u", "type": "Brand", '
+                    '"location": {"name": "Östersund", "gps": "63.17,14.63"}}]', encoding="utf-8")
+    raw = read_file(path)
+    try:
+        assert raw.kind == "json" and raw.police_feed
+        assert "location.name" in raw.columns and raw.rows == 1
+    finally:
+        raw.close()
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "empty"),
+    (b"   \r\n  \n", "empty"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".xls"),
+    (b"%PDF-1.4 ...", "not CSV, XLSX or JSON"),
+    (b"PK\x03\x04garbage", "Excel workbook"),
+    (b"\x00\x01\x02\x03" * 200, "does not look like text"),
+    (b"just one line without any delimiter\n", "delimiter"),
+    (b"Datum;Kategori\n", "no data rows"),
+    (b'[{"a": 1', "not valid JSON"),
+    (b"[1, 2, 3]", "array of objects"),
+])
+def test_unreadable_files_raise_clear_errors(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(IngestError, match=message) as info:
+        read_file(path)
+    assert info.value.sv  # a Swedish message for the app
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(IngestError, match="no such file"):
+        read_file(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("sample,expected", [
+    ("a;b;c\n1;2;3\n", ";"), ("a,b,c\n1,2,3\n", ","), ("a\tb\n1\t2\n", "\t"),
+    ('a;b\n"1,5";2\n"3,5";4\n', ";"),      # decimal commas inside quotes
+    ("Adress,Datum\n\"Storgatan 1; lgh 2\",2025-03-04\n", ","),
+])
+def test_detect_delimiter(sample, expected):
+    assert detect_delimiter(sample) == expected
+
+
+@pytest.mark.parametrize("data,expected", [
+    ("Skadegörelse".encode("utf-8"), "utf-8"), ("Skadegörelse".encode("cp1252"), "cp1252"),
+    (b"\xef\xbb\xbfDatum", "utf-8-sig"), ("Datum".encode("utf-16"), "utf-16"),
+    (b"plain ascii", "utf-8")])
+def test_detect_encoding(data, expected):
+    assert detect_encoding(data) == expected
