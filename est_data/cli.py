@@ -84,14 +84,15 @@ def cmd_retention(args) -> int:
     today = audit.now_local().date()
     if args.dry_run:
         with open_db(path, read_only=True) as con:
-            p = retention.plan(con, args.years, today)
+            p = retention.plan(con, args.years, today, raw_dir(path))
         verb = "would delete"
     else:
         with write_session(path) as con:
-            p = retention.apply(con, args.years, today, audit.cli_user())
+            p = retention.apply(con, args.years, today, audit.cli_user(), raw_dir(path))
         verb = "deleted"
     print(f"{verb} {p.incidents:,} incidents that occurred before {p.cutoff} "
-          f"(keeping {args.years} years) and {p.rejected_rows:,} rejected raw rows")
+          f"(keeping {args.years} years), {p.rejected_rows:,} rejected raw rows and "
+          f"{len(p.raw_files)} original import files")
     for source, n in p.by_source.items():
         print(f"  {source:<20}{n:>10,}")
     return 0
@@ -191,6 +192,12 @@ def cmd_rebuild(args) -> int:
     result = rebuild(path, progress=_progress_bar(True))
     print(f"rebuilt {path}: {result.replayed} imports replayed from raw files, "
           f"{result.carried_batches} batches carried over, {result.incidents:,} incidents")
+    # The raw files may hold rows older than the retention setting: apply it again.
+    with write_session(path) as con:
+        p = retention.apply(con, args.years, audit.now_local().date(), audit.cli_user(),
+                            raw_dir(path))
+    if p.incidents:
+        print(f"retention: {p.incidents:,} incidents older than {p.cutoff} deleted again")
     if result.missing_files:
         print("raw file missing, batch left out: " + ", ".join(result.missing_files))
     return 0
@@ -285,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rebuild", help="rebuild the database from the kept raw files and profiles")
     _db_arg(p)
+    p.add_argument("--years", type=int, default=RETENTION_YEARS,
+                   help=f"retention applied after the rebuild (default {RETENTION_YEARS} years)")
     p.set_defaults(func=cmd_rebuild)
 
     p = sub.add_parser("undo", help="undo one import (by batch id)")
