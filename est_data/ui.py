@@ -21,6 +21,7 @@ from . import filters as flt
 from . import mapassets, queries
 from .config import db_path
 from .db import DatabaseError, connect, write_session
+from .schema import SCHEMA_VERSION, SchemaError, current_version
 
 def _leave_pages_directory_mode() -> None:
     """Make the first run after a server start go through ``app.py``.
@@ -170,6 +171,10 @@ def meeting_style() -> None:
     st.html(MEETING_CSS)
 
 
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    return current_version(con)
+
+
 def ensure_database() -> bool:
     """Build the demo database on first start when none exists. Returns True if the
     database is usable; otherwise shows a Swedish message with the way back."""
@@ -184,8 +189,14 @@ def ensure_database() -> bool:
             except FileExistsError:
                 pass  # another session built it while this one waited for the lock
     try:
+        if read(schema_version) < SCHEMA_VERSION:
+            # A database from an earlier version of the app: upgrade it once (the
+            # migrations only add), copy-on-write like every other write.
+            with st.spinner("Uppgraderar databasen till den nya versionen av appen …"):
+                with write_session(path):
+                    pass
         read(queries.data_span)
-    except (DatabaseError, duckdb.Error) as exc:
+    except (DatabaseError, SchemaError, duckdb.Error) as exc:
         st.error(
             "**Databasen kan inte läsas.**\n\n"
             f"Filen `{path}` är skadad, låst eller skriven av en nyare version av appen.\n\n"

@@ -78,3 +78,24 @@ def test_filters_survive_a_page_without_the_sidebar(app_db):
         assert not at.exception, page
     assert at.session_state["f_categories"] == ["klotter"]
     assert at.session_state["f_hours"] == (0, 23)
+
+
+def test_database_of_an_older_version_is_upgraded_on_start(tmp_path, monkeypatch):
+    import duckdb
+
+    from est_data import schema
+    from est_data.demo import build_demo_file
+
+    path = tmp_path / "v1.duckdb"
+    with monkeypatch.context() as m:  # a database as the first version of the app wrote it
+        m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        m.setattr(schema, "SCHEMA_VERSION", 1)
+        build_demo_file(path, incidents=300, seed=1)
+    monkeypatch.setenv("EST_DB", str(path))
+    at = run_app()
+    assert not at.exception and not at.error
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] == schema.SCHEMA_VERSION
+    con.close()
