@@ -171,6 +171,18 @@ def meeting_style() -> None:
     st.html(MEETING_CSS)
 
 
+def data_span_or_stop(extra: str = "") -> tuple[dt.date, dt.date]:
+    """First and last day with incidents; with none, a Swedish guide and the page stops."""
+    first, last = read(queries.data_span)
+    if first is None:
+        st.info("**Databasen innehåller inga händelser ännu.**" + (f" {extra}" if extra else "")
+                + " Importera aktörernas exporter på sidan **Data** eller med "
+                "`python -m est_data import FIL --source AKTÖR`, eller bygg demodata med "
+                "`python -m est_data demo`.")
+        st.stop()
+    return first, last
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return current_version(con)
 

@@ -16,11 +16,7 @@ st.caption("Minskade händelserna där insatserna gjordes, eller minskade de öv
            "buffert runt det, före och efter insatsen.")
 
 look = ui.read(queries.lookups)
-first, last = ui.read(queries.data_span)
-if first is None:
-    st.info("**Databasen innehåller inga händelser ännu**, så det finns inget att utvärdera. "
-            "Importera aktörernas exporter först.")
-    st.stop()
+first, last = ui.data_span_or_stop('Det finns inget att utvärdera.')
 areas = look["areas"]
 categories = look["categories"]
 measures = ui.read(iv.list_interventions)

@@ -12,12 +12,7 @@ layer_names = {k: v for k, v in maps.LAYERS.items() if not (aggregates_only and 
 f = ui.filter_sidebar()
 
 st.title("Karta")
-first, last = ui.read(queries.data_span)
-if first is None:
-    st.info("**Databasen innehåller inga händelser ännu.** Importera aktörernas exporter "
-            "med `python -m est_data import FIL --source AKTÖR`, eller bygg demodata med "
-            "`python -m est_data demo`.")
-    st.stop()
+first, last = ui.data_span_or_stop()
 
 layers = st.pills("Lager", list(layer_names), format_func=layer_names.get,
                   selection_mode="multi", key="karta_layers",

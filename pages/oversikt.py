@@ -15,13 +15,9 @@ meeting_mode = switch.toggle(
     help="För projektorn: stor text, hög kontrast, kartan med fokusområdena, nyckeltal sedan "
          "förra mötet, störst ökning och de senaste åtgärderna.")
 
-first, last = ui.read(queries.data_span)
-if first is None:
+if ui.read(queries.data_span)[0] is None:
     head.title("Översikt")
-    st.info("**Databasen innehåller inga händelser ännu.** Importera aktörernas exporter "
-            "med `python -m est_data import FIL --source AKTÖR`, eller bygg demodata med "
-            "`python -m est_data demo`.")
-    st.stop()
+first, last = ui.data_span_or_stop()
 
 
 def lagesbild_buttons(view, heading: str, key: str) -> None:

@@ -34,12 +34,7 @@ st.caption(f"**{fmt.period(f.start, f.end)}**. Unika händelser"
            + (" inklusive dubbletter." if f.include_duplicates else
               " (samma händelse från flera aktörer räknas en gång)."))
 
-first, last = ui.read(queries.data_span)
-if first is None:
-    st.info("**Databasen innehåller inga händelser ännu.** Importera aktörernas exporter "
-            "med `python -m est_data import FIL --source AKTÖR`, eller bygg demodata med "
-            "`python -m est_data demo`.")
-    st.stop()
+first, last = ui.data_span_or_stop()
 
 tabs = st.tabs(TABS if can_rows else TABS[:3] + [ROWS_TAB_AGGREGATES], key="trend_tab",
                on_change="rerun")
