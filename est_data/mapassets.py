@@ -21,8 +21,9 @@ use at those files. streamlit-folium reads the same class attributes when it
 builds the component, so the patch covers both ``st_folium`` and
 ``m.get_root().render()``.
 
-The patch is process wide (class attributes): call it from one module that
-every page imports, before building maps. It is idempotent.
+The patch is process wide (class attributes): it is called once from
+``est_data.maps.build``, which every map is built with, before any map is built.
+It is idempotent.
 
 Supported offline
 -----------------

@@ -18,7 +18,7 @@ import streamlit as st
 
 from . import audit, auth
 from . import filters as flt
-from . import mapassets, queries
+from . import queries
 from .config import db_path
 from .db import DatabaseError, connect, write_session
 
@@ -40,10 +40,6 @@ def _leave_pages_directory_mode() -> None:
 
 
 _leave_pages_directory_mode()
-
-# Every page's maps load Leaflet and its plugins from the app itself, never a CDN
-# (process-wide class attributes, so it is done once here, where every page looks).
-mapassets.use_local_assets()
 
 READ_RETRIES = 10
 RETRY_SLEEP_S = 0.2

@@ -16,10 +16,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import fmt, grid, taxonomy
+from .. import fmt, grid, mapassets, taxonomy
 from . import style
 from .data import AREA_MEASURES, LAYERS, MapData
 from .elements import HeatLevels, Legend, MapLook, SymbolLayer, cluster_callback
+
+# Every map loads Leaflet and its plugins from the app itself, never a CDN. The patch is
+# process wide (class attributes) and done here, where every map is built, so pages
+# without a map never pay for importing folium.
+mapassets.use_local_assets()
 
 OSM = "OpenStreetMap"
 AREA_PANE, HEAT_PANE = "est-areas", "est-heat"
