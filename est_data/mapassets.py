@@ -51,13 +51,18 @@ grey and the vector/heat layers still draw. :func:`find_tile_urls` lists them.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import folium
-import folium.plugins
 
 __all__ = [
+    "HeatMap",
+    "MarkerCluster",
+    "FastMarkerCluster",
     "STATIC_DIR",
     "STATIC_URL_PATH",
     "VENDOR_DIR",
@@ -97,6 +102,34 @@ ASSET_FILES = {
 }
 
 _active_base_url: str | None = None
+
+
+def _plugin_module(leaf: str) -> ModuleType:
+    """``folium.plugins.<leaf>`` without running ``folium/plugins/__init__.py``.
+
+    That file imports all ~40 plugins and compiles each one's template: 0.15 s of a
+    map page's first run, for the three the app uses. The module is loaded from its
+    own file under its real name, so a later ``import folium.plugins`` (anyone's)
+    finds it in ``sys.modules`` and shares the very same classes.
+    """
+    name = f"folium.plugins.{leaf}"
+    if name not in sys.modules:
+        path = Path(folium.__file__).parent / "plugins" / f"{leaf}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+    return sys.modules[name]
+
+
+# The plugins our maps use (marker_cluster first: fast_marker_cluster imports it).
+HeatMap = _plugin_module("heat_map").HeatMap
+MarkerCluster = _plugin_module("marker_cluster").MarkerCluster
+FastMarkerCluster = _plugin_module("fast_marker_cluster").FastMarkerCluster
 
 
 def _asset_lists(base_url: str) -> dict[str, dict[str, list[tuple[str, str]]]]:
@@ -151,9 +184,9 @@ def use_local_assets(base_url: str = VENDOR_URL_PATH) -> None:
     lists = _asset_lists(base_url)
     classes = {
         "Map": folium.Map,
-        "HeatMap": folium.plugins.HeatMap,
-        "MarkerCluster": folium.plugins.MarkerCluster,
-        "FastMarkerCluster": folium.plugins.FastMarkerCluster,
+        "HeatMap": HeatMap,
+        "MarkerCluster": MarkerCluster,
+        "FastMarkerCluster": FastMarkerCluster,
     }
     for name, cls in classes.items():
         cls.default_js = list(lists[name]["js"])
