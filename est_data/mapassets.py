@@ -51,6 +51,8 @@ grey and the vector/heat layers still draw. :func:`find_tile_urls` lists them.
 
 from __future__ import annotations
 
+import ast
+import importlib
 import importlib.util
 import re
 import sys
@@ -104,32 +106,55 @@ ASSET_FILES = {
 _active_base_url: str | None = None
 
 
-def _plugin_module(leaf: str) -> ModuleType:
-    """``folium.plugins.<leaf>`` without running ``folium/plugins/__init__.py``.
+def _lazy_plugins_package() -> None:
+    """Make ``folium.plugins`` load each plugin when it is first used.
 
-    That file imports all ~40 plugins and compiles each one's template: 0.15 s of a
-    map page's first run, for the three the app uses. The module is loaded from its
-    own file under its real name, so a later ``import folium.plugins`` (anyone's)
-    finds it in ``sys.modules`` and shares the very same classes.
+    ``folium/plugins/__init__.py`` imports all ~40 plugins and compiles each one's
+    template: 0.08-0.15 s of a map page's first run, for the three our maps use (and
+    streamlit-folium imports the package too, to check for ``DualMap``). Unless the
+    package is already imported, it is registered here as a module with the same
+    names (read from that ``__init__.py``) whose attributes import their plugin module
+    on first access (PEP 562), so ``from folium.plugins import X`` and
+    ``folium.plugins.X`` work as before and give the very same classes.
     """
-    name = f"folium.plugins.{leaf}"
-    if name not in sys.modules:
-        path = Path(folium.__file__).parent / "plugins" / f"{leaf}.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[name]
-            raise
-    return sys.modules[name]
+    if "folium.plugins" in sys.modules:
+        return
+    folder = Path(folium.__file__).parent / "plugins"
+    init = folder / "__init__.py"
+    where: dict[str, str] = {}  # class name -> plugin module
+    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("folium.plugins."):
+            for alias in node.names:
+                where[alias.asname or alias.name] = node.module
+    if not where:  # a folium whose __init__ we do not understand: import it as it is
+        importlib.import_module("folium.plugins")
+        return
+    package = ModuleType("folium.plugins", "Wrap some of the most popular leaflet external "
+                         "plugins (loaded on first use by est_data.mapassets).")
+    package.__file__ = str(init)
+    package.__path__ = [str(folder)]
+    package.__package__ = "folium.plugins"
+    package.__spec__ = importlib.util.spec_from_file_location(
+        "folium.plugins", init, submodule_search_locations=[str(folder)])
+    package.__all__ = list(where)
+
+    def __getattr__(name: str):
+        if name not in where:
+            raise AttributeError(f"module 'folium.plugins' has no attribute {name!r}")
+        value = getattr(importlib.import_module(where[name]), name)
+        setattr(package, name, value)
+        return value
+
+    package.__getattr__ = __getattr__
+    sys.modules["folium.plugins"] = package
+    folium.plugins = package
 
 
-# The plugins our maps use (marker_cluster first: fast_marker_cluster imports it).
-HeatMap = _plugin_module("heat_map").HeatMap
-MarkerCluster = _plugin_module("marker_cluster").MarkerCluster
-FastMarkerCluster = _plugin_module("fast_marker_cluster").FastMarkerCluster
+_lazy_plugins_package()
+
+from folium.plugins.fast_marker_cluster import FastMarkerCluster  # noqa: E402
+from folium.plugins.heat_map import HeatMap  # noqa: E402
+from folium.plugins.marker_cluster import MarkerCluster  # noqa: E402
 
 
 def _asset_lists(base_url: str) -> dict[str, dict[str, list[tuple[str, str]]]]:
