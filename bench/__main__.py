@@ -139,6 +139,8 @@ def probe(db: Path, app: Path, page: str | None, changes: list[str], runs: int,
     if changes:
         worst = [max(x["changes_s"]) for x in results if x["changes_s"]]
         out["change_s"] = statistics.median(worst) if worst else None
+        worst_cpu = [max(x["changes_cpu_s"]) for x in results if x.get("changes_cpu_s")]
+        out["change_cpu_s"] = statistics.median(worst_cpu) if worst_cpu else None
         out["change_median_s"] = statistics.median(x["change_s"] for x in results
                                                    if x["change_s"] is not None)
         out["changes_s"] = [x["changes_s"] for x in results]
@@ -215,6 +217,17 @@ def measure_size(n: int, args) -> dict:
     return res
 
 
+def wait_for_quiet(limit: float | None, max_wait_s: float) -> None:
+    """Wait until other work on the machine has calmed down (or give up and go on)."""
+    if limit is None:
+        return
+    deadline = time.monotonic() + max_wait_s
+    if machine.load() >= limit:
+        log(f"waiting for load < {limit} (up to {max_wait_s:.0f} s) ...")
+    while machine.load() >= limit and time.monotonic() < deadline:
+        time.sleep(10)
+
+
 def _short(r: dict) -> str:
     if "error" in r:
         return f"error: {r['error']}"
@@ -235,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="largest size the usual way runs at (default 1,000,000: at 10M it "
                          "needs well over 10 GB and minutes per run)")
     ap.add_argument("--no-import", action="store_true", help="skip the CSV import benchmark")
+    ap.add_argument("--quiet-load", type=float, default=None, metavar="L",
+                    help="before each size, wait (up to --quiet-wait seconds) until the "
+                         "one-minute load average is below L")
+    ap.add_argument("--quiet-wait", type=float, default=600)
     ap.add_argument("--port", type=int, default=8515, help="first of two free ports")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per page run")
     args = ap.parse_args(argv)
@@ -255,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
             results[n] = json.loads(stored.read_text())
             log(f"{n:,}: reusing {stored.name} from {results[n]['date']}")
             continue
+        wait_for_quiet(args.quiet_load, args.quiet_wait)
         results[n] = measure_size(n, args)
         OUT_DIR.mkdir(parents=True, exist_ok=True)
         stored.write_text(json.dumps(results[n], indent=1))

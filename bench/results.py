@@ -38,14 +38,14 @@ def size_table(res: dict) -> list[str]:
         lines += [f"Demo database: built in {b['build_s']} s (CPU {b.get('build_cpu_s')} s), "
                   f"peak memory {b['build_peak_mb']:,} MB, file {b.get('file_mb')} MB.", ""]
     lines += ["| Page | first run s (CPU s) | process start → page s | filter change s, "
-              "slowest of 3 (median) | map payload | probe peak RSS MB | load during runs |",
+              "slowest of 3 (CPU s) | map payload | probe peak RSS MB | load during runs |",
               "|---|---|---|---|---|---|---|"]
     for title, r in res["pages"].items():
         if "error" in r:
             lines.append(f"| {title} | error: {r['error']} | | | | | {_loads(r)} |")
             continue
         change = ("–" if r.get("change_s") is None
-                  else f"{r['change_s']:.3f} ({r['change_median_s']:.3f})")
+                  else f"{r['change_s']:.3f} ({_s(r.get('change_cpu_s'), 3)})")
         lines.append(f"| {title} | {_s(r['first_run_s'])} ({_s(r['first_run_cpu_s'])}) | "
                      f"{_s(r['ready_s'])} | {change} | {_kb(r['payload_bytes'])} | "
                      f"{r['probe_rss_mb']:,.0f} | {_loads(r)} |")
@@ -57,7 +57,7 @@ def size_table(res: dict) -> list[str]:
         lines.append(f"| *usual way (map)* | error: {u['error']} | | | | | {_loads(u)} |")
     elif u:
         lines.append(f"| *usual way (map)* | {_s(u['first_run_s'])} ({_s(u['first_run_cpu_s'])}) | "
-                     f"{_s(u['ready_s'])} | {u['change_s']:.3f} ({u['change_median_s']:.3f}) | "
+                     f"{_s(u['ready_s'])} | {u['change_s']:.3f} ({_s(u.get('change_cpu_s'), 3)}) | "
                      f"{_kb(u['payload_bytes'])} | {u['probe_rss_mb']:,.0f} | {_loads(u)} |")
         if "error" not in k:
             lines.append(f"| **Karta vs usual way** (usual ÷ ours) | "
