@@ -189,7 +189,9 @@ def import_time(runs: int) -> dict:
 
 def measure_size(n: int, args) -> dict:
     db = ensure_db(n)
-    res = {"incidents": n, "date": machine.describe()["date"], "load_before": machine.load(),
+    env = machine.describe()
+    res = {"incidents": n, "date": env["date"], "commit": env["commit"],
+           "load_before": machine.load(),
            "build": {k: v for k, v in db.items() if k != "db"}, "pages": {}}
     path = db["db"]
     pages = [p for p in PAGES if (REPO_ROOT / p[1]).exists()]
@@ -271,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.reuse and stored.exists():
             results[n] = json.loads(stored.read_text())
             log(f"{n:,}: reusing {stored.name} from {results[n]['date']}")
+            build = OUT_DIR / f"demo_{n}.build.json"
+            if not results[n].get("build", {}).get("build_s") and build.exists():
+                results[n]["build"] = json.loads(build.read_text())
             continue
         wait_for_quiet(args.quiet_load, args.quiet_wait)
         results[n] = measure_size(n, args)

@@ -17,10 +17,10 @@ def _kb(v) -> str:
     return "–" if not v else f"{v / 1000:,.0f} kB"
 
 
-def _ratio(usual, ours) -> str:
+def _ratio(usual, ours, suffix: str = "") -> str:
     if not usual or not ours:
         return "–"
-    return f"{usual / ours:,.1f}×"
+    return f"{usual / ours:,.1f}×{suffix}"
 
 
 def _loads(r: dict) -> str:
@@ -31,7 +31,8 @@ def _loads(r: dict) -> str:
 def size_table(res: dict) -> list[str]:
     n = res["incidents"]
     lines = [f"### {n:,} incidents".replace(",", " "), "",
-             f"Measured {res['date']}, load average {res['load_before']:.2f} before and "
+             f"Measured {res['date']} at commit {res.get('commit', '?')}, load average "
+             f"{res['load_before']:.2f} before and "
              f"{res.get('load_after', float('nan')):.2f} after.", ""]
     b = res.get("build", {})
     if b.get("build_s") is not None:
@@ -64,8 +65,8 @@ def size_table(res: dict) -> list[str]:
                          f"**{_ratio(u['first_run_s'], k['first_run_s'])}** | "
                          f"{_ratio(u['ready_s'], k['ready_s'])} | "
                          f"**{_ratio(u['change_s'], k['change_s'])}** | "
-                         f"**{_ratio(u['payload_bytes'], k['payload_bytes'])}** less | "
-                         f"{_ratio(u['probe_rss_mb'], k['probe_rss_mb'])} less | |")
+                         f"**{_ratio(u['payload_bytes'], k['payload_bytes'], ' less')}** | "
+                         f"{_ratio(u['probe_rss_mb'], k['probe_rss_mb'], ' less')} | |")
     lines.append("")
     am, um, ev = res.get("app_memory", {}), res.get("usual_memory", {}), res.get("evaluate", {})
     lines += ["| Other figure | ours | usual way | usual ÷ ours | load |", "|---|---|---|---|---|"]
@@ -75,15 +76,15 @@ def size_table(res: dict) -> list[str]:
         um_peak = um.get("peak_mb") if "error" not in um else None
         lines.append(f"| app process peak memory (VmHWM, every page loaded once in Chromium) | "
                      f"{am['peak_mb']:,.0f} MB | "
-                     f"{f'{um_peak:,.0f} MB' if um_peak else '–'} | {_ratio(um_peak, am['peak_mb'])} "
-                     f"less | {_loads(am)} |")
+                     f"{f'{um_peak:,.0f} MB' if um_peak else '–'} | "
+                     f"{_ratio(um_peak, am['peak_mb'], ' less')} | {_loads(am)} |")
         pages = am.get("pages", {})
         if pages:
             ours = " · ".join(f"{('Översikt' if k == '/' else k)} {v:.1f}" for k, v in pages.items())
             usual_t = um.get("pages", {}).get("/") if "error" not in um else None
             lines.append(f"| page drawn in Chromium, s (server warm, first visit in the session) "
-                         f"| {ours} | {_s(usual_t, 1)} | {_ratio(usual_t, pages.get('Karta'))} "
-                         f"(Karta) | |")
+                         f"| {ours} | {_s(usual_t, 1)} | "
+                         f"{_ratio(usual_t, pages.get('Karta'), ' (Karta)')} | |")
     if "error" in ev:
         lines.append(f"| `evaluate` CLI (fresh process) | error: {ev['error']} | | | |")
     elif ev:
