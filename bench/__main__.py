@@ -4,7 +4,8 @@
 
 For each size it builds (once, then reuses) ``bench/out/demo_<N>.duckdb`` with
 ``python -m est_data demo`` and measures, each in fresh processes and as the median of
-``--runs`` runs:
+``--runs`` runs (the page probes in rounds, every page and the usual way once per round,
+so a slower spell of a shared machine falls on ours and theirs alike):
 
 - every page's first run under AppTest (``bench/probe.py``) and a filter change per page
   (the slowest of three changes, each a cache miss);
@@ -36,6 +37,7 @@ from bench.results import write_results
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO_ROOT / "bench" / "out"
 USUAL_APP = REPO_ROOT / "bench" / "usual_way_app.py"
+USUAL = "usual way"
 
 # (title, page script, link name in the navigation, filter changes: each a new value,
 # so each is a cache miss). The sidebar filter is shared by the analysis pages; Insatser
@@ -111,32 +113,52 @@ def ensure_db(n: int) -> dict:
     return {"db": db, **info, "reused": False}
 
 
-def probe(db: Path, app: Path, page: str | None, changes: list[str], runs: int,
-          timeout: float) -> dict:
-    """Median figures of ``runs`` fresh-process probes of one page."""
+def _probe_cmd(db: Path, app: Path, page: str | None, changes: list[str],
+               timeout: float) -> list[str]:
     cmd = [sys.executable, "-m", "bench.probe", "--warm", "--db", str(db), "--app", str(app),
            "--timeout", str(timeout)]
     if page:
         cmd += ["--page", page]
     for c in changes:
         cmd += ["--change", c]
+    return cmd
+
+
+def probe_rounds(specs: dict[str, tuple], runs: int, timeout: float) -> dict[str, dict]:
+    """Fresh-process probes (``bench/probe.py``) of several pages, ``runs`` rounds of
+    one probe each, so that a slower or faster spell of the machine falls on every
+    page (and on the usual way) alike. ``specs``: name -> (db, app, page, changes)."""
     env = {**os.environ, "EST_TILES": "none"}
-    results, loads = [], []
-    for _ in range(runs):
-        loads.append(machine.load())
-        r = run_child(cmd, env=env, timeout=timeout * (2 + len(changes)))
-        lines = [ln for ln in r["stdout"].splitlines() if ln.startswith("{")]
-        if r["returncode"] != 0 or not lines:
-            return {"error": (r["stderr"] or r["stdout"]).strip().splitlines()[-1:] or ["failed"],
-                    "loads": loads}
-        results.append(json.loads(lines[-1]))
+    raw: dict[str, list] = {name: [] for name in specs}
+    loads: dict[str, list] = {name: [] for name in specs}
+    failed: dict[str, list] = {}
+    for i in range(runs):
+        for name, (db, app, page, changes) in specs.items():
+            if name in failed:
+                continue
+            loads[name].append(machine.load())
+            r = run_child(_probe_cmd(db, app, page, changes, timeout), env=env,
+                          timeout=timeout * (2 + len(changes)))
+            lines = [ln for ln in r["stdout"].splitlines() if ln.startswith("{")]
+            if r["returncode"] != 0 or not lines:
+                failed[name] = (r["stderr"] or r["stdout"]).strip().splitlines()[-1:] or ["failed"]
+                continue
+            raw[name].append(json.loads(lines[-1]))
+            log(f"   round {i + 1}: {name}: {_short_raw(raw[name][-1])}")
+    return {name: ({"error": failed[name], "loads": loads[name]} if name in failed
+                   else _summary(raw[name], loads[name], bool(specs[name][3])))
+            for name in specs}
+
+
+def _summary(results: list[dict], loads: list[float], with_changes: bool) -> dict:
+    """Medians over the runs; a run's filter change is its slowest one."""
     med = lambda key: statistics.median(x[key] for x in results)  # noqa: E731
     out = {"first_run_s": med("first_run_s"), "first_run_cpu_s": med("first_run_cpu_s"),
            "ready_s": med("ready_s"), "probe_rss_mb": med("maxrss_mb"),
            "payload_bytes": max(x["payload_bytes"] for x in results),
            "first_runs_s": [x["first_run_s"] for x in results],
            "errors": sorted({e for x in results for e in x["errors"]})[:3], "loads": loads}
-    if changes:
+    if with_changes:
         worst = [max(x["changes_s"]) for x in results if x["changes_s"]]
         out["change_s"] = statistics.median(worst) if worst else None
         worst_cpu = [max(x["changes_cpu_s"]) for x in results if x.get("changes_cpu_s")]
@@ -145,6 +167,12 @@ def probe(db: Path, app: Path, page: str | None, changes: list[str], runs: int,
                                                    if x["change_s"] is not None)
         out["changes_s"] = [x["changes_s"] for x in results]
     return out
+
+
+def _short_raw(x: dict) -> str:
+    return (f"first run {x['first_run_s']:.2f} s (cpu {x['first_run_cpu_s']:.2f}), changes "
+            + ", ".join(f"{c:.3f}" for c in x["changes_s"]) + f", payload {x['payload_bytes']:,} B"
+            + (f", errors {x['errors']}" if x["errors"] else ""))
 
 
 def app_memory(db: Path, app: Path, pages: list[str], port: int, timeout: float) -> dict:
@@ -195,11 +223,18 @@ def measure_size(n: int, args) -> dict:
            "build": {k: v for k, v in db.items() if k != "db"}, "pages": {}}
     path = db["db"]
     pages = [p for p in PAGES if (REPO_ROOT / p[1]).exists()]
-    for title, script, _, changes in pages:
-        log(f"{n:,}: {title} ({args.runs} fresh processes)")
-        res["pages"][title] = probe(path, REPO_ROOT / "app.py", script, changes, args.runs,
-                                    args.timeout)
-        log(f"   {_short(res['pages'][title])}")
+    specs = {title: (path, REPO_ROOT / "app.py", script, changes)
+             for title, script, _, changes in pages}
+    usual = n <= args.usual_max
+    if usual:
+        specs[USUAL] = (path, USUAL_APP, None, USUAL_CHANGES)
+    log(f"{n:,}: {', '.join(specs)}: {args.runs} rounds of fresh processes")
+    probes = probe_rounds(specs, args.runs, args.timeout)
+    for title, *_ in pages:
+        res["pages"][title] = probes[title]
+        log(f"   {title}: {_short(probes[title])}")
+    res["usual"] = (probes[USUAL] if usual else
+                    {"skipped": f"not run above {args.usual_max:,} incidents (--usual-max)"})
     log(f"{n:,}: app process memory (streamlit run + Chromium, every page)")
     res["app_memory"] = app_memory(path, REPO_ROOT / "app.py", [p[2] for p in pages],
                                    args.port, args.timeout)
@@ -207,14 +242,10 @@ def measure_size(n: int, args) -> dict:
     log(f"{n:,}: evaluate CLI")
     res["evaluate"] = evaluate_time(path, args.runs)
     log(f"   {res['evaluate']}")
-    if n <= args.usual_max:
-        log(f"{n:,}: the usual way")
-        res["usual"] = probe(path, USUAL_APP, None, USUAL_CHANGES, args.runs, args.timeout)
-        log(f"   {_short(res['usual'])}")
+    if usual:
+        log(f"{n:,}: the usual way's process memory")
         res["usual_memory"] = app_memory(path, USUAL_APP, ["/"], args.port + 1, args.timeout)
         log(f"   {res['usual_memory']}")
-    else:
-        res["usual"] = {"skipped": f"not run above {args.usual_max:,} incidents (--usual-max)"}
     res["load_after"] = machine.load()
     return res
 

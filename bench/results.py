@@ -193,8 +193,9 @@ def write_results(env: dict, results: dict[int, dict], imp: dict, args) -> str:
         f"{v['duckdb']}, pandas {v['pandas']}, pyarrow {v['pyarrow']}, folium {v['folium']}, "
         f"streamlit-folium {v['streamlit-folium']}",
         f"- commit {env['commit']}, report written {env['date']}",
-        f"- load average {env['load_before']:.2f} at the start, {env['load_after']:.2f} at the "
-        "end (other engineers' test runs share the machine)", "",
+        f"- load average {env['load_before']:.2f} when this report was written; each size "
+        "gives the load during its own measurements (other engineers' test runs share the "
+        "machine)", "",
         "## Targets", "", "| Target | Measured | |", "|---|---|---|"]
     for name, got, ok in targets(results, imp):
         mark = "–" if ok is None else ("**pass**" if ok else "**MISSED**")
