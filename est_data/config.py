@@ -32,6 +32,10 @@ CRS_SWEREF99TM = 3006
 # the only part of a map fetched from the internet; without them the map still reads.
 TILE_SETTINGS = {"openstreetmap": "OpenStreetMap", "none": None}
 
+# The app's shared read-only connection (est_data/reader.py) keeps read blocks in memory
+# up to this limit, so the app process stays small however large the database grows.
+READER_MEMORY_LIMIT = "512MB"
+
 PRECISIONS = ("point", "address", "area", "municipality")
 AREA_KINDS = ("deso", "regso", "custom")
 

@@ -43,6 +43,9 @@ def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.D
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # DuckDB refuses a writer beside a reader of the same file in one process.
+        from .reader import release
+        release(path)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:

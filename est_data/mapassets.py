@@ -21,8 +21,9 @@ use at those files. streamlit-folium reads the same class attributes when it
 builds the component, so the patch covers both ``st_folium`` and
 ``m.get_root().render()``.
 
-The patch is process wide (class attributes): call it from one module that
-every page imports, before building maps. It is idempotent.
+The patch is process wide (class attributes): it is called once from
+``est_data.maps.build``, which every map is built with, before any map is built.
+It is idempotent.
 
 Supported offline
 -----------------
@@ -50,13 +51,20 @@ grey and the vector/heat layers still draw. :func:`find_tile_urls` lists them.
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
 import re
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import folium
-import folium.plugins
 
 __all__ = [
+    "HeatMap",
+    "MarkerCluster",
+    "FastMarkerCluster",
     "STATIC_DIR",
     "STATIC_URL_PATH",
     "VENDOR_DIR",
@@ -96,6 +104,57 @@ ASSET_FILES = {
 }
 
 _active_base_url: str | None = None
+
+
+def _lazy_plugins_package() -> None:
+    """Make ``folium.plugins`` load each plugin when it is first used.
+
+    ``folium/plugins/__init__.py`` imports all ~40 plugins and compiles each one's
+    template: 0.08-0.15 s of a map page's first run, for the three our maps use (and
+    streamlit-folium imports the package too, to check for ``DualMap``). Unless the
+    package is already imported, it is registered here as a module with the same
+    names (read from that ``__init__.py``) whose attributes import their plugin module
+    on first access (PEP 562), so ``from folium.plugins import X`` and
+    ``folium.plugins.X`` work as before and give the very same classes.
+    """
+    if "folium.plugins" in sys.modules:
+        return
+    folder = Path(folium.__file__).parent / "plugins"
+    init = folder / "__init__.py"
+    where: dict[str, str] = {}  # class name -> plugin module
+    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("folium.plugins."):
+            for alias in node.names:
+                where[alias.asname or alias.name] = node.module
+    if not where:  # a folium whose __init__ we do not understand: import it as it is
+        importlib.import_module("folium.plugins")
+        return
+    package = ModuleType("folium.plugins", "Wrap some of the most popular leaflet external "
+                         "plugins (loaded on first use by est_data.mapassets).")
+    package.__file__ = str(init)
+    package.__path__ = [str(folder)]
+    package.__package__ = "folium.plugins"
+    package.__spec__ = importlib.util.spec_from_file_location(
+        "folium.plugins", init, submodule_search_locations=[str(folder)])
+    package.__all__ = list(where)
+
+    def __getattr__(name: str):
+        if name not in where:
+            raise AttributeError(f"module 'folium.plugins' has no attribute {name!r}")
+        value = getattr(importlib.import_module(where[name]), name)
+        setattr(package, name, value)
+        return value
+
+    package.__getattr__ = __getattr__
+    sys.modules["folium.plugins"] = package
+    folium.plugins = package
+
+
+_lazy_plugins_package()
+
+from folium.plugins.fast_marker_cluster import FastMarkerCluster  # noqa: E402
+from folium.plugins.heat_map import HeatMap  # noqa: E402
+from folium.plugins.marker_cluster import MarkerCluster  # noqa: E402
 
 
 def _asset_lists(base_url: str) -> dict[str, dict[str, list[tuple[str, str]]]]:
@@ -150,9 +209,9 @@ def use_local_assets(base_url: str = VENDOR_URL_PATH) -> None:
     lists = _asset_lists(base_url)
     classes = {
         "Map": folium.Map,
-        "HeatMap": folium.plugins.HeatMap,
-        "MarkerCluster": folium.plugins.MarkerCluster,
-        "FastMarkerCluster": folium.plugins.FastMarkerCluster,
+        "HeatMap": HeatMap,
+        "MarkerCluster": MarkerCluster,
+        "FastMarkerCluster": FastMarkerCluster,
     }
     for name, cls in classes.items():
         cls.default_js = list(lists[name]["js"])

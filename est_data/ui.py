@@ -1,8 +1,9 @@
 """The one module that imports Streamlit: cached reads, first-run set-up, shared widgets.
 
-Reads open the database read-only for one call and close it again, so a CLI import can
-write while the app is open (DESIGN.md §5). Results are cached on the file's data
-version (modification time and size), so a new import is seen on the next run.
+Reads share one read-only connection per version of the database file
+(``est_data.reader``); writers write a copy and rename it over the file, so a CLI import
+can write while the app is open (DESIGN.md §5). Results are cached on the file's data
+version (inode, modification time and size), so a new import is seen on the next run.
 """
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ import streamlit as st
 
 from . import audit, auth
 from . import filters as flt
-from . import mapassets, queries
+from . import queries, reader
 from .config import db_path
-from .db import DatabaseError, connect, write_session
+from .db import DatabaseError, write_session
 from .schema import SCHEMA_VERSION, SchemaError, current_version
+
 
 def _leave_pages_directory_mode() -> None:
     """Make the first run after a server start go through ``app.py``.
@@ -42,53 +44,23 @@ def _leave_pages_directory_mode() -> None:
 
 _leave_pages_directory_mode()
 
-# Every page's maps load Leaflet and its plugins from the app itself, never a CDN
-# (process-wide class attributes, so it is done once here, where every page looks).
-mapassets.use_local_assets()
-
-READ_RETRIES = 10
-RETRY_SLEEP_S = 0.2
-
 
 def data_version() -> tuple:
     """Changes whenever the database file (or its write-ahead log) changes."""
-    path = db_path()
-    parts = []
-    for p in (path, path.with_name(path.name + ".wal")):
-        try:
-            s = p.stat()
-            parts.append((s.st_ino, s.st_mtime_ns, s.st_size))
-        except FileNotFoundError:
-            parts.append(None)
-    return (str(path), *parts)
-
-
-def _open_read_only() -> duckdb.DuckDBPyConnection:
-    """Open read-only, waiting briefly while a writer (a CLI import) holds the file."""
-    for attempt in range(READ_RETRIES):
-        try:
-            return connect(db_path(), read_only=True)
-        except DatabaseError as exc:
-            if "lock" not in str(exc).lower() or attempt == READ_RETRIES - 1:
-                raise
-            time.sleep(RETRY_SLEEP_S)
-    raise AssertionError("unreachable")
+    return reader.file_version(db_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(name: str, version: tuple, args: tuple, kwargs: tuple) -> Any:
     module, _, func = name.rpartition(".")
     fn = getattr(importlib.import_module(module), func)
-    con = _open_read_only()
-    try:
+    with reader.cursor(db_path()) as con:
         return fn(con, *args, **dict(kwargs))
-    finally:
-        con.close()
 
 
 def read(fn: Callable, *args, **kwargs) -> Any:
-    """Call ``fn(con, *args, **kwargs)`` on a short read-only connection, cached on
-    the data version. ``fn`` must be a module-level function of ``est_data``."""
+    """Call ``fn(con, *args, **kwargs)`` on a read-only cursor, cached on the data
+    version. ``fn`` must be a module-level function of ``est_data``."""
     name = f"{fn.__module__}.{fn.__qualname__}"
     return _cached(name, data_version(), args, tuple(sorted(kwargs.items())))
 
@@ -105,15 +77,12 @@ def show_map(m, key: str, height: int = 620, clickable: bool = False) -> dict:
 
 
 def deferred(fn: Callable, *args, **kwargs) -> Callable[[], Any]:
-    """A no-argument callable running ``fn(con, *args, **kwargs)`` on its own short
-    read-only connection, for ``st.download_button(data=...)``: the file is made only
+    """A no-argument callable running ``fn(con, *args, **kwargs)`` on a read-only
+    cursor, for ``st.download_button(data=...)``: the file is made only
     when someone clicks (in another thread, so no Streamlit calls and no cache)."""
     def run():
-        con = _open_read_only()
-        try:
+        with reader.cursor(db_path()) as con:
             return fn(con, *args, **kwargs)
-        finally:
-            con.close()
     return run
 
 

@@ -146,9 +146,9 @@ for warning in caveats(ev):
 
 st.download_button(
     "Ladda ner rapporten (HTML, för utskrift)",
-    data=ui.read(report.report_for, spec, db_path().name),
+    data=ui.deferred(report.report_for, spec, db_path().name),
     file_name=report.filename(ev), mime="text/html", type="primary",
-    icon=":material/download:",
+    icon=":material/download:", on_click="ignore",
     help="En fristående fil med sammanfattning, urval, diagram, mått, metod och förbehåll. "
          "Öppna den i webbläsaren och skriv ut, eller spara som PDF.")
 

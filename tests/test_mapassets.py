@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import folium
@@ -201,3 +204,27 @@ def test_streamlit_folium_sees_local_links():
 
 def test_static_dir_is_repo_static():
     assert STATIC_DIR == REPO / "static"
+
+
+def test_maps_load_only_the_plugins_they_use():
+    # Importing all of folium.plugins costs a map page 0.15 s; the plugins load on first
+    # use, and they are the same (patched) classes however they are imported.
+    code = textwrap.dedent("""
+        import sys
+        import est_data.maps
+        import streamlit_folium  # imports folium.plugins and uses DualMap
+        from est_data import mapassets
+        assert "folium.plugins.heat_map" in sys.modules
+        assert "folium.plugins.draw" not in sys.modules, "all of folium.plugins was imported"
+        import folium.plugins
+        assert folium.plugins.HeatMap is mapassets.HeatMap
+        assert folium.plugins.FastMarkerCluster is mapassets.FastMarkerCluster
+        assert folium.plugins.HeatMap.default_js[0][1].startswith("/app/static/vendor/")
+        from folium.plugins import Draw, MiniMap  # the rest of the package still works
+        from folium.plugins.draw import Draw as D2
+        assert Draw is D2 and "folium.plugins.draw" in sys.modules
+        assert set(folium.plugins.__all__) >= {"HeatMap", "Draw", "DualMap", "MiniMap"}
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]

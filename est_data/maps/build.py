@@ -11,15 +11,20 @@ import math
 from html import escape
 
 import folium
-import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import fmt, grid, taxonomy
+from .. import fmt, grid, mapassets, taxonomy
+from ..mapassets import FastMarkerCluster, HeatMap
 from . import style
 from .data import AREA_MEASURES, LAYERS, MapData
 from .elements import HeatLevels, Legend, MapLook, SymbolLayer, cluster_callback
+
+# Every map loads Leaflet and its plugins from the app itself, never a CDN. The patch is
+# process wide (class attributes) and done here, where every map is built, so pages
+# without a map never pay for importing folium.
+mapassets.use_local_assets()
 
 OSM = "OpenStreetMap"
 AREA_PANE, HEAT_PANE = "est-areas", "est-heat"
@@ -138,7 +143,7 @@ def heat_radius(cell_m: int, zoom: int, lat: float) -> int:
     return int(min(30, max(9, round(px * 1.4))))
 
 
-def heat_layer(data: MapData) -> folium.plugins.HeatMap | None:
+def heat_layer(data: MapData) -> HeatMap | None:
     """Weighted grid cells as a heat layer; the radius follows the cell size, and finer
     cells take over when the user zooms in (:class:`HeatLevels`)."""
     if data.heat is None or data.heat.empty:
@@ -146,7 +151,7 @@ def heat_layer(data: MapData) -> folium.plugins.HeatMap | None:
     lat = float(np.mean([data.bounds[0][0], data.bounds[1][0]]))
     radius = heat_radius(data.heat_cell, data.zoom, lat)
     rows = data.heat[["lat", "lon", "w"]].to_numpy().tolist()
-    heat = folium.plugins.HeatMap(
+    heat = HeatMap(
         rows, name=LAYERS["heat"], radius=radius, blur=int(radius * 0.9), min_opacity=0.25,
         gradient={str(k): v for k, v in style.HEAT_GRADIENT.items()}, pane=HEAT_PANE)
     levels = []
@@ -229,13 +234,13 @@ def incident_rows(points: pd.DataFrame) -> tuple[list[list], list[tuple[str, str
     return rows, legend, [_esc(s) for s in sources]
 
 
-def points_layer(data: MapData) -> tuple[folium.plugins.FastMarkerCluster | None, list[tuple[str, str]]]:
+def points_layer(data: MapData) -> tuple[FastMarkerCluster | None, list[tuple[str, str]]]:
     """Single incidents as clustered dots (only when the filter holds few enough)."""
     if data.points is None or data.points.empty:
         return None, []
     rows, legend, sources = incident_rows(data.points)
     callback = cluster_callback([c for _, c in legend], [_esc(label) for label, _ in legend], sources)
-    layer = folium.plugins.FastMarkerCluster(
+    layer = FastMarkerCluster(
         rows, callback=callback, name=LAYERS["points"],
         maxClusterRadius=40, showCoverageOnHover=False, spiderfyOnMaxZoom=True)
     return layer, legend
