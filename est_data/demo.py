@@ -93,10 +93,6 @@ def _places(deso: gpd.GeoDataFrame, focus: gpd.GeoDataFrame, rng: np.random.Gene
     return buckets
 
 
-def _days(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
-    return pd.date_range(start, end, freq="D")
-
-
 def _category_day_weights(days: pd.DatetimeIndex, code: str) -> np.ndarray:
     _, amplitude, peak, weekend, _ = W.CATEGORIES[code]
     doy = days.day_of_year.to_numpy()
@@ -107,13 +103,13 @@ def _category_day_weights(days: pd.DatetimeIndex, code: str) -> np.ndarray:
     return w / w.sum()
 
 
-def generate_incidents(n: int, seed: int, end: dt.date = W.DEMO_END) -> tuple[pd.DataFrame, list]:
+def generate_incidents(n: int, seed: int, end: dt.date = W.DEMO_END) -> pd.DataFrame:
     """The demo incidents as a DataFrame of the contract's columns (areas not yet set)."""
     rng = np.random.default_rng(seed)
     deso, focus = build_areas()
     buckets = _places(deso, focus, rng)
     start = end.replace(year=end.year - W.DEMO_YEARS) + dt.timedelta(days=1)
-    days = _days(start, end)
+    days = pd.date_range(start, end, freq="D")
     effective = np.datetime64(W.MEASURES_EFFECTIVE)
 
     n_dupes = int(round(n * 0.03))
@@ -189,7 +185,7 @@ def generate_incidents(n: int, seed: int, end: dt.date = W.DEMO_END) -> tuple[pd
     dup["row"] = np.arange(len(df), len(df) + len(dup))
     df = pd.concat([df, dup], ignore_index=True)
     df = df.sort_values(["occurred_at", "source", "x"], kind="stable").reset_index(drop=True)
-    return _finish(df, rng), buckets
+    return _finish(df, rng)
 
 
 def _duplicates(df: pd.DataFrame, k: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -284,7 +280,7 @@ def build_demo(con: duckdb.DuckDBPyConnection, incidents: int = DEFAULT_INCIDENT
         store_areas(con, focus, kind="custom", is_focus=True, district=focus["district"],
                     reassign=False)
         areas_wgs = load_areas(con)
-        df, _ = generate_incidents(incidents, seed, end)
+        df = generate_incidents(incidents, seed, end)
         df = locate(df, areas_wgs)
         con.execute("INSERT INTO incidents BY NAME SELECT * FROM df")
         actor_rows = pd.DataFrame(W.ACTORS, columns=["source", "name", "kind", "color"])

@@ -45,7 +45,7 @@ def demo_rows(incidents: int, seed: int) -> pd.DataFrame:
         areas = load_areas(con)
     finally:
         con.close()
-    df, _ = demo.generate_incidents(incidents, seed)
+    df = demo.generate_incidents(incidents, seed)
     return demo.locate(df, areas)
 
 
