@@ -36,8 +36,10 @@ def proc_status_mb(pid: int) -> dict[str, float]:
     return out
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
+def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = START_TIMEOUT_S) -> None:
+    """Until ``streamlit run`` answers on ``/_stcore/health`` (also used by the browser
+    tests); raises if the process exits or the time runs out."""
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"streamlit exited with {proc.returncode}")
@@ -73,7 +75,7 @@ def measure(db: Path, app: Path, pages: list[str], port: int, timeout_s: float) 
     proc = subprocess.Popen(cmd, cwd=app.resolve().parent, env=env,
                             stdout=subprocess.DEVNULL, stderr=log, text=True)
     try:
-        _wait_healthy(url, proc)
+        wait_healthy(url, proc)
         start = proc_status_mb(proc.pid)["VmRSS"]
         timings, errors = {}, []
         with sync_playwright() as p:
