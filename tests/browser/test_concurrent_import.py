@@ -13,11 +13,26 @@ TIMEOUT_MS = 30_000
 
 
 def incidents_metric(page) -> int:
+    """The "Händelser" tile once the run has settled.
+
+    Read by its label, not by position: while the first run of a session is replaced by
+    its rerun, the DOM can briefly hold the tiles of both, and the first tile found may be
+    another one ("Med plats på kartan"). So wait until no element is stale and the status
+    widget is gone, and accept the value only when two reads a moment apart agree.
+    """
     page.get_by_role("heading", name="Översikt").wait_for()
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-    text = page.locator('[data-testid="stMetric"]').first.locator(
-        '[data-testid="stMetricValue"]').inner_text()
-    return int(re.sub(r"\D", "", text))
+    tile = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(r"^\s*Händelser\s*$")))
+    seen = []
+    for _ in range(40):
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " && !document.querySelector('[data-stale=\"true\"]')")
+        seen.append(int(re.sub(r"\D", "", tile.locator('[data-testid="stMetricValue"]').inner_text())))
+        if len(seen) >= 2 and seen[-1] == seen[-2]:
+            return seen[-1]
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the Händelser tile never settled: {seen}")
 
 
 def test_cli_import_while_the_app_reads(browser, demo_db_master, tmp_path):
