@@ -84,6 +84,10 @@ def where_clause(f: IncidentFilter, alias: str = "", period: bool = True) -> tup
 
 # --- URL form -------------------------------------------------------------------------
 
+#: Every URL parameter the filter owns (``to_query_params`` writes a subset of these).
+URL_KEYS = ("period", "fran", "till", "kat", "aktor", "omr", "dag", "tim", "dubbl")
+
+
 def to_query_params(f: IncidentFilter, preset: str | None = None) -> dict[str, str]:
     """Short URL parameters for a filter; defaults are left out."""
     q: dict[str, str] = {}

@@ -283,9 +283,14 @@ def filter_sidebar() -> flt.IncidentFilter:
 
 
 def _sync_url(params: dict[str, str]) -> None:
-    current = {k: st.query_params.get(k) for k in st.query_params}
-    if current != params:
-        st.query_params.from_dict(params)
+    """Put the filter in the URL; other parameters (a page's widgets bound with
+    ``bind="query-params"``, such as the map's layers) are left alone."""
+    for key in flt.URL_KEYS:
+        if key in params:
+            if st.query_params.get(key) != params[key]:
+                st.query_params[key] = params[key]
+        elif key in st.query_params:
+            del st.query_params[key]
 
 
 # --- Sign-in and roles ---------------------------------------------------------------------

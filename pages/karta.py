@@ -14,17 +14,19 @@ f = ui.filter_sidebar()
 st.title("Karta")
 first, last = ui.data_span_or_stop()
 
+# The map's own choices live in the URL too (``bind``), so a link prepared before a meeting
+# opens the same map; the filters are put there by the sidebar.
 layers = st.pills("Lager", list(layer_names), format_func=layer_names.get,
-                  selection_mode="multi", key="karta_layers",
+                  selection_mode="multi", key="lager", bind="query-params",
                   default=[k for k in maps.DEFAULT_LAYERS if k in layer_names])
 mid, right, _ = st.columns([2, 1.2, 2], vertical_alignment="bottom")
 measure = mid.segmented_control("Färga områden efter", list(maps.AREA_MEASURES),
                                 format_func=maps.AREA_MEASURES.get, default="count",
-                                key="karta_measure") or "count"
+                                key="farg", bind="query-params") or "count"
 with right.popover("Kartinställningar", icon=":material/tune:", width="stretch"):
     cell = st.selectbox("Rutstorlek för täthet", [None, 50, 100, 200, 500, 1000],
                         format_func=lambda v: "Anpassad till utsnittet" if v is None else f"{v} m",
-                        key="karta_cell")
+                        key="ruta", bind="query-params")
     tiles_on = st.toggle("Bakgrundskarta (OpenStreetMap)", value=config.map_tiles() is not None,
                          key="karta_tiles",
                          help="Bakgrundskartan hämtas från internet. Utan den visas områden, "
@@ -59,14 +61,14 @@ if point and point != st.session_state.get("karta_last_click"):
     st.session_state.karta_last_click = point
     hit = click.area_at(shapes, *point)
     if hit:
-        st.session_state.karta_area = hit
+        st.session_state.visa = hit
         st.toast(f"Siffror för {ui.read(queries.lookups)['areas'].get(hit, hit)} visas under kartan.",
                  icon=":material/south:")
 
 look = ui.read(queries.lookups)
 st.subheader("Område")
 area_id = st.selectbox("Visa siffror för", list(look["areas"]), format_func=look["areas"].get,
-                       index=None, key="karta_area",
+                       index=None, key="visa", bind="query-params",
                        placeholder="Klicka på ett område i kartan eller välj här")
 if area_id:
     fig = ui.read(click.area_figures, f, area_id)

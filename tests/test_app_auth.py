@@ -1,6 +1,8 @@
 """Sign-in and roles in the app (AppTest). Browser checks per role live in tests/browser."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -75,6 +77,19 @@ def test_meeting_role_sees_no_single_incidents(users_file):
     assert not at.exception
     assert [t.label for t in at.tabs][-1] == "Antal för delning"
     assert not any(df.value.columns.str.contains("description").any() for df in at.dataframe)
+
+
+def test_meeting_role_cannot_turn_on_single_incidents_by_link(users_file):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.query_params["lager"] = ["Täthet", "Enskilda händelser"]
+    at.run()
+    at.text_input(key="login_user").input("mote")
+    at.text_input(key="login_password").input(PASSWORD)
+    at = at.button[0].click().run().switch_page("pages/karta.py").run()
+    assert not at.exception
+    assert at.pills(key="lager").value == ["heat"]
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert "L.heatLayer(" in script and "L.markerClusterGroup(" not in script
 
 
 def test_analyst_sees_incident_rows(users_file):

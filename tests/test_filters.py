@@ -106,3 +106,13 @@ def test_presets(key, expected):
 
 def test_since_meeting_needs_a_meeting():
     assert flt.preset_period("mote", dt.date(2026, 11, 15), None) is None
+
+
+def test_url_keys_cover_every_parameter_the_filter_writes():
+    """The sidebar rewrites exactly ``URL_KEYS`` and leaves a page's own parameters alone,
+    so each key the filter can write must be listed there."""
+    full = flt.IncidentFilter(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31),
+                              categories=("klotter",), sources=("kommun",), areas=("2380C1170",),
+                              weekdays=(6, 7), hours=(22, 23), include_duplicates=True)
+    written = set(flt.to_query_params(full)) | set(flt.to_query_params(full, "30d"))
+    assert written == set(flt.URL_KEYS)

@@ -41,7 +41,7 @@ def test_karta_draws_map_with_default_layers(app_db):
 
 def test_layer_choice_changes_the_map(app_db):
     at = open_karta()
-    at.pills(key="karta_layers").set_value(["heat"]).run()
+    at.pills(key="lager").set_value(["heat"]).run()
     assert not at.exception
     script = map_args(at)["script"]
     assert "L.heatLayer(" in script and "L.geoJson(" not in script
@@ -66,7 +66,7 @@ def test_too_many_incidents_are_not_drawn_one_by_one(app_db):
 
 def test_area_figures_below_the_map(app_db):
     at = open_karta()
-    at.selectbox(key="karta_area").set_value("fokus_kyrkgatan").run()
+    at.selectbox(key="visa").set_value("fokus_kyrkgatan").run()
     assert not at.exception
     assert any("Kyrkgatan" in m.value for m in at.markdown)
     labels = [m.label for m in at.metric]
@@ -79,7 +79,7 @@ def test_area_figures_below_the_map(app_db):
 def test_rate_colouring_and_no_tiles(app_db, monkeypatch):
     monkeypatch.setenv("EST_TILES", "none")
     at = open_karta()
-    at.segmented_control(key="karta_measure").set_value("rate").run()
+    at.segmented_control(key="farg").set_value("rate").run()
     assert not at.exception
     script = map_args(at)["script"]
     assert "L.tileLayer(" not in script
@@ -97,3 +97,42 @@ def test_empty_database_gives_guidance(tmp_path, monkeypatch):
     assert not at.exception
     assert any("inga händelser" in i.value.lower() for i in at.info)
     assert not at.get("component_instance")
+
+
+# --- The map's own choices in the URL (bind="query-params") ---------------------------------
+
+def test_a_link_opens_the_same_map(app_db):
+    """Layers, colouring, cell size and the chosen area come from the URL (Swedish labels)."""
+    at = open_karta(kat="klotter", lager=["Täthet", "Fokusområden"], farg="Per 1 000 invånare",
+                    ruta="200 m", visa="Kyrkgatan")
+    assert not at.exception
+    assert at.pills(key="lager").value == ["heat", "focus"]
+    assert at.segmented_control(key="farg").value == "rate"
+    assert at.selectbox(key="ruta").value == 200
+    assert at.selectbox(key="visa").value == "fokus_kyrkgatan"
+    script = map_args(at)["script"]
+    assert "L.heatLayer(" in script and "L.markerClusterGroup(" not in script
+    assert "200 m" in json.dumps(script, ensure_ascii=False)
+    assert at.sidebar.multiselect(key="f_categories").value == ["klotter"]
+
+
+def test_a_filter_change_keeps_the_map_choices_in_the_url(app_db):
+    """The sidebar rewrites only the filter's parameters (the browser test checks that the
+    browser writes the map's own ones when they change)."""
+    at = open_karta(lager=["Täthet", "Ortnamn"], farg="Per 1 000 invånare")
+    at.sidebar.multiselect(key="f_categories").set_value(["brand"]).run()
+    assert not at.exception
+    assert at.query_params["kat"] in ("brand", ["brand"])
+    assert at.query_params["lager"] == ["Täthet", "Ortnamn"]
+    assert at.query_params["farg"] in ("Per 1 000 invånare", ["Per 1 000 invånare"])
+    assert at.pills(key="lager").value == ["heat", "labels"]
+
+
+def test_unknown_map_values_in_a_link_fall_back_to_the_defaults(app_db):
+    at = open_karta(lager="<script>", farg="blå", ruta="7 m", visa="2380X9999")
+    assert not at.exception
+    assert at.pills(key="lager").value == list(maps.DEFAULT_LAYERS)
+    assert at.segmented_control(key="farg").value == "count"
+    assert at.selectbox(key="ruta").value is None
+    assert at.selectbox(key="visa").value is None
+

@@ -129,3 +129,39 @@ def test_meeting_mode_paints_offline(page, app_url):
     frame.locator("path.leaflet-interactive").first.wait_for()
     assert page.locator('section[data-testid="stSidebar"]').is_hidden()
     assert net.non_tile_requests() == []
+
+
+def settled(page) -> None:
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')")
+
+
+def test_map_choices_live_in_the_link(page, app_url):
+    """Turning a layer off puts the choice in the address bar; that link reopens the same
+    map in a new tab, and the choice survives a visit to another page."""
+    Offline(page)
+    frame = open_karta(page, app_url)
+    frame.locator(".leaflet-est-areas-pane path.leaflet-interactive").first.wait_for()
+    page.get_by_role("button", name="Områden", exact=True).click()
+    page.wait_for_url(re.compile(r"lager="))
+    settled(page)
+    link = page.url
+    assert "lager=T%C3%A4thet" in link and "lager=Omr%C3%A5den&" not in link + "&"
+
+    other = page.context.new_page()
+    other.goto(link)
+    frame = folium_frame(other)
+    frame.locator("canvas.leaflet-heatmap-layer").wait_for(state="attached")
+    settled(other)
+    assert frame.locator(".leaflet-est-areas-pane path.leaflet-interactive").count() == 0
+    pressed = {n: other.get_by_role("button", name=n, exact=True).get_attribute("aria-pressed")
+               for n in ("Områden", "Täthet")}
+    assert pressed == {"Områden": "false", "Täthet": "true"}
+    other.close()
+
+    page.get_by_role("link", name="Trender", exact=True).click()
+    page.get_by_role("heading", name="Trender").wait_for()
+    page.get_by_role("link", name="Karta", exact=True).click()
+    page.wait_for_url(re.compile(r"/karta\?.*lager="))
+    assert "lager=Omr%C3%A5den&" not in page.url + "&"
