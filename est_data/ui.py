@@ -135,6 +135,27 @@ def show_alerts(f: flt.IncidentFilter) -> None:
         st.success("Inget område har ovanligt många händelser av något slag senaste veckan.")
 
 
+# Streamlit has no locale setting; its file uploader says "Upload" and "200MB per file".
+# The labels of our uploaders already name the file types and the size limit, so the
+# dropzone says in Swedish what to do (a stylesheet: the widget itself is unchanged).
+SWEDISH_UPLOADER_CSS = """
+<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Välj fil"; font-size: 1rem;}
+[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0;}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "eller dra och släpp filen här"; font-size: 0.875rem;}
+</style>
+"""
+
+
+def file_uploader(label: str, **kwargs):
+    """``st.file_uploader`` whose dropzone speaks Swedish."""
+    st.html(SWEDISH_UPLOADER_CSS)
+    return st.file_uploader(label, **kwargs)
+
+
 def meeting_style() -> None:
     """Projector look for the meeting view: no sidebar or toolbar, large black type."""
     st.html(MEETING_CSS)

@@ -165,3 +165,4 @@ def test_map_choices_live_in_the_link(page, app_url):
     page.get_by_role("link", name="Karta", exact=True).click()
     page.wait_for_url(re.compile(r"/karta\?.*lager="))
     assert "lager=Omr%C3%A5den&" not in page.url + "&"
+
