@@ -19,6 +19,7 @@ from bench.server import CHROMIUM, CHROMIUM_ARGS, wait_healthy
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60
+PAGE_TIMEOUT_MS = 20_000
 
 
 def _require_chromium() -> None:
@@ -45,6 +46,16 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab (own context) with a desktop-sized window."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    pg.set_default_timeout(PAGE_TIMEOUT_MS)
+    yield pg
+    ctx.close()
 
 
 def _warm_up(browser, url: str) -> None:

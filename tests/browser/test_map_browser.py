@@ -5,11 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-import pytest
-
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TILE_HOST = re.compile(r"(^|\.)tile\.openstreetmap\.org$")
-TIMEOUT_MS = 20_000
 
 
 class Offline:
@@ -32,15 +29,6 @@ class Offline:
 
     def non_tile_requests(self) -> list[str]:
         return [u for u in self.external if not TILE_HOST.search(urlparse(u).hostname or "")]
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = ctx.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    yield pg
-    ctx.close()
 
 
 def folium_frame(page):
