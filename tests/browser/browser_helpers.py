@@ -1,4 +1,5 @@
-"""Data for the browser tests: a users file and hostile text in every free-text field."""
+"""Helpers for the browser tests: waiting for a run to settle, a users file, and hostile
+text in every free-text field."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +9,15 @@ from est_data.auth import hash_password
 from est_data.db import write_session
 
 PASSWORD = "hemligt-losen"
+
+SETTLED_JS = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+              " && !document.querySelector('[data-stale=\"true\"]')")
+
+
+def wait_settled(page) -> None:
+    """Until the app's run is over: no status widget ("Running…") and no stale element
+    left over from the previous run."""
+    page.wait_for_function(SETTLED_JS)
 
 
 def make_users_file(path: Path) -> Path:

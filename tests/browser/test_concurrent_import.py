@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+from browser_helpers import wait_settled
 from conftest import REPO_ROOT, serve
 
 TIMEOUT_MS = 30_000
@@ -25,9 +26,7 @@ def incidents_metric(page) -> int:
         has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(r"^\s*Händelser\s*$")))
     seen = []
     for _ in range(40):
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-            " && !document.querySelector('[data-stale=\"true\"]')")
+        wait_settled(page)
         seen.append(int(re.sub(r"\D", "", tile.locator('[data-testid="stMetricValue"]').inner_text())))
         if len(seen) >= 2 and seen[-1] == seen[-2]:
             return seen[-1]

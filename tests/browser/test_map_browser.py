@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
+from browser_helpers import wait_settled
+
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TILE_HOST = re.compile(r"(^|\.)tile\.openstreetmap\.org$")
 
@@ -101,7 +103,8 @@ def test_area_click_shows_figures(page, app_url):
     assert spot, "no free spot on any area"
     box = page.locator('iframe[src*="streamlit_folium"]').bounding_box()
     page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
-    page.locator('[data-testid="stMetric"]').first.wait_for()
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 3")
+    wait_settled(page)
     labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     assert [t.strip() for t in labels[:3]] == ["Händelser", "Föregående period", "Per 1 000 invånare"]
 
@@ -119,12 +122,6 @@ def test_meeting_mode_paints_offline(page, app_url):
     assert net.non_tile_requests() == []
 
 
-def settled(page) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')")
-
-
 def test_map_choices_live_in_the_link(page, app_url):
     """Turning a layer off puts the choice in the address bar; that link reopens the same
     map in a new tab, and the choice survives a visit to another page."""
@@ -133,7 +130,7 @@ def test_map_choices_live_in_the_link(page, app_url):
     frame.locator(".leaflet-est-areas-pane path.leaflet-interactive").first.wait_for()
     page.get_by_role("button", name="Områden", exact=True).click()
     page.wait_for_url(re.compile(r"lager="))
-    settled(page)
+    wait_settled(page)
     link = page.url
     assert "lager=T%C3%A4thet" in link and "lager=Omr%C3%A5den&" not in link + "&"
 
@@ -141,7 +138,7 @@ def test_map_choices_live_in_the_link(page, app_url):
     other.goto(link)
     frame = folium_frame(other)
     frame.locator("canvas.leaflet-heatmap-layer").wait_for(state="attached")
-    settled(other)
+    wait_settled(other)
     assert frame.locator(".leaflet-est-areas-pane path.leaflet-interactive").count() == 0
     pressed = {n: other.get_by_role("button", name=n, exact=True).get_attribute("aria-pressed")
                for n in ("Områden", "Täthet")}

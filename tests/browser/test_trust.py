@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from browser_helpers import PASSWORD, make_users_file, plant_hostile_text
+from browser_helpers import PASSWORD, make_users_file, plant_hostile_text, wait_settled
 from conftest import serve
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -44,8 +44,7 @@ def signed_in(browser, url, username):
 def visit(page, title):
     page.get_by_role("link", name=title, exact=True).click()
     page.get_by_role("heading", name=title, exact=True).first.wait_for()
-    # Let the page finish its run (Streamlit's status widget disappears).
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    wait_settled(page)
     page.wait_for_timeout(500)
     assert page.locator('[data-testid="stException"]').count() == 0, f"{title} raised"
 
