@@ -6,6 +6,7 @@ from est_data import auth, ui
 # An emoji favicon is drawn locally; a ":material/...:" one is fetched from a Google CDN,
 # the one request a meeting room without internet would still make.
 st.set_page_config(page_title="EST Lägesbild", page_icon="🗺️", layout="wide")
+ui.swedish_widgets()
 
 # (page, the capability a user needs to see it; see est_data/auth.py)
 PAGES = [

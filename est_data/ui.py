@@ -135,10 +135,11 @@ def show_alerts(f: flt.IncidentFilter) -> None:
         st.success("Inget område har ovanligt många händelser av något slag senaste veckan.")
 
 
-# Streamlit has no locale setting; its file uploader says "Upload" and "200MB per file".
-# The labels of our uploaders already name the file types and the size limit, so the
-# dropzone says in Swedish what to do (a stylesheet: the widget itself is unchanged).
-SWEDISH_UPLOADER_CSS = """
+# Streamlit has no locale setting. Its file uploader says "Upload" and "200MB per file"
+# (our uploaders' labels already name the file types and the size limit), and text fields
+# show "Press Enter to apply". The stylesheet puts Swedish words in the dropzone and hides
+# the typing hints; the widgets themselves are unchanged.
+SWEDISH_WIDGETS_CSS = """
 <style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0;}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
@@ -146,14 +147,14 @@ SWEDISH_UPLOADER_CSS = """
 [data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0;}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "eller dra och släpp filen här"; font-size: 0.875rem;}
+[data-testid="InputInstructions"] {display: none;}
 </style>
 """
 
 
-def file_uploader(label: str, **kwargs):
-    """``st.file_uploader`` whose dropzone speaks Swedish."""
-    st.html(SWEDISH_UPLOADER_CSS)
-    return st.file_uploader(label, **kwargs)
+def swedish_widgets() -> None:
+    """Swedish texts where Streamlit's widgets speak English (every run, from app.py)."""
+    st.html(SWEDISH_WIDGETS_CSS)
 
 
 def meeting_style() -> None:

@@ -88,7 +88,7 @@ with tab_import:
         source = service.actor_key(actor_name or "")
         if actor_name and source:
             c2.caption(f"Aktörens nyckel blir `{source}`.")
-    upload = ui.file_uploader(
+    upload = st.file_uploader(
         f"Exportfil: CSV/text, Excel (XLSX) eller Polisens händelseflöde (JSON), högst "
         f"{MAX_UPLOAD_MB} MB", type=["csv", "txt", "tsv", "xlsx", "json"], key="data_upload")
     if upload is None:

@@ -154,7 +154,7 @@ with csv_tab:
         "`cost_sek`, `note`. Svenska rubriker (område, typ, titel, start, slut, ansvarig, "
         "kostnad, anteckning) fungerar också. En rad vars `intervention_id` redan finns "
         "ersätter den insatsen. Filen läses in helt eller inte alls.")
-    upload = ui.file_uploader("CSV-fil", type=["csv", "txt"], key="iv_upload")
+    upload = st.file_uploader("CSV-fil", type=["csv", "txt"], key="iv_upload")
     if upload is not None:
         data = upload.getvalue()
         try:

@@ -18,3 +18,15 @@ def test_file_uploader_speaks_swedish(page, app_url):
         const s = z.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
         return {button: after(p), hint: after(s), english: size(p) + size(s)}; }""")
     assert shown == {"button": '"Välj fil"', "hint": '"eller dra och släpp filen här"', "english": 0}
+
+
+def test_no_english_typing_hint(page, app_url):
+    """Typing in a text field makes Streamlit show "Press Enter to apply"; it is hidden."""
+    page.goto(app_url)
+    page.get_by_role("heading", name="Översikt").wait_for()
+    page.get_by_text("Möten (", exact=False).click()
+    field = page.get_by_label("Rubrik")
+    field.fill("Extramöte")
+    hint = page.locator('[data-testid="InputInstructions"]')
+    hint.first.wait_for(state="attached")
+    assert not hint.first.is_visible()
