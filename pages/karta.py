@@ -19,7 +19,7 @@ first, last = ui.data_span_or_stop()
 layers = st.pills("Lager", list(layer_names), format_func=layer_names.get,
                   selection_mode="multi", key="lager", bind="query-params",
                   default=[k for k in maps.DEFAULT_LAYERS if k in layer_names])
-mid, right, _ = st.columns([2, 1.2, 2], vertical_alignment="bottom")
+mid, right, _ = st.columns([3, 1.3, 1], vertical_alignment="bottom")
 measure = mid.segmented_control("Färga områden efter", list(maps.AREA_MEASURES),
                                 format_func=maps.AREA_MEASURES.get, default="count",
                                 key="farg", bind="query-params") or "count"

@@ -331,3 +331,59 @@ def test_counts_and_extent_in_one_scan(demo_con, f):
     assert (extent is None) == (single is None)
     if extent:
         assert extent == single
+
+
+# --- Areas coloured by the change against the previous period ----------------------------
+
+@pytest.mark.parametrize("values, labels, colour_checks", [
+    ([], ("minst 2 färre", "1 färre", "oförändrat", "1 fler", "minst 2 fler"),
+     {-5: 0, -1: 1, 0: 2, 1: 3, 2: 4}),
+    ([-8, -3, 0, 1, 2, 5, 12],  # non-zero sizes 1 2 3 5 8 12: median 4
+     ("minst 4 färre", "1–3 färre", "oförändrat", "1–3 fler", "minst 4 fler"),
+     {-8: 0, -4: 0, -3: 1, 0: 2, 3: 3, 4: 4, 12: 4}),
+    ([15, -30, 25, 40],  # median 27.5, read as 30
+     ("minst 30 färre", "1–29 färre", "oförändrat", "1–29 fler", "minst 30 fler"),
+     {-30: 0, -29: 1, 29: 3, 30: 4}),
+    ([None, float("nan"), 3, -3], ("minst 3 färre", "1–2 färre", "oförändrat", "1–2 fler",
+                                   "minst 3 fler"), {-3: 0, -2: 1, 2: 3, 3: 4}),
+])
+def test_change_classes(values, labels, colour_checks):
+    classes = style.change_classes(values)
+    assert classes.labels == labels
+    for value, index in colour_checks.items():
+        assert classes.color_of(value) == style.CHANGE_COLORS[index], value
+    assert classes.color_of(None) == style.NO_VALUE_COLOR
+
+
+def area_fills(data, shapes) -> dict[str, str]:
+    layer, _ = build.area_layer(data, shapes)
+    return {f["id"]: f["properties"]["fill"] for f in layer.data["features"]}
+
+
+def test_areas_coloured_by_change(demo_con, shapes):
+    data = maps.map_data(demo_con, MONTH, MapOptions(layers=("areas",), area_measure="change"))
+    fills = area_fills(data, shapes)
+    stats = data.areas[data.areas["kind"] != "custom"].set_index("area_id")
+    up, down = stats["change"].idxmax(), stats["change"].idxmin()
+    assert stats.loc[up, "change"] > 0 > stats.loc[down, "change"]
+    assert fills[up] == style.CHANGE_COLORS[-1]
+    assert fills[down] in style.CHANGE_COLORS[:2]
+    for area_id, change in stats["change"].items():
+        side = 2 if change == 0 else (0, 1) if change < 0 else (3, 4)
+        assert fills[area_id] in [style.CHANGE_COLORS[i] for i in np.atleast_1d(side)]
+    html = maps.map_html(maps.build_map(data, shapes))
+    assert "ndring mot f" in html and "Antal nu mot 2026-09-17" in html
+
+
+def test_change_colours_hide_small_counts_when_suppressed(demo_con, shapes):
+    data = maps.map_data(demo_con, MONTH, MapOptions(layers=("areas",), area_measure="change",
+                                                      suppress_below=3))
+    fills = area_fills(data, shapes)
+    stats = data.areas[data.areas["kind"] != "custom"]
+    small = stats[stats["current"].between(1, 2) | stats["previous"].between(1, 2)]
+    assert not small.empty, "the demo month has areas with one or two events"
+    assert {fills[a] for a in small["area_id"]} == {style.NO_VALUE_COLOR}
+    others = stats[~stats["area_id"].isin(small["area_id"])]
+    assert style.NO_VALUE_COLOR not in {fills[a] for a in others["area_id"]}
+    _, rows = build.area_layer(data, shapes)
+    assert any("För få händelser för att visa förändringen" in r for r in rows)

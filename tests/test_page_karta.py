@@ -136,3 +136,12 @@ def test_unknown_map_values_in_a_link_fall_back_to_the_defaults(app_db):
     assert at.selectbox(key="ruta").value is None
     assert at.selectbox(key="visa").value is None
 
+
+
+def test_colour_by_change_against_the_previous_period(app_db):
+    at = open_karta(farg="Förändring")
+    assert not at.exception
+    assert at.segmented_control(key="farg").value == "change"
+    script = json.loads(json.dumps(map_args(at)["script"]))
+    assert "F\\u00f6r\\u00e4ndring mot f\\u00f6reg\\u00e5ende period" in script \
+        or "Förändring mot föregående period" in script

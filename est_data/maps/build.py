@@ -18,7 +18,7 @@ import pandas as pd
 from .. import fmt, grid, mapassets, taxonomy
 from ..mapassets import FastMarkerCluster, HeatMap
 from . import style
-from .data import AREA_MEASURES, LAYERS, MapData
+from .data import LAYERS, MapData
 from .elements import HeatLevels, Legend, MapLook, SymbolLayer, cluster_callback
 
 # Every map loads Leaflet and its plugins from the app itself, never a CDN. The patch is
@@ -82,15 +82,45 @@ def _features(shapes: gpd.GeoDataFrame, props: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": feats}
 
 
+#: The legend's heading for each area measure.
+AREA_TITLES = {"count": "Händelser per område", "rate": "Händelser per 1 000 invånare",
+               "change": "Förändring mot föregående period"}
+
+
+def area_classes(data: MapData, stats: pd.DataFrame
+                 ) -> tuple[pd.Series, style.Classes, str | None, str | None]:
+    """The value each area is coloured by, its classes, the label of areas without a
+    value and a note for the legend.
+
+    With small counts suppressed (the meeting role), an area whose count now or before
+    is under the limit gets no change colour: the change would give the small count away.
+    """
+    measure = data.options.area_measure
+    if measure == "rate":
+        values = stats["per_1000"].astype(float)
+        return (values, style.class_breaks(values.tolist(), decimals=1),
+                "Saknar befolkningsuppgift", None)
+    if measure == "change":
+        values = stats["change"].astype(float)
+        limit = data.options.suppress_below
+        if limit:
+            small = stats["current"].between(1, limit - 1) | stats["previous"].between(1, limit - 1)
+            values = values.mask(small)
+        prev = data.filter.previous()
+        return (values, style.change_classes(values.tolist()),
+                "För få händelser för att visa förändringen",
+                f"Antal nu mot {fmt.period(prev.start, prev.end)}.")
+    values = stats["current"].astype(float)
+    return values, style.class_breaks(values.tolist()), None, None
+
+
 def area_layer(data: MapData, shapes: gpd.GeoDataFrame, large: bool = False
                ) -> tuple[folium.GeoJson | None, list[str]]:
-    """Statistical areas coloured by count or rate, and their legend rows."""
+    """Statistical areas coloured by count, rate or change, and their legend rows."""
     stats = data.areas[data.areas["kind"] != "custom"].copy()
     if stats.empty:
         return None, []
-    rate = data.options.area_measure == "rate"
-    values = stats["per_1000"] if rate else stats["current"]
-    classes = style.class_breaks(values.tolist(), decimals=1 if rate else 0)
+    values, classes, missing, note = area_classes(data, stats)
     stats["fill"] = [classes.color_of(None if pd.isna(v) else float(v)) for v in values]
     stats["tip"] = stats.apply(area_tooltip, axis=1, suppress_below=data.options.suppress_below)
     geo = _features(shapes, stats[["area_id", "fill", "tip"]])
@@ -102,7 +132,7 @@ def area_layer(data: MapData, shapes: gpd.GeoDataFrame, large: bool = False
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     )
-    rows = style.area_rows(classes, rate and stats["per_1000"].isna().any())
+    rows = style.area_rows(classes, missing if values.isna().any() else None, note)
     return layer, rows
 
 
@@ -299,9 +329,7 @@ def legend_for(data: MapData, area_rows: list[str], point_legend: list[tuple[str
                drawn: set[str]) -> str:
     sections = []
     if "areas" in drawn:
-        title = ("Händelser per 1 000 invånare" if data.options.area_measure == "rate"
-                 else "Händelser per område")
-        sections.append((title, area_rows))
+        sections.append((AREA_TITLES[data.options.area_measure], area_rows))
     if "heat" in drawn:
         sections.append(("Täthet", style.heat_rows(data.heat_cell)))
     if "hotspots" in drawn:
@@ -376,7 +404,3 @@ def build_map(data: MapData, shapes: gpd.GeoDataFrame, tiles: str | None = OSM,
 def map_html(m: folium.Map) -> str:
     """The whole page of a map (what the browser gets, give or take the iframe)."""
     return m.get_root().render()
-
-
-def area_measure_label(key: str) -> str:
-    return AREA_MEASURES[key]

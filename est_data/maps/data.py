@@ -37,7 +37,8 @@ DEFAULT_LAYERS = ("areas", "heat", "focus", "measures", "points", "labels")
 #: Single incidents are drawn only when the filter holds at most this many located ones.
 MAX_POINTS = 2000
 #: Area measures: key -> Swedish name.
-AREA_MEASURES = {"count": "Antal händelser", "rate": "Per 1 000 invånare"}
+AREA_MEASURES = {"count": "Antal händelser", "rate": "Per 1 000 invånare",
+                 "change": "Förändring"}
 #: Simplification of area outlines before they go to the browser, in metres.
 SIMPLIFY_M = 5.0
 #: Gi* cells are at least this large: smaller cells hold too few events to test.

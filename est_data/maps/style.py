@@ -15,6 +15,9 @@ from .. import fmt
 #: kept for heat and hot spots, so both can be on at once.
 AREA_COLORS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 NO_VALUE_COLOR = "#d9d9d9"
+#: Diverging blue-grey-red for the change against the previous period (ColorBrewer
+#: "RdBu", reversed): fewer is blue, unchanged near white, more is red.
+CHANGE_COLORS = ("#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b")
 #: Heat gradient, light yellow to dark red (ColorBrewer "YlOrRd").
 HEAT_GRADIENT = {0.2: "#ffffb2", 0.45: "#fecc5c", 0.65: "#fd8d3c", 0.85: "#f03b20", 1.0: "#bd0026"}
 FOCUS_COLOR = "#111111"
@@ -92,6 +95,26 @@ def class_breaks(values, k: int = 5, decimals: int = 0) -> Classes:
     return Classes(upper, colors, tuple(labels))
 
 
+def change_classes(values) -> Classes:
+    """Five classes for a change in count against the previous period, diverging
+    around zero: at least ``b`` fewer, 1 to ``b``−1 fewer, unchanged, 1 to ``b``−1
+    more, at least ``b`` more.
+
+    ``b`` is the median size of the non-zero changes rounded up to a number a person
+    reads easily (at least 2), so about half of the areas that changed at all fall in
+    the strong classes. Missing values (a change withheld because the counts are too
+    small to show) are ignored and get :data:`NO_VALUE_COLOR`.
+    """
+    v = np.abs(np.asarray([x for x in values if x is not None and not (
+        isinstance(x, float) and math.isnan(x))], dtype=float))
+    v = v[v > 0]
+    b = max(2, int(_nice(float(np.median(v)), 0))) if v.size else 2
+    small = fmt.num(1) if b == 2 else f"1–{fmt.num(b - 1)}"
+    labels = (f"minst {fmt.num(b)} färre", f"{small} färre", "oförändrat",
+              f"{small} fler", f"minst {fmt.num(b)} fler")
+    return Classes((-b, -1, 0, b - 1, math.inf), CHANGE_COLORS, labels)
+
+
 # --- Legend ------------------------------------------------------------------------------
 
 def swatch(color: str, label: str, shape: str = "box") -> str:
@@ -121,10 +144,14 @@ def legend_html(sections: list[tuple[str, list[str]]], note: str | None = None) 
     return "".join(parts)
 
 
-def area_rows(classes: Classes, has_missing: bool) -> list[str]:
+def area_rows(classes: Classes, missing: str | None = None, note: str | None = None) -> list[str]:
+    """Legend rows of the area colours; ``missing`` labels the grey of areas without a
+    value, ``note`` is a small line under them."""
     rows = [swatch(c, lab) for c, lab in zip(classes.colors, classes.labels)]
-    if has_missing:
-        rows.append(swatch(NO_VALUE_COLOR, "Saknar befolkningsuppgift"))
+    if missing:
+        rows.append(swatch(NO_VALUE_COLOR, missing))
+    if note:
+        rows.append(f'<div class="est-note">{escape(note)}</div>')
     return rows
 
 
