@@ -62,12 +62,18 @@ def test_real_feed_counts_per_type_and_never_a_point(con):
     assert report.skipped == {"Annan kommun än Östersund": 2070,
                               "Inte en EST-händelse (typ enligt profilen)": 629}
     assert (report.rows_new, report.rows_rejected, report.rows_updated) == (697, 0, 0)
-    assert report.precision == {"municipality": 697}
+    # Never a point; 35 summaries name one area ("Torvalla, ...", "Kyrkgatan").
+    assert report.precision == {"municipality": 662, "area": 35}
     assert report.unknown_categories == {}
     rows = con.execute("""SELECT count(*), count(lat), count(x), count(area_id),
         count(focus_area_id), count(*) FILTER (WHERE precision <> 'municipality')
         FROM incidents WHERE source = 'polisen_handelser'""").fetchall()[0]
-    assert rows == (697, 0, 0, 0, 0, 0)
+    assert rows == (697, 0, 0, 34, 1, 35)
+    per_area = dict(con.execute("""SELECT coalesce(area_id, focus_area_id), count(*)
+        FROM incidents WHERE precision = 'area' GROUP BY 1""").fetchall())
+    assert per_area == {"2380C1040": 24, "2380C1190": 6, "2380C1300": 4, "fokus_kyrkgatan": 1}
+    torvalla = con.execute("SELECT description FROM incidents WHERE area_id = '2380C1040'").fetchall()
+    assert all("Torvalla" in d or "Ängsmon" in d for (d,) in torvalla)
     per_type = dict(con.execute("SELECT raw_category, count(*) FROM incidents "
                                 "GROUP BY 1").fetchall())
     assert per_type["Stöld"] == 192 and per_type["Fylleri/LOB"] == 162

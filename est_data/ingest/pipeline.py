@@ -29,7 +29,7 @@ from .. import config
 from ..areas import load_areas
 from ..db import transaction
 from ..sqlutil import fetch_value
-from . import dedupe, normalize, police
+from . import dedupe, normalize, places, police
 from .addresses import load_register
 from .errors import IngestError
 from .profiles import Profile, load_profile
@@ -99,11 +99,13 @@ def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
                     sheet=sheet or (profile.sheet if profile else None), con=con)
     try:
         progress(0.25, "parse")
+        areas_wgs = load_areas(con)
         if raw.police_feed:
             if profile is None or profile.format != "polisen_json":
                 profile = load_profile(POLICE_PROFILE_KEY) or profile
             police.normalize(raw, profile or Profile(key=source, name=source,
-                                                     format="polisen_json"))
+                                                     format="polisen_json"),
+                             places.place_names(areas_wgs))
             used = {"datetime": "name (titel)", "category": "type",
                     "description": "summary", "ref": "id", "reported": "datetime"}
         else:
@@ -122,7 +124,6 @@ def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
                                       f"Mappningen pekar på okända kolumner: {', '.join(bad)}.")
             normalize.normalize(raw, used, profile)
         progress(0.45, "place")
-        areas_wgs = load_areas(con)
         register = load_register(config.ADDRESSES_PATH)
         staged = stage(raw, profile, source, areas_wgs, register, now)
     except BaseException:

@@ -9,7 +9,10 @@ What the real feed teaches (``tests/data/polisen_events_ostersund_jamtland.json`
   december 23.40"`` published on 1 January) belongs to the year before.
 - ``location.gps`` is the centre of the municipality or county, never the incident's own
   place: events get precision ``municipality`` and no coordinates, so they are counted
-  but never drawn as a point (nor as a hot spot at the town centre).
+  but never drawn as a point (nor as a hot spot at the town centre). When the summary
+  names one area ("Torvalla, cyklande man ...", a focus area such as "Kyrkgatan"), the
+  event gets precision ``area`` in that area (:mod:`.places`): counted there, still
+  never drawn as a point.
 - County-located events whose title ends in a municipality name belong to it; other
   municipalities are skipped (and counted).
 - Types that are not EST incidents (summaries, traffic, rescue, information) are
@@ -26,8 +29,9 @@ import pyarrow as pa
 
 from ..config import MUNICIPALITY_NAME
 from .dates import MONTH_NUMBERS
-from .readers import RawTable
+from .places import PlaceNames
 from .profiles import Profile
+from .readers import RawTable
 
 TITLE_RE = re.compile(r"^\s*(\d{1,2})\s+([a-zåäö]+)\s+(\d{1,2})[.:](\d{2})\s*,\s*(.*?)\s*,\s*([^,]+?)\s*$",
                       re.IGNORECASE)
@@ -85,8 +89,11 @@ def _skipped_type(kind: str | None, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(text, p.strip().lower()) for p in patterns)
 
 
-def normalize(raw: RawTable, profile: Profile) -> None:
-    """Create the ``norm`` table (see :mod:`.normalize`) in ``raw.con`` from the feed."""
+def normalize(raw: RawTable, profile: Profile, places: PlaceNames | None = None) -> None:
+    """Create the ``norm`` table (see :mod:`.normalize`) in ``raw.con`` from the feed.
+
+    ``places``: the stored areas' names; an event whose summary names one of them is
+    placed in that area (``area_code``) instead of the whole municipality."""
     missing = [c for c in NEEDED if c not in raw.columns]
     if missing:
         from .errors import IngestError
@@ -129,11 +136,12 @@ def normalize(raw: RawTable, profile: Profile) -> None:
         out["reported_at"].append(published)
         out["raw_category"].append((kind or "").strip() or None)
         out["description"].append(summary)
+        area = places.area_in(summary) if places is not None and skip is None else None
         out["address"].append(None)
-        out["area_code"].append(None)
+        out["area_code"].append(area)
         out["coord_a"].append(None)
         out["coord_b"].append(None)
-        out["fixed_precision"].append("municipality")
+        out["fixed_precision"].append(None if area else "municipality")
         out["problem"].append(problem)
         out["skip"].append(skip)
     table = pa.table({
