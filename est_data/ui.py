@@ -296,6 +296,8 @@ def filter_sidebar() -> flt.IncidentFilter:
         h0, h1 = st.slider("Klockslag (timme)", 0, 23, key="f_hours")
         dupes = st.checkbox("Visa dubbletter (samma händelse från flera aktörer)",
                             key="f_duplicates")
+    sb.caption(":material/link: Länken i adressfältet visar samma vy med samma filter: "
+               "kopiera den för att dela vyn.")
     hours = tuple(range(h0, h1 + 1)) if (h0, h1) != (0, 23) else ()
     f = flt.IncidentFilter(start=start, end=end, categories=tuple(cats), sources=tuple(sources),
                            areas=tuple(areas), weekdays=tuple(sorted(weekdays)), hours=hours,

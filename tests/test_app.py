@@ -99,3 +99,8 @@ def test_database_of_an_older_version_is_upgraded_on_start(tmp_path, monkeypatch
     con = duckdb.connect(str(path), read_only=True)
     assert con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] == schema.SCHEMA_VERSION
     con.close()
+
+
+def test_sidebar_tells_that_the_link_shares_the_view(app_db):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert any("adressfältet" in c.value for c in at.sidebar.caption)
