@@ -40,11 +40,18 @@ def folium_frame(page):
     return frame
 
 
-def heat_pixels(frame) -> int:
-    """Painted (non-transparent) pixels of the heat canvas."""
-    return frame.locator("canvas.leaflet-heatmap-layer").evaluate(
-        """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""")
+PAINTED_HEAT_JS = """min => { const c = document.querySelector('canvas.leaflet-heatmap-layer');
+    if (!c || !c.width) return false;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n >= min; }"""
+
+
+def wait_heat_painted(page, min_pixels: int = 500) -> None:
+    """Until the heat canvas has at least ``min_pixels`` painted (non-transparent)
+    pixels; Leaflet draws it on an animation frame, later under load."""
+    inner = next(f for f in page.frames if "streamlit_folium" in f.url)
+    inner.wait_for_function(PAINTED_HEAT_JS, arg=min_pixels)
 
 
 def open_karta(page, app_url):
@@ -65,8 +72,7 @@ def test_karta_paints_offline(page, app_url):
     frame.locator(".leaflet-est-areas-pane path.leaflet-interactive").first.wait_for()
     assert frame.locator(".leaflet-est-areas-pane path").count() >= 20  # the DeSO areas
     frame.locator("canvas.leaflet-heatmap-layer").wait_for(state="attached")
-    page.wait_for_function("() => true")  # let the heat layer draw its first frame
-    assert heat_pixels(frame) > 500
+    wait_heat_painted(page)
     assert frame.locator(".est-legend").count() == 1
     assert frame.locator(".leaflet-control-layers").count() == 1
     # Zoomed in, the heat switches to finer cells and still paints.
@@ -75,7 +81,7 @@ def test_karta_paints_offline(page, app_url):
     inner.wait_for_function(
         "() => Object.values(window.map._layers).some(l => l instanceof L.HeatLayer && l._estLevel"
         " && l._estLevel.minZoom > 0)")
-    assert heat_pixels(frame) > 500
+    wait_heat_painted(page)
     assert net.non_tile_requests() == []
     assert net.errors == []
 
