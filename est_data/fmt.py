@@ -33,9 +33,29 @@ def pct(value: float | None, decimals: int = 0) -> str:
     return f"{signed(value, decimals)}{NBSP}%"
 
 
+def share(value: float | None, decimals: int = 1) -> str:
+    """A share in percent, without a sign: ``12,3 %``; None/NaN → ``"–"``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{num(value, decimals)}{NBSP}%"
+
+
+def styled(df, formats: dict):
+    """``df`` (a pandas DataFrame) for ``st.dataframe`` with Swedish texts per column
+    (``{column: function}``; columns not in ``df`` are ignored). The values stay numbers,
+    so sorting by a column still sorts numerically; a missing value shows as ``–``
+    (Streamlit's own table writes "None", and formats numbers in the browser's locale)."""
+    return df.style.format({c: f for c, f in formats.items() if c in df.columns}, na_rep="–")
+
+
 def date(value: dt.date | dt.datetime | None) -> str:
     """ISO date, as Swedish practice: ``2025-03-04``."""
     return value.strftime("%Y-%m-%d") if value else "–"
+
+
+def datetime_min(value: dt.datetime | None) -> str:
+    """``2025-03-04 21:07``; None → ``"–"``."""
+    return value.strftime("%Y-%m-%d %H:%M") if value else "–"
 
 
 def period(start: dt.date, end: dt.date) -> str:

@@ -157,6 +157,15 @@ def swedish_widgets() -> None:
     st.html(SWEDISH_WIDGETS_CSS)
 
 
+def table(data, **kwargs):
+    """``st.dataframe`` as every page wants it: a missing value shows as "–" (Streamlit
+    writes "None"), no index column, the full width. Keyword arguments pass through."""
+    kwargs.setdefault("placeholder", "–")
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    return st.dataframe(data, **kwargs)
+
+
 def meeting_style() -> None:
     """Projector look for the meeting view: no sidebar or toolbar, large black type."""
     st.html(MEETING_CSS)

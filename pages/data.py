@@ -43,30 +43,30 @@ def _show_report(r: rpt.ImportReport) -> None:
     with left:
         if r.rejected_reasons:
             st.markdown("**Avvisade rader**")
-            st.dataframe(rpt.counts_table(r.rejected_reasons, "Skäl"), hide_index=True,
+            ui.table(rpt.counts_table(r.rejected_reasons, "Skäl"), hide_index=True,
                          width="stretch")
             with st.expander("Exempel på avvisade rader"):
-                st.dataframe(rpt.rejected_sample_table(r), hide_index=True, width="stretch")
+                ui.table(rpt.rejected_sample_table(r), hide_index=True, width="stretch")
         if r.skipped:
             st.markdown("**Överhoppade rader**")
-            st.dataframe(rpt.counts_table(r.skipped, "Skäl"), hide_index=True, width="stretch")
+            ui.table(rpt.counts_table(r.skipped, "Skäl"), hide_index=True, width="stretch")
         if r.unknown_categories:
             st.markdown("**Okända kategoriord** (sparas som Övrigt)")
-            st.dataframe(rpt.counts_table(r.unknown_categories, "Aktörens ord"),
+            ui.table(rpt.counts_table(r.unknown_categories, "Aktörens ord"),
                          hide_index=True, width="stretch")
             st.caption("Lägg till orden i aktörens profil (`profiles/`) eller i "
                        "`est_data/taxonomy.toml`; `python -m est_data rebuild` klassar sedan "
                        "om tidigare importer.")
     with right:
         st.markdown("**Plats och tid**")
-        st.dataframe(rpt.location_table(r), hide_index=True, width="stretch")
+        ui.table(rpt.location_table(r), hide_index=True, width="stretch")
         if r.categories:
             st.markdown("**Kategorier**")
-            st.dataframe(rpt.counts_table(r.categories, "Kategori", taxonomy.labels()),
+            ui.table(rpt.counts_table(r.categories, "Kategori", taxonomy.labels()),
                          hide_index=True, width="stretch")
         if r.values_masked:
             st.markdown("**Maskerade personuppgifter**")
-            st.dataframe(rpt.counts_table(r.masked, "Uppgift", rpt.MASKED_SV), hide_index=True,
+            ui.table(rpt.counts_table(r.masked, "Uppgift", rpt.MASKED_SV), hide_index=True,
                          width="stretch")
 
 
@@ -114,7 +114,7 @@ with tab_import:
                          index=preview.sheets.index(preview.sheet))
         st.markdown(f"**{upload.name}**: {preview.file_format}, "
                     f"{fmt.num(preview.rows)} rader.")
-        st.dataframe(preview.head, hide_index=True, width="stretch")
+        ui.table(preview.head, hide_index=True, width="stretch")
         mapping = None
         if preview.police_feed:
             st.info("Polisens händelseflöde: händelsens tid läses ur titeln, platsen är bara "
@@ -193,23 +193,25 @@ with tab_history:
     if hist.empty:
         st.info("Inga importer ännu.")
     else:
-        st.dataframe(
-            hist[["imported_at", "actor", "file_name", "rows_read", "rows_imported",
-                  "rows_updated", "rows_unchanged", "rows_duplicate", "rows_rejected",
-                  "rows_skipped", "values_masked", "undone_at", "batch_id"]],
+        counts = ["rows_read", "rows_imported", "rows_updated", "rows_unchanged", "rows_duplicate",
+                  "rows_rejected", "rows_skipped", "values_masked"]
+        ui.table(
+            fmt.styled(hist[["imported_at", "actor", "file_name", *counts, "undone_at", "batch_id"]],
+                       {**{c: fmt.num for c in counts},
+                        "imported_at": fmt.datetime_min, "undone_at": fmt.datetime_min}),
             hide_index=True, width="stretch",
             column_config={
-                "imported_at": st.column_config.DatetimeColumn("Importerad", format="YYYY-MM-DD HH:mm"),
+                "imported_at": st.column_config.DatetimeColumn("Importerad"),
                 "actor": "Aktör", "file_name": "Fil",
-                "rows_read": st.column_config.NumberColumn("Rader", format="%d"),
-                "rows_imported": st.column_config.NumberColumn("Nya", format="%d"),
-                "rows_updated": st.column_config.NumberColumn("Uppdaterade", format="%d"),
-                "rows_unchanged": st.column_config.NumberColumn("Redan importerade", format="%d"),
-                "rows_duplicate": st.column_config.NumberColumn("Dubbletter", format="%d"),
-                "rows_rejected": st.column_config.NumberColumn("Avvisade", format="%d"),
-                "rows_skipped": st.column_config.NumberColumn("Överhoppade", format="%d"),
-                "values_masked": st.column_config.NumberColumn("Maskerade", format="%d"),
-                "undone_at": st.column_config.DatetimeColumn("Ångrad", format="YYYY-MM-DD HH:mm"),
+                "rows_read": st.column_config.NumberColumn("Rader"),
+                "rows_imported": st.column_config.NumberColumn("Nya"),
+                "rows_updated": st.column_config.NumberColumn("Uppdaterade"),
+                "rows_unchanged": st.column_config.NumberColumn("Redan importerade"),
+                "rows_duplicate": st.column_config.NumberColumn("Dubbletter"),
+                "rows_rejected": st.column_config.NumberColumn("Avvisade"),
+                "rows_skipped": st.column_config.NumberColumn("Överhoppade"),
+                "values_masked": st.column_config.NumberColumn("Maskerade"),
+                "undone_at": st.column_config.DatetimeColumn("Ångrad"),
                 "batch_id": "Import-id",
             })
         labels = ui.read(service.undoable_imports)
@@ -223,7 +225,7 @@ with tab_history:
             rejected = ui.read(quality.rejected_rows, batch)
             if not rejected.empty:
                 with st.expander(f"Avvisade rader ({fmt.num(len(rejected))})"):
-                    st.dataframe(rejected.rename(columns={"row_number": "Rad", "reason": "Skäl",
+                    ui.table(rejected.rename(columns={"row_number": "Rad", "reason": "Skäl",
                                                           "raw": "Raden i filen"}),
                                  hide_index=True, width="stretch")
             sure = st.checkbox("Ja, ta bort händelserna från den här importen (uppdaterade "
@@ -241,31 +243,34 @@ with tab_quality:
     if q.empty:
         st.info("Inga händelser ännu.")
     else:
-        st.dataframe(
-            q.drop(columns=["source", "last_incident"]), hide_index=True, width="stretch",
+        shown = q.drop(columns=["source", "last_incident"])
+        ui.table(
+            fmt.styled(shown, {**{c: fmt.share for c in shown.columns if c.startswith("pct_")},
+                               "incidents": fmt.num, "rows_rejected": fmt.num, "imports": fmt.num,
+                               "last_import": fmt.date}),
+            hide_index=True, width="stretch",
             column_config={
                 "actor": "Aktör",
-                "incidents": st.column_config.NumberColumn("Händelser", format="%d"),
+                "incidents": st.column_config.NumberColumn("Händelser"),
                 "pct_no_point": st.column_config.NumberColumn(
-                    "Utan koordinat", format="%.1f %%",
+                    "Utan koordinat",
                     help="Andel utan punkt på kartan (bara adress, område eller kommun)."),
                 "pct_municipality_only": st.column_config.NumberColumn(
-                    "Bara kommunnivå", format="%.1f %%",
+                    "Bara kommunnivå",
                     help="Andel som bara är kända på kommunnivå."),
                 "pct_unknown_category": st.column_config.NumberColumn(
-                    "Övrigt/okänd kategori", format="%.1f %%",
+                    "Övrigt/okänd kategori",
                     help="Andel med kategorin Övrigt, oftast ord som saknas i taxonomin."),
                 "pct_duplicates": st.column_config.NumberColumn(
-                    "Dubbletter", format="%.1f %%",
+                    "Dubbletter",
                     help="Andel som är samma händelse som en annan aktörs tidigare rapport."),
                 "pct_no_time": st.column_config.NumberColumn(
-                    "Utan klockslag", format="%.1f %%"),
-                "rows_rejected": st.column_config.NumberColumn("Avvisade rader", format="%d"),
+                    "Utan klockslag"),
+                "rows_rejected": st.column_config.NumberColumn("Avvisade rader"),
                 "pct_rejected": st.column_config.NumberColumn(
-                    "Avvisade", format="%.1f %%", help="Andel av de inlästa raderna."),
-                "imports": st.column_config.NumberColumn("Importer", format="%d"),
-                "last_import": st.column_config.DatetimeColumn("Senaste import",
-                                                               format="YYYY-MM-DD"),
+                    "Avvisade", help="Andel av de inlästa raderna."),
+                "imports": st.column_config.NumberColumn("Importer"),
+                "last_import": st.column_config.DatetimeColumn("Senaste import"),
             })
         st.caption("Andelar av aktörens händelser i databasen; avvisade rader räknas av de "
                    "rader som lästs in (ångrade importer oräknade).")
@@ -277,7 +282,7 @@ with tab_audit:
     if log.empty:
         st.info("Inga ändringar är loggade ännu.")
     else:
-        st.dataframe(log, hide_index=True, width="stretch", column_config={
+        ui.table(log, hide_index=True, width="stretch", column_config={
             "logged_at": st.column_config.DatetimeColumn("Tid", format="YYYY-MM-DD HH:mm:ss"),
             "username": "Vem", "action": "Vad", "details": st.column_config.TextColumn(
                 "Detaljer", width="large")})

@@ -43,7 +43,7 @@ c3.metric("Kostnad", f"{fmt.num(totals['cost_sek'])} kr",
 if table.empty:
     st.info("Inga insatser registrerade här ännu. Lägg till en nedan eller importera en CSV-fil.")
 else:
-    st.dataframe(iv.display_table(table), hide_index=True, width="stretch",
+    ui.table(iv.display_table(table), hide_index=True, width="stretch",
                  column_config={"Titel": st.column_config.TextColumn(width="large")})
 
 

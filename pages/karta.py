@@ -90,7 +90,7 @@ if area_id:
         t1, t2 = st.columns([1, 1])
         with t1:
             cats = fig["by_category"]
-            st.dataframe(
+            ui.table(
                 cats[["label", "current", "previous", "change"]], hide_index=True, width="stretch",
                 column_config={
                     "label": st.column_config.TextColumn("Kategori"),

@@ -112,7 +112,7 @@ def meetings_panel() -> None:
         if stored.empty:
             st.info("Inga möten är sparade ännu.")
             return
-        st.dataframe(stored[["held_on", "title", "note"]].fillna(""), hide_index=True, width="stretch",
+        ui.table(stored[["held_on", "title", "note"]].fillna(""), hide_index=True, width="stretch",
                      height=min(35 * len(stored) + 38, 250),
                      column_config={"held_on": st.column_config.DateColumn("Datum", format="YYYY-MM-DD"),
                                     "title": "Rubrik", "note": "Anteckning"})
@@ -155,31 +155,40 @@ def overview() -> None:
     ui.show_alerts(f)
 
     change_help = "Skillnad mot föregående period av samma längd."
+    # Narrow number columns: both tables share the page and must fit unscrolled. The texts
+    # come from fmt (Swedish numbers, "–" for a missing value), the values stay numbers.
     counts = {
-        "current": st.column_config.NumberColumn("Antal", format="%d"),
-        "previous": st.column_config.NumberColumn("Föregående", format="%d"),
-        "change": st.column_config.NumberColumn("Förändring", format="%+d", help=change_help),
-        "change_pct": st.column_config.NumberColumn("Förändring %", format="%+.0f %%"),
+        "current": st.column_config.NumberColumn("Antal", width=58),
+        "previous": st.column_config.NumberColumn("Föreg.", width=58,
+                                                  help="Föregående period av samma längd."),
+        "change": st.column_config.NumberColumn("Förändr.", width=70, help=change_help),
+        "change_pct": st.column_config.NumberColumn(
+            "%", width=62, help="Förändring i procent (– när föregående period saknar händelser)."),
     }
-    left, right = st.columns(2)
+    texts = {"current": fmt.num, "previous": fmt.num, "change": fmt.signed, "change_pct": fmt.pct,
+             "per_1000": lambda v: fmt.num(v, 1)}
+    left, right = st.columns([5, 6])
     with left:
         st.subheader("Per kategori")
         cats = ui.read(queries.counts_with_change, f, "category")
         labels = taxonomy.labels()
         cats.insert(0, "Kategori", cats["key"].map(lambda c: labels.get(c, c)))
-        st.dataframe(cats.drop(columns=["key"]), hide_index=True, width="stretch",
-                     column_config=counts)
+        ui.table(fmt.styled(cats.drop(columns=["key"]), texts), hide_index=True,
+                     width="stretch", column_config=counts)
     with right:
         st.subheader("Per område")
         areas = ui.read(queries.area_table, f)
         areas = areas[(areas["current"] > 0) | (areas["previous"] > 0)]
         areas.insert(0, "Område", areas["name"] + areas["is_focus"].map({True: " ★", False: ""}))
-        st.dataframe(
-            areas[["Område", "current", "previous", "change", "change_pct", "per_1000"]],
+        ui.table(
+            # No percent column here: on an area's small counts it mostly says "+200 %".
+            fmt.styled(areas[["Område", "current", "previous", "change", "per_1000"]], texts),
             hide_index=True, width="stretch",
-            column_config={**counts, "per_1000": st.column_config.NumberColumn(
-                "Per 1 000 inv.", format="%.1f",
-                help="Händelser under perioden per 1 000 invånare (ungefärlig befolkning).")})
+            column_config={**counts, "Område": st.column_config.TextColumn("Område", width="medium"),
+                           "per_1000": st.column_config.NumberColumn(
+                "Per 1 000", width=70,
+                help="Händelser under perioden per 1 000 invånare (ungefärlig befolkning); "
+                     "– för fokusområden, som saknar egen befolkningssiffra.")})
         st.caption("★ = fokusområde. Fokusområden ligger inom statistikområdena och räknas i båda.")
 
     st.subheader("Möten och lägesbild")

@@ -156,11 +156,11 @@ with tabs[2]:
                    "change_year", "change_year_pct", "trend"]
         # Swedish number formats whatever the browser's locale; the values stay numbers,
         # so sorting by a column still sorts numerically.
-        styled = view[columns].style.format(
-            {"current": fmt.num, "per_1000": lambda v: fmt.num(v, 1),
-             "change_prev": fmt.signed, "change_year": fmt.signed,
-             "change_prev_pct": fmt.pct, "change_year_pct": fmt.pct}, na_rep="–")
-        event = st.dataframe(
+        styled = fmt.styled(view[columns], {
+            "current": fmt.num, "per_1000": lambda v: fmt.num(v, 1),
+            "change_prev": fmt.signed, "change_year": fmt.signed,
+            "change_prev_pct": fmt.pct, "change_year_pct": fmt.pct})
+        event = ui.table(
             styled, hide_index=True, width="stretch", key="area_rank", on_select="rerun",
             selection_mode="single-row", placeholder="–",
             column_config={
@@ -236,7 +236,7 @@ with tabs[3]:
         p2.markdown(f"<br>{fmt.num(total)} händelser, nyast först · sida {fmt.num(page)} av "
                     f"{fmt.num(pages)}", unsafe_allow_html=True)
         rows = ui.read(export.incident_page, f, page)
-        st.dataframe(
+        ui.table(
             rows[["occurred_at", "category_label", "actor", "area", "focus_area", "address",
                   "precision_label", "description"]],
             hide_index=True, width="stretch", key="rows_table", placeholder="–", height=560,
@@ -277,7 +277,7 @@ with tabs[3]:
                        "adresser, koordinater, fokusområden eller summor (en summa skulle "
                        "avslöja de dolda talen).")
             preview = ui.read(export.shared_export, f, by)
-            st.dataframe(preview, hide_index=True, width="stretch", key="share_preview",
+            ui.table(preview, hide_index=True, width="stretch", key="share_preview",
                          height=300)
         else:
             st.caption("Internt underlag: tid, kategori, aktör, område, adress, koordinater "

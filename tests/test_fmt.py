@@ -11,7 +11,10 @@ NB = "\u00a0"
     (fmt.num, 12345, f"12{NB}345"), (fmt.num, 0, "0"), (fmt.num, None, "–"),
     (fmt.num, float("nan"), "–"), (fmt.signed, 12, "+12"), (fmt.signed, -3, "−3"),
     (fmt.signed, 0, "±0"), (fmt.pct, 38.0, f"+38{NB}%"), (fmt.pct, -12.4, f"−12{NB}%"),
-    (fmt.pct, None, "–"),
+    (fmt.pct, None, "–"), (fmt.share, 12.345, f"12,3{NB}%"), (fmt.share, 0, f"0,0{NB}%"),
+    (fmt.share, None, "–"), (fmt.share, float("nan"), "–"),
+    (fmt.datetime_min, dt.datetime(2025, 3, 4, 21, 7, 59), "2025-03-04 21:07"),
+    (fmt.datetime_min, None, "–"),
 ])
 def test_numbers(fn, value, expected):
     assert fn(value) == expected
@@ -25,3 +28,18 @@ def test_dates_and_periods():
     assert fmt.date(dt.date(2025, 3, 4)) == "2025-03-04"
     assert fmt.period(dt.date(2025, 3, 1), dt.date(2025, 3, 31)) == "2025-03-01 – 2025-03-31 (31 dagar)"
     assert fmt.period(dt.date(2025, 3, 1), dt.date(2025, 3, 1)).endswith("(1 dag)")
+
+
+def test_styled_tables_show_swedish_texts_and_keep_numbers():
+    """What st.dataframe shows: Swedish numbers, "–" for a missing value (Streamlit would
+    write "None"); the values stay numbers so sorting by a column sorts numerically."""
+    import pandas as pd
+
+    df = pd.DataFrame({"name": ["Kyrkgatan", "Frösön"], "current": [1234, 3],
+                       "per_1000": pd.array([None, 12.25], dtype="Float64")})
+    styled = fmt.styled(df, {"current": fmt.num, "per_1000": lambda v: fmt.num(v, 1),
+                             "not_a_column": fmt.num})
+    html = styled.to_html()
+    assert f"1{NB}234" in html and "12,2" in html and "–" in html
+    assert "None" not in html and "nan" not in html.lower().replace("name", "")
+    assert styled.data["current"].tolist() == [1234, 3]
