@@ -253,6 +253,61 @@ def summary_text(ev: Evaluation) -> str:
     return " ".join(summary_sentences(ev) + caveats(ev))
 
 
+# --- Short forms for one row of a table (the Årsuppföljning) ---------------------------------
+
+def _row_interval(est: float, low: float, high: float) -> str:
+    return f"{_signed_pct(est)}{fmt.NBSP}% ({_signed_pct(low)} till {_signed_pct(high)})"
+
+
+def change_text(c: Counts, rr: RateRatio) -> str:
+    """A window's change after/before with its interval, ``−40 % (−63 till −5)``, or
+    why there is none (no events; under :data:`FEW_EVENTS` in a window)."""
+    if c.total == 0:
+        return "inga händelser"
+    if _few(c):
+        return "för få händelser"
+    return _row_interval(*_rr_change(rr))
+
+
+def relative_text(ev: Evaluation) -> str:
+    """The target's change relative to the comparison areas (from the RES), or ``–``."""
+    if not ev.selection.controls or _few(ev.target) or _few(ev.control):
+        return "–"
+    if ev.stats.res is None:
+        return "kan inte beräknas"
+    return _row_interval(*_res_change(ev.stats.res))
+
+
+def verdict(ev: Evaluation) -> str:
+    """One sentence for a table: did the target go down, and more than the comparison
+    areas? Same rules as the summary: only an interval wholly on one side counts."""
+    t = ev.target
+    if t.total == 0:
+        text = "Inga händelser under perioderna."
+    elif _few(t):
+        text = "Osäkert: för få händelser för en slutsats."
+    else:
+        _, low, high = _rr_change(ev.stats.target_rr)
+        res = ev.stats.res if ev.selection.controls and not _few(ev.control) else None
+        rel = _res_change(res) if res is not None else None
+        if high < 0:
+            text = ("Minskade, och mer än i jämförelseområdena." if rel and rel[2] < 0 else
+                    "Minskade, men inte säkert mer än i jämförelseområdena.")
+        elif low > 0:
+            text = ("Ökade, och mer än i jämförelseområdena." if rel and rel[1] > 0 else
+                    "Ökade.")
+        elif rel and rel[2] < 0:
+            text = "Minskade relativt jämförelseområdena, men inte säkert i området självt."
+        elif rel and rel[1] > 0:
+            text = "Ökade relativt jämförelseområdena, men inte säkert i området självt."
+        else:
+            text = "Ingen säkerställd förändring."
+    last_day = ev.windows.after_end - dt.timedelta(days=1)
+    if ev.data_last is not None and last_day > ev.data_last:
+        text += " Efterperioden är inte hel ännu."
+    return text
+
+
 # --- Caveats ----------------------------------------------------------------------------------
 
 def covers_whole_years(days: int) -> bool:

@@ -3,7 +3,8 @@ import datetime as dt
 
 import streamlit as st
 
-from est_data import auth, evalchart, evaluation as evm, fmt, interventions as iv, queries, report, ui
+from est_data import (auth, evalchart, evaluation as evm, fmt, followup, interventions as iv,
+                      queries, report, ui)
 from est_data.config import db_path
 from est_data.summary_sv import GENERAL_CAVEATS, caveats, headline, summary_sentences
 
@@ -24,6 +25,60 @@ with_measures = [a for a in areas if a in set(measures["area_id"])]
 
 st.session_state.setdefault("fe_targets", with_measures[:1] or list(areas)[:1])
 st.session_state.setdefault("fe_categories", [c for c in evm.DEFAULT_CATEGORIES if c in categories])
+
+
+def md(text: str) -> str:
+    """Plain text safe for st.markdown (no stray emphasis or formulas)."""
+    for ch in ("\\", "*", "_", "$", "#", "`", "[", "]", "<", ">"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def evaluate_in_detail(result: followup.FocusResult) -> None:
+    """Point the detailed evaluation below at a focus area and its first measure, with the
+    follow-up's choices (12 months, no gap, the standard categories)."""
+    st.session_state.fe_targets = [result.area_id]
+    st.session_state.fe_months, st.session_state.fe_gap = 12, 0
+    st.session_state.fe_categories = list(result.evaluation.spec.categories)
+    if result.first_measure_id:
+        st.session_state.fe_measure = result.first_measure_id
+        st.session_state.fe_measure_for = (result.area_id,)
+
+
+with st.expander("Årsuppföljning: alla fokusområden", expanded=True, icon=":material/flag:"):
+    results = ui.read(followup.focus_followup)
+    st.caption("Varje fokusområde från sin första insats: 12 månader före mot 12 månader efter, "
+               "störningar och inbrott, jämfört med områden som inte gränsar till det. "
+               "Förändringar med 95 % konfidensintervall.")
+    table = followup.followup_table(results)
+    for start in range(0, len(results), 3):
+        for col, res, row in zip(st.columns(3), results[start:start + 3],
+                                 table.iloc[start:start + 3].to_dict("records")):
+            with col.container(border=True):
+                st.markdown(f"**{md(res.name)}**")
+                st.caption(f"Från {row['Första insats']} · {fmt.num(res.measures)} "
+                           f"{'insats' if res.measures == 1 else 'insatser'}")
+                ev = res.evaluation
+                if ev is not None:
+                    rr = ev.stats.target_rr
+                    st.metric("Före → efter", row["Före → efter"],
+                              delta=f"{(rr.estimate - 1) * 100:+.0f} %" if ev.target.before else None,
+                              delta_color="inverse")
+                    st.markdown(f"Förändring: {row['Förändring']}  \n"
+                                f"Jämförelseområden: {row['Jämförelseområden']}  \n"
+                                f"Relativt jämförelseområdena: {row['Relativt jämförelse']}")
+                st.markdown(f"**{md(row['Bedömning'])}**")
+                if ev is not None:
+                    st.button("Utvärdera i detalj", key=f"fe_followup_{res.area_id}",
+                              on_click=evaluate_in_detail, args=(res,),
+                              icon=":material/south:", width="stretch")
+    if results:
+        st.download_button("Ladda ner årsuppföljningen (CSV)",
+                           data=table.to_csv(index=False, sep=";").encode("utf-8-sig"),
+                           file_name="arsuppfoljning_fokusomraden.csv", mime="text/csv",
+                           icon=":material/download:", on_click="ignore")
+    else:
+        st.info("Det finns inga fokusområden i databasen.")
 
 c1, c2 = st.columns([2, 3])
 targets = c1.multiselect("Målområde", list(areas), format_func=areas.get, key="fe_targets",
@@ -115,13 +170,6 @@ try:
 except evm.EvaluationError as exc:
     st.error(exc.sv)
     st.stop()
-
-
-def md(text: str) -> str:
-    """Plain text safe for st.markdown (no stray emphasis or formulas)."""
-    for ch in ("\\", "*", "_", "$", "#", "`", "[", "]", "<", ">"):
-        text = text.replace(ch, "\\" + ch)
-    return text
 
 
 st.caption(headline(ev))

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO_ROOT
-from est_data import evaluation as ev_mod
+from est_data import evaluation as ev_mod, followup
 from est_data.auth import hash_password
 
 APP = str(REPO_ROOT / "app.py")
@@ -24,6 +24,18 @@ def open_page(page: str) -> AppTest:
 
 def downloads(at: AppTest) -> list:
     return [e for e in at.main.get("download_button")]
+
+
+FOLLOWUP_LABEL = "Före → efter"  # the Årsuppföljning's cards, above the detailed evaluation
+
+
+def detail_metrics(at: AppTest) -> list:
+    """The detailed evaluation's tiles (not the Årsuppföljning's cards above them)."""
+    return [m for m in at.metric if m.label != FOLLOWUP_LABEL]
+
+
+def report_downloads(at: AppTest) -> list:
+    return [d for d in downloads(at) if "rapporten" in d.proto.label]
 
 
 # --- Insatser ----------------------------------------------------------------------------------
@@ -88,15 +100,15 @@ def test_fore_efter_defaults(app_db):
     at = open_page("pages/fore_efter.py")
     assert at.title[0].value == "Före/efter"
     assert at.session_state["fe_categories"] == ["storning", "inbrott"]
-    assert [m.label for m in at.metric] == ["Målområdet, före → efter", "Jämförelseområdena",
-                                            "Bufferten"]
+    assert [m.label for m in detail_metrics(at)] == ["Målområdet, före → efter",
+                                                     "Jämförelseområdena", "Bufferten"]
     summary = " ".join(m.value for m in at.markdown)
     assert "Sammanfattning" in summary and "jämförelseområdena" in summary
     counts, stats, selection = (t.value for t in at.table)
     assert list(counts["Grupp"])[:2] == ["Målområde", "Jämförelseområden"]
     assert "Relativ effektstorlek, RES" in set(stats["Mått"])
     assert "Arågränd" in set(selection["Värde"])
-    assert len(downloads(at)) == 1
+    assert len(report_downloads(at)) == 1
 
 
 def test_fore_efter_kyrkgatan_matches_the_evaluation(app_db):
@@ -110,8 +122,9 @@ def test_fore_efter_kyrkgatan_matches_the_evaluation(app_db):
             ("fokus_kyrkgatan",), dt.date(2025, 11, 1), categories=("storning", "inbrott")))
     finally:
         con.close()
-    assert at.metric[0].value == f"{ev.target.before} → {ev.target.after}"
-    assert at.metric[1].value == f"{ev.control.before} → {ev.control.after}"
+    tiles = detail_metrics(at)
+    assert tiles[0].value == f"{ev.target.before} → {ev.target.after}"
+    assert tiles[1].value == f"{ev.control.before} → {ev.control.after}"
     assert any("insats 2025-11-01" in c.value for c in at.caption)
 
 
@@ -133,7 +146,7 @@ def test_fore_efter_own_date_gap_ring_and_own_areas(app_db):
     assert any("Välj minst ett jämförelseområde" in i.value for i in at.info)
     at.multiselect(key="fe_controls").set_value(["2380C1040", "2380C1240"]).run()
     assert not at.exception
-    assert len(at.metric) == 3
+    assert len(detail_metrics(at)) == 3
 
 
 def test_fore_efter_needs_a_target_and_new_targets_get_their_latest_measure(app_db):
@@ -144,6 +157,29 @@ def test_fore_efter_needs_a_target_and_new_targets_get_their_latest_measure(app_
     assert any("Välj ett målområde" in i.value for i in at.info)
     at.multiselect(key="fe_targets").set_value(["fokus_kyrkgatan"]).run()
     assert at.session_state["fe_measure"] == "demo-03"  # Kyrkgatan, 2025-11-01
+
+
+def test_followup_cards_and_the_way_to_the_details(app_db):
+    at = open_page("pages/fore_efter.py")
+    cards = [m for m in at.metric if m.label == FOLLOWUP_LABEL]
+    con = duckdb.connect(str(app_db), read_only=True)
+    try:
+        expected = followup.followup_table(followup.focus_followup(con))
+    finally:
+        con.close()
+    assert [c.value for c in cards] == list(expected["Före → efter"])
+    assert [d.proto.label for d in downloads(at)][0] == "Ladda ner årsuppföljningen (CSV)"
+    bold = [m.value for m in at.markdown if m.value.startswith("**") and "." in m.value]
+    assert all(f"**{v}**" in bold for v in expected["Bedömning"])
+    # "Utvärdera i detalj" on Kyrkgatan: its first measure, 12 months, the standard categories.
+    at.session_state["fe_months"] = 24
+    at.button(key="fe_followup_fokus_kyrkgatan").click().run()
+    assert not at.exception
+    assert at.session_state["fe_targets"] == ["fokus_kyrkgatan"]
+    assert at.session_state["fe_measure"] == "demo-01"
+    assert at.session_state["fe_months"] == 12
+    assert any("Kyrkgatan, insats 2025-10-06" in c.value for c in at.caption)
+    assert detail_metrics(at)[0].value == cards[1].value
 
 
 def test_filter_state_survives_a_visit_to_the_evaluation_pages(app_db):
@@ -191,4 +227,4 @@ def test_only_writers_get_the_forms(users, username, writes):
 @pytest.mark.parametrize("username", ["mote", "anna"])
 def test_every_role_can_evaluate(users, username):
     at = signed_in(username, "pages/fore_efter.py")
-    assert len(at.metric) == 3 and len(downloads(at)) == 1
+    assert len(detail_metrics(at)) == 3 and len(report_downloads(at)) == 1

@@ -159,3 +159,34 @@ def test_subject(categories, expected):
                                          (1096, True), (363, False), (182, False), (0, False)])
 def test_covers_whole_years(days, whole):
     assert sv.covers_whole_years(days) is whole
+
+
+# --- One row of the Årsuppföljning ---------------------------------------------------------
+
+@pytest.mark.parametrize("evaluation, expected", [
+    (make((200, 100), (1000, 1000)), "Minskade, och mer än i jämförelseområdena."),
+    (make((200, 100), (1000, 500)), "Minskade, men inte säkert mer än i jämförelseområdena."),
+    (make((50, 100), (1000, 1000)), "Ökade, och mer än i jämförelseområdena."),
+    (make((50, 100), (500, 1000)), "Ökade."),
+    (make((100, 95), (1000, 1000)), "Ingen säkerställd förändring."),
+    # the target alone is not certain, but against the comparison areas it is
+    (make((23, 11), (780, 840)),
+     "Minskade relativt jämförelseområdena, men inte säkert i området självt."),
+    (make((8, 3), (1000, 1000)), "Osäkert: för få händelser för en slutsats."),
+    (make((0, 0), (1000, 1000)), "Inga händelser under perioderna."),
+    (make((200, 100), (1000, 1000), data_last=dt.date(2025, 6, 30)),
+     "Minskade, och mer än i jämförelseområdena. Efterperioden är inte hel ännu."),
+])
+def test_verdict(evaluation, expected):
+    assert sv.verdict(evaluation) == expected
+
+
+def test_row_texts():
+    ev = make((200, 100), (1000, 1000))
+    assert re.fullmatch(rf"−50{NB}% \(−61 till −36\)", sv.change_text(ev.target, ev.stats.target_rr))
+    assert sv.change_text(ev.control, ev.stats.control_rr).startswith(f"0{NB}% (−")
+    assert sv.relative_text(ev).startswith(f"−50{NB}% (")
+    few = make((8, 3), (1000, 1000))
+    assert sv.change_text(few.target, few.stats.target_rr) == "för få händelser"
+    assert sv.relative_text(few) == "–"
+    assert sv.change_text(ev_mod.Counts(0, 0), ev.stats.target_rr) == "inga händelser"

@@ -1,0 +1,49 @@
+"""Årsuppföljning: every focus area from its first measure, the same numbers as a
+single evaluation with the same choices."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from est_data import evaluation as evm, followup
+
+
+
+
+def test_each_focus_area_from_its_first_measure(demo_con):
+    res = followup.focus_followup(demo_con)
+    assert [(r.area_id, r.first_measure, r.first_measure_id, r.measures) for r in res] == [
+        ("fokus_aragrand", dt.date(2025, 9, 22), "demo-04", 4),
+        ("fokus_kyrkgatan", dt.date(2025, 10, 6), "demo-01", 3)]
+    first = demo_con.execute("SELECT area_id, min(started_on) FROM interventions "
+                             "WHERE area_id LIKE 'fokus_%' GROUP BY 1 ORDER BY 1").fetchall()
+    assert [(r.area_id, r.first_measure) for r in res] == first
+
+
+def test_same_numbers_as_a_single_evaluation(demo_con):
+    for r in followup.focus_followup(demo_con):
+        spec = evm.EvaluationSpec(targets=(r.area_id,), date=r.first_measure, before_days=365,
+                                  after_days=365, categories=("storning", "inbrott"))
+        alone = evm.evaluate(demo_con, spec)
+        assert (r.evaluation.target, r.evaluation.control) == (alone.target, alone.control)
+        assert r.evaluation.stats.target_rr == alone.stats.target_rr
+
+
+def test_table_in_swedish(demo_con):
+    table = followup.followup_table(followup.focus_followup(demo_con))
+    assert list(table["Fokusområde"]) == ["Arågränd", "Kyrkgatan"]
+    assert list(table["Före → efter"]) == ["23 → 11", "16 → 6"]
+    assert list(table["Bedömning"]) == [
+        "Minskade relativt jämförelseområdena, men inte säkert i området självt.",
+        "Osäkert: för få händelser för en slutsats."]
+    assert table.loc[1, "Förändring"] == "för få händelser"
+
+
+def test_focus_area_without_measures_says_so(demo_db):
+    with duckdb.connect(str(demo_db)) as con:
+        con.execute("DELETE FROM interventions WHERE area_id = 'fokus_kyrkgatan'")
+        res = followup.focus_followup(con)
+    kyrk = next(r for r in res if r.area_id == "fokus_kyrkgatan")
+    assert kyrk.evaluation is None and kyrk.measures == 0
+    assert followup.followup_table(res).iloc[1]["Bedömning"] == "Inga insatser är registrerade i området."
