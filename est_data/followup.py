@@ -11,16 +11,20 @@ by :func:`est_data.summary_sv.verdict`, which never claims more than the interva
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from . import fmt
+from . import fmt, report
+from .config import MUNICIPALITY_NAME
+from .evalchart import svg_chart
 from .evaluation import (DEFAULT_CATEGORIES, Evaluation, EvaluationError, EvaluationSpec,
                          evaluate, months_to_days)
 from .sqlutil import fetch_df
-from .summary_sv import change_text, relative_text, verdict
+from .summary_sv import (GENERAL_CAVEATS, caveats, change_text, headline, relative_text,
+                         summary_sentences, verdict)
 
 
 @dataclass(frozen=True)
@@ -96,3 +100,82 @@ def followup_table(results: list[FocusResult]) -> pd.DataFrame:
     columns = ["Fokusområde", "Första insats", "Insatser", "Före → efter", "Förändring",
                "Jämförelseområden", "Relativt jämförelse", "Bedömning"]
     return pd.DataFrame(rows, columns=columns)
+
+
+# --- The printable report --------------------------------------------------------------------
+
+def render_html(results: list[FocusResult], database: str | None = None,
+                now: dt.datetime | None = None) -> str:
+    """The Årsuppföljning as one self-contained HTML document that prints well: the
+    table of all focus areas, then per area its summary, chart and measures, then the
+    method, caveats and references (shared with the single-evaluation report)."""
+    e = html.escape
+    created = (now or dt.datetime.now()).replace(microsecond=0)
+    overview = followup_table(results).drop(columns=["Jämförelseområden"])
+    areas = []
+    for res in results:
+        ev = res.evaluation
+        if ev is None:
+            areas.append(f"<section><h2>{e(res.name)}</h2><p>{e(res.problem or '–')}</p></section>")
+            continue
+        summary = "".join(f"<p>{e(s)}</p>" for s in summary_sentences(ev))
+        warns = "".join(f'<p class="caveat">{e(c)}</p>' for c in caveats(ev))
+        areas.append(f"""<section>
+<h2>{e(res.name)}</h2>
+<p class="meta">{e(headline(ev))}</p>
+<div class="summary"><p><b>{e(verdict(ev))}</b></p>{summary}{warns}</div>
+<figure>{svg_chart(ev)}
+<figcaption>Antal per månad som index (medel under föreperioden = 100) i fokusområdet och
+jämförelseområdena. Lodrät linje: första insatsen.</figcaption></figure>
+<h3>Insatser i området</h3>
+{report.html_table(report.measures_table(ev))}
+</section>""")
+    method = "".join(f"<h3>{e(h)}</h3><p>{e(t)}</p>" for h, t in report.METHOD)
+    general = "".join(f"<li>{e(c)}</li>" for c in GENERAL_CAVEATS)
+    refs = "".join(f"<li>{e(r)}</li>" for r in report.REFERENCES)
+    db_text = f" · databas {e(database)}" if database else ""
+    return f"""<!DOCTYPE html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Årsuppföljning av fokusområdena ({e(fmt.date(created))})</title>
+<style>{report.CSS}</style>
+</head>
+<body>
+<main>
+<header>
+<h1>Årsuppföljning av fokusområdena</h1>
+<p class="meta">EST Lägesbild · {e(MUNICIPALITY_NAME)} · skapad
+{e(created.strftime('%Y-%m-%d %H:%M'))}{db_text}</p>
+</header>
+<section>
+<h2>Alla fokusområden</h2>
+<p>Varje fokusområde från sin första insats: lika långa perioder före och efter,
+jämfört med områden som inte gränsar till det. Förändringar med 95 % konfidensintervall.</p>
+{report.html_table(overview)}
+</section>
+{''.join(areas)}
+<section>
+<h2>Metod</h2>
+{method}
+</section>
+<section>
+<h2>Förbehåll</h2>
+<ul>{general}</ul>
+</section>
+<section>
+<h2>Referenser</h2>
+<ol>{refs}</ol>
+</section>
+<footer>Rapporten är skapad med EST Lägesbild (Effektiv samordning för trygghet).
+Siffrorna avser händelser som aktörerna rapporterat, inte all brottslighet.</footer>
+</main>
+</body>
+</html>
+"""
+
+
+def report_for(con: duckdb.DuckDBPyConnection, database: str | None = None) -> bytes:
+    """Follow up every focus area on ``con`` and render the report (for a download)."""
+    return render_html(focus_followup(con), database).encode("utf-8")

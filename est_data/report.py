@@ -326,14 +326,15 @@ def _e(text: object) -> str:
 
 
 NUMERIC_HEADERS = {"Före", "Efter", "Värde", "Förändring", "Relativt jämförelse", "p",
-                   "Kostnad (kr)"}
+                   "Kostnad (kr)", "Före → efter", "Jämförelseområden", "Insatser"}
 
 
-def _table(df: pd.DataFrame) -> str:
+def html_table(df: pd.DataFrame) -> str:
+    """A table as escaped HTML (numbers right-aligned, whole numbers in Swedish form)."""
     if df is None or df.empty:
         return "<p>–</p>"
     classes = ["num" if c in NUMERIC_HEADERS or c.endswith("före → efter")
-               else "date" if c in ("Start", "Slut") else "" for c in df.columns]
+               else "date" if c in ("Start", "Slut", "Första insats") else "" for c in df.columns]
 
     def cls(c: str) -> str:
         return f' class="{c}"' if c else ""
@@ -370,7 +371,7 @@ def render_html(ev: Evaluation, database: str | None = None) -> str:
     buffer_areas = buffer_areas_table(ev)
     buffer_html = ""
     if not buffer_areas.empty and len(buffer_areas) > 1:
-        buffer_html = ("<h3>Buffertområdena var för sig</h3>" + _table(buffer_areas)
+        buffer_html = ("<h3>Buffertområdena var för sig</h3>" + html_table(buffer_areas)
                        + "<p class=\"meta\">Förändring relativt jämförelseområdena. Med många "
                          "områden blir någon skillnad \u201dsignifikant\u201d av en slump; "
                          "sammanfattningen tar hänsyn till det (Bonferroni).</p>")
@@ -403,7 +404,7 @@ skapad {_e(created.strftime('%Y-%m-%d %H:%M'))}{db_text}</p>
 </section>
 <section>
 <h2>Antal före och efter</h2>
-{_table(counts_table(ev))}
+{html_table(counts_table(ev))}
 {buffer_html}
 </section>
 <section>
@@ -415,15 +416,15 @@ Gröna markeringar: insatser i målområdet.</figcaption></figure>
 </section>
 <section>
 <h2>Mått</h2>
-{_table(statistics_table(ev))}
+{html_table(statistics_table(ev))}
 </section>
 <section>
 <h2>Per kategori</h2>
-{_table(category_table(ev))}
+{html_table(category_table(ev))}
 </section>
 <section>
 <h2>Insatser i målområdet</h2>
-{_table(measures_table(ev))}
+{html_table(measures_table(ev))}
 </section>
 <section>
 <h2>Metod</h2>

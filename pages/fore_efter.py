@@ -73,7 +73,16 @@ with st.expander("Årsuppföljning: alla fokusområden", expanded=True, icon=":m
                               on_click=evaluate_in_detail, args=(res,),
                               icon=":material/south:", width="stretch")
     if results:
-        st.download_button("Ladda ner årsuppföljningen (CSV)",
+        d1, d2, _ = st.columns([1.3, 1, 1])
+        d1.download_button(
+            "Ladda ner årsuppföljningen (HTML, för utskrift)",
+            data=ui.deferred(followup.report_for, db_path().name),
+            file_name=f"arsuppfoljning_{last:%Y-%m-%d}.html", mime="text/html",
+            icon=":material/download:", on_click="ignore", type="primary",
+            help="Alla fokusområden i en fil: tabellen, sammanfattning och diagram per "
+                 "område, metod och förbehåll. Öppna i webbläsaren och skriv ut eller "
+                 "spara som PDF.")
+        d2.download_button("Tabellen (CSV)",
                            data=table.to_csv(index=False, sep=";").encode("utf-8-sig"),
                            file_name="arsuppfoljning_fokusomraden.csv", mime="text/csv",
                            icon=":material/download:", on_click="ignore")

@@ -168,7 +168,8 @@ def test_followup_cards_and_the_way_to_the_details(app_db):
     finally:
         con.close()
     assert [c.value for c in cards] == list(expected["Före → efter"])
-    assert [d.proto.label for d in downloads(at)][0] == "Ladda ner årsuppföljningen (CSV)"
+    assert [d.proto.label for d in downloads(at)][:2] == [
+        "Ladda ner årsuppföljningen (HTML, för utskrift)", "Tabellen (CSV)"]
     bold = [m.value for m in at.markdown if m.value.startswith("**") and "." in m.value]
     assert all(f"**{v}**" in bold for v in expected["Bedömning"])
     # "Utvärdera i detalj" on Kyrkgatan: its first measure, 12 months, the standard categories.

@@ -7,6 +7,7 @@ import datetime as dt
 import duckdb
 
 from est_data import evaluation as evm, followup
+from est_data.summary_sv import verdict
 
 
 
@@ -47,3 +48,18 @@ def test_focus_area_without_measures_says_so(demo_db):
     kyrk = next(r for r in res if r.area_id == "fokus_kyrkgatan")
     assert kyrk.evaluation is None and kyrk.measures == 0
     assert followup.followup_table(res).iloc[1]["Bedömning"] == "Inga insatser är registrerade i området."
+
+
+def test_report_has_every_area_escaped_and_prints_alone(demo_db):
+    with duckdb.connect(str(demo_db)) as con:
+        con.execute("UPDATE areas SET name = '<b>Kyrk</b>gatan' WHERE area_id = 'fokus_kyrkgatan'")
+        results = followup.focus_followup(con)
+    page = followup.render_html(results, database="est.duckdb",
+                                now=dt.datetime(2026, 11, 29, 10, 0))
+    assert page.startswith("<!DOCTYPE html>") and "skapad\n2026-11-29 10:00" in page
+    assert "&lt;b&gt;Kyrk&lt;/b&gt;gatan" in page and "<b>Kyrk</b>" not in page
+    assert page.count("<svg") == 2  # one chart per evaluated focus area
+    for r in results:
+        assert verdict(r.evaluation) in page
+    assert "Metod" in page and "Farrington" in page
+    assert "http://" not in page and "https://" not in page  # nothing to fetch when printed
