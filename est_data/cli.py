@@ -140,6 +140,30 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_followup(args) -> int:
+    from . import followup
+
+    if not 1 <= args.months <= 36:
+        raise ValueError("--months must be between 1 and 36")
+    path = args.db or db_path()
+    with open_db(path, read_only=True) as con:
+        results = followup.focus_followup(con, months=args.months)
+    if args.html:
+        args.html.write_text(followup.render_html(results, database=Path(path).name),
+                             encoding="utf-8")
+        print(f"wrote {args.html}")
+        return 0
+    if not results:
+        print("Det finns inga fokusområden i databasen.")
+        return 0
+    for row in followup.followup_table(results).to_dict("records"):
+        print(f"{row['Fokusområde']} (från {row['Första insats']}, {row['Insatser']} insatser): "
+              f"{row['Före → efter']}, förändring {row['Förändring']}, jämförelseområden "
+              f"{row['Jämförelseområden']}, relativt {row['Relativt jämförelse']}. "
+              f"{row['Bedömning']}")
+    return 0
+
+
 def _progress_bar(enabled: bool):
     """A one-line progress bar on stderr (a line per step when not a terminal)."""
     if not enabled:
@@ -275,6 +299,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help="print one JSON object instead of the Swedish summary")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser(
+        "followup", help="Årsuppföljning: every focus area from its first measure",
+        description="Evaluates each focus area from its first measure with equal windows "
+                    "before and after, störning and inbrott, and the standard comparison "
+                    "areas; prints one Swedish line per area, or writes the HTML report.")
+    _db_arg(p)
+    p.add_argument("--months", type=int, default=12, metavar="N",
+                   help="months before and after (default 12)")
+    p.add_argument("--html", type=Path, metavar="FILE", help="write the printable report here")
+    p.set_defaults(func=cmd_followup)
 
 
     p = sub.add_parser("import", help="import an actor's export (CSV, XLSX or the police JSON feed)")

@@ -46,3 +46,25 @@ def test_init_creates_schema(tmp_path):
     db = tmp_path / "new" / "e.duckdb"
     assert main(["init", "--db", str(db)]) == 0
     assert db.exists()
+
+
+def test_followup_prints_a_line_per_focus_area(demo_db, capsys):
+    assert main(["followup", "--db", str(demo_db)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(" (")[0] for line in lines] == ["Arågränd", "Kyrkgatan"]
+    assert lines[0].startswith("Arågränd (från 2025-09-22, 4 insatser): 23 → 11")
+    assert lines[1].endswith("Osäkert: för få händelser för en slutsats.")
+
+
+def test_followup_writes_the_report(demo_db, tmp_path, capsys):
+    out = tmp_path / "arsuppfoljning.html"
+    assert main(["followup", "--db", str(demo_db), "--months", "6", "--html", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Årsuppföljning av fokusområdena" in page and "Kyrkgatan" in page
+    assert "årstidsvariationer" in page  # six months: the seasonality caveat
+
+
+@pytest.mark.parametrize("months", ["0", "37"])
+def test_followup_refuses_odd_windows(demo_db, months, capsys):
+    assert main(["followup", "--db", str(demo_db), "--months", months]) == 2
+    assert "--months must be between 1 and 36" in capsys.readouterr().err
