@@ -23,8 +23,8 @@ from .evalchart import svg_chart
 from .evaluation import (DEFAULT_CATEGORIES, Evaluation, EvaluationError, EvaluationSpec,
                          evaluate, months_to_days)
 from .sqlutil import fetch_df
-from .summary_sv import (GENERAL_CAVEATS, caveats, change_text, headline, relative_text,
-                         summary_sentences, verdict)
+from .summary_sv import (caveats, change_text, headline, relative_text, summary_sentences,
+                         verdict)
 
 
 @dataclass(frozen=True)
@@ -130,50 +130,18 @@ jämförelseområdena. Lodrät linje: första insatsen.</figcaption></figure>
 <h3>Insatser i området</h3>
 {report.html_table(report.measures_table(ev))}
 </section>""")
-    method = "".join(f"<h3>{e(h)}</h3><p>{e(t)}</p>" for h, t in report.METHOD)
-    general = "".join(f"<li>{e(c)}</li>" for c in GENERAL_CAVEATS)
-    refs = "".join(f"<li>{e(r)}</li>" for r in report.REFERENCES)
-    db_text = f" · databas {e(database)}" if database else ""
-    return f"""<!DOCTYPE html>
-<html lang="sv">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Årsuppföljning av fokusområdena ({e(fmt.date(created))})</title>
-<style>{report.CSS}</style>
-</head>
-<body>
-<main>
-<header>
-<h1>Årsuppföljning av fokusområdena</h1>
-<p class="meta">EST Lägesbild · {e(MUNICIPALITY_NAME)} · skapad
-{e(created.strftime('%Y-%m-%d %H:%M'))}{db_text}</p>
-</header>
-<section>
+    db_text = f" · databas {database}" if database else ""
+    meta = (f"EST Lägesbild · {MUNICIPALITY_NAME} · skapad "
+            f"{created.strftime('%Y-%m-%d %H:%M')}{db_text}")
+    body = f"""<section>
 <h2>Alla fokusområden</h2>
 <p>Varje fokusområde från sin första insats: lika långa perioder före och efter,
 jämfört med områden som inte gränsar till det. Förändringar med 95 % konfidensintervall.</p>
 {report.html_table(overview)}
 </section>
-{''.join(areas)}
-<section>
-<h2>Metod</h2>
-{method}
-</section>
-<section>
-<h2>Förbehåll</h2>
-<ul>{general}</ul>
-</section>
-<section>
-<h2>Referenser</h2>
-<ol>{refs}</ol>
-</section>
-<footer>Rapporten är skapad med EST Lägesbild (Effektiv samordning för trygghet).
-Siffrorna avser händelser som aktörerna rapporterat, inte all brottslighet.</footer>
-</main>
-</body>
-</html>
-"""
+{''.join(areas)}"""
+    return report.document("Årsuppföljning av fokusområdena",
+                           f"Årsuppföljning av fokusområdena ({fmt.date(created)})", meta, body)
 
 
 def report_for(con: duckdb.DuckDBPyConnection, database: str | None = None) -> bytes:

@@ -331,6 +331,7 @@ NUMERIC_HEADERS = {"Före", "Efter", "Värde", "Förändring", "Relativt jämfö
 
 def html_table(df: pd.DataFrame) -> str:
     """A table as escaped HTML (numbers right-aligned, whole numbers in Swedish form)."""
+    """A table as escaped HTML (numbers right-aligned, whole numbers in Swedish form)."""
     if df is None or df.empty:
         return "<p>–</p>"
     classes = ["num" if c in NUMERIC_HEADERS or c.endswith("före → efter")
@@ -362,6 +363,43 @@ def filename(ev: Evaluation) -> str:
     return f"utvardering_{safe}_{ev.spec.date.isoformat()}.html"
 
 
+def appendix_html() -> str:
+    """Method, general caveats and references: the end of every evaluation report."""
+    method = "".join(f"<h3>{_e(h)}</h3><p>{_e(t)}</p>" for h, t in METHOD)
+    general = "".join(f"<li>{_e(c)}</li>" for c in GENERAL_CAVEATS)
+    refs = "".join(f"<li>{_e(r)}</li>" for r in REFERENCES)
+    return (f"<section>\n<h2>Metod</h2>\n{method}\n</section>\n"
+            f"<section>\n<h2>Förbehåll</h2>\n<ul>{general}</ul>\n</section>\n"
+            f"<section>\n<h2>Referenser</h2>\n<ol>{refs}</ol>\n</section>")
+
+
+def document(heading: str, page_title: str, meta: str, body: str) -> str:
+    """A whole report page: the shared styles, a heading with a line of facts (``meta``,
+    escaped here), the ``body`` (HTML), the appendix and the footer."""
+    return f"""<!DOCTYPE html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(page_title)}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<main>
+<header>
+<h1>{_e(heading)}</h1>
+<p class="meta">{_e(meta)}</p>
+</header>
+{body}
+{appendix_html()}
+<footer>Rapporten är skapad med EST Lägesbild (Effektiv samordning för trygghet).
+Siffrorna avser händelser som aktörerna rapporterat, inte all brottslighet.</footer>
+</main>
+</body>
+</html>
+"""
+
+
 def render_html(ev: Evaluation, database: str | None = None) -> str:
     """The whole report as one HTML document (UTF-8 text)."""
     created = ev.created_at or dt.datetime.now().replace(microsecond=0)
@@ -375,26 +413,10 @@ def render_html(ev: Evaluation, database: str | None = None) -> str:
                        + "<p class=\"meta\">Förändring relativt jämförelseområdena. Med många "
                          "områden blir någon skillnad \u201dsignifikant\u201d av en slump; "
                          "sammanfattningen tar hänsyn till det (Bonferroni).</p>")
-    method = "".join(f"<h3>{_e(h)}</h3><p>{_e(t)}</p>" for h, t in METHOD)
-    general = "".join(f"<li>{_e(c)}</li>" for c in GENERAL_CAVEATS)
-    refs = "".join(f"<li>{_e(r)}</li>" for r in REFERENCES)
-    db_text = f" · databas {_e(database)}" if database else ""
-    return f"""<!DOCTYPE html>
-<html lang="sv">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title(ev))} ({_e(fmt.date(ev.spec.date))})</title>
-<style>{CSS}</style>
-</head>
-<body>
-<main>
-<header>
-<h1>{_e(title(ev))}</h1>
-<p class="meta">EST Lägesbild · {_e(MUNICIPALITY_NAME)} · insatsdatum {_e(fmt.date(ev.spec.date))} ·
-skapad {_e(created.strftime('%Y-%m-%d %H:%M'))}{db_text}</p>
-</header>
-<section>
+    db_text = f" · databas {database}" if database else ""
+    meta = (f"EST Lägesbild · {MUNICIPALITY_NAME} · insatsdatum {fmt.date(ev.spec.date)} · "
+            f"skapad {created.strftime('%Y-%m-%d %H:%M')}{db_text}")
+    body = f"""<section>
 <h2>Sammanfattning</h2>
 <div class="summary">{summary}{warns}</div>
 </section>
@@ -425,25 +447,8 @@ Gröna markeringar: insatser i målområdet.</figcaption></figure>
 <section>
 <h2>Insatser i målområdet</h2>
 {html_table(measures_table(ev))}
-</section>
-<section>
-<h2>Metod</h2>
-{method}
-</section>
-<section>
-<h2>Förbehåll</h2>
-<ul>{general}</ul>
-</section>
-<section>
-<h2>Referenser</h2>
-<ol>{refs}</ol>
-</section>
-<footer>Rapporten är skapad med EST Lägesbild (Effektiv samordning för trygghet).
-Siffrorna avser händelser som aktörerna rapporterat, inte all brottslighet.</footer>
-</main>
-</body>
-</html>
-"""
+</section>"""
+    return document(title(ev), f"{title(ev)} ({fmt.date(ev.spec.date)})", meta, body)
 
 
 def render_bytes(ev: Evaluation, database: str | None = None) -> bytes:

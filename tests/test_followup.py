@@ -56,7 +56,7 @@ def test_report_has_every_area_escaped_and_prints_alone(demo_db):
         results = followup.focus_followup(con)
     page = followup.render_html(results, database="est.duckdb",
                                 now=dt.datetime(2026, 11, 29, 10, 0))
-    assert page.startswith("<!DOCTYPE html>") and "skapad\n2026-11-29 10:00" in page
+    assert page.startswith("<!DOCTYPE html>") and "skapad 2026-11-29 10:00" in page
     assert "&lt;b&gt;Kyrk&lt;/b&gt;gatan" in page and "<b>Kyrk</b>" not in page
     assert page.count("<svg") == 2  # one chart per evaluated focus area
     for r in results:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import strings_in
 from est_data import grid, maps
 from est_data.filters import IncidentFilter
 from est_data.mapassets import (find_external_urls, find_local_asset_urls, find_tile_urls,
@@ -43,16 +44,6 @@ def json_literals(html: str) -> list:
         value, _ = dec.raw_decode(html, m.end())
         out.append(value)
     return out
-
-
-def strings_in(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in strings_in(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in strings_in(v)]
-    return []
 
 
 def render(con, f=MONTH, options=ALL_LAYERS, shapes_=None, **kw) -> tuple[MapData, str]:

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, strings_in
 from est_data.db import open_db
 
 APP = str(REPO_ROOT / "app.py")
@@ -37,16 +37,6 @@ def spec(chart) -> dict:
     return json.loads(chart.proto.spec)
 
 
-def texts(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in texts(v)]
-    if isinstance(value, list):
-        return [t for v in value for t in texts(v)]
-    return []
-
-
 def test_over_time_tab(app_db):
     at = trender(fran="2025-06-01", till="2026-11-15")
     assert not at.exception
@@ -56,7 +46,7 @@ def test_over_time_tab(app_db):
                                             "Ovanligt höga månader"]
     assert len(charts(at)) == 1
     fig = spec(charts(at)[0])
-    words = " ".join(texts(fig))
+    words = " ".join(strings_in(fig))
     assert fig["layout"]["separators"] == ", "
     assert "Åtgärd" in words and "Samma period i fjol" in words
     assert any("Åtgärder i diagrammet" in m.value for m in at.markdown)
@@ -81,7 +71,7 @@ def test_weekday_and_season_tab(app_db):
     assert not at.exception
     assert len(charts(at)) == 2
     assert any(c.value.startswith("Flest händelser:") for c in at.caption)
-    assert "mån" in texts(spec(charts(at)[0]))
+    assert "mån" in strings_in(spec(charts(at)[0]))
 
 
 def test_area_tab_ranking_and_drill_down(app_db):
