@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import strings_in
+from json_util import strings_in
 from est_data import grid, maps
 from est_data.filters import IncidentFilter
 from est_data.mapassets import (find_external_urls, find_local_asset_urls, find_tile_urls,

@@ -9,7 +9,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO_ROOT, strings_in
+from conftest import REPO_ROOT
+from json_util import strings_in
 from est_data.db import open_db
 
 APP = str(REPO_ROOT / "app.py")
