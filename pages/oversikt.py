@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from est_data import auth, briefing, config, fmt, lagesbild, maps, meetings, queries, taxonomy, ui
+from est_data import (alerting, auth, briefing, config, fmt, lagesbild, maps, meetings, queries,
+                      taxonomy, ui)
 from est_data.db import DatabaseError
 
 ui.require(auth.VIEW_AGGREGATES)
+MEETING_ALERTS = 3  # unusual weeks listed in the meeting view (the projector has little room)
 f = ui.filter_sidebar()
 anchor = ui.read(queries.anchor_date)
 
@@ -80,6 +82,10 @@ def meeting_view() -> None:
                 "Ökning": [fmt.signed(c) if min(p or S, n or S) >= S else "–"
                            for p, n, c in zip(up["previous"], up["current"], up["change"])],
             }, hide_index=True)
+        alerts = ui.read(alerting.area_alerts, view)
+        if not alerts.empty:
+            st.markdown("### Ovanligt mycket senaste veckan")
+            st.markdown("\n".join(f"- {s}" for s in alerts["sentence"].head(MEETING_ALERTS)))
         st.markdown("### Senaste åtgärder")
         if b["measures"].empty:
             st.markdown("Inga åtgärder är registrerade.")

@@ -98,3 +98,25 @@ def test_duplicate_meeting_gives_swedish_error(app_db):
     assert not at.exception
     assert any("Det finns redan ett möte 2026-11-12" in e.value for e in at.error)
     assert meeting_count(app_db) == before
+
+
+def test_meeting_mode_lists_unusual_weeks(app_db):
+    """A planted jump in the meeting's last week shows up as a Swedish sentence."""
+    with duckdb.connect(str(app_db)) as con:
+        con.execute("""INSERT INTO incidents (incident_id, source, occurred_at, category,
+                           raw_category, precision, area_id)
+                       SELECT 'plant-' || i, 'kommun', TIMESTAMP '2026-11-14 12:00'
+                                  + i * INTERVAL 5 MINUTE, 'brand', 'Brand', 'area', '2380C1310'
+                       FROM range(12) t(i)""")
+    at = run_app()
+    at.toggle(key="moteslage").set_value(True).run()
+    assert not at.exception
+    texts = [m.value for m in at.markdown]
+    assert "### Ovanligt mycket senaste veckan" in texts
+    assert any(t.startswith("- Brand i Brittsbo") and "senaste veckan, normalt" in t for t in texts)
+
+
+def test_meeting_mode_without_unusual_weeks_says_nothing_about_them(app_db):
+    at = run_app()
+    at.toggle(key="moteslage").set_value(True).run()
+    assert not any("Ovanligt mycket" in m.value for m in at.markdown)
