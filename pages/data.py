@@ -7,6 +7,8 @@ from est_data.config import MAX_UPLOAD_MB, db_path
 from est_data.ingest import IngestError, pipeline, quality, report as rpt, service
 from est_data.ingest.profiles import ACTOR_KINDS
 
+COUNTS = {"Antal": fmt.num}  # Swedish thousands in the import report's count tables
+
 user = ui.require(auth.WRITE)
 ui.keep_filter_state()
 NEW_ACTOR = "__ny__"
@@ -43,31 +45,28 @@ def _show_report(r: rpt.ImportReport) -> None:
     with left:
         if r.rejected_reasons:
             st.markdown("**Avvisade rader**")
-            ui.table(rpt.counts_table(r.rejected_reasons, "Skäl"), hide_index=True,
-                         width="stretch")
+            ui.table(fmt.styled(rpt.counts_table(r.rejected_reasons, "Skäl"), COUNTS))
             with st.expander("Exempel på avvisade rader"):
-                ui.table(rpt.rejected_sample_table(r), hide_index=True, width="stretch")
+                ui.table(rpt.rejected_sample_table(r))
         if r.skipped:
             st.markdown("**Överhoppade rader**")
-            ui.table(rpt.counts_table(r.skipped, "Skäl"), hide_index=True, width="stretch")
+            ui.table(fmt.styled(rpt.counts_table(r.skipped, "Skäl"), COUNTS))
         if r.unknown_categories:
             st.markdown("**Okända kategoriord** (sparas som Övrigt)")
-            ui.table(rpt.counts_table(r.unknown_categories, "Aktörens ord"),
-                         hide_index=True, width="stretch")
+            ui.table(fmt.styled(rpt.counts_table(r.unknown_categories, "Aktörens ord"), COUNTS))
             st.caption("Lägg till orden i aktörens profil (`profiles/`) eller i "
                        "`est_data/taxonomy.toml`; `python -m est_data rebuild` klassar sedan "
                        "om tidigare importer.")
     with right:
         st.markdown("**Plats och tid**")
-        ui.table(rpt.location_table(r), hide_index=True, width="stretch")
+        ui.table(fmt.styled(rpt.location_table(r), COUNTS))
         if r.categories:
             st.markdown("**Kategorier**")
-            ui.table(rpt.counts_table(r.categories, "Kategori", taxonomy.labels()),
-                         hide_index=True, width="stretch")
+            ui.table(fmt.styled(rpt.counts_table(r.categories, "Kategori", taxonomy.labels()),
+                                COUNTS))
         if r.values_masked:
             st.markdown("**Maskerade personuppgifter**")
-            ui.table(rpt.counts_table(r.masked, "Uppgift", rpt.MASKED_SV), hide_index=True,
-                         width="stretch")
+            ui.table(fmt.styled(rpt.counts_table(r.masked, "Uppgift", rpt.MASKED_SV), COUNTS))
 
 
 with tab_import:
@@ -114,12 +113,13 @@ with tab_import:
                          index=preview.sheets.index(preview.sheet))
         st.markdown(f"**{upload.name}**: {preview.file_format}, "
                     f"{fmt.num(preview.rows)} rader.")
-        ui.table(preview.head, hide_index=True, width="stretch")
+        ui.table(preview.head)
         mapping = None
         if preview.police_feed:
-            st.info("Polisens händelseflöde: händelsens tid läses ur titeln, platsen är bara "
-                    "kommunen (händelserna ritas aldrig som punkter), andra kommuner och typer "
-                    "som inte är EST-händelser hoppas över enligt profilen "
+            st.info("Polisens händelseflöde: händelsens tid läses ur titeln. Platsen är bara "
+                    "kommunen, eller området när sammanfattningen nämner ett enda område "
+                    "(\"Torvalla, ...\"); händelserna ritas aldrig som punkter. Andra kommuner "
+                    "och typer som inte är EST-händelser hoppas över enligt profilen "
                     "`polisen_handelser`.")
         else:
             st.subheader("Kolumner")
@@ -199,7 +199,6 @@ with tab_history:
             fmt.styled(hist[["imported_at", "actor", "file_name", *counts, "undone_at", "batch_id"]],
                        {**{c: fmt.num for c in counts},
                         "imported_at": fmt.datetime_min, "undone_at": fmt.datetime_min}),
-            hide_index=True, width="stretch",
             column_config={
                 "imported_at": st.column_config.DatetimeColumn("Importerad"),
                 "actor": "Aktör", "file_name": "Fil",
@@ -226,8 +225,7 @@ with tab_history:
             if not rejected.empty:
                 with st.expander(f"Avvisade rader ({fmt.num(len(rejected))})"):
                     ui.table(rejected.rename(columns={"row_number": "Rad", "reason": "Skäl",
-                                                          "raw": "Raden i filen"}),
-                                 hide_index=True, width="stretch")
+                                                          "raw": "Raden i filen"}))
             sure = st.checkbox("Ja, ta bort händelserna från den här importen (uppdaterade "
                                "händelser får tillbaka sin tidigare version)", key="data_sure")
             if st.button("Ångra importen", disabled=not sure, key="data_undo"):
@@ -248,7 +246,6 @@ with tab_quality:
             fmt.styled(shown, {**{c: fmt.share for c in shown.columns if c.startswith("pct_")},
                                "incidents": fmt.num, "rows_rejected": fmt.num, "imports": fmt.num,
                                "last_import": fmt.date}),
-            hide_index=True, width="stretch",
             column_config={
                 "actor": "Aktör",
                 "incidents": st.column_config.NumberColumn("Händelser"),
@@ -282,7 +279,7 @@ with tab_audit:
     if log.empty:
         st.info("Inga ändringar är loggade ännu.")
     else:
-        ui.table(log, hide_index=True, width="stretch", column_config={
+        ui.table(log, column_config={
             "logged_at": st.column_config.DatetimeColumn("Tid", format="YYYY-MM-DD HH:mm:ss"),
             "username": "Vem", "action": "Vad", "details": st.column_config.TextColumn(
                 "Detaljer", width="large")})

@@ -224,17 +224,17 @@ st.table(report.statistics_table(ev), hide_index=True)
 buffer_table = report.buffer_areas_table(ev)
 if len(buffer_table) > 1:
     with st.expander("Buffertområdena var för sig"):
-        ui.table(buffer_table, hide_index=True, width="stretch")
+        ui.table(buffer_table)
         st.caption("Förändring relativt jämförelseområdena. Med många områden blir någon "
                    "skillnad ”signifikant” av en slump; sammanfattningen tar hänsyn till det.")
 with st.expander("Per kategori"):
-    ui.table(report.category_table(ev), hide_index=True, width="stretch")
+    ui.table(report.category_table(ev))
 with st.expander("Urval och insatser i målområdet"):
     st.table({"Val": [k for k, _ in report.selection_rows(ev)],
               "Värde": [v for _, v in report.selection_rows(ev)]}, hide_index=True)
     measures_table = report.measures_table(ev)
     if len(measures_table):
-        ui.table(measures_table, hide_index=True, width="stretch")
+        ui.table(measures_table)
 with st.expander("Metod och förbehåll"):
     for heading, text in report.METHOD:
         st.markdown(f"**{md(heading)}.** {md(text)}")

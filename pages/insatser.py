@@ -43,8 +43,8 @@ c3.metric("Kostnad", f"{fmt.num(totals['cost_sek'])} kr",
 if table.empty:
     st.info("Inga insatser registrerade här ännu. Lägg till en nedan eller importera en CSV-fil.")
 else:
-    ui.table(iv.display_table(table), hide_index=True, width="stretch",
-                 column_config={"Titel": st.column_config.TextColumn(width="large")})
+    ui.table(iv.display_table(table),
+             column_config={"Titel": st.column_config.TextColumn(width="large")})
 
 
 def measure_form(prefix: str, current: dict | None) -> dict | None:

@@ -91,7 +91,7 @@ if area_id:
         with t1:
             cats = fig["by_category"]
             ui.table(
-                cats[["label", "current", "previous", "change"]], hide_index=True, width="stretch",
+                cats[["label", "current", "previous", "change"]],
                 column_config={
                     "label": st.column_config.TextColumn("Kategori"),
                     "current": st.column_config.NumberColumn("Antal", format="%d"),

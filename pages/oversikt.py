@@ -118,10 +118,10 @@ def meetings_panel() -> None:
         if stored.empty:
             st.info("Inga möten är sparade ännu.")
             return
-        ui.table(stored[["held_on", "title", "note"]].fillna(""), hide_index=True, width="stretch",
-                     height=min(35 * len(stored) + 38, 250),
-                     column_config={"held_on": st.column_config.DateColumn("Datum", format="YYYY-MM-DD"),
-                                    "title": "Rubrik", "note": "Anteckning"})
+        ui.table(stored[["held_on", "title", "note"]].fillna(""),
+                 height=min(35 * len(stored) + 38, 250),
+                 column_config={"held_on": st.column_config.DateColumn("Datum", format="YYYY-MM-DD"),
+                                "title": "Rubrik", "note": "Anteckning"})
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         labels = {r.meeting_id: f"{fmt.date(r.held_on)} · {r.title or ''}" for r in stored.itertuples()}
         chosen = c1.selectbox("Ta bort möte", list(labels), format_func=labels.get, index=None,
@@ -179,8 +179,7 @@ def overview() -> None:
         cats = ui.read(queries.counts_with_change, f, "category")
         labels = taxonomy.labels()
         cats.insert(0, "Kategori", cats["key"].map(lambda c: labels.get(c, c)))
-        ui.table(fmt.styled(cats.drop(columns=["key"]), texts), hide_index=True,
-                     width="stretch", column_config=counts)
+        ui.table(fmt.styled(cats.drop(columns=["key"]), texts), column_config=counts)
     with right:
         st.subheader("Per område")
         areas = ui.read(queries.area_table, f)
@@ -189,7 +188,6 @@ def overview() -> None:
         ui.table(
             # No percent column here: on an area's small counts it mostly says "+200 %".
             fmt.styled(areas[["Område", "current", "previous", "change", "per_1000"]], texts),
-            hide_index=True, width="stretch",
             column_config={**counts, "Område": st.column_config.TextColumn("Område", width="medium"),
                            "per_1000": st.column_config.NumberColumn(
                 "Per 1 000", width=70,

@@ -161,7 +161,7 @@ with tabs[2]:
             "change_prev": fmt.signed, "change_year": fmt.signed,
             "change_prev_pct": fmt.pct, "change_year_pct": fmt.pct})
         event = ui.table(
-            styled, hide_index=True, width="stretch", key="area_rank", on_select="rerun",
+            styled, key="area_rank", on_select="rerun",
             selection_mode="single-row", placeholder="–",
             column_config={
                 "current": st.column_config.NumberColumn("Antal"),
@@ -238,8 +238,7 @@ with tabs[3]:
         rows = ui.read(export.incident_page, f, page)
         ui.table(
             rows[["occurred_at", "category_label", "actor", "area", "focus_area", "address",
-                  "precision_label", "description"]],
-            hide_index=True, width="stretch", key="rows_table", placeholder="–", height=560,
+                  "precision_label", "description"]], key="rows_table", height=560,
             column_config={
                 "occurred_at": st.column_config.DatetimeColumn("Tidpunkt",
                                                                format="YYYY-MM-DD HH:mm"),
@@ -277,8 +276,7 @@ with tabs[3]:
                        "adresser, koordinater, fokusområden eller summor (en summa skulle "
                        "avslöja de dolda talen).")
             preview = ui.read(export.shared_export, f, by)
-            ui.table(preview, hide_index=True, width="stretch", key="share_preview",
-                         height=300)
+            ui.table(preview, key="share_preview", height=300)
         else:
             st.caption("Internt underlag: tid, kategori, aktör, område, adress, koordinater "
                        "och beskrivning med personuppgifter maskerade. Läs igenom fritexten "
