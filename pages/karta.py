@@ -78,26 +78,24 @@ if area_id:
         prev = f.previous()
         st.markdown(f"#### {fig['name']}" + (" ★ fokusområde" if fig["is_focus"] else ""))
         k1, k2, k3 = st.columns(3)
-        k1.metric("Händelser", fmt.num(fig["current"]),
-                  delta=f"{fmt.signed(fig['change'])} mot föregående period"
+        now, before = fig["current"], fig["previous"]
+        # The meeting role sees small counts as "<3" here too, as in the map's tooltip.
+        small = bool(suppress) and (0 < now < suppress or 0 < before < suppress)
+        k1.metric("Händelser", fmt.count(now, suppress),
+                  delta=None if small else f"{fmt.signed(fig['change'])} mot föregående period"
                   + (f" ({fmt.pct(fig['change_pct'])})" if fig["change_pct"] is not None else ""),
-                  **ui.delta_style(fig["change"]))
-        k2.metric("Föregående period", fmt.num(fig["previous"]),
+                  **({} if small else ui.delta_style(fig["change"])))
+        k2.metric("Föregående period", fmt.count(before, suppress),
                   help=f"{fmt.period(prev.start, prev.end)}")
-        k3.metric("Per 1 000 invånare", fmt.num(fig["per_1000"], 1) if fig["per_1000"] is not None
-                  else "–", help="Händelser under perioden per 1 000 invånare. Fokusområden "
+        k3.metric("Per 1 000 invånare", fmt.num(fig["per_1000"], 1)
+                  if fig["per_1000"] is not None and not small else "–",
+                  help="Händelser under perioden per 1 000 invånare. Fokusområden "
                   "saknar egen befolkningsuppgift.")
         t1, t2 = st.columns([1, 1])
         with t1:
-            cats = fig["by_category"]
-            ui.table(
-                cats[["label", "current", "previous", "change"]],
-                column_config={
-                    "label": st.column_config.TextColumn("Kategori"),
-                    "current": st.column_config.NumberColumn("Antal", format="%d"),
-                    "previous": st.column_config.NumberColumn("Föregående", format="%d"),
-                    "change": st.column_config.NumberColumn("Förändring", format="%+d"),
-                })
+            table = click.category_table(fig["by_category"], suppress)
+            ui.table(table if suppress else fmt.styled(
+                table, {"Antal": fmt.num, "Föregående": fmt.num, "Förändring": fmt.signed}))
         with t2:
             trend = fig["trend"]
             unit = {"day": "dag", "week": "vecka", "month": "månad"}[click.trend_bucket(f)]

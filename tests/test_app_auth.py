@@ -92,6 +92,17 @@ def test_meeting_role_cannot_turn_on_single_incidents_by_link(users_file):
     assert "L.heatLayer(" in script and "L.markerClusterGroup(" not in script
 
 
+def test_meeting_role_sees_small_area_counts_as_under_three(users_file):
+    at = sign_in("mote").switch_page("pages/karta.py").run()
+    at.selectbox(key="visa").set_value("fokus_kyrkgatan").run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    cells = set(table[["Antal", "Föregående"]].to_numpy().ravel())
+    assert "<3" in cells and not cells & {"1", "2"}
+    small = table[(table["Antal"] == "<3") | (table["Föregående"] == "<3")]
+    assert set(small["Förändring"]) == {"–"}
+
+
 def test_analyst_sees_incident_rows(users_file):
     at = sign_in("anna")
     at.switch_page("pages/trender.py").run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from est_data import maps, queries
@@ -106,3 +107,15 @@ def test_trend_covers_both_periods_without_gaps(demo_con, days):
 def test_trend_rejects_unknown_bucket(demo_con):
     with pytest.raises(ValueError):
         click.area_trend(demo_con, MONTH, "hour; DROP TABLE incidents")
+
+
+@pytest.mark.parametrize("suppress, expected", [
+    (0, [("Klotter", 5, 1, 4), ("Inbrott", 2, 0, 2), ("Brand", 0, 0, 0)]),
+    (3, [("Klotter", "5", "<3", "–"), ("Inbrott", "<3", "0", "–"), ("Brand", "0", "0", "±0")]),
+])
+def test_category_table_suppresses_small_counts_for_the_meeting_role(suppress, expected):
+    cats = pd.DataFrame({"label": ["Klotter", "Inbrott", "Brand"], "current": [5, 2, 0],
+                         "previous": [1, 0, 0], "change": [4, 2, 0]})
+    table = click.category_table(cats, suppress)
+    assert list(table.columns) == ["Kategori", "Antal", "Föregående", "Förändring"]
+    assert [tuple(r) for r in table.itertuples(index=False)] == expected

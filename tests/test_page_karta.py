@@ -72,7 +72,8 @@ def test_area_figures_below_the_map(app_db):
     labels = [m.label for m in at.metric]
     assert labels == ["Händelser", "Föregående period", "Per 1 000 invånare"]
     cats = at.dataframe[-1].value
-    assert list(cats.columns) == ["label", "current", "previous", "change"]
+    assert list(cats.columns) == ["Kategori", "Antal", "Föregående", "Förändring"]
+    assert cats["Antal"].dtype.kind == "i"  # numbers for those who may see them: they sort
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
 
 

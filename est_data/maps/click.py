@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .. import queries
+from .. import fmt, queries
 from ..filters import IncidentFilter, where_clause
 from ..sqlutil import fetch_df, fetch_row
 from ..taxonomy import labels
@@ -112,3 +112,22 @@ def area_figures(con: duckdb.DuckDBPyConnection, f: IncidentFilter, area_id: str
         "per_1000": (round(totals["current"] / population * 1000, 1) if population else None),
         "by_category": cats, "trend": area_trend(con, fa),
     }
+
+
+def category_table(cats: pd.DataFrame, suppress_below: int = 0) -> pd.DataFrame:
+    """An area's counts by category for the table under the map: ``Kategori``, ``Antal``,
+    ``Föregående``, ``Förändring``. Numbers (so they sort), unless ``suppress_below`` is
+    set (the meeting role): then text, a count of 1 or 2 shows as "<3" and its change as
+    "–", as in the map's tooltip for the same area."""
+    table = pd.DataFrame({"Kategori": cats["label"].to_numpy(),
+                          "Antal": cats["current"].to_numpy(),
+                          "Föregående": cats["previous"].to_numpy(),
+                          "Förändring": cats["change"].to_numpy()})
+    if not suppress_below:
+        return table
+    small = (table["Antal"].between(1, suppress_below - 1)
+             | table["Föregående"].between(1, suppress_below - 1))
+    return table.assign(
+        Antal=[fmt.count(int(v), suppress_below) for v in table["Antal"]],
+        Föregående=[fmt.count(int(v), suppress_below) for v in table["Föregående"]],
+        Förändring=["–" if s else fmt.signed(int(c)) for s, c in zip(small, table["Förändring"])])
