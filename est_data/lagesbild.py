@@ -95,6 +95,44 @@ def _map_panel(ax, con: duckdb.DuckDBPyConnection, f: IncidentFilter, measures) 
     return cell
 
 
+def _small(*counts) -> bool:
+    return any(0 < c < fmt.SUPPRESS_BELOW for c in counts)
+
+
+def count_change(now: int, before: int) -> str:
+    """``"14 (−2)"``; a count of 1 or 2, now or before, shows as ``"<3"`` (or the count)
+    without the change, which would give the small count away."""
+    if _small(now, before):
+        return fmt.count(now, fmt.SUPPRESS_BELOW)
+    return f"{fmt.num(now)} ({fmt.signed(now - before)})"
+
+
+def panel_texts(b: dict) -> dict:
+    """The right-hand texts of the lägesbild from a :func:`~est_data.briefing.briefing`.
+
+    The page is attached to the minutes and leaves the app, so it follows the meeting
+    view: counts under :data:`~est_data.fmt.SUPPRESS_BELOW` show as "<3" and lose their
+    change (privacy; see README, "Personal data")."""
+    t = b["totals"]
+    small_total = _small(t["current"], t["previous"])
+    S = fmt.SUPPRESS_BELOW
+    return {
+        "total": fmt.count(t["current"], S),
+        "total_change": None if small_total else
+        f"{fmt.signed(t['current'] - t['previous'])} mot föregående\nperiod ({fmt.num(t['previous'])})",
+        "change_sign": 0 if small_total else (t["current"] > t["previous"]) - (t["current"] < t["previous"]),
+        "focus": [f"{r['name']} (fokusområde): {count_change(r['current'], r['previous'])}"
+                  for _, r in b["focus"].iterrows()],
+        "categories": [f"{r['label']}: {count_change(r['current'], r['previous'])}"
+                       for _, r in b["categories"].iterrows()],
+        "increases": [(f"{r['name']}{' ★' if r['is_focus'] else ''}",
+                       f"{fmt.count(r['previous'], S)} → {fmt.count(r['current'], S)}"
+                       + ("" if _small(r["current"], r["previous"])
+                          else f" ({fmt.signed(r['change'])})"))
+                      for _, r in b["increases"].iterrows()],
+    }
+
+
 def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
            fmt_: str = "png", today: dt.date | None = None) -> bytes:
     """The lägesbild of ``f`` as PNG or PDF bytes (A4 landscape).
@@ -121,36 +159,32 @@ def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
     cell = _map_panel(ax, con, f, b["measures"])
 
     t = b["totals"]
+    texts = panel_texts(b)
     x, y = 0.62, 0.86
     fig.text(x, y, "Händelser", fontsize=12, color="#333")
-    fig.text(x, y - 0.075, fmt.num(t["current"]), fontsize=34, fontweight="bold")
-    change = t["current"] - t["previous"]
-    color = "#b2182b" if change > 0 else "#1a7837" if change < 0 else "#333"
-    fig.text(x + 0.16, y - 0.06, f"{fmt.signed(change)} mot föregående\nperiod ({fmt.num(t['previous'])})",
-             fontsize=11, color=color)
+    fig.text(x, y - 0.075, texts["total"], fontsize=34, fontweight="bold")
+    if texts["total_change"]:
+        color = {1: "#b2182b", -1: "#1a7837"}.get(texts["change_sign"], "#333")
+        fig.text(x + 0.16, y - 0.06, texts["total_change"], fontsize=11, color=color)
     y -= 0.125
-    for _, r in b["focus"].iterrows():
-        fig.text(x, y, f"{r['name']} (fokusområde): {fmt.num(r['current'])} "
-                       f"({fmt.signed(r['change'])})", fontsize=11)
+    for line in texts["focus"]:
+        fig.text(x, y, line, fontsize=11)
         y -= 0.032
     y -= 0.015
     fig.text(x, y, "Vanligaste kategorierna", fontsize=12, fontweight="bold")
     y -= 0.035
-    for _, r in b["categories"].iterrows():
-        fig.text(x, y, f"{r['label']}: {fmt.num(r['current'])} ({fmt.signed(r['change'])})",
-                 fontsize=11)
+    for line in texts["categories"]:
+        fig.text(x, y, line, fontsize=11)
         y -= 0.03
     y -= 0.015
     fig.text(x, y, "Störst ökning", fontsize=12, fontweight="bold")
     y -= 0.035
-    if b["increases"].empty:
+    if not texts["increases"]:
         fig.text(x, y, "Inget område ökade.", fontsize=11)
         y -= 0.03
-    for _, r in b["increases"].iterrows():
-        star = " ★" if r["is_focus"] else ""
-        fig.text(x, y, f"{r['name']}{star}", fontsize=11)
-        fig.text(0.97, y, f"{fmt.num(r['previous'])} → {fmt.num(r['current'])} "
-                          f"({fmt.signed(r['change'])})", fontsize=11, ha="right")
+    for name, numbers in texts["increases"]:
+        fig.text(x, y, name, fontsize=11)
+        fig.text(0.97, y, numbers, fontsize=11, ha="right")
         y -= 0.03
     y -= 0.015
     fig.text(x, y, "Senaste åtgärder", fontsize=12, fontweight="bold")

@@ -44,3 +44,24 @@ def test_empty_database_renders(tmp_path):
 def test_unknown_format(demo_con):
     with pytest.raises(ValueError):
         lagesbild.render(demo_con, F, "", "svg")
+
+
+def test_small_counts_leave_the_app_as_under_three():
+    """The page goes into the minutes: counts of 1-2 show as "<3" without their change."""
+    import pandas as pd
+
+    b = {"totals": {"current": 40, "previous": 31, "municipality_only": 0},
+         "focus": pd.DataFrame({"name": ["Kyrkgatan", "Arågränd"], "current": [2, 12],
+                                "previous": [5, 9]}),
+         "categories": pd.DataFrame({"label": ["Klotter", "Brand"], "current": [17, 1],
+                                     "previous": [11, 0]}),
+         "increases": pd.DataFrame({"name": ["Lugnvik (C1300)", "Brittsbo (C1310)"],
+                                    "is_focus": [False, False], "previous": [0, 4],
+                                    "current": [2, 9], "change": [2, 5]})}
+    t = lagesbild.panel_texts(b)
+    assert t["total"] == "40" and t["total_change"].startswith("+9 mot föregående")
+    assert t["focus"] == ["Kyrkgatan (fokusområde): <3", "Arågränd (fokusområde): 12 (+3)"]
+    assert t["categories"] == ["Klotter: 17 (+6)", "Brand: <3"]
+    assert t["increases"] == [("Lugnvik (C1300)", "0 → <3"), ("Brittsbo (C1310)", "4 → 9 (+5)")]
+    tiny = lagesbild.panel_texts({**b, "totals": {"current": 2, "previous": 0}})
+    assert tiny["total"] == "<3" and tiny["total_change"] is None
