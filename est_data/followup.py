@@ -90,7 +90,8 @@ def followup_table(results: list[FocusResult]) -> pd.DataFrame:
                         "Relativt jämförelse": "–", "Bedömning": res.problem or "–"})
         else:
             row.update({
-                "Före → efter": f"{fmt.num(ev.target.before)} → {fmt.num(ev.target.after)}",
+                "Före → efter": f"{fmt.count(ev.target.before, fmt.SUPPRESS_BELOW)} → "
+                                f"{fmt.count(ev.target.after, fmt.SUPPRESS_BELOW)}",
                 "Förändring": change_text(ev.target, ev.stats.target_rr),
                 "Jämförelseområden": change_text(ev.control, ev.stats.control_rr),
                 "Relativt jämförelse": relative_text(ev),

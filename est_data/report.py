@@ -90,7 +90,9 @@ def counts_table(ev: Evaluation) -> pd.DataFrame:
         label = GROUP_LABELS[group]
         if group == "buffer":
             label = f"Buffert ({buffer_place(ev)})"
-        out.append({"Grupp": label, "Före": counts.before, "Efter": counts.after,
+        # The report leaves the app: a count of 1 or 2 shows as "<3" (README, "Personal data").
+        out.append({"Grupp": label, "Före": fmt.count(counts.before, fmt.SUPPRESS_BELOW),
+                    "Efter": fmt.count(counts.after, fmt.SUPPRESS_BELOW),
                     "Förändring": _change_pct(rr),
                     f"{fmt.num(ev.spec.conf_level * 100)} % KI": _change_ci(rr)})
     return pd.DataFrame(out)

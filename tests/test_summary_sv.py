@@ -190,3 +190,15 @@ def test_row_texts():
     assert sv.change_text(few.target, few.stats.target_rr) == "för få händelser"
     assert sv.relative_text(few) == "–"
     assert sv.change_text(ev_mod.Counts(0, 0), ev.stats.target_rr) == "inga händelser"
+
+
+def test_reports_show_counts_of_one_or_two_as_under_three():
+    from est_data import followup, report
+
+    ev = make((2, 1), (1000, 1000))
+    table = report.counts_table(ev)
+    assert list(table.loc[0, ["Före", "Efter"]]) == ["<3", "<3"]
+    assert list(table.loc[1, ["Före", "Efter"]]) == [f"1{NB}000", f"1{NB}000"]
+    row = followup.followup_table([followup.FocusResult("T", "Målet", DATE, 1, "m1", ev)]).iloc[0]
+    assert row["Före → efter"] == "<3 → <3"
+    assert row["Bedömning"] == "Osäkert: för få händelser för en slutsats."
