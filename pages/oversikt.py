@@ -63,8 +63,15 @@ def meeting_view() -> None:
 
     left, right = st.columns([3, 2], gap="large")
     with left:
-        options = maps.MapOptions(layers=("outlines", "heat", "focus", "measures", "labels"),
-                                  suppress_below=S)
+        shows = st.segmented_control(
+            "Kartan visar", ["heat", "change"], key="mote_map_shows", default="heat",
+            format_func={"heat": "Var det händer", "change": "Var det ökat"}.get,
+            help="Täthet av händelserna sedan förra mötet, eller områdena färgade efter "
+                 "förändringen mot samma antal dagar före.") or "heat"
+        options = (maps.MapOptions(layers=("outlines", "heat", "focus", "measures", "labels"),
+                                   suppress_below=S) if shows == "heat" else
+                   maps.MapOptions(layers=("areas", "focus", "measures", "labels"),
+                                   area_measure="change", suppress_below=S))
         data = ui.read(maps.map_data, view, options)
         m = maps.build_map(data, ui.read(maps.area_shapes), tiles=config.map_tiles(),
                            large=True, layer_control=False)

@@ -377,4 +377,4 @@ def test_change_colours_hide_small_counts_when_suppressed(demo_con, shapes):
     others = stats[~stats["area_id"].isin(small["area_id"])]
     assert style.NO_VALUE_COLOR not in {fills[a] for a in others["area_id"]}
     _, rows = build.area_layer(data, shapes)
-    assert any("För få händelser för att visa förändringen" in r for r in rows)
+    assert any("För få händelser att jämföra" in r for r in rows)

@@ -120,3 +120,17 @@ def test_meeting_mode_without_unusual_weeks_says_nothing_about_them(app_db):
     at = run_app()
     at.toggle(key="moteslage").set_value(True).run()
     assert not any("Ovanligt mycket" in m.value for m in at.markdown)
+
+
+def test_meeting_map_can_show_where_it_increased(app_db):
+    at = run_app()
+    at.toggle(key="moteslage").set_value(True).run()
+    at.segmented_control(key="mote_map_shows").set_value("change").run()
+    assert not at.exception
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert "L.heatLayer(" not in script
+    assert "F\\u00f6r\\u00e4ndring mot f\\u00f6reg\\u00e5ende period" in script \
+        or "Förändring mot föregående period" in script
+    # The meeting view keeps small counts hidden: their areas get no change colour.
+    assert ("F\\u00f6r f\\u00e5 h\\u00e4ndelser att j\\u00e4mf\\u00f6ra" in script
+            or "För få händelser att jämföra" in script)

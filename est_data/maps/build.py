@@ -108,7 +108,7 @@ def area_classes(data: MapData, stats: pd.DataFrame
             values = values.mask(small)
         prev = data.filter.previous()
         return (values, style.change_classes(values.tolist()),
-                "För få händelser för att visa förändringen",
+                "För få händelser att jämföra",
                 f"Antal nu mot {fmt.period(prev.start, prev.end)}.")
     values = stats["current"].astype(float)
     return values, style.class_breaks(values.tolist()), None, None
