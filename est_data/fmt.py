@@ -87,3 +87,10 @@ def count(value: int | None, suppress_below: int = 0) -> str:
     if suppress_below and value is not None and 0 < value < suppress_below:
         return f"<{suppress_below}"
     return num(value)
+
+
+def hides_change(*counts: int, suppress_below: int = SUPPRESS_BELOW) -> bool:
+    """True when any of the counts is 1 or 2 (under ``suppress_below``, 0 = never): then
+    the change between them is not shown either, since it would give the small count
+    away ("<3 → 5, +4" reveals 1)."""
+    return bool(suppress_below) and any(0 < c < suppress_below for c in counts)

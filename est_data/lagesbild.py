@@ -95,14 +95,10 @@ def _map_panel(ax, con: duckdb.DuckDBPyConnection, f: IncidentFilter, measures) 
     return cell
 
 
-def _small(*counts) -> bool:
-    return any(0 < c < fmt.SUPPRESS_BELOW for c in counts)
-
-
 def count_change(now: int, before: int) -> str:
     """``"14 (−2)"``; a count of 1 or 2, now or before, shows as ``"<3"`` (or the count)
     without the change, which would give the small count away."""
-    if _small(now, before):
+    if fmt.hides_change(now, before):
         return fmt.count(now, fmt.SUPPRESS_BELOW)
     return f"{fmt.num(now)} ({fmt.signed(now - before)})"
 
@@ -114,7 +110,7 @@ def panel_texts(b: dict) -> dict:
     view: counts under :data:`~est_data.fmt.SUPPRESS_BELOW` show as "<3" and lose their
     change (privacy; see README, "Personal data")."""
     t = b["totals"]
-    small_total = _small(t["current"], t["previous"])
+    small_total = fmt.hides_change(t["current"], t["previous"])
     S = fmt.SUPPRESS_BELOW
     return {
         "total": fmt.count(t["current"], S),
@@ -127,7 +123,7 @@ def panel_texts(b: dict) -> dict:
                        for _, r in b["categories"].iterrows()],
         "increases": [(f"{r['name']}{' ★' if r['is_focus'] else ''}",
                        f"{fmt.count(r['previous'], S)} → {fmt.count(r['current'], S)}"
-                       + ("" if _small(r["current"], r["previous"])
+                       + ("" if fmt.hides_change(r["current"], r["previous"])
                           else f" ({fmt.signed(r['change'])})"))
                       for _, r in b["increases"].iterrows()],
     }

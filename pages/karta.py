@@ -80,7 +80,7 @@ if area_id:
         k1, k2, k3 = st.columns(3)
         now, before = fig["current"], fig["previous"]
         # The meeting role sees small counts as "<3" here too, as in the map's tooltip.
-        small = bool(suppress) and (0 < now < suppress or 0 < before < suppress)
+        small = fmt.hides_change(now, before, suppress_below=suppress)
         k1.metric("Händelser", fmt.count(now, suppress),
                   delta=None if small else f"{fmt.signed(fig['change'])} mot föregående period"
                   + (f" ({fmt.pct(fig['change_pct'])})" if fig["change_pct"] is not None else ""),

@@ -56,7 +56,7 @@ def meeting_view() -> None:
     # The projected view suppresses small counts ("<3"), and with them the change.
     S = fmt.SUPPRESS_BELOW
     for col, (label, now, before) in zip(st.columns(min(len(tiles), 5)), tiles[:5]):
-        small = 0 < now < S or 0 < before < S
+        small = fmt.hides_change(now, before)
         col.metric(label, fmt.count(now, S),
                    delta=None if small else f"{fmt.signed(now - before)} (före: {fmt.num(before)})",
                    **({} if small else ui.delta_style(now - before)))
@@ -86,7 +86,7 @@ def meeting_view() -> None:
                 "Område": [n + (" ★" if foc else "") for n, foc in zip(up["name"], up["is_focus"])],
                 "Före": [fmt.count(v, S) for v in up["previous"]],
                 "Nu": [fmt.count(v, S) for v in up["current"]],
-                "Ökning": [fmt.signed(c) if min(p or S, n or S) >= S else "–"
+                "Ökning": ["–" if fmt.hides_change(p, n) else fmt.signed(c)
                            for p, n, c in zip(up["previous"], up["current"], up["change"])],
             }, hide_index=True)
         alerts = ui.read(alerting.area_alerts, view)

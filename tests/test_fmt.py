@@ -43,3 +43,13 @@ def test_styled_tables_show_swedish_texts_and_keep_numbers():
     assert f"1{NB}234" in html and "12,2" in html and "–" in html
     assert "None" not in html and "nan" not in html.lower().replace("name", "")
     assert styled.data["current"].tolist() == [1234, 3]
+
+
+@pytest.mark.parametrize("counts, below, hidden", [
+    ((5, 9), 3, False), ((0, 9), 3, False), ((0, 0), 3, False), ((2, 9), 3, True),
+    ((9, 1), 3, True), ((1,), 3, True), ((1, 2), 0, False), ((4, 3), 5, True),
+])
+def test_hides_change(counts, below, hidden):
+    assert fmt.hides_change(*counts, suppress_below=below) is hidden
+    if below == fmt.SUPPRESS_BELOW:
+        assert fmt.hides_change(*counts) is hidden

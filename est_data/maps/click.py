@@ -125,8 +125,8 @@ def category_table(cats: pd.DataFrame, suppress_below: int = 0) -> pd.DataFrame:
                           "Förändring": cats["change"].to_numpy()})
     if not suppress_below:
         return table
-    small = (table["Antal"].between(1, suppress_below - 1)
-             | table["Föregående"].between(1, suppress_below - 1))
+    small = [fmt.hides_change(n, p, suppress_below=suppress_below)
+             for n, p in zip(table["Antal"], table["Föregående"])]
     return table.assign(
         Antal=[fmt.count(int(v), suppress_below) for v in table["Antal"]],
         Föregående=[fmt.count(int(v), suppress_below) for v in table["Föregående"]],
