@@ -22,6 +22,8 @@ PAGES = [
              url_path="fore_efter"), auth.VIEW_AGGREGATES),
     (st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
      auth.WRITE),
+    (st.Page("pages/omraden.py", title="Områden", icon=":material/polyline:",
+             url_path="omraden"), auth.WRITE),
 ]
 
 st.sidebar.title("EST Lägesbild")

@@ -18,12 +18,19 @@ from pyproj import Transformer
 from .config import AREA_KINDS, CRS_SWEREF99TM, CRS_WGS84
 from .db import transaction
 
+#: The range of SWEREF 99 TM coordinates over Sweden, in metres (east, north).
+SWEREF_X, SWEREF_Y = (180_000, 1_000_000), (6_100_000, 7_700_000)
 _TO_SWEREF = Transformer.from_crs(CRS_WGS84, CRS_SWEREF99TM, always_xy=True)
 _TO_WGS84 = Transformer.from_crs(CRS_SWEREF99TM, CRS_WGS84, always_xy=True)
 
 
 class AreaFileError(ValueError):
-    """An area file cannot be used; the message names the problem and the fix."""
+    """An area file cannot be used; the message names the problem and the fix (``sv``:
+    the same in Swedish, for the app)."""
+
+    def __init__(self, message: str, sv: str | None = None):
+        super().__init__(message)
+        self.sv = sv or message
 
 
 def to_sweref(lon, lat):
@@ -46,29 +53,50 @@ def read_area_file(path: Path | str, id_field: str = "area_id", name_field: str 
     """
     path = Path(path)
     if not path.exists():
-        raise AreaFileError(f"no such file: {path}")
+        raise AreaFileError(f"no such file: {path}", f"Filen {path.name} finns inte.")
     try:
         gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise AreaFileError(f"cannot read {path.name} as GeoJSON or GeoPackage: {exc}") from exc
+        raise AreaFileError(f"cannot read {path.name} as GeoJSON or GeoPackage: {exc}",
+                            "Filen kan inte läsas som GeoJSON eller GeoPackage.") from exc
     if gdf.empty:
-        raise AreaFileError(f"{path.name} holds no features")
+        raise AreaFileError(f"{path.name} holds no features", "Filen innehåller inga områden.")
+    return frame_from_features(gdf, id_field, name_field, population_field, path.name,
+                               fix="Name them with --id-field and --name-field.")
+
+
+def frame_from_features(gdf: gpd.GeoDataFrame, id_field: str, name_field: str,
+                        population_field: str | None, label: str,
+                        fix: str = "") -> gpd.GeoDataFrame:
+    """Features as read (any CRS) → ``area_id``, ``name``, ``population`` and valid
+    polygons in WGS84; ``label`` names the file in messages, ``fix`` ends the message
+    about missing properties."""
     missing = [f for f in (id_field, name_field) if f not in gdf.columns]
     if missing:
         fields = ", ".join(c for c in gdf.columns if c != "geometry")
         raise AreaFileError(
-            f"{path.name} has no property {' or '.join(repr(m) for m in missing)}; "
-            f"its properties are: {fields}. Name them with --id-field and --name-field."
-        )
-    if gdf.crs is None:
-        minx, miny, maxx, maxy = gdf.total_bounds
-        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise AreaFileError(f"{path.name} has no CRS and its coordinates are not degrees")
+            f"{label} has no property {' or '.join(repr(m) for m in missing)}; "
+            f"its properties are: {fields}. {fix}".rstrip(),
+            f"Filen saknar fältet {' och '.join(repr(m) for m in missing)}; dess fält är: {fields}.")
+    minx, miny, maxx, maxy = gdf.total_bounds
+    degrees = -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+    if (gdf.crs is None or gdf.crs.is_geographic) and not degrees:
+        # No CRS, or GeoJSON's default WGS84, but metres: Swedish files without a CRS
+        # member are SWEREF 99 TM when the values fall in its range (as for imports).
+        if SWEREF_X[0] <= minx <= maxx <= SWEREF_X[1] and SWEREF_Y[0] <= miny <= maxy <= SWEREF_Y[1]:
+            gdf = gdf.set_crs(CRS_SWEREF99TM, allow_override=True)
+        else:
+            raise AreaFileError(f"{label} has no usable CRS and its coordinates are neither "
+                                "degrees nor SWEREF 99 TM",
+                                "Filen saknar koordinatsystem och koordinaterna är varken grader "
+                                "(WGS84) eller SWEREF 99 TM. Spara den med koordinatsystem.")
+    elif gdf.crs is None:
         gdf = gdf.set_crs(CRS_WGS84)
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     kinds = set(gdf.geometry.geom_type)
     if not kinds <= {"Polygon", "MultiPolygon"}:
-        raise AreaFileError(f"{path.name} must hold polygons, found {sorted(kinds)}")
+        raise AreaFileError(f"{label} must hold polygons, found {sorted(kinds)}",
+                            f"Filen ska innehålla ytor (polygoner), men har {', '.join(sorted(kinds))}.")
     out = gpd.GeoDataFrame(
         {
             "area_id": gdf[id_field].astype(str).str.strip(),
@@ -82,7 +110,8 @@ def read_area_file(path: Path | str, id_field: str = "area_id", name_field: str 
     ).to_crs(CRS_WGS84)
     dupes = out["area_id"][out["area_id"].duplicated()].unique().tolist()
     if dupes:
-        raise AreaFileError(f"{path.name} repeats area ids: {', '.join(dupes[:10])}")
+        raise AreaFileError(f"{label} repeats area ids: {', '.join(dupes[:10])}",
+                            f"Samma id förekommer flera gånger: {', '.join(dupes[:10])}.")
     return out
 
 
@@ -94,7 +123,8 @@ def store_areas(con: duckdb.DuckDBPyConnection, gdf: gpd.GeoDataFrame, kind: str
     Returns the number of areas written.
     """
     if kind not in AREA_KINDS:
-        raise AreaFileError(f"kind must be one of {', '.join(AREA_KINDS)}")
+        raise AreaFileError(f"kind must be one of {', '.join(AREA_KINDS)}",
+                            f"Typen ska vara en av {', '.join(AREA_KINDS)}.")
     wgs = gdf.to_crs(CRS_WGS84)
     metric = wgs.to_crs(CRS_SWEREF99TM)
     centroids = metric.geometry.centroid.to_crs(CRS_WGS84)

@@ -103,6 +103,14 @@ def test_meeting_role_sees_small_area_counts_as_under_three(users_file):
     assert set(small["Förändring"]) == {"–"}
 
 
+def test_only_the_admin_manages_areas(users_file):
+    # The page is not even registered for an analyst (the navigation leaves it out).
+    with pytest.raises(ValueError, match="omraden.py"):
+        sign_in("anna").switch_page("pages/omraden.py")
+    at = sign_in("admin").switch_page("pages/omraden.py").run()
+    assert at.title[0].value == "Områden" and len(at.get("file_uploader")) == 1
+
+
 def test_analyst_sees_incident_rows(users_file):
     at = sign_in("anna")
     at.switch_page("pages/trender.py").run()
