@@ -69,7 +69,7 @@ def test_signed_out_sees_nothing_but_the_form(browser, hostile_url):
 def test_meeting_role_sees_aggregates_only(browser, hostile_url):
     ctx, page, dialogs = signed_in(browser, hostile_url, "mote")
     try:
-        assert "Data" not in nav_titles(page)
+        assert "Data" not in nav_titles(page) and "Områden" not in nav_titles(page)
         visit(page, "Karta")
         assert page.get_by_text("Enskilda händelser", exact=True).count() == 0
         visit(page, "Trender")
@@ -95,7 +95,9 @@ def test_analyst_sees_rows_but_cannot_write(browser, hostile_url):
 def test_hostile_text_never_runs_on_any_page(browser, hostile_url):
     ctx, page, dialogs = signed_in(browser, hostile_url, "admin")
     try:
-        for title in PAGES + (["Data"] if "Data" in nav_titles(page) else []):
+        admin_pages = [t for t in ("Data", "Områden") if t in nav_titles(page)]
+        assert admin_pages == ["Data", "Områden"]
+        for title in PAGES + admin_pages:
             visit(page, title)
             assert not dialogs, f"a script ran on {title}: {dialogs}"
         # The meeting view too (large map, newest measures with their titles).
