@@ -81,6 +81,12 @@ def delta(change: float | int | None, base: float | int | None = None, decimals:
 SUPPRESS_BELOW = 3  # counts under this are shown as "<3" outside the EST group
 
 
+def ratio_delta(ratio: float, base: int) -> str | None:
+    """Text for ``st.metric(delta=...)`` from a rate ratio after/before: ``"-40 %"``
+    (ASCII minus: Streamlit reads the arrow from it); None when there is no base count."""
+    return f"{(ratio - 1) * 100:+.0f} %" if base else None
+
+
 def count(value: int | None, suppress_below: int = 0) -> str:
     """A count, or ``"<3"`` for 1-2 when small counts are suppressed (privacy: a count of
     one or two at a place can point at a person). Zero stays 0: it reveals no one."""

@@ -60,9 +60,8 @@ with st.expander("Årsuppföljning: alla fokusområden", expanded=True, icon=":m
                            f"{'insats' if res.measures == 1 else 'insatser'}")
                 ev = res.evaluation
                 if ev is not None:
-                    rr = ev.stats.target_rr
                     st.metric("Före → efter", row["Före → efter"],
-                              delta=f"{(rr.estimate - 1) * 100:+.0f} %" if ev.target.before else None,
+                              delta=fmt.ratio_delta(ev.stats.target_rr.estimate, ev.target.before),
                               delta_color="inverse")
                     st.markdown(f"Förändring: {row['Förändring']}  \n"
                                 f"Jämförelseområden: {row['Jämförelseområden']}  \n"
@@ -191,9 +190,7 @@ for col, label, counts, rr in (
         col.metric(label, "–", help="Ingen buffert vald.")
         continue
     col.metric(label, f"{fmt.num(counts.before)} → {fmt.num(counts.after)}",
-               # Streamlit reads the arrow from a leading ASCII "-".
-               delta=f"{(rr.estimate - 1) * 100:+.0f} %" if counts.before else None,
-               delta_color="inverse")
+               delta=fmt.ratio_delta(rr.estimate, counts.before), delta_color="inverse")
 
 with st.container(border=True):
     st.markdown("**Sammanfattning**")

@@ -53,3 +53,10 @@ def test_hides_change(counts, below, hidden):
     assert fmt.hides_change(*counts, suppress_below=below) is hidden
     if below == fmt.SUPPRESS_BELOW:
         assert fmt.hides_change(*counts) is hidden
+
+
+@pytest.mark.parametrize("ratio, base, expected", [
+    (0.6, 87, "-40 %"), (1.25, 4, "+25 %"), (1.0, 10, "+0 %"), (0.0, 0, None),
+])
+def test_ratio_delta_for_metric_arrows(ratio, base, expected):
+    assert fmt.ratio_delta(ratio, base) == expected

@@ -103,9 +103,9 @@ def area_classes(data: MapData, stats: pd.DataFrame
     if measure == "change":
         values = stats["change"].astype(float)
         limit = data.options.suppress_below
-        if limit:
-            small = stats["current"].between(1, limit - 1) | stats["previous"].between(1, limit - 1)
-            values = values.mask(small)
+        small = [fmt.hides_change(c, p, suppress_below=limit)
+                 for c, p in zip(stats["current"], stats["previous"])]
+        values = values.mask(pd.Series(small, index=values.index))
         prev = data.filter.previous()
         return (values, style.change_classes(values.tolist()),
                 "För få händelser att jämföra",
