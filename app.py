@@ -1,14 +1,15 @@
 """EST Lägesbild: the frame. Routes to the pages; all logic lives in ``est_data``."""
 import streamlit as st
 
-from est_data import auth, ui
+from est_data.core import auth
+from est_data.webui import ui
 
 # An emoji favicon is drawn locally; a ":material/...:" one is fetched from a Google CDN,
 # the one request a meeting room without internet would still make.
 st.set_page_config(page_title="EST Lägesbild", page_icon="🗺️", layout="wide")
 ui.swedish_widgets()
 
-# (page, the capability a user needs to see it; see est_data/auth.py)
+# (page, the capability a user needs to see it; see est_data/core/auth.py)
 PAGES = [
     (st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:",
              url_path="oversikt", default=True), auth.VIEW_AGGREGATES),

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from est_data import evaluation as ev_mod, report  # noqa: E402
-from est_data.demo import build_demo_file  # noqa: E402
+from est_data.evaluation import evaluate as ev_mod, report  # noqa: E402
+from est_data.demo.build import build_demo_file  # noqa: E402
 
 
 def timed(fn, repeat: int) -> float:

@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from est_data.demo import build_demo_file
-from est_data.db import connect
+from est_data.demo.build import build_demo_file
+from est_data.store.db import connect
 from est_data.ingest import import_file
-from est_data.ingest.samples import demo_now, demo_rows
+from est_data.demo.samples import demo_now, demo_rows
 
 OUT = Path(__file__).resolve().parent / "out"
 TARGET_S = 10.0

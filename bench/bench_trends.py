@@ -25,9 +25,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from est_data import alerting, charts, export, queries, ranking, trends
-from est_data.db import connect
-from est_data.filters import IncidentFilter
+from est_data.trends import alerts as alerting, charts, export, ranking, series as trends
+from est_data.overview import queries
+from est_data.store.db import connect
+from est_data.core.filters import IncidentFilter
 
 DEFAULT_DB = Path("/tmp/t1m.duckdb")
 TARGET_S = 0.3

@@ -13,16 +13,18 @@ from pathlib import Path
 
 import duckdb
 
-from . import areas as areas_mod
-from . import audit, backup, demo, info, retention
-from . import evaluation as evaluation_mod
-from .auth import hash_password
-from .config import BACKUP_DIR, PROGRESS_MIN_BYTES, RETENTION_YEARS, db_path, raw_dir
-from .db import DatabaseError, open_db, write_session
-from .ingest.errors import IngestError
-from .summary_sv import headline, summary_text
-from .schema import SchemaError
-from .taxonomy import TaxonomyError
+from est_data.areas import geometry as areas_mod
+from est_data.store import audit, backup, info, retention
+from est_data.demo import build as demo
+from est_data.evaluation import evaluate as evaluation_mod
+from est_data.core.auth import hash_password
+from est_data.core.config import (
+    BACKUP_DIR, PROGRESS_MIN_BYTES, RETENTION_YEARS, db_path, raw_dir)
+from est_data.store.db import DatabaseError, open_db, write_session
+from est_data.ingest.errors import IngestError
+from est_data.evaluation.summary_sv import headline, summary_text
+from est_data.store.schema import SchemaError
+from est_data.core.taxonomy import TaxonomyError
 
 EXPECTED_ERRORS = (areas_mod.AreaFileError, DatabaseError, SchemaError, TaxonomyError,
                    IngestError, FileExistsError, FileNotFoundError, ValueError,
@@ -141,7 +143,7 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_followup(args) -> int:
-    from . import followup
+    from est_data.evaluation import followup
 
     if not 1 <= args.months <= 36:
         raise ValueError("--months must be between 1 and 36")
@@ -168,7 +170,7 @@ def _progress_bar(enabled: bool):
     """A one-line progress bar on stderr (a line per step when not a terminal)."""
     if not enabled:
         return None
-    from .ingest.pipeline import STEPS
+    from est_data.ingest.pipeline import STEPS
 
     tty = sys.stderr.isatty()
 
@@ -185,14 +187,14 @@ def _progress_bar(enabled: bool):
 
 
 def cmd_import(args) -> int:
-    from .ingest import import_file
+    from est_data.ingest import import_file
 
     path = args.db or db_path()
     if not args.file.is_file():
         raise IngestError(f"no such file: {args.file}")
     big = args.progress or args.file.stat().st_size >= PROGRESS_MIN_BYTES
     if args.dry_run:
-        from .ingest.service import scratch_copy
+        from est_data.ingest.service import scratch_copy
 
         with scratch_copy(path) as con:
             report = import_file(con, args.file, args.source, args.profile, dry_run=True,
@@ -210,7 +212,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_rebuild(args) -> int:
-    from .ingest.rebuild import rebuild
+    from est_data.ingest.rebuild import rebuild
 
     path = args.db or db_path()
     result = rebuild(path, progress=_progress_bar(True))
@@ -228,7 +230,7 @@ def cmd_rebuild(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    from .ingest import undo_batch
+    from est_data.ingest import undo_batch
 
     path = args.db or db_path()
     with write_session(path) as con:

@@ -2,8 +2,10 @@
 see the data quality per actor. All logic is in ``est_data.ingest``."""
 import streamlit as st
 
-from est_data import audit, auth, fmt, taxonomy, ui
-from est_data.config import MAX_UPLOAD_MB, db_path
+from est_data.store import audit
+from est_data.core import auth, fmt, taxonomy
+from est_data.webui import ui
+from est_data.core.config import MAX_UPLOAD_MB, db_path
 from est_data.ingest import IngestError, pipeline, quality, report as rpt, service
 from est_data.ingest.profiles import ACTOR_KINDS
 
@@ -55,7 +57,7 @@ def _show_report(r: rpt.ImportReport) -> None:
             st.markdown("**Okända kategoriord** (sparas som Övrigt)")
             ui.table(fmt.styled(rpt.counts_table(r.unknown_categories, "Aktörens ord"), COUNTS))
             st.caption("Lägg till orden i aktörens profil (`profiles/`) eller i "
-                       "`est_data/taxonomy.toml`; `python -m est_data rebuild` klassar sedan "
+                       "`est_data/core/taxonomy.toml`; `python -m est_data rebuild` klassar sedan "
                        "om tidigare importer.")
     with right:
         st.markdown("**Plats och tid**")

@@ -3,10 +3,14 @@ import datetime as dt
 
 import streamlit as st
 
-from est_data import (auth, evalchart, evaluation as evm, fmt, followup, interventions as iv,
-                      queries, report, ui)
-from est_data.config import db_path
-from est_data.summary_sv import GENERAL_CAVEATS, caveats, headline, summary_sentences
+from est_data.core import auth, fmt
+from est_data.evaluation import chart as evalchart, evaluate as evm, followup, report
+from est_data.measures import log as iv
+from est_data.overview import queries
+from est_data.webui import ui
+from est_data.core.config import db_path
+from est_data.evaluation.summary_sv import (
+    GENERAL_CAVEATS, caveats, headline, summary_sentences)
 
 ui.keep_filter_state()
 ui.require(auth.VIEW_AGGREGATES)

@@ -3,7 +3,9 @@ import datetime as dt
 
 import streamlit as st
 
-from est_data import auth, fmt, interventions as iv, ui
+from est_data.core import auth, fmt
+from est_data.measures import log as iv
+from est_data.webui import ui
 
 ui.keep_filter_state()
 user = ui.require(auth.VIEW_AGGREGATES)

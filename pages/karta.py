@@ -1,7 +1,10 @@
 """Karta: where things happen, where it got worse, what was done there."""
 import streamlit as st
 
-from est_data import auth, config, fmt, maps, queries, ui
+from est_data.core import auth, config, fmt
+from est_data import maps
+from est_data.overview import queries
+from est_data.webui import ui
 from est_data.maps import click
 
 user = ui.require(auth.VIEW_AGGREGATES)

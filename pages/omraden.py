@@ -1,8 +1,10 @@
 """Områden: the stored areas, new ones from a file, and which are EST focus areas."""
 import streamlit as st
 
-from est_data import area_admin, auth, fmt, ui
-from est_data.db import DatabaseError
+from est_data.areas import admin as area_admin
+from est_data.core import auth, fmt
+from est_data.webui import ui
+from est_data.store.db import DatabaseError
 
 ui.require(auth.WRITE)
 ui.keep_filter_state()

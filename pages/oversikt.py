@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from est_data import (alerting, auth, briefing, config, fmt, lagesbild, maps, meetings, queries,
-                      taxonomy, ui)
-from est_data.db import DatabaseError
+from est_data.trends import alerts as alerting
+from est_data.core import auth, config, fmt, taxonomy
+from est_data.overview import briefing, lagesbild, meetings, queries
+from est_data import maps
+from est_data.webui import ui
+from est_data.store.db import DatabaseError
 
 ui.require(auth.VIEW_AGGREGATES)
 MEETING_ALERTS = 3  # unusual weeks listed in the meeting view (the projector has little room)

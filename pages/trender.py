@@ -4,8 +4,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from est_data import alerting, auth, charts, export, fmt, queries, ranking, trends, ui
-from est_data.config import db_path
+from est_data.trends import alerts as alerting, charts, export, ranking, series as trends
+from est_data.core import auth, fmt
+from est_data.overview import queries
+from est_data.webui import ui
+from est_data.core.config import db_path
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 TABS = ["Över tid", "Veckodag och klockslag", "Områden", "Händelser"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from est_data.demo import build_demo_file
+from est_data.demo.build import build_demo_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_INCIDENTS = 4000

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from est_data.db import open_db
+from est_data.store.db import open_db
 
 SQUARE = "POLYGON((14.60 63.17, 14.61 63.17, 14.61 63.18, 14.60 63.18, 14.60 63.17))"
 # area_id, name, kind, population, is_focus

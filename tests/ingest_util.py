@@ -6,9 +6,9 @@ from pathlib import Path
 
 import duckdb
 
-from est_data.areas import store_areas
-from est_data.db import connect
-from est_data.demo import build_areas
+from est_data.areas.geometry import store_areas
+from est_data.store.db import connect
+from est_data.demo.build import build_areas
 
 DATA = Path(__file__).resolve().parent / "data"
 POLICE_FILE = DATA / "polisen_events_ostersund_jamtland.json"

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from est_data.areas import assign_incident_areas, load_areas, store_areas, to_wgs84
-from est_data.config import CRS_SWEREF99TM
-from est_data.db import transaction
+from est_data.areas.geometry import assign_incident_areas, load_areas, store_areas, to_wgs84
+from est_data.core.config import CRS_SWEREF99TM
+from est_data.store.db import transaction
 
 X0, Y0 = 470_000.0, 7_005_000.0
 DATE = dt.date(2025, 1, 1)

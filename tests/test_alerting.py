@@ -1,4 +1,4 @@
-"""est_data.alerting: the area × category alert list on hand-built weekly series."""
+"""est_data.trends.alerts: the area × category alert list on hand-built weekly series."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +7,8 @@ import duckdb
 import numpy as np
 import pytest
 
-from est_data import alerting
-from est_data.filters import IncidentFilter
+from est_data.trends import alerts as alerting
+from est_data.core.filters import IncidentFilter
 from handmade_db import incident, make_db
 
 END = dt.date(2026, 3, 29)  # the alert window is 23–29 March

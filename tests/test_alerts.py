@@ -1,4 +1,4 @@
-"""Tests for est_data.alerts ("unusually high" period detection)."""
+"""Tests for est_data.trends.baseline ("unusually high" period detection)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from est_data.alerts import poisson_baseline_alerts, poisson_cusum
+from est_data.trends.baseline import poisson_baseline_alerts, poisson_cusum
 
 COLUMNS = ["period", "count", "expected", "p_value", "flagged"]
 

@@ -42,7 +42,7 @@ def test_url_filters_are_applied_and_junk_is_ignored(app_db):
 
 
 def test_empty_database_shows_guidance(tmp_path, monkeypatch):
-    from est_data.db import open_db
+    from est_data.store.db import open_db
 
     path = tmp_path / "empty.duckdb"
     with open_db(path):
@@ -83,8 +83,8 @@ def test_filters_survive_a_page_without_the_sidebar(app_db):
 def test_database_of_an_older_version_is_upgraded_on_start(tmp_path, monkeypatch):
     import duckdb
 
-    from est_data import schema
-    from est_data.demo import build_demo_file
+    from est_data.store import schema
+    from est_data.demo.build import build_demo_file
 
     path = tmp_path / "v1.duckdb"
     with monkeypatch.context() as m:  # a database as the first version of the app wrote it

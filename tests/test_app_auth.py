@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO_ROOT
-from est_data.auth import hash_password
+from est_data.core.auth import hash_password
 
 PASSWORD = "hemligt-losen"
 
@@ -133,6 +133,6 @@ def test_only_writers_get_measure_forms(users_file):
 
 
 def test_meeting_view_suppresses_small_counts():
-    from est_data import fmt
+    from est_data.core import fmt
 
     assert [fmt.count(n, 3) for n in (0, 1, 2, 3, 40)] == ["0", "<3", "<3", "3", "40"]

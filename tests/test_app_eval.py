@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO_ROOT
-from est_data import evaluation as ev_mod, followup
-from est_data.auth import hash_password
+from est_data.evaluation import evaluate as ev_mod, followup
+from est_data.core.auth import hash_password
 
 APP = str(REPO_ROOT / "app.py")
 

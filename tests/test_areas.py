@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 import shapely
 
-from est_data.areas import (AreaFileError, assign_incident_areas, assign_points, load_areas,
-                            read_area_file, store_areas, to_sweref, to_wgs84)
-from est_data.db import open_db
+from est_data.areas.geometry import (
+    AreaFileError, assign_incident_areas, assign_points, load_areas, read_area_file,
+    store_areas, to_sweref, to_wgs84)
+from est_data.store.db import open_db
 
 X0, Y0 = 470000.0, 7005000.0  # SWEREF 99 TM, central Östersund
 

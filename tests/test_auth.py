@@ -1,7 +1,8 @@
 import pytest
 
-from est_data import auth
-from est_data.auth import AuthConfigError, authenticate, hash_password, load_users, verify_password
+from est_data.core import auth
+from est_data.core.auth import (
+    AuthConfigError, authenticate, hash_password, load_users, verify_password)
 
 HASH = hash_password("rätt lösen", salt=b"s" * 16)
 

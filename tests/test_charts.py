@@ -1,4 +1,4 @@
-"""est_data.charts: Swedish labels, measures on every time axis, alerts in the chart."""
+"""est_data.trends.charts: Swedish labels, measures on every time axis, alerts in the chart."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from est_data import charts, trends
-from est_data.filters import IncidentFilter
+from est_data.trends import charts, series as trends
+from est_data.core.filters import IncidentFilter
 
 D = dt.date
 

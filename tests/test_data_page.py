@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from est_data import config
-from est_data.db import open_db
+from est_data.core import config
+from est_data.store.db import open_db
 
 from conftest import REPO_ROOT
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from conftest import REPO_ROOT
-from est_data.db import DatabaseError, open_db, write_session
+from est_data.store.db import DatabaseError, open_db, write_session
 
 
 def count(path) -> int:

@@ -7,9 +7,9 @@ import hashlib
 import duckdb
 import pytest
 
-from est_data import demo_world as W
-from est_data.demo import build_demo_file
-from est_data.taxonomy import load_taxonomy
+from est_data.demo import world as W
+from est_data.demo.build import build_demo_file
+from est_data.core.taxonomy import load_taxonomy
 
 
 def digest(path) -> str:

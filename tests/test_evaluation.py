@@ -9,11 +9,11 @@ import duckdb
 import pytest
 
 from est_data import cli
-from est_data import evaluation as ev_mod
-from est_data.areas import load_areas
-from est_data.db import open_db
-from est_data.evaluation import EvaluationError, EvaluationSpec
-from est_data.stats import rate_ratio, relative_effect_size
+from est_data.evaluation import evaluate as ev_mod
+from est_data.areas.geometry import load_areas
+from est_data.store.db import open_db
+from est_data.evaluation.evaluate import EvaluationError, EvaluationSpec
+from est_data.evaluation.stats import rate_ratio, relative_effect_size
 
 import planted
 

@@ -1,4 +1,4 @@
-"""est_data.export: masking, paging, suppression for sharing, CSV and XLSX files."""
+"""est_data.trends.export: masking, paging, suppression for sharing, CSV and XLSX files."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +8,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from est_data import export
-from est_data.filters import IncidentFilter
+from est_data.trends import export
+from est_data.core.filters import IncidentFilter
 from handmade_db import incident, make_db
 
 D = dt.date

@@ -7,8 +7,8 @@ import duckdb
 import pytest
 from hypothesis import given, strategies as st
 
-from est_data import filters as flt
-from est_data.filters import IncidentFilter, where_clause
+from est_data.core import filters as flt
+from est_data.core.filters import IncidentFilter, where_clause
 
 D0, D1 = dt.date(2025, 1, 1), dt.date(2025, 1, 31)
 BASE = IncidentFilter(D0, D1)

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from est_data import fmt
+from est_data.core import fmt
 
 NB = "\u00a0"
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import duckdb
 
-from est_data import evaluation as evm, followup
-from est_data.summary_sv import verdict
+from est_data.evaluation import evaluate as evm, followup
+from est_data.evaluation.summary_sv import verdict
 
 
 

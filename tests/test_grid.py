@@ -1,4 +1,4 @@
-"""Grid cells counted in DuckDB on SWEREF 99 TM x/y (est_data.grid)."""
+"""Grid cells counted in DuckDB on SWEREF 99 TM x/y (est_data.maps.grid)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from est_data import grid
-from est_data.areas import to_sweref
-from est_data.filters import IncidentFilter
-from est_data.schema import ensure_schema
+from est_data.maps import grid
+from est_data.areas.geometry import to_sweref
+from est_data.core.filters import IncidentFilter
+from est_data.store.schema import ensure_schema
 
 DAY = dt.date(2026, 3, 2)
 F = IncidentFilter(DAY, DAY)

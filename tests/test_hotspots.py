@@ -6,18 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from est_data.hotspots import (
-    COLD_99,
-    HOT_90,
-    HOT_95,
-    HOT_99,
-    HOTSPOT_CLASSES,
-    HOTSPOT_COLORS,
-    NOT_SIGNIFICANT,
-    classify_hotspots,
-    getis_ord_gi_star,
-    grid_hotspots,
-)
+from est_data.maps.hotspots import (
+    COLD_99, HOT_90, HOT_95, HOT_99, HOTSPOT_CLASSES, HOTSPOT_COLORS, NOT_SIGNIFICANT,
+    classify_hotspots, getis_ord_gi_star, grid_hotspots)
 
 # esda's own doctest (esda.getisord.G_Local): DistanceBand(threshold=15).
 ESDA_POINTS = [(10, 10), (20, 10), (40, 10), (15, 20), (30, 20), (30, 30)]

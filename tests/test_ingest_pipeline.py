@@ -7,12 +7,12 @@ import shutil
 
 import pytest
 
-from est_data.db import connect
+from est_data.store.db import connect
 from est_data.ingest import IngestError, import_file, undo_batch
 from est_data.ingest import dedupe, pipeline
 from est_data.ingest.quality import quality_by_actor, rejected_rows
 from est_data.ingest.rebuild import rebuild
-from est_data.ingest.samples import demo_rows, write_address_register, write_demo_exports
+from est_data.demo.samples import demo_rows, write_address_register, write_demo_exports
 
 from ingest_util import NOW, POLICE_FILE, areas_only_db, table_dump, write
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from est_data.db import connect
+from est_data.store.db import connect
 from est_data.ingest import import_file
 from est_data.ingest.police import event_time, parse_published, parse_title
 

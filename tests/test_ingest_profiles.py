@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from est_data import areas
-from est_data.config import PROFILES_DIR
-from est_data.demo import build_areas
-from est_data.ingest.profiles import (Profile, ProfileError, list_profiles, load_profile,
-                                      read_profile, save_profile, to_toml)
+from est_data.areas import geometry as areas
+from est_data.core.config import PROFILES_DIR
+from est_data.demo.build import build_areas
+from est_data.ingest.profiles import (
+    Profile, ProfileError, list_profiles, load_profile, read_profile, save_profile, to_toml)
 
 SHIPPED = {"ostersundshem", "fastighetsagare", "polisen", "kommun", "nattvandrarna",
            "polisen_handelser"}

@@ -7,9 +7,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from est_data import interventions as iv
-from est_data.db import open_db
-from est_data.sqlutil import fetch_value
+from est_data.measures import log as iv
+from est_data.store.db import open_db
+from est_data.store.sqlutil import fetch_value
 
 AREAS = {"fokus_kyrkgatan": "Kyrkgatan", "2380C1220": "Östersund staden (C1220)"}
 GOOD = {"area_id": "fokus_kyrkgatan", "kind": "belysning", "title": "Ny belysning",

@@ -7,8 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from est_data import lagesbild
-from est_data.filters import IncidentFilter
+from est_data.overview import lagesbild
+from est_data.core.filters import IncidentFilter
 
 F = IncidentFilter(dt.date(2026, 10, 30), dt.date(2026, 11, 15))
 
@@ -34,7 +34,7 @@ def test_empty_period_still_renders(demo_con):
 
 
 def test_empty_database_renders(tmp_path):
-    from est_data.db import open_db
+    from est_data.store.db import open_db
 
     with open_db(tmp_path / "e.duckdb") as con:
         png = lagesbild.render(con, F)

@@ -7,8 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from est_data import maps, queries
-from est_data.filters import IncidentFilter
+from est_data import maps
+from est_data.overview import queries
+from est_data.core.filters import IncidentFilter
 from est_data.maps import click
 
 END = dt.date(2026, 11, 15)

@@ -12,17 +12,10 @@ import folium
 import folium.plugins
 import pytest
 
-from est_data import mapassets
-from est_data.mapassets import (
-    STATIC_DIR,
-    STATIC_URL_PATH,
-    VENDOR_DIR,
-    find_external_urls,
-    find_local_asset_urls,
-    find_tile_urls,
-    url_to_static_file,
-    use_local_assets,
-)
+from est_data.maps import assets as mapassets
+from est_data.maps.assets import (
+    STATIC_DIR, STATIC_URL_PATH, VENDOR_DIR, find_external_urls, find_local_asset_urls,
+    find_tile_urls, url_to_static_file, use_local_assets)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -213,7 +206,7 @@ def test_maps_load_only_the_plugins_they_use():
         import sys
         import est_data.maps
         import streamlit_folium  # imports folium.plugins and uses DualMap
-        from est_data import mapassets
+        from est_data.maps import assets as mapassets
         assert "folium.plugins.heat_map" in sys.modules
         assert "folium.plugins.draw" not in sys.modules, "all of folium.plugins was imported"
         import folium.plugins

@@ -11,10 +11,12 @@ import pandas as pd
 import pytest
 
 from json_util import strings_in
-from est_data import grid, maps
-from est_data.filters import IncidentFilter
-from est_data.mapassets import (find_external_urls, find_local_asset_urls, find_tile_urls,
-                                url_to_static_file, use_local_assets)
+from est_data.maps import grid
+from est_data import maps
+from est_data.core.filters import IncidentFilter
+from est_data.maps.assets import (
+    find_external_urls, find_local_asset_urls, find_tile_urls, url_to_static_file,
+    use_local_assets)
 from est_data.maps import build, style
 from est_data.maps.data import MapData, MapOptions
 
@@ -93,7 +95,7 @@ def test_tiles_are_a_setting(demo_con, shapes):
 
 
 def test_map_tiles_setting(monkeypatch):
-    from est_data.config import map_tiles
+    from est_data.core.config import map_tiles
 
     monkeypatch.delenv("EST_TILES", raising=False)
     assert map_tiles() == "OpenStreetMap"
@@ -268,7 +270,7 @@ def test_hotspots_are_significant_hot_cells(demo_con):
     hot = data.hotspots
     assert len(hot) > 0 and (hot["z"] > 1.64).all() and (hot["p_adj"] <= 0.10).all()
     # The busiest demo street (Kyrkgatan, before the measures) lies in a hot cell.
-    from est_data.areas import to_sweref
+    from est_data.areas.geometry import to_sweref
 
     x, y = to_sweref([14.6384], [63.1793])
     cells = {(r.cx, r.cy) for r in hot.itertuples()}
@@ -304,7 +306,7 @@ FILTERS = [MONTH, IncidentFilter(dt.date(2026, 1, 1), END, categories=("klotter"
 
 @pytest.mark.parametrize("f", FILTERS)
 def test_area_stats_equal_the_shared_area_table(demo_con, f):
-    from est_data import queries
+    from est_data.overview import queries
     from est_data.maps.data import area_stats
 
     ours = area_stats(demo_con, f).sort_values("area_id").reset_index(drop=True)

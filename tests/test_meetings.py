@@ -1,5 +1,5 @@
-"""Meetings stored in the database, and the meeting view's figures (est_data.meetings,
-est_data.briefing)."""
+"""Meetings stored in the database, and the meeting view's figures (est_data.overview.meetings,
+est_data.overview.briefing)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +8,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from est_data import briefing, meetings, queries
-from est_data.db import transaction
-from est_data.filters import IncidentFilter
+from est_data.overview import briefing, meetings, queries
+from est_data.store.db import transaction
+from est_data.core.filters import IncidentFilter
 
 TODAY = dt.date(2026, 11, 15)
 

@@ -88,7 +88,7 @@ def test_rate_colouring_and_no_tiles(app_db, monkeypatch):
 
 
 def test_empty_database_gives_guidance(tmp_path, monkeypatch):
-    from est_data.db import open_db
+    from est_data.store.db import open_db
 
     path = tmp_path / "empty.duckdb"
     with open_db(path):

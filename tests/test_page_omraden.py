@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO_ROOT
-from est_data.areas import to_sweref
+from est_data.areas.geometry import to_sweref
 
 APP = str(REPO_ROOT / "app.py")
 
@@ -84,7 +84,7 @@ def test_metres_without_a_crs_are_read_as_sweref(app_db):
     with duckdb.connect(str(app_db), read_only=True) as con:
         with_crs = square_geojson(con, 150, id="a", namn="A")
         without = square_geojson(con, 150, crs=None, id="a", namn="A")
-    from est_data import area_admin
+    from est_data.areas import admin as area_admin
 
     def bounds(data):
         areas = area_admin.prepare(area_admin.read_upload(data, "f.geojson"), "id", "namn",

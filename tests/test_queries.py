@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from est_data import queries
-from est_data.db import open_db
-from est_data.filters import IncidentFilter
+from est_data.overview import queries
+from est_data.store.db import open_db
+from est_data.core.filters import IncidentFilter
 
 ROWS = [  # id, occurred_at, category, area, focus, precision, duplicate_of
     ("a:1", "2025-03-02 10:00", "klotter", "A", None, "point", None),

@@ -1,4 +1,4 @@
-"""est_data.ranking against counts made by hand on a tiny database."""
+"""est_data.trends.ranking against counts made by hand on a tiny database."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +7,8 @@ import math
 import duckdb
 import pytest
 
-from est_data import ranking
-from est_data.filters import IncidentFilter
+from est_data.trends import ranking
+from est_data.core.filters import IncidentFilter
 from handmade_db import incident, make_db
 
 D = dt.date

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from est_data import reader
-from est_data.config import READER_MEMORY_LIMIT
-from est_data.db import connect, open_db, write_session
+from est_data.store import reader
+from est_data.core.config import READER_MEMORY_LIMIT
+from est_data.store.db import connect, open_db, write_session
 
 
 def make(path, n: int) -> None:
@@ -97,7 +97,7 @@ def test_a_writer_in_the_same_process_is_not_refused(tmp_path):
 
 
 def test_a_missing_file_is_an_error_not_a_new_file(tmp_path):
-    from est_data.db import DatabaseError
+    from est_data.store.db import DatabaseError
 
     with pytest.raises(DatabaseError):
         count(tmp_path / "missing.duckdb")

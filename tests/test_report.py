@@ -8,11 +8,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from est_data import evalchart, report
-from est_data import evaluation as ev_mod
-from est_data.db import open_db
-from est_data.evaluation import EvaluationSpec
-from est_data.mapassets import find_external_urls
+from est_data.evaluation import chart as evalchart, report
+from est_data.evaluation import evaluate as ev_mod
+from est_data.store.db import open_db
+from est_data.evaluation.evaluate import EvaluationSpec
+from est_data.maps.assets import find_external_urls
 
 import planted
 

@@ -6,9 +6,9 @@ import datetime as dt
 import duckdb
 import pytest
 
-from est_data import audit, retention
+from est_data.store import audit, retention
 from est_data.cli import main
-from est_data.db import write_session
+from est_data.store.db import write_session
 
 
 def q(path, sql):
@@ -76,7 +76,7 @@ def test_audit_record_and_recent(demo_db):
 
 
 def test_retention_deletes_original_files_of_old_imports(tmp_path):
-    from est_data.config import raw_dir
+    from est_data.core.config import raw_dir
     from est_data.ingest.service import commit_file
 
     db = tmp_path / "r.duckdb"

@@ -4,8 +4,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from est_data.db import connect, open_db, transaction
-from est_data.schema import CONTRACT_COLUMNS, SCHEMA_VERSION, SchemaError, current_version, ensure_schema
+from est_data.store.db import connect, open_db, transaction
+from est_data.store.schema import (
+    CONTRACT_COLUMNS, SCHEMA_VERSION, SchemaError, current_version, ensure_schema)
 
 
 def columns(con, table):
@@ -65,7 +66,7 @@ def test_transaction_rolls_back_everything(tmp_path):
 
 
 def test_read_only_connect_to_missing_file_names_the_fix(tmp_path):
-    from est_data.db import DatabaseError
+    from est_data.store.db import DatabaseError
 
     with pytest.raises(DatabaseError, match="est_data demo"):
         connect(tmp_path / "missing.duckdb", read_only=True)

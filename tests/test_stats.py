@@ -1,4 +1,4 @@
-"""Tests for est_data.stats (before/after evaluation statistics)."""
+"""Tests for est_data.evaluation.stats (before/after evaluation statistics)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from est_data.stats import (
-    RateRatio,
-    RelativeEffectSize,
-    StatisticsError,
-    WeightedDisplacementDifference,
-    WeightedDisplacementQuotient,
-    rate_ratio,
-    relative_effect_size,
-    weighted_displacement_difference,
-    weighted_displacement_quotient,
-)
+from est_data.evaluation.stats import (
+    RateRatio, RelativeEffectSize, StatisticsError, WeightedDisplacementDifference,
+    WeightedDisplacementQuotient, rate_ratio, relative_effect_size,
+    weighted_displacement_difference, weighted_displacement_quotient)
 
 REL = 1e-5
 

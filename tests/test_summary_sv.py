@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import pytest
 
-from est_data import evaluation as ev_mod
-from est_data import summary_sv as sv
-from est_data.evaluation import AreaSelection, EvaluationSpec
+from est_data.evaluation import evaluate as ev_mod
+from est_data.evaluation import summary_sv as sv
+from est_data.evaluation.evaluate import AreaSelection, EvaluationSpec
 
 NB = "\u00a0"
 DATE = dt.date(2025, 1, 1)
@@ -193,7 +193,7 @@ def test_row_texts():
 
 
 def test_reports_show_counts_of_one_or_two_as_under_three():
-    from est_data import followup, report
+    from est_data.evaluation import followup, report
 
     ev = make((2, 1), (1000, 1000))
     table = report.counts_table(ev)

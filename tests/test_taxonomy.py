@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from est_data import taxonomy
-from est_data.taxonomy import TaxonomyError, classify, load_taxonomy
+from est_data.core import taxonomy
+from est_data.core.taxonomy import TaxonomyError, classify, load_taxonomy
 
 REQUIRED = ["storning", "klotter", "skadegorelse", "inbrott", "stold", "brand", "nedskrapning",
             "narkotika", "vald_hot", "otrygg_plats", "samling", "obehorig", "ovrigt"]
@@ -35,7 +35,7 @@ def test_profile_words_take_precedence():
 
 
 def test_every_demo_vocabulary_word_is_known():
-    from est_data.demo_world import VOCABULARY
+    from est_data.demo.world import VOCABULARY
 
     for actor, words in VOCABULARY.items():
         for code, raw in words.items():

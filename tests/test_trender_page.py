@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import REPO_ROOT
 from json_util import strings_in
-from est_data.db import open_db
+from est_data.store.db import open_db
 
 APP = str(REPO_ROOT / "app.py")
 TABS = ["Över tid", "Veckodag och klockslag", "Områden", "Händelser"]

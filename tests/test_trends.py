@@ -1,4 +1,4 @@
-"""est_data.trends: SQL builders (table-driven) and results on a hand-counted database."""
+"""est_data.trends.series: SQL builders (table-driven) and results on a hand-counted database."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from est_data import trends
-from est_data.filters import IncidentFilter
+from est_data.trends import series as trends
+from est_data.core.filters import IncidentFilter
 from handmade_db import incident, make_db
 
 D = dt.date

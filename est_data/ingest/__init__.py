@@ -6,10 +6,11 @@ delimiter), ``headers`` and ``profiles`` (which column is what), ``normalize`` w
 ``masking`` (rows ready to write), ``dedupe`` (the same event from two actors) and
 ``pipeline`` (one transaction per file, raw files, undo, history), ``rebuild``.
 """
-from .errors import IngestError
-from .pipeline import batch_report, history, import_file, undo_batch
-from .profiles import Profile, ProfileError, list_profiles, load_profile, save_profile
-from .report import ImportReport
+from est_data.ingest.errors import IngestError
+from est_data.ingest.pipeline import batch_report, history, import_file, undo_batch
+from est_data.ingest.profiles import (
+    Profile, ProfileError, list_profiles, load_profile, save_profile)
+from est_data.ingest.report import ImportReport
 
 __all__ = ["IngestError", "ImportReport", "Profile", "ProfileError", "batch_report",
            "history", "import_file", "list_profiles", "load_profile", "save_profile",

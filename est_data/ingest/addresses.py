@@ -14,11 +14,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .coords import OK, locate, number_sql
-from .dates import quote_ident
-from .errors import IngestError
-from .headers import auto_map
-from .readers import read_file
+from est_data.ingest.coords import OK, locate, number_sql
+from est_data.ingest.dates import quote_ident
+from est_data.ingest.errors import IngestError
+from est_data.ingest.headers import auto_map
+from est_data.ingest.readers import read_file
 
 _CACHE: dict[tuple, pd.DataFrame] = {}
 

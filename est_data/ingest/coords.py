@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from pyproj import Transformer
 
-from ..config import CRS_SWEREF99TM, CRS_WGS84, MUNICIPALITY_BBOX
+from est_data.core.config import CRS_SWEREF99TM, CRS_WGS84, MUNICIPALITY_BBOX
 
 CRS_RT90 = 3021
 _TO_SWEREF = Transformer.from_crs(CRS_WGS84, CRS_SWEREF99TM, always_xy=True)

@@ -19,9 +19,9 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from ..config import DUPLICATE_DISTANCE_M, DUPLICATE_WINDOW_MIN
-from ..taxonomy import load_taxonomy
-from .addresses import address_key_sql
+from est_data.core.config import DUPLICATE_DISTANCE_M, DUPLICATE_WINDOW_MIN
+from est_data.core.taxonomy import load_taxonomy
+from est_data.ingest.addresses import address_key_sql
 
 
 def _families() -> pd.DataFrame:

@@ -10,12 +10,12 @@ out on purpose (counted, not an error). Everything is SQL over the whole table.
 """
 from __future__ import annotations
 
-from .coords import number_sql
-from .dates import prepare_datetimes, quote_ident
-from .errors import IngestError
-from .headers import FIELDS, REQUIRED_ONE_OF, auto_map, label, missing_fields
-from .profiles import Profile
-from .readers import RawTable
+from est_data.ingest.coords import number_sql
+from est_data.ingest.dates import prepare_datetimes, quote_ident
+from est_data.ingest.errors import IngestError
+from est_data.ingest.headers import FIELDS, REQUIRED_ONE_OF, auto_map, label, missing_fields
+from est_data.ingest.profiles import Profile
+from est_data.ingest.readers import RawTable
 
 DATE_PROBLEMS_SV = {"missing": "Datum saknas", "date": "Datumet kan inte tolkas",
                     "time": "Klockslaget kan inte tolkas"}

@@ -25,17 +25,17 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from .. import config
-from ..areas import load_areas
-from ..db import transaction
-from ..sqlutil import fetch_value
-from . import dedupe, normalize, places, police
-from .addresses import load_register
-from .errors import IngestError
-from .profiles import Profile, load_profile
-from .readers import RawTable, read_file
-from .report import ImportReport
-from .stage import INCIDENT_COLUMNS, Staged, stage
+from est_data.core import config
+from est_data.areas.geometry import load_areas
+from est_data.store.db import transaction
+from est_data.store.sqlutil import fetch_value
+from est_data.ingest import dedupe, normalize, places, police
+from est_data.ingest.addresses import load_register
+from est_data.ingest.errors import IngestError
+from est_data.ingest.profiles import Profile, load_profile
+from est_data.ingest.readers import RawTable, read_file
+from est_data.ingest.report import ImportReport
+from est_data.ingest.stage import INCIDENT_COLUMNS, Staged, stage
 
 # progress(fraction done, step key); STEPS gives each key's text in English and Swedish.
 Progress = Callable[[float, str], None]
@@ -206,7 +206,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
 
 
 def profile_key_ok(key: str) -> bool:
-    from .profiles import KEY_RE
+    from est_data.ingest.profiles import KEY_RE
 
     return bool(KEY_RE.match(key or ""))
 

@@ -27,11 +27,11 @@ import re
 import duckdb
 import pyarrow as pa
 
-from ..config import MUNICIPALITY_NAME
-from .dates import MONTH_NUMBERS
-from .places import PlaceNames
-from .profiles import Profile
-from .readers import RawTable
+from est_data.core.config import MUNICIPALITY_NAME
+from est_data.ingest.dates import MONTH_NUMBERS
+from est_data.ingest.places import PlaceNames
+from est_data.ingest.profiles import Profile
+from est_data.ingest.readers import RawTable
 
 TITLE_RE = re.compile(r"^\s*(\d{1,2})\s+([a-zåäö]+)\s+(\d{1,2})[.:](\d{2})\s*,\s*(.*?)\s*,\s*([^,]+?)\s*$",
                       re.IGNORECASE)
@@ -96,7 +96,7 @@ def normalize(raw: RawTable, profile: Profile, places: PlaceNames | None = None)
     placed in that area (``area_code``) instead of the whole municipality."""
     missing = [c for c in NEEDED if c not in raw.columns]
     if missing:
-        from .errors import IngestError
+        from est_data.ingest.errors import IngestError
 
         raise IngestError(
             f"the JSON file is not the police events feed: it lacks {', '.join(missing)}",

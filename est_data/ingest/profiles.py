@@ -12,10 +12,10 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import config
-from ..taxonomy import TaxonomyError, load_taxonomy
-from . import coords, headers
-from .errors import IngestError
+from est_data.core import config
+from est_data.core.taxonomy import TaxonomyError, load_taxonomy
+from est_data.ingest import coords, headers
+from est_data.ingest.errors import IngestError
 
 FORMATS = ("table", "polisen_json")
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")

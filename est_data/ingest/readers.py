@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from .errors import IngestError
+from est_data.ingest.errors import IngestError
 
 ROW_COLUMN = "_row"  # the spreadsheet row number of each data row (header row = 1)
 DELIMITERS = (";", ",", "\t", "|")

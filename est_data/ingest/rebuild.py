@@ -16,10 +16,10 @@ from pathlib import Path
 
 import duckdb
 
-from .. import config
-from ..db import connect
-from .errors import IngestError
-from .pipeline import Progress, batch_notes, import_file
+from est_data.core import config
+from est_data.store.db import connect
+from est_data.ingest.errors import IngestError
+from est_data.ingest.pipeline import Progress, batch_notes, import_file
 
 CARRIED_TABLES = ("actors", "areas", "interventions", "meetings")
 

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from ..config import DUPLICATE_DISTANCE_M, DUPLICATE_WINDOW_MIN
+from est_data.core.config import DUPLICATE_DISTANCE_M, DUPLICATE_WINDOW_MIN
 
 LOCATION_SV = {
     "swapped": "Latitud och longitud var omkastade (rättat)",

@@ -20,13 +20,14 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
-from .. import audit, config
-from ..db import open_db, write_session
-from . import headers
-from .pipeline import Progress, import_file, undo_batch
-from .profiles import Profile, list_profiles, load_profile, save_profile
-from .readers import read_file
-from .report import ImportReport
+from est_data.store import audit
+from est_data.core import config
+from est_data.store.db import open_db, write_session
+from est_data.ingest import headers
+from est_data.ingest.pipeline import Progress, import_file, undo_batch
+from est_data.ingest.profiles import Profile, list_profiles, load_profile, save_profile
+from est_data.ingest.readers import read_file
+from est_data.ingest.report import ImportReport
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "est-uploads"
 NO_COLUMN = ""
@@ -90,7 +91,7 @@ def preview_file(path: Path, source: str, sheet: str | None = None, rows: int = 
 
 def profile_stamp(source: str) -> int:
     """Changes when the actor's profile file changes (for caching previews)."""
-    from .. import config
+    from est_data.core import config
 
     path = Path(config.PROFILES_DIR) / f"{source}.toml"
     return path.stat().st_mtime_ns if path.exists() else 0

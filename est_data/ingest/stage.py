@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..areas import assign_incident_areas
-from ..config import EARLIEST_DATE
-from ..taxonomy import FALLBACK_CODE, _normalize, classify, word_index
-from . import addresses, coords, masking
-from .profiles import Profile
-from .readers import RawTable
+from est_data.areas.geometry import assign_incident_areas
+from est_data.core.config import EARLIEST_DATE
+from est_data.core.taxonomy import FALLBACK_CODE, _normalize, classify, word_index
+from est_data.ingest import addresses, coords, masking
+from est_data.ingest.profiles import Profile
+from est_data.ingest.readers import RawTable
 
 INCIDENT_COLUMNS = ("incident_id", "source", "source_ref", "occurred_at", "reported_at",
                     "category", "raw_category", "lat", "lon", "x", "y", "precision",

@@ -15,11 +15,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import fmt, grid, mapassets, taxonomy
-from ..mapassets import FastMarkerCluster, HeatMap
-from . import style
-from .data import LAYERS, MapData
-from .elements import HeatLevels, Legend, MapLook, SymbolLayer, cluster_callback
+from est_data.core import fmt, taxonomy
+from est_data.maps import grid, assets as mapassets
+from est_data.maps.assets import FastMarkerCluster, HeatMap
+from est_data.maps import style
+from est_data.maps.data import LAYERS, MapData
+from est_data.maps.elements import HeatLevels, Legend, MapLook, SymbolLayer, cluster_callback
 
 # Every map loads Leaflet and its plugins from the app itself, never a CDN. The patch is
 # process wide (class attributes) and done here, where every map is built, so pages
@@ -199,7 +200,7 @@ def hotspot_layer(data: MapData) -> folium.GeoJson | None:
     hot = data.hotspots
     if hot is None or hot.empty:
         return None
-    from ..hotspots import HOTSPOT_COLORS  # scipy: only when hot spots are asked for
+    from est_data.maps.hotspots import HOTSPOT_COLORS  # scipy: only when hot spots are asked for
     rings = grid.cell_rings_wgs84(hot["cx"], hot["cy"], data.hot_cell)
     feats = []
     for ring, (_, r) in zip(rings, hot.iterrows()):

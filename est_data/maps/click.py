@@ -13,10 +13,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .. import fmt, queries
-from ..filters import IncidentFilter, where_clause
-from ..sqlutil import fetch_df, fetch_row
-from ..taxonomy import labels
+from est_data.core import fmt
+from est_data.overview import queries
+from est_data.core.filters import IncidentFilter, where_clause
+from est_data.store.sqlutil import fetch_df, fetch_row
+from est_data.core.taxonomy import labels
 
 #: Trend buckets (whitelist for the SQL ``date_trunc`` part).
 BUCKETS = {"day": "dag", "week": "vecka", "month": "månad"}

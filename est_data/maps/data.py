@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import grid
-from ..areas import load_areas
-from ..config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
-from ..filters import IncidentFilter, where_clause
-from ..sqlutil import fetch_df, fetch_row
+from est_data.maps import grid
+from est_data.areas.geometry import load_areas
+from est_data.core.config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
+from est_data.core.filters import IncidentFilter, where_clause
+from est_data.store.sqlutil import fetch_df, fetch_row
 
 #: Layers a map can have: key -> Swedish name (also the order they are drawn in).
 LAYERS = {
@@ -155,7 +155,7 @@ def located_counts(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> dict[st
 def counts_and_extent(con: duckdb.DuckDBPyConnection, f: IncidentFilter
                       ) -> tuple[dict[str, int], grid.Extent | None]:
     """:func:`located_counts` and the trimmed extent of the located incidents
-    (:func:`~est_data.grid.data_extent`) from one scan."""
+    (:func:`~est_data.maps.grid.data_extent`) from one scan."""
     where, params = where_clause(f)
     loc = grid.LOCATED_SQL
     t = grid.EXTENT_TRIM
@@ -175,7 +175,7 @@ def counts_and_extent(con: duckdb.DuckDBPyConnection, f: IncidentFilter
 
 
 def area_stats(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFrame:
-    """The same table as :func:`est_data.queries.area_table` (statistical and focus
+    """The same table as :func:`est_data.overview.queries.area_table` (statistical and focus
     areas, counts now and in the previous period, change, rate), counted in one scan
     with grouping sets instead of two: the map needs it on every filter change."""
     prev = f.previous()
@@ -233,7 +233,7 @@ def measures(con: duckdb.DuckDBPyConnection, until: dt.date,
 def _hotspots(con, f: IncidentFilter, heat_cell: int) -> tuple[pd.DataFrame | None, int | None, str | None]:
     """Significant hot cells (Gi*, queen neighbours, FDR-adjusted), or a reason why not."""
     # Imported here: scipy takes about a second to import, and most maps have no hot spots.
-    from ..hotspots import HOT_90, HOT_95, HOT_99, grid_hotspots
+    from est_data.maps.hotspots import HOT_90, HOT_95, HOT_99, grid_hotspots
 
     sizes = [s for s in grid.CELL_SIZES_M if s >= max(MIN_HOTSPOT_CELL_M, 2 * heat_cell)]
     for size in sizes:
@@ -287,7 +287,7 @@ def _heat_frame(cells: pd.DataFrame, size: int) -> pd.DataFrame:
 def _heat_levels(con, f: IncidentFilter, cell: int, zoom: int, finer: bool
                  ) -> tuple[pd.DataFrame, int, list[tuple[int, int, pd.DataFrame]]]:
     """Heat cells at ``cell`` (or the next size up with at most
-    :data:`~est_data.grid.MAX_HEAT_CELLS` occupied), and, when ``finer``, one finer level
+    :data:`~est_data.maps.grid.MAX_HEAT_CELLS` occupied), and, when ``finer``, one finer level
     (a quarter or half the size, at most :data:`MAX_FINE_CELLS`) for zooming in. One scan
     of the incidents for all sizes."""
     coarse = [s for s in grid.CELL_SIZES_M if s >= cell][:3]
@@ -315,7 +315,7 @@ def _areas_extent(con, area_ids: tuple[str, ...]) -> grid.Extent | None:
 
 
 def _centre_extent() -> grid.Extent:
-    from ..areas import to_sweref
+    from est_data.areas.geometry import to_sweref
 
     x, y = to_sweref([CENTRE_LON], [CENTRE_LAT])
     return grid.Extent(x[0] - 3000, y[0] - 2000, x[0] + 3000, y[0] + 2000)

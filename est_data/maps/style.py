@@ -9,7 +9,7 @@ from html import escape
 
 import numpy as np
 
-from .. import fmt
+from est_data.core import fmt
 
 #: Sequential blues for areas (ColorBrewer "Blues", 5 classes): the warm colours are
 #: kept for heat and hot spots, so both can be on at once.
@@ -163,7 +163,7 @@ def heat_rows(cell_m: int) -> list[str]:
 
 
 def hotspot_rows(cell_m: int | None) -> list[str]:
-    from ..hotspots import HOT_90, HOT_95, HOT_99, HOTSPOT_COLORS  # scipy, only when needed
+    from est_data.maps.hotspots import HOT_90, HOT_95, HOT_99, HOTSPOT_COLORS  # scipy, only when needed
 
     rows = [swatch(HOTSPOT_COLORS[k], label, "hot") for k, label in (
         (HOT_99, "Het punkt, 99 % säkerhet"), (HOT_95, "Het punkt, 95 %"), (HOT_90, "Het punkt, 90 %"))]

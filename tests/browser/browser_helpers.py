@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from est_data.auth import hash_password
-from est_data.db import write_session
+from est_data.core.auth import hash_password
+from est_data.store.db import write_session
 
 PASSWORD = "hemligt-losen"
 

@@ -1,0 +1,151 @@
+"""Årsuppföljning: every focus area's before/after at once.
+
+After a year the EST partners ask the same question of each focus area: did the problems
+go down where we acted, more than elsewhere? :func:`focus_followup` answers it for all
+focus areas with the same rules as the Före/efter page (:mod:`.evaluation`): the date is
+the area's first measure, equal windows before and after (12 months unless told), the
+standard categories, comparison areas that do not touch the area and the neighbours as
+buffer. :func:`followup_table` turns the answers into one Swedish row per area, worded
+by :func:`est_data.evaluation.summary_sv.verdict`, which never claims more than the interval.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from est_data.core import fmt
+from est_data.evaluation import report
+from est_data.core.config import MUNICIPALITY_NAME
+from est_data.evaluation.chart import svg_chart
+from est_data.evaluation.evaluate import (
+    DEFAULT_CATEGORIES, Evaluation, EvaluationError, EvaluationSpec, evaluate, months_to_days)
+from est_data.store.sqlutil import fetch_df
+from est_data.evaluation.summary_sv import (
+    caveats, change_text, headline, relative_text, summary_sentences, verdict)
+
+
+@dataclass(frozen=True)
+class FocusResult:
+    """One focus area's follow-up: its measures and the evaluation (or why there is none)."""
+
+    area_id: str
+    name: str
+    first_measure: dt.date | None
+    measures: int
+    first_measure_id: str | None = None
+    evaluation: Evaluation | None = None
+    problem: str | None = None
+
+
+def focus_followup(con: duckdb.DuckDBPyConnection, months: int = 12,
+                   categories: tuple[str, ...] | None = None,
+                   now: dt.datetime | None = None) -> list[FocusResult]:
+    """Evaluate every focus area from its first measure (see the module docstring).
+
+    ``categories`` None means the standard ones (störning, inbrott) that occur in the data.
+    """
+    if categories is None:
+        present = {r[0] for r in con.execute("SELECT DISTINCT category FROM incidents").fetchall()}
+        categories = tuple(c for c in DEFAULT_CATEGORIES if c in present)
+    focus = fetch_df(con, """
+        SELECT a.area_id, a.name, min(m.started_on) AS first_measure,
+               arg_min(m.intervention_id, (m.started_on, m.intervention_id)) AS first_id,
+               count(m.intervention_id) AS measures
+        FROM areas a LEFT JOIN interventions m ON m.area_id = a.area_id
+        WHERE a.is_focus GROUP BY a.area_id, a.name ORDER BY a.name, a.area_id""")
+    days = months_to_days(months)
+    out = []
+    for r in focus.itertuples():
+        if pd.isna(r.first_measure):
+            out.append(FocusResult(r.area_id, r.name, None, 0,
+                                   problem="Inga insatser är registrerade i området."))
+            continue
+        first = pd.Timestamp(r.first_measure).date()
+        spec = EvaluationSpec(targets=(r.area_id,), date=first, before_days=days,
+                              after_days=days, categories=categories)
+        try:
+            ev = evaluate(con, spec, now=now)
+        except EvaluationError as exc:
+            out.append(FocusResult(r.area_id, r.name, first, int(r.measures), r.first_id,
+                                   problem=exc.sv))
+            continue
+        out.append(FocusResult(r.area_id, r.name, first, int(r.measures), r.first_id,
+                               evaluation=ev))
+    return out
+
+
+def followup_table(results: list[FocusResult]) -> pd.DataFrame:
+    """One row per focus area, in Swedish: what was measured and what it says."""
+    rows = []
+    for res in results:
+        ev = res.evaluation
+        row = {"Fokusområde": res.name,
+               "Första insats": fmt.date(res.first_measure) if res.first_measure else "–",
+               "Insatser": res.measures}
+        if ev is None:
+            row.update({"Före → efter": "–", "Förändring": "–", "Jämförelseområden": "–",
+                        "Relativt jämförelse": "–", "Bedömning": res.problem or "–"})
+        else:
+            row.update({
+                "Före → efter": f"{fmt.count(ev.target.before, fmt.SUPPRESS_BELOW)} → "
+                                f"{fmt.count(ev.target.after, fmt.SUPPRESS_BELOW)}",
+                "Förändring": change_text(ev.target, ev.stats.target_rr),
+                "Jämförelseområden": change_text(ev.control, ev.stats.control_rr),
+                "Relativt jämförelse": relative_text(ev),
+                "Bedömning": verdict(ev),
+            })
+        rows.append(row)
+    columns = ["Fokusområde", "Första insats", "Insatser", "Före → efter", "Förändring",
+               "Jämförelseområden", "Relativt jämförelse", "Bedömning"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- The printable report --------------------------------------------------------------------
+
+def render_html(results: list[FocusResult], database: str | None = None,
+                now: dt.datetime | None = None) -> str:
+    """The Årsuppföljning as one self-contained HTML document that prints well: the
+    table of all focus areas, then per area its summary, chart and measures, then the
+    method, caveats and references (shared with the single-evaluation report)."""
+    e = html.escape
+    created = (now or dt.datetime.now()).replace(microsecond=0)
+    overview = followup_table(results).drop(columns=["Jämförelseområden"])
+    areas = []
+    for res in results:
+        ev = res.evaluation
+        if ev is None:
+            areas.append(f"<section><h2>{e(res.name)}</h2><p>{e(res.problem or '–')}</p></section>")
+            continue
+        summary = "".join(f"<p>{e(s)}</p>" for s in summary_sentences(ev))
+        warns = "".join(f'<p class="caveat">{e(c)}</p>' for c in caveats(ev))
+        areas.append(f"""<section>
+<h2>{e(res.name)}</h2>
+<p class="meta">{e(headline(ev))}</p>
+<div class="summary"><p><b>{e(verdict(ev))}</b></p>{summary}{warns}</div>
+<figure>{svg_chart(ev)}
+<figcaption>Antal per månad som index (medel under föreperioden = 100) i fokusområdet och
+jämförelseområdena. Lodrät linje: första insatsen.</figcaption></figure>
+<h3>Insatser i området</h3>
+{report.html_table(report.measures_table(ev))}
+</section>""")
+    db_text = f" · databas {database}" if database else ""
+    meta = (f"EST Lägesbild · {MUNICIPALITY_NAME} · skapad "
+            f"{created.strftime('%Y-%m-%d %H:%M')}{db_text}")
+    body = f"""<section>
+<h2>Alla fokusområden</h2>
+<p>Varje fokusområde från sin första insats: lika långa perioder före och efter,
+jämfört med områden som inte gränsar till det. Förändringar med 95 % konfidensintervall.</p>
+{report.html_table(overview)}
+</section>
+{''.join(areas)}"""
+    return report.document("Årsuppföljning av fokusområdena",
+                           f"Årsuppföljning av fokusområdena ({fmt.date(created)})", meta, body)
+
+
+def report_for(con: duckdb.DuckDBPyConnection, database: str | None = None) -> bytes:
+    """Follow up every focus area on ``con`` and render the report (for a download)."""
+    return render_html(focus_followup(con), database).encode("utf-8")

@@ -1,0 +1,357 @@
+"""The plain Swedish summary of an evaluation, which never claims more than the data do.
+
+Rules (95 % intervals unless the evaluation says otherwise):
+
+- a change is called a decrease or an increase only when its interval lies wholly on
+  one side of "no change"; otherwise the text says it is not statistically certain;
+- with fewer than :data:`FEW_EVENTS` events in a window the text says the result is
+  uncertain instead of quoting a percentage;
+- displacement is judged against the comparison areas (buffer relative to comparison);
+  single buffer areas are mentioned only with a correction for testing many of them;
+- windows that do not cover whole years get a seasonality warning.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from est_data.core import fmt
+from est_data.evaluation.evaluate import Counts, Evaluation
+from est_data.evaluation.stats import RateRatio, RelativeEffectSize
+from est_data.core.taxonomy import labels
+
+FEW_EVENTS = 10
+STEADY_BAND = 0.10  # an interval inside ±10 % counts as "i stort sett oförändrad"
+ALPHA = 0.05
+
+# Definite plural ("Inbrotten minskade …") and indefinite plural ("störningar och
+# inbrott") forms of the standard categories; other codes fall back to their label.
+DEFINITE = {
+    "storning": "Störningarna", "inbrott": "Inbrotten", "klotter": "Klottret",
+    "skadegorelse": "Skadegörelsen", "stold": "Stölderna", "brand": "Bränderna",
+    "nedskrapning": "Nedskräpningen", "narkotika": "Narkotikahändelserna",
+    "vald_hot": "Händelserna med våld och hot", "otrygg_plats": "Rapporterna om otrygga platser",
+    "samling": "Samlingarna", "obehorig": "Händelserna med obehöriga",
+    "ovrigt": "Övriga händelser",
+}
+PLURAL = {
+    "storning": "störningar", "inbrott": "inbrott", "klotter": "klotter",
+    "skadegorelse": "skadegörelse", "stold": "stölder", "brand": "bränder",
+    "nedskrapning": "nedskräpning", "narkotika": "narkotikahändelser",
+    "vald_hot": "våld och hot", "otrygg_plats": "otrygga platser", "samling": "samlingar",
+    "obehorig": "obehöriga i fastigheter", "ovrigt": "övrigt",
+}
+RES_REASONS = {
+    "zero_count": "något av antalen i mål- eller jämförelseområdet är noll",
+}
+
+
+# --- Words and numbers ------------------------------------------------------------------------
+
+def subject(categories: tuple[str, ...]) -> str:
+    """What changed, as the sentence's subject: "Inbrotten", "Störningar och inbrott"."""
+    if not categories:
+        return "Händelserna"
+    if len(categories) == 1:
+        code = categories[0]
+        return DEFINITE.get(code, f"Händelserna i kategorin {labels().get(code, code).lower()}")
+    if len(categories) > 3:
+        return "Händelserna i de valda kategorierna"
+    words = [PLURAL.get(c, labels().get(c, c).lower()) for c in categories]
+    text = ", ".join(words[:-1]) + " och " + words[-1]
+    return text[0].upper() + text[1:]
+
+
+def _p(x: float) -> str:
+    """A share as a whole percent without sign: ``0.384`` → ``38 %``-style number."""
+    return fmt.num(abs(x) * 100)
+
+
+def _signed_pct(x: float) -> str:
+    """``+12``, ``−3``; a value that rounds to zero is plain ``0``."""
+    return "0" if round(x * 100) == 0 else fmt.signed(x * 100)
+
+
+def _bound(x: float) -> str:
+    return fmt.num(abs(x) * 100)
+
+
+def _interval(low: float, high: float) -> str:
+    """``20–52 %`` when both bounds have one sign, else ``−30 till +8 %``."""
+    if low >= 0 and high >= 0:
+        return f"{_bound(low)}–{_bound(high)}{fmt.NBSP}%"
+    if low <= 0 and high <= 0:
+        return f"{_bound(high)}–{_bound(low)}{fmt.NBSP}%"
+    return f"{_signed_pct(low)} till {_signed_pct(high)}{fmt.NBSP}%"
+
+
+def _ki(conf: float) -> str:
+    return f"{fmt.num(conf * 100)}{fmt.NBSP}% KI"
+
+
+def _few(c: Counts) -> bool:
+    return min(c.before, c.after) < FEW_EVENTS
+
+
+def _rr_change(rr: RateRatio) -> tuple[float, float, float]:
+    """Change after/before as ``(estimate, low, high)`` shares (−0.38 = −38 %)."""
+    return rr.estimate - 1, rr.ci_low - 1, rr.ci_high - 1
+
+
+def _res_change(res: RelativeEffectSize) -> tuple[float, float, float]:
+    """The target's (or buffer's) change relative to the comparison areas, as shares."""
+    return 1 / res.estimate - 1, 1 / res.ci_high - 1, 1 / res.ci_low - 1
+
+
+# --- The sentences ------------------------------------------------------------------------------
+
+def target_sentence(ev: Evaluation) -> str:
+    t, rr, conf = ev.target, ev.stats.target_rr, ev.spec.conf_level
+    if t.total == 0:
+        return "Inga händelser i målområdet under perioderna: det finns inget att utvärdera."
+    if _few(t):
+        return (f"Resultatet är osäkert: målområdet hade bara {fmt.num(t.before)} händelser "
+                f"före och {fmt.num(t.after)} efter, för få för att ange en förändring i procent.")
+    who = subject(ev.spec.categories)
+    together = " sammantaget" if len(ev.spec.categories) > 1 else ""
+    est, low, high = _rr_change(rr)
+    if high < 0:
+        return f"{who} minskade{together} med {_p(est)}{fmt.NBSP}% ({_ki(conf)} {_interval(low, high)})."
+    if low > 0:
+        return f"{who} ökade{together} med {_p(est)}{fmt.NBSP}% ({_ki(conf)} {_interval(low, high)})."
+    verb = "minskade" if est < 0 else "ökade"
+    return (f"{who} {verb}{together} med {_p(est)}{fmt.NBSP}%, men förändringen är inte "
+            f"statistiskt säkerställd ({_ki(conf)} {_interval(low, high)}).")
+
+
+def control_sentence(ev: Evaluation) -> str:
+    c, conf = ev.control, ev.spec.conf_level
+    if not ev.selection.controls:
+        return "Inga jämförelseområden valdes, så utvecklingen kan inte jämföras med omgivningen."
+    if _few(c):
+        return (f"I jämförelseområdena var händelserna för få ({fmt.num(c.before)} före, "
+                f"{fmt.num(c.after)} efter) för att jämföra med.")
+    est, low, high = _rr_change(ev.stats.control_rr)
+    ki = f"{_ki(conf)} {_interval(low, high)}"
+    target_est, _, target_high = _rr_change(ev.stats.target_rr)
+    target_down = not _few(ev.target) and target_high < 0
+    if high < 0:
+        also = " också" if target_down else ""
+        return f"I jämförelseområdena minskade nivån{also}, med {_p(est)}{fmt.NBSP}% ({ki})."
+    if low > 0:
+        return f"I jämförelseområdena ökade nivån med {_p(est)}{fmt.NBSP}% ({ki})."
+    if low >= -STEADY_BAND and high <= STEADY_BAND:
+        return (f"I jämförelseområdena var nivån i stort sett oförändrad "
+                f"({_signed_pct(est)}{fmt.NBSP}%, {ki}).")
+    return (f"I jämförelseområdena ändrades nivån inte säkerställt "
+            f"({_signed_pct(est)}{fmt.NBSP}%, {ki}).")
+
+
+def relative_sentence(ev: Evaluation) -> str | None:
+    """The target against the comparison areas (relative effect size)."""
+    if _few(ev.target) or _few(ev.control) or not ev.selection.controls:
+        return None
+    res, conf = ev.stats.res, ev.spec.conf_level
+    if res is None:
+        reason = RES_REASONS.get(ev.stats.res_error or "", "något av antalen saknas")
+        return f"Den relativa effekten kan inte beräknas eftersom {reason}."
+    est, low, high = _res_change(res)
+    ki = f"{_ki(conf)} {_interval(low, high)}"
+    if high < 0:
+        return f"Relativt jämförelseområdena är minskningen {_p(est)}{fmt.NBSP}% ({ki})."
+    if low > 0:
+        return f"Relativt jämförelseområdena är ökningen {_p(est)}{fmt.NBSP}% ({ki})."
+    target_high = ev.stats.target_rr.ci_high - 1
+    if target_high < 0:
+        return (f"Minskningen i målområdet skiljer sig inte säkert från utvecklingen i "
+                f"jämförelseområdena (relativt {_signed_pct(est)}{fmt.NBSP}%, {ki}), så den "
+                f"kan inte säkert tillskrivas insatserna.")
+    return (f"Skillnaden mot jämförelseområdena är inte statistiskt säkerställd "
+            f"(relativt {_signed_pct(est)}{fmt.NBSP}%, {ki}).")
+
+
+def buffer_place(ev: Evaluation) -> str:
+    sel = ev.selection
+    if sel.ring_m is not None:
+        return f"ringen {fmt.num(sel.ring_m)}{fmt.NBSP}m runt målområdet"
+    return "grannområdena" if sel.buffers_default else "buffertområdena"
+
+
+def buffer_sentences(ev: Evaluation) -> list[str]:
+    """Displacement (or diffusion of benefits) into the buffer, against the comparison."""
+    b, conf = ev.buffer, ev.spec.conf_level
+    if b is None:
+        return ["Förflyttning har inte undersökts (ingen buffert vald)."]
+    place = buffer_place(ev)
+    if _few(b):
+        return [f"För få händelser i {place} ({fmt.num(b.before)} före, {fmt.num(b.after)} "
+                f"efter) för att bedöma förflyttning."]
+    if _few(ev.control) or ev.stats.buffer_res is None:
+        return [f"Förflyttning till {place} kan inte bedömas utan tillräckligt många "
+                f"händelser i jämförelseområdena."]
+    est, low, high = _res_change(ev.stats.buffer_res)
+    ki = f"{_ki(conf)} {_interval(low, high)}"
+    if low > 0:
+        out = [f"Tecken på förflyttning: i {place} ökade nivån med {_p(est)}{fmt.NBSP}% "
+               f"relativt jämförelseområdena ({ki})."]
+    elif high < 0:
+        out = [f"I {place} minskade nivån med {_p(est)}{fmt.NBSP}% relativt "
+               f"jämförelseområdena ({ki}), vilket kan tyda på att effekten spred sig dit "
+               f"snarare än att händelserna flyttade."]
+    else:
+        whole = " som helhet" if len(ev.selection.buffers) > 1 else ""
+        out = [f"Inga tecken på förflyttning till {place}{whole} "
+               f"(relativt jämförelseområdena {_signed_pct(est)}{fmt.NBSP}%, {ki})."]
+    out += single_area_sentences(ev)
+    return out
+
+
+def single_area_sentences(ev: Evaluation) -> list[str]:
+    """Buffer areas that rose more than the comparison areas, with a Bonferroni check."""
+    table = ev.buffer_by_area
+    if table is None or len(table) < 2:
+        return []
+    k = len(table)
+    rising = table[(table["rel_change"].notna()) & (table["rel_change"] > 0)
+                   & (table["p_value"] < ALPHA)
+                   & (table[["before", "after"]].min(axis=1) >= FEW_EVENTS)]
+    out = []
+    for row in rising.sort_values("p_value").itertuples():
+        ki = f"{_ki(ev.spec.conf_level)} {_interval(row.ci_low, row.ci_high)}"
+        if row.p_value * k < ALPHA:
+            out.append(f"I {row.name} ökade nivån dock mer än i jämförelseområdena "
+                       f"({_signed_pct(row.rel_change)}{fmt.NBSP}%, {ki}), vilket kan tyda på "
+                       f"förflyttning dit.")
+        else:
+            out.append(f"I {row.name} ökade nivån mer än i jämförelseområdena "
+                       f"({_signed_pct(row.rel_change)}{fmt.NBSP}%, {ki}), men med {k} "
+                       f"grannområden kan en sådan skillnad uppstå av en slump.")
+    return out
+
+
+def headline(ev: Evaluation) -> str:
+    """One line saying what was evaluated: areas, date, windows, categories."""
+    w, names = ev.windows, ev.selection.names
+    areas = ", ".join(names.get(a, a) for a in ev.selection.targets)
+    cats = ", ".join(labels().get(c, c) for c in ev.spec.categories) or "alla kategorier"
+    before = f"{fmt.date(w.before_start)} – {fmt.date(w.before_end - dt.timedelta(days=1))}"
+    after = f"{fmt.date(w.after_start)} – {fmt.date(w.after_end - dt.timedelta(days=1))}"
+    return (f"{areas}, insats {fmt.date(ev.spec.date)}. Före: {before}. Efter: {after}. "
+            f"Kategorier: {cats}.")
+
+
+def summary_sentences(ev: Evaluation) -> list[str]:
+    """The summary, sentence by sentence (without the caveats)."""
+    out = [target_sentence(ev), control_sentence(ev)]
+    relative = relative_sentence(ev)
+    if relative:
+        out.append(relative)
+    return out + buffer_sentences(ev)
+
+
+def summary_text(ev: Evaluation) -> str:
+    """The summary as one paragraph, followed by the caveats that apply."""
+    return " ".join(summary_sentences(ev) + caveats(ev))
+
+
+# --- Short forms for one row of a table (the Årsuppföljning) ---------------------------------
+
+def _row_interval(est: float, low: float, high: float) -> str:
+    return f"{_signed_pct(est)}{fmt.NBSP}% ({_signed_pct(low)} till {_signed_pct(high)})"
+
+
+def change_text(c: Counts, rr: RateRatio) -> str:
+    """A window's change after/before with its interval, ``−40 % (−63 till −5)``, or
+    why there is none (no events; under :data:`FEW_EVENTS` in a window)."""
+    if c.total == 0:
+        return "inga händelser"
+    if _few(c):
+        return "för få händelser"
+    return _row_interval(*_rr_change(rr))
+
+
+def relative_text(ev: Evaluation) -> str:
+    """The target's change relative to the comparison areas (from the RES), or ``–``."""
+    if not ev.selection.controls or _few(ev.target) or _few(ev.control):
+        return "–"
+    if ev.stats.res is None:
+        return "kan inte beräknas"
+    return _row_interval(*_res_change(ev.stats.res))
+
+
+def verdict(ev: Evaluation) -> str:
+    """One sentence for a table: did the target go down, and more than the comparison
+    areas? Same rules as the summary: only an interval wholly on one side counts."""
+    t = ev.target
+    if t.total == 0:
+        text = "Inga händelser under perioderna."
+    elif _few(t):
+        text = "Osäkert: för få händelser för en slutsats."
+    else:
+        _, low, high = _rr_change(ev.stats.target_rr)
+        res = ev.stats.res if ev.selection.controls and not _few(ev.control) else None
+        rel = _res_change(res) if res is not None else None
+        if high < 0:
+            text = ("Minskade, och mer än i jämförelseområdena." if rel and rel[2] < 0 else
+                    "Minskade, men inte säkert mer än i jämförelseområdena.")
+        elif low > 0:
+            text = ("Ökade, och mer än i jämförelseområdena." if rel and rel[1] > 0 else
+                    "Ökade.")
+        elif rel and rel[2] < 0:
+            text = "Minskade relativt jämförelseområdena, men inte säkert i området självt."
+        elif rel and rel[1] > 0:
+            text = "Ökade relativt jämförelseområdena, men inte säkert i området självt."
+        else:
+            text = "Ingen säkerställd förändring."
+    last_day = ev.windows.after_end - dt.timedelta(days=1)
+    if ev.data_last is not None and last_day > ev.data_last:
+        text += " Efterperioden är inte hel ännu."
+    return text
+
+
+# --- Caveats ----------------------------------------------------------------------------------
+
+def covers_whole_years(days: int) -> bool:
+    """True for 365/366, 730/731, … days (within 1,5 days of whole years)."""
+    years = round(days / 365.25)
+    return years >= 1 and abs(days - years * 365.25) <= 1.5
+
+
+def caveats(ev: Evaluation) -> list[str]:
+    """Warnings that apply to this evaluation, in Swedish."""
+    w = ev.windows
+    out = []
+    if not (covers_whole_years(w.before_days) and covers_whole_years(w.after_days)):
+        out.append("Obs: perioderna täcker inte hela år, så årstidsvariationer (till exempel "
+                   "mörker på vintern och sommarkvällar) kan påverka skillnaden mellan före och "
+                   "efter.")
+    if w.before_days != w.after_days:
+        out.append(f"Obs: föreperioden ({fmt.num(w.before_days)} dagar) och efterperioden "
+                   f"({fmt.num(w.after_days)} dagar) är olika långa. Förändringen räknas per "
+                   f"dag, men WDD förutsätter lika långa perioder.")
+    last_day = w.after_end - dt.timedelta(days=1)
+    if ev.data_last is not None and last_day > ev.data_last:
+        out.append(f"Obs: efterperioden slutar {fmt.date(last_day)} men data finns bara till "
+                   f"{fmt.date(ev.data_last)}, så antalet efter blir för lågt.")
+    if ev.data_first is not None and w.before_start < ev.data_first:
+        out.append(f"Obs: föreperioden börjar {fmt.date(w.before_start)} men data finns först "
+                   f"från {fmt.date(ev.data_first)}, så antalet före blir för lågt.")
+    others = ev.other_measures
+    if others is not None and len(others):
+        titles = ", ".join(f"{r.title} ({r.area_name})" for r in others.head(3).itertuples())
+        more = f" med flera ({fmt.num(len(others))} st.)" if len(others) > 3 else ""
+        out.append(f"Obs: under perioderna gjordes också insatser i jämförelse- eller "
+                   f"buffertområdena: {titles}{more}.")
+    return out
+
+
+GENERAL_CAVEATS = (
+    "Fokusområden väljs ofta för att nivån var ovanligt hög. Sådana toppar brukar sjunka "
+    "av sig själva (regression mot medelvärdet), så en del av minskningen kan ha kommit "
+    "ändå. Jämförelseområdena fångar bara den allmänna utvecklingen.",
+    "Antalet rapporter speglar också hur mycket som rapporteras: mer närvaro (polis, "
+    "nattvandrare, fastighetsvärdar) kan ge fler rapporter även om det inträffar mindre.",
+    "Intervallen bygger på antagandet att händelserna är oberoende (Poisson). Händelser "
+    "som hänger ihop (samma grupp, samma kväll) gör den verkliga osäkerheten större.",
+    "Händelser som bara är kända på område eller kommun kan inte placeras i ett fokusområde "
+    "eller i en ring; de räknas i sitt statistikområde eller inte alls.",
+)

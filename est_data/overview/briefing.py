@@ -1,0 +1,60 @@
+"""The meeting view's figures: since the last meeting against the same length before.
+
+One call, :func:`briefing`, gathers what a projector shows (key figures, the largest
+increases, the newest measures) so the app caches it as one read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from est_data.overview import meetings, queries
+from est_data.core.filters import IncidentFilter
+from est_data.maps.data import measures
+from est_data.core.taxonomy import labels
+
+TOP_AREAS = 5
+TOP_CATEGORIES = 3
+NEWEST_MEASURES = 5
+
+
+def meeting_filter(con: duckdb.DuckDBPyConnection, f: IncidentFilter, anchor: dt.date
+                   ) -> tuple[IncidentFilter, dict | None]:
+    """``f`` with its period set to "since the last meeting" (the day after the latest
+    meeting before ``anchor``, through ``anchor``), and that meeting. Without a stored
+    meeting, ``f`` is returned unchanged with None."""
+    meeting = meetings.previous_meeting(con, anchor)
+    if meeting is None:
+        return f, None
+    return f.with_period(meeting["held_on"] + dt.timedelta(days=1), anchor), meeting
+
+
+def top_increases(table: pd.DataFrame, n: int = TOP_AREAS) -> pd.DataFrame:
+    """The ``n`` areas whose count rose the most (ties: larger relative rise, then name).
+    Areas that did not rise are left out, so the list may be shorter than ``n``."""
+    up = table[table["change"] > 0].copy()
+    up["_pct"] = up["change_pct"].fillna(float("inf"))
+    up = up.sort_values(["change", "_pct", "name"], ascending=[False, False, True])
+    return up.drop(columns="_pct").head(n).reset_index(drop=True)
+
+
+def briefing(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> dict:
+    """Figures for the meeting view of ``f`` (usually :func:`meeting_filter`'s).
+
+    Keys: ``totals`` (queries.period_totals), ``categories`` (top categories with
+    ``label``), ``focus`` (focus areas' rows of queries.area_table), ``increases``
+    (:func:`top_increases`), ``measures`` (newest measures started by the period end).
+    """
+    table = queries.area_table(con, f)
+    cats = queries.counts_with_change(con, f, "category").head(TOP_CATEGORIES)
+    names = labels()
+    cats.insert(0, "label", cats["key"].map(lambda c: names.get(c, c)))
+    return {
+        "totals": queries.period_totals(con, f),
+        "categories": cats,
+        "focus": table[table["is_focus"]].reset_index(drop=True),
+        "increases": top_increases(table),
+        "measures": measures(con, f.end).head(NEWEST_MEASURES).reset_index(drop=True),
+    }

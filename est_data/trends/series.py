@@ -1,0 +1,303 @@
+"""Counts over time for the Trender page: all aggregation in DuckDB, bound parameters.
+
+Each ``*_sql`` builder returns ``(sql, params)`` and is tested on its own; the matching
+function without the suffix runs it and returns a DataFrame. Identifiers (grouping
+columns, period units) come from the whitelists below, never from input.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from est_data.trends.alerts import DEFAULT_RULE
+from est_data.core.filters import IncidentFilter, where_clause
+from est_data.store.sqlutil import fetch_df
+
+# What a series can be split by: public name -> SQL expression over ``incidents``.
+# Incidents known only at municipality level have no area; they get the key "okant".
+SERIES_DIMENSIONS = {
+    "total": "'__total'",
+    "category": "category",
+    "source": "source",
+    "area": "coalesce(area_id, 'okant')",
+}
+TOTAL_KEY = "__total"
+OTHER_KEY = "__ovriga"
+UNKNOWN_AREA_KEY = "okant"
+
+
+@dataclass(frozen=True)
+class Grain:
+    """A period length for time series.
+
+    ``shift`` is how far back "the same period last year" lies: 52 weeks for weeks
+    (so Monday stays Monday), one calendar year for months.
+    """
+
+    unit: str            # date_trunc unit
+    step: str            # SQL interval literal for one period
+    shift: str           # SQL interval literal for "last year"
+    rolling: int         # periods in the rolling mean
+    label: str           # Swedish noun, singular
+    label_plural: str
+
+
+GRAINS = {
+    "week": Grain("week", "INTERVAL 1 WEEK", "INTERVAL 364 DAY", 4, "vecka", "veckor"),
+    "month": Grain("month", "INTERVAL 1 MONTH", "INTERVAL 1 YEAR", 3, "månad", "månader"),
+}
+
+
+def period_start(day: dt.date, grain: str) -> dt.date:
+    """The first day of the week (Monday) or month holding ``day``."""
+    if grain == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def add_periods(day: dt.date, grain: str, n: int) -> dt.date:
+    """``day`` (a period start) moved ``n`` periods (negative: back)."""
+    if grain == "week":
+        return day + dt.timedelta(weeks=n)
+    months = day.year * 12 + day.month - 1 + n
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+def history_periods(grain: str) -> int:
+    """Periods read before the first shown one: the rolling mean and the alert
+    baseline both need a full window at the first shown period."""
+    return max(GRAINS[grain].rolling - 1, DEFAULT_RULE.history)
+
+
+def time_series_sql(f: IncidentFilter, grain: str = "week", by: str = "category",
+                    top: int = 8) -> tuple[str, list]:
+    """SQL for counts per period and key, with last year's count and a rolling mean.
+
+    Output columns: ``period`` (TIMESTAMP, period start), ``key``, ``count`` (incidents in
+    the filter's period), ``full_count`` (the whole period, also days before the
+    filter starts), ``last_year`` (the same days one year earlier), ``rolling`` (mean
+    of ``full_count`` over the last ``Grain.rolling`` periods), ``days`` (days of the
+    period inside the filter) and ``period_days``. Periods start
+    :func:`history_periods` before the filter's first period, so the caller can run
+    alert baselines; every (period, key) pair is present (zero-filled).
+
+    The ``top`` keys by count keep their own series; the rest are summed into
+    ``__ovriga`` (not when only one would be summed). ``__total`` is the sum of all.
+    """
+    g = GRAINS[grain]
+    key_sql = SERIES_DIMENSIONS[by]
+    where, wparams = where_clause(f, period=False)
+    first = period_start(f.start, grain)
+    hist_start = add_periods(first, grain, -history_periods(grain))
+    last = period_start(f.end, grain)
+    end_excl = f.end + dt.timedelta(days=1)
+    sql = f"""
+    WITH raw AS (
+        SELECT {key_sql} AS key, occurred_at AS t, FALSE AS ly
+        FROM incidents WHERE occurred_at >= ? AND occurred_at < ? AND {where}
+        UNION ALL
+        SELECT {key_sql} AS key, occurred_at + {g.shift} AS t, TRUE AS ly
+        FROM incidents
+        WHERE occurred_at >= ?::TIMESTAMP - {g.shift} AND occurred_at < ?::TIMESTAMP - {g.shift}
+          AND {where}
+    ),
+    agg AS (
+        SELECT date_trunc('{g.unit}', t)::DATE AS period, key,
+               count(*) FILTER (WHERE NOT ly AND t >= ?) AS n,
+               count(*) FILTER (WHERE NOT ly) AS n_full,
+               count(*) FILTER (WHERE ly) AS n_ly
+        FROM raw GROUP BY ALL
+    ),
+    ranked AS (
+        SELECT key, row_number() OVER (ORDER BY sum(n) DESC, sum(n_full) DESC, key) AS rk
+        FROM agg GROUP BY key
+    ),
+    lumped AS (
+        SELECT period,
+               CASE WHEN rk <= ? OR (SELECT count(*) FROM ranked) <= ? + 1 THEN key
+                    ELSE '{OTHER_KEY}' END AS key,
+               sum(n) AS n, sum(n_full) AS n_full, sum(n_ly) AS n_ly
+        FROM agg JOIN ranked USING (key) GROUP BY ALL
+    ),
+    with_total AS (
+        SELECT * FROM lumped WHERE key <> '{TOTAL_KEY}'
+        UNION ALL
+        SELECT period, '{TOTAL_KEY}', sum(n), sum(n_full), sum(n_ly) FROM lumped GROUP BY period
+    ),
+    grid AS (
+        SELECT p.period, k.key
+        FROM (SELECT unnest(generate_series(?::TIMESTAMP, ?::TIMESTAMP, {g.step}))::DATE
+              AS period) p
+        CROSS JOIN (SELECT DISTINCT key FROM with_total) k
+    ),
+    filled AS (
+        SELECT g.period, g.key, coalesce(w.n, 0)::BIGINT AS count,
+               coalesce(w.n_full, 0)::BIGINT AS full_count,
+               coalesce(w.n_ly, 0)::BIGINT AS last_year
+        FROM grid g LEFT JOIN with_total w USING (period, key)
+    )
+    SELECT period::TIMESTAMP AS period, key, count, full_count, last_year,
+           avg(full_count) OVER (PARTITION BY key ORDER BY period
+                                 ROWS BETWEEN {g.rolling - 1} PRECEDING AND CURRENT ROW)
+               AS rolling,
+           date_diff('day', greatest(period, ?::DATE),
+                     least((period + {g.step})::DATE, ?::DATE)) AS days,
+           date_diff('day', period, (period + {g.step})::DATE) AS period_days,
+           (period + {g.step})::DATE <= ?::DATE AS complete,
+           period >= (SELECT min(occurred_at) FROM incidents)::DATE AS covered
+    FROM filled
+    ORDER BY key, period"""
+    params = [hist_start, end_excl, *wparams,
+              f.start, end_excl, *wparams,
+              f.start,
+              top, top,
+              hist_start, last,
+              f.start, end_excl, end_excl]
+    return sql, params
+
+
+def time_series(con: duckdb.DuckDBPyConnection, f: IncidentFilter, grain: str = "week",
+                by: str = "category", top: int = 8) -> pd.DataFrame:
+    """Counts per period and key for the filter, with comparison lines and alerts.
+
+    Columns as in :func:`time_series_sql` plus ``partial`` (the period is cut by the
+    filter's start or end), ``expected`` and ``p_value`` (the alert baseline) and
+    ``alert`` (a period significantly above its baseline, see :func:`flag_alerts`).
+    Only the filter's periods are returned; ``rolling`` is NaN for a last period cut
+    by the filter's end.
+    """
+    sql, params = time_series_sql(f, grain, by, top)
+    df = fetch_df(con, sql, params)
+    df["partial"] = df["days"] < df["period_days"]
+    df = flag_alerts(df)
+    shown = df["period"] >= pd.Timestamp(period_start(f.start, grain))
+    df = df[shown].reset_index(drop=True)
+    df.loc[~df["complete"], "rolling"] = np.nan
+    return df
+
+
+def flag_alerts(df: pd.DataFrame) -> pd.DataFrame:
+    """Run :data:`est_data.trends.alerts.DEFAULT_RULE` on each key's ``full_count`` series.
+
+    A period cut by the filter's end is never flagged (it is incomplete); one cut by
+    the start is judged on its whole count. The seasonal guard (at least ``min_ratio``
+    times the same period last year) uses ``count`` and ``last_year``. A period whose baseline reaches back
+    before the first day with data is not judged: weeks without data are not weeks
+    without incidents.
+    """
+    df = df.sort_values(["key", "period"]).reset_index(drop=True)
+    parts = []
+    for _, group in df.groupby("key", sort=False):
+        res = DEFAULT_RULE.apply(group["full_count"].to_numpy())
+        covered = group["covered"].to_numpy()
+        first = int(covered.argmax()) if covered.any() else len(covered)
+        res.loc[res.index < first + DEFAULT_RULE.history, ["expected", "p_value"]] = np.nan
+        res.loc[res.index < first + DEFAULT_RULE.history, "flagged"] = False
+        parts.append(res[["expected", "p_value", "flagged"]].set_axis(group.index))
+    if parts:
+        res = pd.concat(parts)
+        df["expected"], df["p_value"] = res["expected"], res["p_value"]
+        # The seasonal guard compares like with like: the days inside the filter now
+        # and the same days a year earlier.
+        df["alert"] = (res["flagged"] & df["complete"]
+                       & DEFAULT_RULE.above_last_year(df["count"], df["last_year"]))
+    else:
+        df["expected"] = df["p_value"] = pd.Series(dtype=float)
+        df["alert"] = pd.Series(dtype=bool)
+    return df
+
+
+def weekday_hour_sql(f: IncidentFilter) -> tuple[str, list]:
+    """SQL for a 7 × 24 matrix: ``weekday`` (ISO 1-7), ``hour`` (0-23), ``count``."""
+    where, params = where_clause(f)
+    sql = f"""
+    SELECT d.weekday::INTEGER AS weekday, h.hour::INTEGER AS hour, coalesce(c.n, 0) AS count
+    FROM range(1, 8) d(weekday) CROSS JOIN range(0, 24) h(hour)
+    LEFT JOIN (SELECT isodow(occurred_at) AS weekday, hour(occurred_at) AS hour,
+                      count(*) AS n
+               FROM incidents WHERE {where} GROUP BY ALL) c USING (weekday, hour)
+    ORDER BY weekday, hour"""
+    return sql, params
+
+
+def weekday_hour(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFrame:
+    """Counts per weekday and hour of day (all 168 cells, zero-filled)."""
+    return fetch_df(con, *weekday_hour_sql(f))
+
+
+def seasonal_sql(f: IncidentFilter, years: int = 4) -> tuple[str, list]:
+    """SQL for counts per calendar month and year, over the last ``years`` years up to
+    the filter's end, with the filter's other conditions (not its period).
+
+    Columns: ``year``, ``month`` (1-12), ``count``, ``complete`` (the whole month lies
+    inside the data and on or before the filter's end).
+    """
+    where, params = where_clause(f, period=False)
+    lo = dt.date(f.end.year - years + 1, 1, 1)
+    end_excl = f.end + dt.timedelta(days=1)
+    sql = f"""
+    WITH span AS (SELECT min(occurred_at)::DATE AS first, max(occurred_at)::DATE AS last
+                  FROM incidents),
+    months AS (
+        SELECT unnest(generate_series(?::TIMESTAMP, ?::TIMESTAMP, INTERVAL 1 MONTH))::DATE
+            AS m),
+    counts AS (
+        SELECT date_trunc('month', occurred_at)::DATE AS m, count(*) AS n
+        FROM incidents WHERE occurred_at >= ? AND occurred_at < ? AND {where} GROUP BY 1)
+    SELECT year(months.m)::INTEGER AS year, month(months.m)::INTEGER AS month,
+           coalesce(n, 0) AS count,
+           (months.m >= span.first AND (months.m + INTERVAL 1 MONTH)::DATE <= span.last + 1
+            AND (months.m + INTERVAL 1 MONTH)::DATE <= ?) AS complete
+    FROM months CROSS JOIN span LEFT JOIN counts USING (m)
+    ORDER BY year, month"""
+    return sql, [lo, period_start(f.end, "month"), lo, end_excl, *params, end_excl]
+
+
+def seasonal(con: duckdb.DuckDBPyConnection, f: IncidentFilter, years: int = 4) -> pd.DataFrame:
+    """Counts per month of the year for the last ``years`` years (see :func:`seasonal_sql`)."""
+    return fetch_df(con, *seasonal_sql(f, years))
+
+
+def measures_sql(areas: tuple[str, ...] = ()) -> tuple[str, list]:
+    """SQL for the measures (``interventions``) that belong on time axes for an area
+    filter (``IncidentFilter.areas``; the period does not matter, the chart shows those
+    on its axis).
+
+    Without areas every measure; with areas, measures in them and in focus areas
+    lying inside a chosen statistical area. Columns: ``intervention_id``, ``area_id``,
+    ``area_name``, ``kind``, ``title``, ``started_on``, ``ended_on``, ``actor``.
+    """
+    params: list = []
+    cond = "TRUE"
+    if areas:
+        marks = ", ".join("?" * len(areas))
+        cond = (f"(i.area_id IN ({marks}) OR i.area_id IN (SELECT DISTINCT focus_area_id "
+                f"FROM incidents WHERE area_id IN ({marks}) AND focus_area_id IS NOT NULL))")
+        params = list(areas) * 2
+    sql = f"""
+    SELECT i.intervention_id, i.area_id, coalesce(a.name, i.area_id) AS area_name, i.kind,
+           i.title, i.started_on, i.ended_on, i.actor
+    FROM interventions i LEFT JOIN areas a USING (area_id)
+    WHERE {cond}
+    ORDER BY i.started_on, i.intervention_id"""
+    return sql, params
+
+
+def measures(con: duckdb.DuckDBPyConnection, areas: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Measures to mark on time axes (see :func:`measures_sql`). Takes the areas only,
+    so a cached result survives changes of period, category or actor."""
+    return fetch_df(con, *measures_sql(tuple(areas)))
+
+
+def series_colors(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Colours for series keys: each category's and each actor's own colour."""
+    from est_data.core.taxonomy import colors
+
+    out = dict(colors())
+    out.update({k: v for k, v in con.execute(
+        "SELECT source, color FROM actors WHERE color IS NOT NULL").fetchall()})
+    return out
