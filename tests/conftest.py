@@ -9,7 +9,7 @@ import pytest
 
 from est_data.demo.build import build_demo_file
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from repo import REPO_ROOT
 FIXTURE_INCIDENTS = 4000
 FIXTURE_SEED = 7
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO_ROOT
+from repo import REPO_ROOT
 from json_util import strings_in
 from est_data.store.db import open_db
 

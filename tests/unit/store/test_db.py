@@ -8,7 +8,7 @@ import textwrap
 import duckdb
 import pytest
 
-from conftest import REPO_ROOT
+from repo import REPO_ROOT
 from est_data.store.db import DatabaseError, open_db, write_session
 
 

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO_ROOT
+from repo import REPO_ROOT
 from est_data.areas.geometry import to_sweref
 
 APP = str(REPO_ROOT / "app.py")

@@ -7,7 +7,7 @@ import json
 import duckdb
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO_ROOT
+from repo import REPO_ROOT
 
 APP = str(REPO_ROOT / "app.py")
 

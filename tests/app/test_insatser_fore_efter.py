@@ -7,7 +7,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO_ROOT
+from repo import REPO_ROOT
 from est_data.evaluation import evaluate as ev_mod, followup
 from est_data.core.auth import hash_password
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO_ROOT
+from repo import REPO_ROOT
 from est_data.core.auth import hash_password
 
 PASSWORD = "hemligt-losen"

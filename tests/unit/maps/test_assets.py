@@ -17,7 +17,7 @@ from est_data.maps.assets import (
     STATIC_DIR, STATIC_URL_PATH, VENDOR_DIR, find_external_urls, find_local_asset_urls,
     find_tile_urls, url_to_static_file, use_local_assets)
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 
 POLYGON = {
     "type": "FeatureCollection",

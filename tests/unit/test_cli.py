@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import REPO_ROOT
+from repo import REPO_ROOT
 from est_data.cli import main
 
 

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from est_data.core import config
 from est_data.store.db import open_db
 
-from conftest import REPO_ROOT
+from repo import REPO_ROOT
 
 APP = str(REPO_ROOT / "app.py")
 KOMMUN_FILE = ("ID\tDatum tid\tKategori\tPlats\tX\tY\tAnteckning\r\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO_ROOT
+from repo import REPO_ROOT
 
 PAGES = sorted((REPO_ROOT / "pages").glob("*.py"))
 

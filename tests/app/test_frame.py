@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO_ROOT
+from repo import REPO_ROOT
 
 APP = str(REPO_ROOT / "app.py")
 
