@@ -24,3 +24,15 @@ def fetch_value(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = 
 def fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
     """A query result as a DataFrame, through Arrow (~3x faster than ``.df()`` on text)."""
     return con.sql(sql, params=params or None).to_arrow_table().to_pandas()
+
+
+def in_list(column: str, values) -> tuple[str, list]:
+    """``column IN (?, ?, …)`` with its bound parameters: the one way to filter on a list.
+
+    ``column`` is an identifier or expression from the caller's fixed whitelist; the
+    values are always bound, never formatted into the SQL.
+    """
+    values = list(values)
+    if not values:
+        raise ValueError("in_list needs at least one value")
+    return f"{column} IN ({', '.join('?' * len(values))})", values
