@@ -20,7 +20,8 @@ from est_data.evaluation import evaluate as evaluation_mod
 from est_data.core.auth import hash_password
 from est_data.core.config import (
     BACKUP_DIR, PROGRESS_MIN_BYTES, RETENTION_YEARS, db_path, raw_dir)
-from est_data.store.db import DatabaseError, open_db, write_session
+from est_data.store.db import open_db, write_session
+from est_data.store.dbfile import DatabaseError
 from est_data.ingest.errors import IngestError
 from est_data.evaluation.summary_sv import headline, summary_text
 from est_data.store.schema import SchemaError

@@ -97,7 +97,7 @@ def test_a_writer_in_the_same_process_is_not_refused(tmp_path):
 
 
 def test_a_missing_file_is_an_error_not_a_new_file(tmp_path):
-    from est_data.store.db import DatabaseError
+    from est_data.store.dbfile import DatabaseError
 
     with pytest.raises(DatabaseError):
         count(tmp_path / "missing.duckdb")
