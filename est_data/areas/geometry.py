@@ -16,6 +16,7 @@ import shapely
 from pyproj import Transformer
 
 from est_data.core.config import AREA_KINDS, CRS_SWEREF99TM, CRS_WGS84
+from est_data.core.errors import UserError
 from est_data.store.db import transaction
 
 #: The range of SWEREF 99 TM coordinates over Sweden, in metres (east, north).
@@ -24,13 +25,9 @@ _TO_SWEREF = Transformer.from_crs(CRS_WGS84, CRS_SWEREF99TM, always_xy=True)
 _TO_WGS84 = Transformer.from_crs(CRS_SWEREF99TM, CRS_WGS84, always_xy=True)
 
 
-class AreaFileError(ValueError):
+class AreaFileError(UserError, ValueError):
     """An area file cannot be used; the message names the problem and the fix (``sv``:
     the same in Swedish, for the app)."""
-
-    def __init__(self, message: str, sv: str | None = None):
-        super().__init__(message)
-        self.sv = sv or message
 
 
 def to_sweref(lon, lat):
