@@ -4,7 +4,7 @@ import streamlit as st
 from est_data.areas import admin as area_admin
 from est_data.core import auth, fmt
 from est_data.webui import ui
-from est_data.store.db import DatabaseError
+from est_data.store.dbfile import DatabaseError
 
 ui.require(auth.WRITE)
 ui.keep_filter_state()

@@ -7,7 +7,7 @@ from est_data.core import auth, config, fmt, taxonomy
 from est_data.overview import briefing, lagesbild, meetings, queries
 from est_data import maps
 from est_data.webui import ui
-from est_data.store.db import DatabaseError
+from est_data.store.dbfile import DatabaseError
 
 ui.require(auth.VIEW_AGGREGATES)
 MEETING_ALERTS = 3  # unusual weeks listed in the meeting view (the projector has little room)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from est_data.areas.geometry import AreaFileError, frame_from_features, store_areas
 from est_data.core.config import AREA_KINDS
+from est_data.core.errors import UserError
 from est_data.store.db import transaction
 from est_data.store.sqlutil import fetch_df, fetch_value
 from est_data.store.audit import audited_as
@@ -24,12 +25,8 @@ MAX_UPLOAD_MB = 100
 KIND_SV = {"deso": "DeSO", "regso": "RegSO", "custom": "Eget område"}
 
 
-class AreaUploadError(ValueError):
+class AreaUploadError(UserError, ValueError):
     """An uploaded area file cannot be used; ``str()`` is English, ``sv`` Swedish."""
-
-    def __init__(self, message: str, sv: str):
-        super().__init__(message)
-        self.sv = sv
 
 
 def read_upload(data: bytes, file_name: str) -> gpd.GeoDataFrame:

@@ -16,7 +16,9 @@ import shapely
 from pyproj import Transformer
 
 from est_data.core.config import AREA_KINDS, CRS_SWEREF99TM, CRS_WGS84
+from est_data.core.errors import UserError
 from est_data.store.db import transaction
+from est_data.store.sqlutil import in_list
 
 #: The range of SWEREF 99 TM coordinates over Sweden, in metres (east, north).
 SWEREF_X, SWEREF_Y = (180_000, 1_000_000), (6_100_000, 7_700_000)
@@ -24,13 +26,9 @@ _TO_SWEREF = Transformer.from_crs(CRS_WGS84, CRS_SWEREF99TM, always_xy=True)
 _TO_WGS84 = Transformer.from_crs(CRS_SWEREF99TM, CRS_WGS84, always_xy=True)
 
 
-class AreaFileError(ValueError):
+class AreaFileError(UserError, ValueError):
     """An area file cannot be used; the message names the problem and the fix (``sv``:
     the same in Swedish, for the app)."""
-
-    def __init__(self, message: str, sv: str | None = None):
-        super().__init__(message)
-        self.sv = sv or message
 
 
 def to_sweref(lon, lat):
@@ -153,8 +151,8 @@ def load_areas(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...] | None = N
     sql = "SELECT * FROM areas"
     params: list = []
     if kinds:
-        sql += f" WHERE kind IN ({', '.join('?' * len(kinds))})"
-        params = list(kinds)
+        condition, params = in_list("kind", kinds)
+        sql += f" WHERE {condition}"
     df = con.execute(sql + " ORDER BY area_id", params).df()
     geometry = shapely.from_wkt(df.pop("geometry").to_numpy(dtype=object)) if len(df) else []
     return gpd.GeoDataFrame(df, geometry=geometry, crs=CRS_WGS84)

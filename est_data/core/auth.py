@@ -20,6 +20,8 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
+from est_data.core.errors import UserError
+
 ROLES = {"mote": "Möte", "analytiker": "Analytiker", "admin": "Administratör"}
 
 # Capabilities a page can require.
@@ -38,7 +40,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 _N, _R, _P = 2 ** 14, 8, 1
 
 
-class AuthConfigError(ValueError):
+class AuthConfigError(UserError, ValueError):
     """The user configuration is malformed; the message names the entry."""
 
 

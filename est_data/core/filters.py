@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from est_data.store.sqlutil import in_list
+
 WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 ALL_HOURS = tuple(range(24))
 
@@ -44,10 +46,6 @@ class IncidentFilter:
         return replace(self, start=start, end=end)
 
 
-def _in_list(column: str, values: tuple) -> tuple[str, list]:
-    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
-
-
 def where_clause(f: IncidentFilter, alias: str = "", period: bool = True) -> tuple[str, list]:
     """SQL condition (without ``WHERE``) and its parameters for a filter.
 
@@ -64,19 +62,20 @@ def where_clause(f: IncidentFilter, alias: str = "", period: bool = True) -> tup
         parts.append(f"{a}duplicate_of IS NULL")
     for column, values in ((f"{a}category", f.categories), (f"{a}source", f.sources)):
         if values:
-            sql, p = _in_list(column, values)
+            sql, p = in_list(column, values)
             parts.append(sql)
             params += p
     if f.areas:
-        marks = ", ".join("?" * len(f.areas))
-        parts.append(f"({a}area_id IN ({marks}) OR {a}focus_area_id IN ({marks}))")
-        params += list(f.areas) * 2
+        in_area, p = in_list(f"{a}area_id", f.areas)
+        in_focus, _ = in_list(f"{a}focus_area_id", f.areas)
+        parts.append(f"({in_area} OR {in_focus})")
+        params += p * 2
     if f.weekdays and set(f.weekdays) != set(range(1, 8)):
-        sql, p = _in_list(f"isodow({a}occurred_at)", f.weekdays)
+        sql, p = in_list(f"isodow({a}occurred_at)", f.weekdays)
         parts.append(sql)
         params += p
     if f.hours and set(f.hours) != set(ALL_HOURS):
-        sql, p = _in_list(f"hour({a}occurred_at)", f.hours)
+        sql, p = in_list(f"hour({a}occurred_at)", f.hours)
         parts.append(sql)
         params += p
     return (" AND ".join(parts) or "TRUE"), params

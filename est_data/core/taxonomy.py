@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from est_data.core.config import TAXONOMY_PATH
+from est_data.core.errors import UserError
 
 FALLBACK_CODE = "ovrigt"
 
@@ -23,7 +24,7 @@ class Category:
     words: tuple[str, ...]
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(UserError, ValueError):
     """The taxonomy file is malformed."""
 
 

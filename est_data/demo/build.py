@@ -109,20 +109,47 @@ def generate_incidents(n: int, seed: int, end: dt.date = W.DEMO_END) -> pd.DataF
     rng = np.random.default_rng(seed)
     deso, focus = build_areas()
     buckets = _places(deso, focus, rng)
-    start = end.replace(year=end.year - W.DEMO_YEARS) + dt.timedelta(days=1)
-    days = pd.date_range(start, end, freq="D")
-    effective = np.datetime64(W.MEASURES_EFFECTIVE)
-
     n_dupes = int(round(n * 0.03))
-    n_base = n - n_dupes
-    codes = list(W.CATEGORIES)
-    shares = np.array([W.CATEGORIES[c][0] for c in codes])
-    per_cat = rng.multinomial(n_base, shares / shares.sum())
+    drawn = _draw_events(n - n_dupes, buckets, end, rng)
+    df = _locate_events(drawn, buckets, rng)
+    df["row"] = np.arange(len(df))
+    df["dup_of_row"] = np.nan
+    dup = _duplicates(df, n_dupes, rng)
+    dup["row"] = np.arange(len(df), len(df) + len(dup))
+    df = pd.concat([df, dup], ignore_index=True)
+    df = df.sort_values(["occurred_at", "source", "x"], kind="stable").reset_index(drop=True)
+    return _finish(df, rng)
 
+
+def _bucket_weights(buckets) -> tuple[np.ndarray, np.ndarray]:
+    """Chances of each place bucket (statistical areas by population, plus the focus hot
+    spots) before the measures, and after them for the targeted categories (the focus
+    areas lose, their neighbours gain a little)."""
     base_w = np.array([d[3] * d[4] for d in W.DESO], dtype=float)
     base_w /= base_w.sum()
     focus_share = np.array([f[6] for f in W.FOCUS])
+    before = np.concatenate([base_w * (1 - focus_share.sum()), focus_share])
+    after = before.copy()
     bucket_ids = [b[0] for b in buckets]
+    for k, f in enumerate(W.FOCUS):
+        fi = len(W.DESO) + k
+        lost = before[fi] * (1 - W.FOCUS_REMAINING[f[0]])
+        after[fi] -= lost
+        if f[7]:
+            after[bucket_ids.index(f[7])] += lost * W.DISPLACED
+    return before, after
+
+
+def _draw_events(n: int, buckets, end: dt.date, rng: np.random.Generator) -> pd.DataFrame:
+    """``n`` events: ``category``, ``occurred_at``, place ``bucket`` and ``actor`` index,
+    with each category's season, week and hours."""
+    start = end.replace(year=end.year - W.DEMO_YEARS) + dt.timedelta(days=1)
+    days = pd.date_range(start, end, freq="D")
+    effective = np.datetime64(W.MEASURES_EFFECTIVE)
+    codes = list(W.CATEGORIES)
+    shares = np.array([W.CATEGORIES[c][0] for c in codes])
+    per_cat = rng.multinomial(n, shares / shares.sum())
+    before, after_targeted = _bucket_weights(buckets)
     frames = []
     for code, count in zip(codes, per_cat):
         if count == 0:
@@ -133,16 +160,7 @@ def generate_incidents(n: int, seed: int, end: dt.date = W.DEMO_END) -> pd.DataF
         minute = rng.integers(0, 60, size=count)
         ts = (days.to_numpy()[day_idx] + hour.astype("timedelta64[h]")
               + minute.astype("timedelta64[m]"))
-        # Location bucket: statistical areas by population, plus the focus hot spots.
-        before = np.concatenate([base_w * (1 - focus_share.sum()), focus_share])
-        after = before.copy()
-        if code in W.TARGETED:
-            for k, f in enumerate(W.FOCUS):
-                fi = len(W.DESO) + k
-                lost = before[fi] * (1 - W.FOCUS_REMAINING[f[0]])
-                after[fi] -= lost
-                if f[7]:
-                    after[bucket_ids.index(f[7])] += lost * W.DISPLACED
+        after = after_targeted if code in W.TARGETED else before
         bucket = np.empty(count, dtype=int)
         is_after = ts >= effective
         for mask, p in ((~is_after, before), (is_after, after)):
@@ -151,9 +169,11 @@ def generate_incidents(n: int, seed: int, end: dt.date = W.DEMO_END) -> pd.DataF
         actor = rng.choice(len(W.ACTORS), size=count, p=mix / mix.sum())
         frames.append(pd.DataFrame({"category": code, "occurred_at": ts, "bucket": bucket,
                                     "actor": actor}))
-    df = pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
 
-    # A place within the bucket, then the actor's own scatter around it.
+
+def _locate_events(df: pd.DataFrame, buckets, rng: np.random.Generator) -> pd.DataFrame:
+    """A place within each event's bucket, then the actor's own scatter and precision."""
     place = np.empty(len(df), dtype=int)
     px = np.empty(len(df))
     py = np.empty(len(df))
@@ -163,30 +183,24 @@ def generate_incidents(n: int, seed: int, end: dt.date = W.DEMO_END) -> pd.DataF
         place[m] = rng.choice(len(xy), size=int(m.sum()), p=weights)
         px[m], py[m] = xy[place[m], 0], xy[place[m], 1]
         address[m] = np.asarray(addrs, dtype=object)[place[m]]
-    actor_keys = np.array([a[0] for a in W.ACTORS], dtype=object)
-    source = actor_keys[df["actor"].to_numpy()]
-    scatter = np.array([W.ACTOR_PRECISION[a[0]][1] for a in W.ACTORS])[df["actor"].to_numpy()]
+    actor = df["actor"].to_numpy()
+    source = np.array([a[0] for a in W.ACTORS], dtype=object)[actor]
+    scatter = np.array([W.ACTOR_PRECISION[a[0]][1] for a in W.ACTORS])[actor]
     x = px + rng.normal(0, 1, len(df)) * scatter
     y = py + rng.normal(0, 1, len(df)) * scatter
     precision = np.empty(len(df), dtype=object)
     for k, (key, *_rest) in enumerate(W.ACTORS):
-        m = df["actor"].to_numpy() == k
+        m = actor == k
         shares_p = np.array(W.ACTOR_PRECISION[key][0])
         precision[m] = np.array(["point", "address", "area", "municipality"], dtype=object)[
             rng.choice(4, size=int(m.sum()), p=shares_p)]
-    df = pd.DataFrame({
+    bucket_ids = np.asarray([b[0] for b in buckets], dtype=object)
+    return pd.DataFrame({
         "source": source, "occurred_at": df["occurred_at"].to_numpy(),
         "category": df["category"].to_numpy(dtype=object), "x": x, "y": y,
         "precision": precision, "address": address,
-        "bucket_area": np.asarray(bucket_ids, dtype=object)[df["bucket"].to_numpy()],
+        "bucket_area": bucket_ids[df["bucket"].to_numpy()],
     })
-    df["row"] = np.arange(len(df))
-    df["dup_of_row"] = np.nan
-    dup = _duplicates(df, n_dupes, rng)
-    dup["row"] = np.arange(len(df), len(df) + len(dup))
-    df = pd.concat([df, dup], ignore_index=True)
-    df = df.sort_values(["occurred_at", "source", "x"], kind="stable").reset_index(drop=True)
-    return _finish(df, rng)
 
 
 def _duplicates(df: pd.DataFrame, k: int, rng: np.random.Generator) -> pd.DataFrame:

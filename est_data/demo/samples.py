@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -89,17 +90,13 @@ def _write_csv(df: pd.DataFrame, path: Path, delimiter: str, encoding: str) -> N
         writer.writerows(df.itertuples(index=False, name=None))
 
 
-def export_ostersundshem(df: pd.DataFrame, path: Path, rng, messy: bool) -> None:
+def _ostersundshem_frame(df: pd.DataFrame, rng) -> pd.DataFrame:
     occ = pd.to_datetime(df["occurred_at"])
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "Ärendenr": df["source_ref"], "Registrerad": pd.to_datetime(df["reported_at"]).dt.strftime("%Y-%m-%d %H:%M"),
         "Händelsedatum": occ.dt.strftime("%Y-%m-%d"), "Klockslag": occ.dt.strftime("%H.%M"),
         "Felkategori": df["raw_category"], "Adress": df["address"].fillna(""),
         "Lägenhet": "", "Beskrivning": df["description"]})
-    if messy:
-        out = _messy(out, rng, {"date": "Händelsedatum", "time": "Klockslag",
-                                "description": "Beskrivning", "category": "Felkategori"})
-    _write_csv(out, path, ";", "cp1252")
 
 
 def export_fastighetsagare(df: pd.DataFrame, path: Path, rng, messy: bool) -> None:
@@ -126,35 +123,25 @@ def export_fastighetsagare(df: pd.DataFrame, path: Path, rng, messy: bool) -> No
     book.save(path)
 
 
-def export_polisen(df: pd.DataFrame, path: Path, rng, messy: bool) -> None:
+def _polisen_frame(df: pd.DataFrame, rng) -> pd.DataFrame:
     occ = pd.to_datetime(df["occurred_at"])
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "Händelsenummer": df["source_ref"], "Brottsdatum": occ.dt.strftime("%Y-%m-%d"),
         "Klockslag": occ.dt.strftime("%H:%M"), "Brottsbenämning": df["raw_category"],
         "N": _fmt_num(df["y"], 1, False), "E": _fmt_num(df["x"], 1, False),
         "Sammanfattning": df["description"]})
-    if messy:
-        out = _messy(out, rng, {"date": "Brottsdatum", "description": "Sammanfattning",
-                                "category": "Brottsbenämning", "a": "N", "b": "E",
-                                "far": ["6920000.0", "617000.0"]})
-    _write_csv(out, path, ",", "utf-8")
 
 
-def export_kommun(df: pd.DataFrame, path: Path, rng, messy: bool) -> None:
+def _kommun_frame(df: pd.DataFrame, rng) -> pd.DataFrame:
     occ = pd.to_datetime(df["occurred_at"])
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "ID": df["source_ref"], "Datum tid": occ.dt.strftime("%Y-%m-%d kl %H.%M"),
         "Kategori": df["raw_category"], "Plats": df["address"].fillna(""),
         "X": _fmt_num(df["y"], 2, True), "Y": _fmt_num(df["x"], 2, True),
         "Anteckning": df["description"]})
-    if messy:
-        out = _messy(out, rng, {"date": "Datum tid", "description": "Anteckning",
-                                "category": "Kategori", "a": "X", "b": "Y",
-                                "far": ["6920000,00", "617000,00"]})
-    _write_csv(out, path, "\t", "utf-8-sig")
 
 
-def export_nattvandrarna(df: pd.DataFrame, path: Path, rng, messy: bool) -> None:
+def _nattvandrarna_frame(df: pd.DataFrame, rng) -> pd.DataFrame:
     occ = pd.to_datetime(df["occurred_at"])
     lat = _fmt_num(df["lat"], 6, True)
     lon = _fmt_num(df["lon"], 6, True)
@@ -162,7 +149,7 @@ def export_nattvandrarna(df: pd.DataFrame, path: Path, rng, messy: bool) -> None
     lat2 = np.where(swap, lon, lat)
     lon2 = np.where(swap, lat, lon)
     area_only = (df["precision"] == "area").to_numpy()
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "Tidstämpel": pd.to_datetime(df["reported_at"]).dt.strftime("%Y-%m-%d %H:%M:%S"),
         "Datum": [f"{t.day}.{t.month}.{t.year}" for t in occ],
         "Tid": occ.dt.strftime("kl %H.%M"), "Vad hände?": df["raw_category"],
@@ -170,16 +157,39 @@ def export_nattvandrarna(df: pd.DataFrame, path: Path, rng, messy: bool) -> None
         "Longitud": np.where(area_only, "", lon2),
         "DeSO": np.where(area_only, df["area_id"].fillna(""), ""),
         "Kommentar": df["description"]})
+
+
+#: The CSV exports: each actor's rows, its file's delimiter and encoding, and the columns
+#: that ``messy=True`` spoils (see :func:`_messy`).
+CSV_EXPORTS = {
+    "ostersundshem": (_ostersundshem_frame, ";", "cp1252", {
+        "date": "Händelsedatum", "time": "Klockslag", "description": "Beskrivning",
+        "category": "Felkategori"}),
+    "polisen": (_polisen_frame, ",", "utf-8", {
+        "date": "Brottsdatum", "description": "Sammanfattning", "category": "Brottsbenämning",
+        "a": "N", "b": "E", "far": ["6920000.0", "617000.0"]}),
+    "kommun": (_kommun_frame, "\t", "utf-8-sig", {
+        "date": "Datum tid", "description": "Anteckning", "category": "Kategori",
+        "a": "X", "b": "Y", "far": ["6920000,00", "617000,00"]}),
+    "nattvandrarna": (_nattvandrarna_frame, ",", "utf-8", {
+        "date": "Datum", "time": "Tid", "description": "Kommentar", "category": "Vad hände?",
+        "a": "Latitud", "b": "Longitud", "far": ["62,3908", "17,3069"]}),
+}
+
+
+def export_csv(source: str, df: pd.DataFrame, path: Path, rng, messy: bool) -> None:
+    """Write ``source``'s CSV export of ``df`` (spoilt a little with ``messy``)."""
+    frame, delimiter, encoding, spoil = CSV_EXPORTS[source]
+    out = frame(df, rng)
     if messy:
-        out = _messy(out, rng, {"date": "Datum", "time": "Tid", "description": "Kommentar",
-                                "category": "Vad hände?", "a": "Latitud", "b": "Longitud",
-                                "far": ["62,3908", "17,3069"]})
-    _write_csv(out, path, ",", "utf-8")
+        out = _messy(out, rng, spoil)
+    _write_csv(out, path, delimiter, encoding)
 
 
-WRITERS = {"ostersundshem": export_ostersundshem, "fastighetsagare": export_fastighetsagare,
-           "polisen": export_polisen, "kommun": export_kommun,
-           "nattvandrarna": export_nattvandrarna}
+WRITERS = {"ostersundshem": partial(export_csv, "ostersundshem"),
+           "fastighetsagare": export_fastighetsagare,
+           "polisen": partial(export_csv, "polisen"), "kommun": partial(export_csv, "kommun"),
+           "nattvandrarna": partial(export_csv, "nattvandrarna")}
 
 
 def write_demo_exports(folder: Path | str, incidents: int = 2000, seed: int = 11,

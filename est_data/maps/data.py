@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from est_data.maps import grid
+from est_data.areas.catalog import area_attributes
 from est_data.areas.geometry import load_areas
 from est_data.core.config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
 from est_data.core.filters import IncidentFilter, where_clause
@@ -190,8 +191,7 @@ def area_stats(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFram
         GROUP BY GROUPING SETS ((area_id), (focus_area_id))
         HAVING coalesce(area_id, focus_area_id) IS NOT NULL""",
         [f.start, f.start, prev.start, end, *params])
-    areas = fetch_df(con, "SELECT area_id, name, kind, is_focus, population FROM areas")
-    df = areas.merge(counts, on="area_id", how="left")
+    df = area_attributes(con).merge(counts, on="area_id", how="left")
     for col in ("current", "previous"):
         df[col] = df[col].fillna(0).astype(int)
     df["change"] = df["current"] - df["previous"]

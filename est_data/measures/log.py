@@ -19,6 +19,7 @@ from typing import Any, Mapping
 import duckdb
 import pandas as pd
 
+from est_data.areas.catalog import area_names
 from est_data.core.config import MUNICIPALITY_BBOX
 from est_data.store.db import transaction
 from est_data.store.sqlutil import fetch_df, fetch_value
@@ -230,13 +231,6 @@ def parse_intervention(raw: Mapping[str, Any], areas: Mapping[str, str]
 
 
 # --- Reading ---------------------------------------------------------------------------
-
-def area_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Known areas, id → name, focus areas first."""
-    rows = con.execute(
-        "SELECT area_id, name FROM areas ORDER BY is_focus DESC, name").fetchall()
-    return dict(rows)
-
 
 def list_interventions(con: duckdb.DuckDBPyConnection, area_ids: tuple[str, ...] = (),
                        start: dt.date | None = None, end: dt.date | None = None

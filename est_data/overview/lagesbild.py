@@ -39,9 +39,7 @@ def _draw_polygon(ax, geom, **kw) -> None:
 def _map_panel(ax, con: duckdb.DuckDBPyConnection, f: IncidentFilter, measures) -> int:
     """Draw the map; returns the cell size used."""
     from matplotlib import patheffects
-    from matplotlib.colors import LinearSegmentedColormap
 
-    heat = LinearSegmentedColormap.from_list("est_heat", HEAT_STOPS)
     halo = [patheffects.withStroke(linewidth=3, foreground="white")]
     areas = load_areas(con)
     metric = areas.to_crs(CRS_SWEREF99TM) if not areas.empty else areas
@@ -55,45 +53,62 @@ def _map_panel(ax, con: duckdb.DuckDBPyConnection, f: IncidentFilter, measures) 
             x, y = poly.exterior.xy
             ax.fill(x, y, facecolor="#ffffff", edgecolor="#8c8c8c", linewidth=0.6, zorder=1)
     cell = max(PRINT_CELL_M, grid.cell_size_for(extent, grid.zoom_for_extent(extent)))
-    cells = grid.grid_cells(con, f, cell)
-    if len(cells):
-        x0, y0 = cells["cx"].min(), cells["cy"].min()
-        w, h = cells["cx"].max() - x0 + 1, cells["cy"].max() - y0 + 1
-        raster = np.full((h, w), np.nan)
-        raster[cells["cy"] - y0, cells["cx"] - x0] = grid.heat_weights(cells["n"])
-        ax.imshow(raster, origin="lower", cmap=heat, vmin=0, vmax=1, alpha=0.9, zorder=2,
-                  interpolation="nearest",
-                  extent=(x0 * cell, (x0 + w) * cell, y0 * cell, (y0 + h) * cell))
+    _draw_heat(ax, grid.grid_cells(con, f, cell), cell)
     if not metric.empty:
-        base = metric[metric["kind"] != "custom"]
-        key = base["district"].fillna(base["name"])
-        for name, group in base.groupby(key, sort=True):
-            p = shapely.union_all(group.geometry.values).representative_point()
-            if extent.xmin < p.x < extent.xmax and extent.ymin < p.y < extent.ymax:
-                ax.text(p.x, p.y, name, fontsize=7.5, ha="center", va="center", color="#333",
-                        zorder=5, path_effects=halo)
-        for _, r in metric[metric["is_focus"]].iterrows():
-            _draw_polygon(ax, r.geometry, color="#111", linewidth=2.2, linestyle=(0, (4, 2.5)),
-                          zorder=4)
-            minx, miny, maxx, maxy = r.geometry.bounds
-            ax.text((minx + maxx) / 2, maxy + 60, r["name"], fontsize=9.5, fontweight="bold",
-                    fontstyle="italic", ha="center", va="bottom", zorder=6, path_effects=halo)
+        _draw_names(ax, metric, extent, halo)
     if measures is not None and len(measures):
         m = measures.dropna(subset=["lat", "lon"])
         mx, my = to_sweref(m["lon"], m["lat"])
         ax.scatter(mx, my, marker="D", s=70, color=style.MEASURE_COLOR, edgecolor="white",
                    linewidth=1.2, zorder=7)
+    _frame(ax, extent, halo)
+    return cell
+
+
+def _draw_heat(ax, cells, cell: int) -> None:
+    """The counted grid cells as one raster, yellow (few) to dark red (many)."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    if not len(cells):
+        return
+    heat = LinearSegmentedColormap.from_list("est_heat", HEAT_STOPS)
+    x0, y0 = cells["cx"].min(), cells["cy"].min()
+    w, h = cells["cx"].max() - x0 + 1, cells["cy"].max() - y0 + 1
+    raster = np.full((h, w), np.nan)
+    raster[cells["cy"] - y0, cells["cx"] - x0] = grid.heat_weights(cells["n"])
+    ax.imshow(raster, origin="lower", cmap=heat, vmin=0, vmax=1, alpha=0.9, zorder=2,
+              interpolation="nearest",
+              extent=(x0 * cell, (x0 + w) * cell, y0 * cell, (y0 + h) * cell))
+
+
+def _draw_names(ax, metric, extent, halo) -> None:
+    """District names inside the map, focus areas dashed with their names above."""
+    base = metric[metric["kind"] != "custom"]
+    key = base["district"].fillna(base["name"])
+    for name, group in base.groupby(key, sort=True):
+        p = shapely.union_all(group.geometry.values).representative_point()
+        if extent.xmin < p.x < extent.xmax and extent.ymin < p.y < extent.ymax:
+            ax.text(p.x, p.y, name, fontsize=7.5, ha="center", va="center", color="#333",
+                    zorder=5, path_effects=halo)
+    for _, r in metric[metric["is_focus"]].iterrows():
+        _draw_polygon(ax, r.geometry, color="#111", linewidth=2.2, linestyle=(0, (4, 2.5)),
+                      zorder=4)
+        minx, miny, maxx, maxy = r.geometry.bounds
+        ax.text((minx + maxx) / 2, maxy + 60, r["name"], fontsize=9.5, fontweight="bold",
+                fontstyle="italic", ha="center", va="bottom", zorder=6, path_effects=halo)
+
+
+def _frame(ax, extent, halo) -> None:
+    """The map's extent at equal scale, no ticks, and a 1 km scale bar lower left."""
     ax.set_xlim(extent.xmin, extent.xmax)
     ax.set_ylim(extent.ymin, extent.ymax)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
-    # A 1 km scale bar in the lower left corner.
     sx, sy = extent.xmin + 0.04 * extent.width, extent.ymin + 0.04 * extent.height
     ax.plot([sx, sx + 1000], [sy, sy], color="#111", linewidth=3, zorder=8)
     ax.text(sx + 500, sy + 0.012 * extent.height, "1 km", ha="center", va="bottom", fontsize=8,
             zorder=8, path_effects=halo)
-    return cell
 
 
 def count_change(now: int, before: int) -> str:
@@ -144,19 +159,30 @@ def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
 
     today = today or dt.date.today()
     b = briefing(con, f)
-    prev = f.previous()
     fig = Figure(figsize=A4_LANDSCAPE_IN, dpi=DPI)
     FigureCanvasAgg(fig)
+    _heading(fig, f, heading)
+    ax = fig.add_axes((0.03, 0.07, 0.56, 0.80))
+    cell = _map_panel(ax, con, f, b["measures"])
+    _figures_panel(fig, panel_texts(b), b["measures"])
+    _notes(fig, f, cell, b["totals"], today)
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt_, dpi=DPI, metadata={"Title": f"Lägesbild EST {MUNICIPALITY_NAME}"}
+                if fmt_ == "pdf" else None)
+    return buf.getvalue()
+
+
+def _heading(fig, f: IncidentFilter, heading: str) -> None:
+    prev = f.previous()
     fig.text(0.03, 0.955, f"Lägesbild EST {MUNICIPALITY_NAME}", fontsize=20, fontweight="bold")
     sub = f"{heading + ': ' if heading else ''}{fmt.period(f.start, f.end)}"
     fig.text(0.03, 0.918, sub, fontsize=12)
     fig.text(0.03, 0.892, f"jämfört med {fmt.period(prev.start, prev.end)}", fontsize=10,
              color="#444")
-    ax = fig.add_axes((0.03, 0.07, 0.56, 0.80))
-    cell = _map_panel(ax, con, f, b["measures"])
 
-    t = b["totals"]
-    texts = panel_texts(b)
+
+def _figures_panel(fig, texts: dict, measures) -> None:
+    """The right-hand column: total, focus areas, categories, increases, measures."""
     x, y = 0.62, 0.86
     fig.text(x, y, "Händelser", fontsize=12, color="#333")
     fig.text(x, y - 0.075, texts["total"], fontsize=34, fontweight="bold")
@@ -167,15 +193,11 @@ def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
     for line in texts["focus"]:
         fig.text(x, y, line, fontsize=11)
         y -= 0.032
-    y -= 0.015
-    fig.text(x, y, "Vanligaste kategorierna", fontsize=12, fontweight="bold")
-    y -= 0.035
+    y = _section(fig, x, y, "Vanligaste kategorierna")
     for line in texts["categories"]:
         fig.text(x, y, line, fontsize=11)
         y -= 0.03
-    y -= 0.015
-    fig.text(x, y, "Störst ökning", fontsize=12, fontweight="bold")
-    y -= 0.035
+    y = _section(fig, x, y, "Störst ökning")
     if not texts["increases"]:
         fig.text(x, y, "Inget område ökade.", fontsize=11)
         y -= 0.03
@@ -183,12 +205,21 @@ def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
         fig.text(x, y, name, fontsize=11)
         fig.text(0.97, y, numbers, fontsize=11, ha="right")
         y -= 0.03
+    _measures_list(fig, x, _section(fig, x, y, "Senaste åtgärder"), measures)
+
+
+def _section(fig, x: float, y: float, title: str) -> float:
+    """A bold section title after a small gap; returns the y of its first line."""
     y -= 0.015
-    fig.text(x, y, "Senaste åtgärder", fontsize=12, fontweight="bold")
-    y -= 0.035
-    if b["measures"].empty:
+    fig.text(x, y, title, fontsize=12, fontweight="bold")
+    return y - 0.035
+
+
+def _measures_list(fig, x: float, y: float, measures) -> None:
+    """The newest measures, two lines each, as many as fit above the notes."""
+    if measures.empty:
         fig.text(x, y, "Inga åtgärder registrerade.", fontsize=11)
-    for _, r in b["measures"].iterrows():
+    for _, r in measures.iterrows():
         if y < 0.1:
             break
         started = fmt.date(r["started_on"])
@@ -198,6 +229,9 @@ def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
                  fontsize=9, color="#555")
         y -= 0.052
 
+
+def _notes(fig, f: IncidentFilter, cell: int, t: dict, today: dt.date) -> None:
+    """The small print at the bottom: how the map counts, what it leaves out, when made."""
     notes = [f"Kartan: händelser med plats räknade i rutor om {fmt.num(cell)} m "
              "(gul = få, mörkröd = många). Streckat = fokusområde, romb = åtgärd."]
     if t["municipality_only"]:
@@ -206,7 +240,3 @@ def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
     notes.append(f"Skapad {fmt.date(today)} med EST Lägesbild. Unika händelser"
                  + (" inklusive dubbletter." if f.include_duplicates else "."))
     fig.text(0.03, 0.022, "  ".join(notes), fontsize=8, color="#444", wrap=True)
-    buf = io.BytesIO()
-    fig.savefig(buf, format=fmt_, dpi=DPI, metadata={"Title": f"Lägesbild EST {MUNICIPALITY_NAME}"}
-                if fmt_ == "pdf" else None)
-    return buf.getvalue()

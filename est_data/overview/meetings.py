@@ -12,6 +12,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from est_data.core.errors import UserError
 from est_data.store.sqlutil import fetch_df, fetch_row, fetch_value
 
 TITLE_MAX = 120
@@ -21,7 +22,7 @@ MAX_DAYS_AHEAD = 366
 EARLIEST = dt.date(2000, 1, 1)
 
 
-class MeetingError(ValueError):
+class MeetingError(UserError, ValueError):
     """A meeting cannot be stored; the message (Swedish) says why."""
 
 

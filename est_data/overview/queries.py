@@ -10,6 +10,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from est_data.areas.catalog import area_attributes, area_names
 from est_data.core.filters import IncidentFilter, where_clause
 from est_data.store.sqlutil import fetch_df, fetch_row, fetch_value
 from est_data.core.taxonomy import labels
@@ -48,9 +49,7 @@ def lookups(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
     actors = dict(con.execute(
         "SELECT source, name FROM actors UNION SELECT DISTINCT source, source FROM incidents "
         "WHERE source NOT IN (SELECT source FROM actors) ORDER BY 2").fetchall())
-    areas = dict(con.execute(
-        "SELECT area_id, name FROM areas ORDER BY is_focus DESC, name").fetchall())
-    return {"categories": categories, "sources": actors, "areas": areas}
+    return {"categories": categories, "sources": actors, "areas": area_names(con)}
 
 
 def period_totals(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> dict[str, int]:
@@ -110,8 +109,7 @@ def area_table(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFram
     """
     parts = [counts_with_change(con, f, "area"), counts_with_change(con, f, "focus_area")]
     counts = pd.concat(parts, ignore_index=True).rename(columns={"key": "area_id"})
-    areas = fetch_df(con, "SELECT area_id, name, kind, is_focus, population FROM areas", [])
-    df = areas.merge(counts, on="area_id", how="left")
+    df = area_attributes(con).merge(counts, on="area_id", how="left")
     for col in ("current", "previous", "change"):
         df[col] = df[col].fillna(0).astype(int)
     df["per_1000"] = (df["current"] / df["population"].where(df["population"] > 0) * 1000).round(1)

@@ -23,33 +23,21 @@ from typing import Iterator
 import duckdb
 
 from est_data.core.config import db_path
+from est_data.store import reader
+from est_data.store.dbfile import DatabaseError, open_file
 from est_data.store.schema import ensure_schema
 
 
 _IN_TRANSACTION: set[int] = set()  # ids of connections inside transaction()
 
 
-class DatabaseError(RuntimeError):
-    """The database file cannot be opened; the message says what to do."""
-
-
 def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database; a writable connection creates and upgrades the schema."""
     path = Path(path) if path is not None else db_path()
-    if read_only and not path.exists():
-        raise DatabaseError(
-            f"the database {path} does not exist; create it with "
-            f"'python -m est_data demo --db {path}' or 'python -m est_data init --db {path}'"
-        )
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
         # DuckDB refuses a writer beside a reader of the same file in one process.
-        from est_data.store.reader import release
-        release(path)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        raise DatabaseError(f"cannot open the database {path}: {exc}") from exc
+        reader.release(path)
+    con = open_file(path, read_only)
     if not read_only:
         ensure_schema(con)
     return con

@@ -3,8 +3,8 @@
 Opening the file for every read costs 15-25 ms, and a new connection starts with an
 empty buffer pool, so each query reads its blocks again: at 1M incidents a typical
 filtered count takes ~24 ms on a fresh connection and ~4 ms on an open one. The app
-therefore keeps one read-only connection per file *version* (see :func:`file_version`)
-and gives every read its own cursor.
+therefore keeps one read-only connection per file *version* (see
+:func:`est_data.store.dbfile.file_version`) and gives every read its own cursor.
 
 Keeping the file open is safe because writers never touch it in place: they write a
 copy and rename it over the original (:func:`est_data.store.db.write_session`), so a reader
@@ -28,23 +28,11 @@ from typing import Iterator
 import duckdb
 
 from est_data.core.config import READER_MEMORY_LIMIT
+from est_data.store.dbfile import DatabaseError, file_version, open_file
 
 OPEN_RETRIES = 10
 RETRY_SLEEP_S = 0.2
 RETIRE_WAIT_S = 30.0
-
-
-def file_version(path: Path) -> tuple:
-    """Changes whenever the database file (or its write-ahead log) changes: inode,
-    modification time and size of both."""
-    parts = []
-    for p in (path, path.with_name(path.name + ".wal")):
-        try:
-            s = p.stat()
-            parts.append((s.st_ino, s.st_mtime_ns, s.st_size))
-        except FileNotFoundError:
-            parts.append(None)
-    return (str(path), *parts)
 
 
 @dataclass(eq=False)
@@ -63,11 +51,9 @@ _retired: list[_Anchor] = []
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
     """Open read-only, waiting briefly while another process writes the file in place."""
-    from est_data.store.db import DatabaseError, connect
-
     for attempt in range(OPEN_RETRIES):
         try:
-            con = connect(path, read_only=True)
+            con = open_file(path, read_only=True)
             break
         except DatabaseError as exc:
             if "lock" not in str(exc).lower() or attempt == OPEN_RETRIES - 1:
@@ -98,7 +84,6 @@ def _wait_for_retired(path: Path) -> None:
     while any(a.path == path for a in _retired):
         left = deadline - time.monotonic()
         if left <= 0:
-            from est_data.store.db import DatabaseError
             raise DatabaseError(f"reads of the old version of {path} did not finish")
         _cond.wait(left)
 

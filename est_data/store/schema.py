@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
+from est_data.core.errors import UserError
 from est_data.store.sqlutil import fetch_row, fetch_value
 
 _V1 = [
@@ -162,7 +163,7 @@ CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-class SchemaError(RuntimeError):
+class SchemaError(UserError, RuntimeError):
     """The database was written by a newer version of the app."""
 
 

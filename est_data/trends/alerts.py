@@ -13,6 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from est_data.areas.catalog import area_names
 from est_data.core import fmt
 from est_data.trends.baseline import poisson_baseline_alerts
 from est_data.core.filters import IncidentFilter, where_clause
@@ -180,7 +181,7 @@ def area_alerts(con: duckdb.DuckDBPyConnection, f: IncidentFilter, window_days: 
                          float(last["expected"]), int(last_year[i]), float(last["p_value"])))
     out = pd.DataFrame(rows, columns=["area_id", "category", "count", "expected", "last_year",
                                       "p_value"])
-    names = dict(con.execute("SELECT area_id, name FROM areas").fetchall())
+    names = area_names(con)
     cat_labels = labels()
     out["area_name"] = out["area_id"].map(lambda a: names.get(a, a))
     out["category_label"] = out["category"].map(lambda c: cat_labels.get(c, c))

@@ -23,7 +23,8 @@ from est_data.core import filters as flt
 from est_data.overview import queries
 from est_data.store import reader
 from est_data.core.config import db_path
-from est_data.store.db import DatabaseError, write_session
+from est_data.store.db import write_session
+from est_data.store.dbfile import DatabaseError
 from est_data.store.schema import SCHEMA_VERSION, SchemaError, current_version
 
 

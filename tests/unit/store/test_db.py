@@ -9,7 +9,8 @@ import duckdb
 import pytest
 
 from repo import REPO_ROOT
-from est_data.store.db import DatabaseError, open_db, write_session
+from est_data.store.db import open_db, write_session
+from est_data.store.dbfile import DatabaseError
 
 
 def count(path) -> int:

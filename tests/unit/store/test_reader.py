@@ -19,6 +19,14 @@ def make(path, n: int) -> None:
             con.execute("INSERT INTO actors VALUES (?, ?, NULL, NULL)", [f"a{i}", f"A{i}"])
 
 
+def wait_until(condition, timeout_s: float = 10.0) -> None:
+    """Poll ``condition`` until it holds; fail after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.005)
+
+
 def count(path) -> int:
     with reader.cursor(path) as con:
         return con.execute("SELECT count(*) FROM actors").fetchall()[0][0]
@@ -71,8 +79,10 @@ def test_a_read_in_flight_finishes_on_the_old_version(tmp_path):
     make(path, 4)
     new_read = threading.Thread(target=lambda: seen.__setitem__("new", count(path)))
     new_read.start()
-    time.sleep(0.2)
-    assert "new" not in seen  # waits until the old version's read is done
+    # The new read has retired the old connection and now waits for the old read.
+    wait_until(lambda: any(a.path == path.resolve() for a in reader._retired))
+    with reader._cond:  # no new version is opened while the old one is still read
+        assert reader._current is None and "new" not in seen
     go_on.set()
     t.join(10)
     new_read.join(10)
@@ -97,7 +107,7 @@ def test_a_writer_in_the_same_process_is_not_refused(tmp_path):
 
 
 def test_a_missing_file_is_an_error_not_a_new_file(tmp_path):
-    from est_data.store.db import DatabaseError
+    from est_data.store.dbfile import DatabaseError
 
     with pytest.raises(DatabaseError):
         count(tmp_path / "missing.duckdb")

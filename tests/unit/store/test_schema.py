@@ -66,7 +66,7 @@ def test_transaction_rolls_back_everything(tmp_path):
 
 
 def test_read_only_connect_to_missing_file_names_the_fix(tmp_path):
-    from est_data.store.db import DatabaseError
+    from est_data.store.dbfile import DatabaseError
 
     with pytest.raises(DatabaseError, match="est_data demo"):
         connect(tmp_path / "missing.duckdb", read_only=True)
