@@ -170,6 +170,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
             profile=(prof.key if prof else None), mapping=used, dry_run=dry_run,
             rows_read=staged.read, rows_rejected=staged.rejected.num_rows,
             rows_repeated_in_file=staged.repeated_in_file, time_unknown=staged.time_unknown,
+            lines_decoded_fallback=raw.fallback_lines,
             skipped=staged.skipped, rejected_reasons=staged.rejected_reasons,
             rejected_sample=[(int(r["row_number"]), r["reason"], r["raw"])
                              for r in staged.rejected.slice(0, 20).to_pylist()],

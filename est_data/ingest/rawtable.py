@@ -38,6 +38,8 @@ class RawTable:
     # (row number, Swedish reason, the line as text).
     structural_rejects: list[tuple[int, str, str]] = field(default_factory=list)
     rows: int = 0
+    # Lines of a UTF-8 file that were not UTF-8 and were decoded as Windows-1252.
+    fallback_lines: int = 0
     owned: bool = True             # False: ``con`` is the caller's (objects are TEMP)
 
     def head(self, n: int = 20) -> pa.Table:
@@ -60,7 +62,11 @@ class RawTable:
         if self.kind == "csv":
             name = DELIMITER_NAMES.get(self.delimiter)
             sep = f"{name}separerad" if name else f"avgränsare {self.delimiter!r}"
-            return f"CSV, {sep}, teckenkodning {self.encoding}"
+            text = f"CSV, {sep}, teckenkodning {self.encoding}"
+            if self.fallback_lines:
+                lines = "1 rad" if self.fallback_lines == 1 else f"{self.fallback_lines} rader"
+                text += f" ({lines} i Windows-1252)"
+            return text
         if self.kind == "xlsx":
             return f"Excel (XLSX), blad \u201d{self.sheet}\u201d"
         return "JSON, Polisens händelseflöde" if self.police_feed else "JSON"

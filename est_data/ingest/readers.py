@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from est_data.ingest.encoding import (
-    SAMPLE_BYTES, check_text, decode_cp1252, decode_sample, detect_encoding)
+    SAMPLE_BYTES, check_text, decode_cp1252, decode_lines, decode_sample, detect_encoding)
 from est_data.ingest.errors import IngestError
 from est_data.ingest.jsonfile import POLICE_KEYS, read_json
 from est_data.ingest.rawtable import (
@@ -151,11 +151,18 @@ def _read_csv_duckdb(con: duckdb.DuckDBPyConnection, path: str, delimiter: str,
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise IngestError(f"cannot parse the CSV file: {first}",
                           f"CSV-filen kan inte tolkas: {first}") from exc
-    reasons = {"TOO MANY COLUMNS": "Raden har fler fält än rubrikraden",
-               "UNQUOTED VALUE": "Citattecken på fel ställe",
-               "INVALID UNICODE": "Ogiltiga tecken"}
-    return [(int(line), reasons.get(kind, f"Raden kan inte läsas ({kind})"),
+    if any(kind in _ENCODING_ERRORS for _, kind, _ in rejects):
+        raise _NotUtf8()
+    return [(int(line), _REASONS.get(kind, f"Raden kan inte läsas ({kind})"),
              str(text or "")[:2000]) for line, kind, text in rejects]
+
+
+_REASONS = {"TOO MANY COLUMNS": "Raden har fler fält än rubrikraden",
+            "UNQUOTED VALUE": "Citattecken på fel ställe",
+            "INVALID UNICODE": "Ogiltiga tecken"}
+_ENCODING_ERRORS = ("INVALID UNICODE", "INVALID ENCODING")
+_SHOWN = {"utf-8-sig": "UTF-8 med BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252",
+          "utf-16": "UTF-16"}
 
 
 class _NotUtf8(Exception):
@@ -181,27 +188,42 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
     names, skip = _header(sample, delim)
     con, owned = connection(con)
     try:
-        structural = None
-        if enc in ("utf-8", "utf-8-sig"):
-            try:
-                structural = _read_csv_duckdb(con, str(path), delim, names, skip)
-            except _NotUtf8:
-                enc = "cp1252"
-        if structural is None:
-            structural = _read_transcoded(con, path, enc, delim, names, skip)
-        shown = {"utf-8-sig": "UTF-8 med BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252",
-                 "utf-16": "UTF-16"}.get(enc, enc)
+        structural, shown, fallback = _read_text(con, path, enc, delim, names, skip)
         return finish(con, names, skip + 1, kind="csv", encoding=shown, delimiter=delim,
-                       structural=structural, owned=owned)
+                      structural=structural, owned=owned, fallback_lines=fallback)
     except BaseException:
         if owned:
             con.close()
         raise
 
 
-def _read_transcoded(con, path: Path, enc: str, delim: str, names: list[str], skip: int):
+def _read_text(con, path: Path, enc: str, delim: str, names: list[str], skip: int
+               ) -> tuple[list[tuple[int, str, str]], str, int]:
+    """Table ``raw_t`` from the file: the structural rejects, the encoding as the app
+    shows it, and the number of lines decoded as Windows-1252 in a UTF-8 file.
+
+    DuckDB reads UTF-8 itself. Other encodings, and UTF-8 files with lines that are
+    not UTF-8, are decoded here (line by line for UTF-8) and read from a UTF-8 copy.
+    """
+    if enc in ("utf-8", "utf-8-sig"):
+        try:
+            return _read_csv_duckdb(con, str(path), delim, names, skip), _SHOWN[enc], 0
+        except _NotUtf8:
+            pass
     data = Path(path).read_bytes()
-    text = decode_cp1252(data) if enc == "cp1252" else data.decode(enc, errors="replace")
+    fallback = 0
+    if enc in ("utf-8", "utf-8-sig"):
+        text, fallback, utf8 = decode_lines(data)
+        if not utf8:  # no line needs UTF-8: the file is simply Windows-1252
+            enc, fallback = "cp1252", 0
+    elif enc == "cp1252":
+        text = decode_cp1252(data)
+    else:
+        text = data.decode(enc, errors="replace")
+    return _read_utf8_copy(con, text, delim, names, skip), _SHOWN.get(enc, enc), fallback
+
+
+def _read_utf8_copy(con, text: str, delim: str, names: list[str], skip: int):
     fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="est-import-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
