@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from est_data.ingest import limits
 from est_data.ingest.encoding import SAMPLE_BYTES, detect_encoding
 from est_data.ingest.errors import IngestError
 from est_data.ingest.rawtable import ROW_COLUMN, RawTable, clean_names, from_arrow
@@ -55,6 +56,8 @@ def read_json(path: Path, con=None) -> RawTable:
                 names.append(key)
     if not names:
         raise IngestError("the JSON records have no fields", "JSON-posterna saknar fält.")
+    if len(records) > limits.max_rows(len(names)):
+        raise limits.too_many_rows(limits.max_rows(len(names)), len(names))
     arrays = {n: pa.array([r.get(n) for r in records], type=pa.string()) for n in names}
     clean = clean_names(names)
     table = pa.table(arrays).rename_columns(clean)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from est_data.core import config
+from est_data.ingest import limits
 from est_data.ingest.encoding import (
     SAMPLE_BYTES, check_text, decode_cp1252, decode_lines, decode_sample, detect_encoding)
 from est_data.ingest.errors import IngestError
@@ -116,12 +118,16 @@ def _header(sample: str, delimiter: str) -> tuple[list[str], int]:
 def _csv_relation_sql(path: str, delimiter: str, names: list[str], skip: int,
                       lenient: bool) -> tuple[str, list]:
     columns = "{" + ", ".join(f"'{_sql_str(n)}': 'VARCHAR'" for n in names) + "}"
-    options = ("null_padding = true, store_rejects = true, "
+    # Lenient reads run on one thread: the parallel reader drops a line longer than its
+    # buffer (~32 MB) without a reject entry.
+    options = ("null_padding = true, store_rejects = true, parallel = false, "
                "rejects_table = 'est_rejects', rejects_scan = 'est_reject_scans'"
                if lenient else "strict_mode = true")
     sql = (f"SELECT * FROM read_csv(?, delim = ?, quote = '\"', escape = '\"', "
            f"header = false, skip = {int(skip)}, auto_detect = false, "
-           f"columns = {columns}, encoding = 'utf-8', {options})")
+           f"columns = {columns}, encoding = 'utf-8', "
+           f"max_line_size = {int(config.MAX_LINE_BYTES)}, {options}) "
+           f"LIMIT {limits.max_rows(len(names)) + 1}")
     return sql, [path, delimiter]
 
 
@@ -136,25 +142,43 @@ def _read_csv_duckdb(con: duckdb.DuckDBPyConnection, path: str, delimiter: str,
     rejects: list = []
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE raw_t AS " + sql, params)
+        _check_rows(con, len(names))
         return []
     except duckdb.Error as exc:
-        if "unicode" in str(exc).lower() or "utf" in str(exc).lower():
+        if _is_encoding_error(exc):
             raise _NotUtf8() from exc
     sql, params = _csv_relation_sql(path, delimiter, names, skip, lenient=True)
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE raw_t AS " + sql, params)
         rejects = con.execute(
             "SELECT line, error_type, csv_line FROM est_rejects ORDER BY line").fetchall()
+        _check_rows(con, len(names))
     except duckdb.Error as exc:
-        if "unicode" in str(exc).lower() or "utf" in str(exc).lower():
+        if _is_encoding_error(exc):
             raise _NotUtf8() from exc
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise IngestError(f"cannot parse the CSV file: {first}",
                           f"CSV-filen kan inte tolkas: {first}") from exc
     if any(kind in _ENCODING_ERRORS for _, kind, _ in rejects):
         raise _NotUtf8()
-    return [(int(line), _REASONS.get(kind, f"Raden kan inte läsas ({kind})"),
+    reasons = {**_REASONS, "LINE SIZE OVER MAXIMUM": limits.line_too_long_sv()}
+    return [(int(line), reasons.get(kind, f"Raden kan inte läsas ({kind})"),
              str(text or "")[:2000]) for line, kind, text in rejects]
+
+
+def _is_encoding_error(exc: Exception) -> bool:
+    """DuckDB's error is about bytes that are not UTF-8 (not about a line's content,
+    which the message quotes)."""
+    text = "\n".join(ln for ln in str(exc).lower().splitlines()
+                     if not ln.startswith("original line"))
+    return "unicode" in text or "utf" in text
+
+
+def _check_rows(con, columns: int) -> None:
+    """Refuse a file with more rows than the limits allow (it was read up to one more)."""
+    limit = limits.max_rows(columns)
+    if int(con.execute("SELECT count(*) FROM raw_t").fetchall()[0][0]) > limit:
+        raise limits.too_many_rows(limit, columns)
 
 
 _REASONS = {"TOO MANY COLUMNS": "Raden har fler fält än rubrikraden",

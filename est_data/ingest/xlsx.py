@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from est_data.ingest import limits
 from est_data.ingest.errors import IngestError
 from est_data.ingest.rawtable import ROW_COLUMN, RawTable, clean_names, from_arrow
 
@@ -72,10 +73,20 @@ def _choose_sheet(names: list[str], sheet: str | None) -> str:
 
 
 def _scan_rows(ws, chosen: str) -> tuple[list, list[tuple[int, list]]]:
-    """The header row's cells and the non-empty data rows (row number, cells)."""
-    header, data = None, []
+    """The header row's cells and the non-empty data rows (row number, cells).
+
+    A sheet over the limits (:mod:`.limits`) is refused from its declared dimension
+    before any row is read, or, when the dimension is missing or wrong, as soon as the
+    rows read pass them: a small file that unpacks to millions of rows is never loaded
+    whole.
+    """
+    _check_dimension(ws, chosen)
+    header, data, width = None, [], 0
     try:
         for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            width = max(width, len(row))
+            if not limits.sheet_fits(number, width):
+                raise limits.too_large_sheet(chosen, number, width, exact=False)
             cells = [_cell_text(v) for v in row]
             if header is None:
                 if sum(c is not None for c in cells) >= 2:
@@ -96,6 +107,17 @@ def _scan_rows(ws, chosen: str) -> tuple[list, list[tuple[int, list]]]:
     while header and header[-1] is None:
         header.pop()
     return header, data
+
+
+def _check_dimension(ws, chosen: str) -> None:
+    """Refuse a sheet whose declared size (``<dimension ref="A1:J3000000">``) is over
+    the limits."""
+    try:
+        rows, columns = ws.max_row, ws.max_column
+    except Exception:  # a damaged or missing dimension: the row count decides later
+        return
+    if rows and columns and not limits.sheet_fits(rows, columns):
+        raise limits.too_large_sheet(chosen, rows, columns, exact=True)
 
 
 def _table(header: list, data: list[tuple[int, list]]) -> pa.Table:
