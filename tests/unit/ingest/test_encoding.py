@@ -54,3 +54,11 @@ def test_decode_lines_of_pure_cp1252_has_no_utf8():
 ])
 def test_detect_encoding_prefers_utf8_when_some_lines_are_utf8(data, expected):
     assert detect_encoding(data) == expected
+
+
+@pytest.mark.parametrize("data,expected", [
+    ("Skadegörelse".encode("utf-8"), "utf-8"), ("Skadegörelse".encode("cp1252"), "cp1252"),
+    (b"\xef\xbb\xbfDatum", "utf-8-sig"), ("Datum".encode("utf-16"), "utf-16"),
+    (b"plain ascii", "utf-8")])
+def test_detect_encoding(data, expected):
+    assert detect_encoding(data) == expected
