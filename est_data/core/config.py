@@ -80,3 +80,10 @@ PROGRESS_MIN_BYTES = 5_000_000
 def raw_dir(db: Path | None = None) -> Path:
     """Where the original files of a database's imports are kept: ``raw/`` beside it."""
     return (Path(db) if db is not None else db_path()).resolve().parent / "raw"
+
+# Limits on one imported file (trust item 15): a larger file is refused with a reason, a
+# longer line becomes a rejected row, instead of exhausting memory or vanishing silently.
+MAX_IMPORT_ROWS = 5_000_000      # data rows in one file
+MAX_IMPORT_CELLS = 200_000_000   # rows x columns of a CSV or JSON file
+MAX_XLSX_CELLS = 10_000_000      # rows x columns of an Excel sheet (read cell by cell)
+MAX_LINE_BYTES = 2_000_000       # one CSV line (DuckDB's own default)

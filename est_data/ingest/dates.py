@@ -102,6 +102,12 @@ def datetime_stages(prefix: str, date_col: str | None, time_col: str | None,
     # Date-only cells from Excel carry 00:00:00: that is no time of day.
     stage4 = {f"{p}_tt": (f"coalesce({p}_t, CASE WHEN {p}_rest IN ('', '00:00:00') "
                           f"THEN NULL ELSE {p}_rest END)")}
+    return [stage1, stage2, stage3, stage4, *_time_stages(p)]
+
+
+def _time_stages(p: str) -> list[dict[str, str]]:
+    """Stages 5-7 of :func:`datetime_stages`: the time text ``{p}_tt`` as an interval,
+    then the timestamp, whether the time is known, and the problem."""
     tt = f"{p}_tt"
     stage5 = {
         f"{p}_hms": (f"regexp_extract({tt}, '^(\\d{{1,2}})(?:[:.](\\d{{2}}))?(?:[:.](\\d{{2}}))?"
@@ -134,7 +140,7 @@ def datetime_stages(prefix: str, date_col: str | None, time_col: str | None,
                          f"WHEN {p}_date IS NULL THEN 'date' "
                          f"WHEN {p}_time = {INVALID_TIME} THEN 'time' END"),
     }
-    return [stage1, stage2, stage3, stage4, stage5, stage6, stage7]
+    return [stage5, stage6, stage7]
 
 
 def stage_columns(stages: list[dict[str, str]]) -> list[str]:

@@ -46,6 +46,15 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection, start: dt.datetime | None = 
         if span[0] is None:
             return 0
         start, end = span
+    _candidates(con, start, end, w)
+    _pairs(con, w, d)
+    return _apply(con)
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime,
+                w: float) -> None:
+    """Create ``_dd_c``: the reports from [start - 2w, end + 2w] that have a place or
+    an address, ``target`` for those in [start - w, end + w] (``w`` in seconds)."""
     lo_target = start - dt.timedelta(seconds=w)
     hi_target = end + dt.timedelta(seconds=w)
     lo_cand = start - dt.timedelta(seconds=2 * w)
@@ -71,6 +80,12 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection, start: dt.datetime | None = 
           AND (i.x IS NOT NULL OR i.address IS NOT NULL)""",
                 [lo_target, hi_target, lo_cand, hi_cand])
     con.unregister("_dd_families")
+
+
+def _pairs(con: duckdb.DuckDBPyConnection, w: float, d: float) -> None:
+    """Create ``_dd_pairs`` (later, earlier): each target report and the earliest report
+    from another actor it duplicates (within ``w`` seconds and ``d`` metres, or at the
+    same address)."""
     tb, cell = 2 * w, 2 * d
     # Bucket/cell of each report and the side of it the report is closer to.
     keyed = f"""SELECT rowid AS k, s, fam, ts, x, y, addr, ord, target,
@@ -111,6 +126,10 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection, start: dt.datetime | None = 
         SELECT later, arg_min(earlier, ord) AS earlier
         FROM (SELECT * FROM near UNION ALL SELECT * FROM same_address)
         GROUP BY later""")
+
+
+def _apply(con: duckdb.DuckDBPyConnection) -> int:
+    """Write the changed ``duplicate_of`` values; drop the work tables."""
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_new AS
         SELECT c.incident_id, e.incident_id AS duplicate_of
         FROM (SELECT rowid AS k, incident_id, old FROM _dd_c WHERE target) c

@@ -152,10 +152,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
     progress = progress or (lambda _f, _t: None)
     mapping = {f: c for f, c in (mapping or {}).items() if c} or None
     path = Path(path)
-    source = source.strip()
-    if not profile_key_ok(source):
-        raise IngestError(f"the actor key {source!r} must be lower-case letters, digits, _ or -",
-                          "Aktörens nyckel får bara innehålla små bokstäver, siffror, _ och -.")
+    source = _checked_source(source)
     now = now or dt.datetime.now().replace(microsecond=0)
     prof = _resolve_profile(profile, source)
     progress(0.05, "read")
@@ -164,17 +161,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
                                              sheet)
     timings = {"read_transform": time.perf_counter() - t0}
     try:
-        report = ImportReport(
-            source=source, actor_name=actor_name or (prof.name if prof else source),
-            file_name=file_name or path.name, sha256=sha, file_format=raw.describe_sv(),
-            profile=(prof.key if prof else None), mapping=used, dry_run=dry_run,
-            rows_read=staged.read, rows_rejected=staged.rejected.num_rows,
-            rows_repeated_in_file=staged.repeated_in_file, time_unknown=staged.time_unknown,
-            skipped=staged.skipped, rejected_reasons=staged.rejected_reasons,
-            rejected_sample=[(int(r["row_number"]), r["reason"], r["raw"])
-                             for r in staged.rejected.slice(0, 20).to_pylist()],
-            unknown_categories=staged.unknown_categories, categories=staged.categories,
-            masked=staged.masked, location=staged.location, precision=staged.precision)
+        report = _report(raw, staged, source, actor_name or (prof.name if prof else source),
+                         file_name or path.name, sha, prof, used, dry_run)
     except BaseException:
         raw.close()
         raise
@@ -203,6 +191,30 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
         _write_note(root, report, path, now, mapping, sheet)
     progress(1.0, "done")
     return report
+
+
+def _checked_source(source: str) -> str:
+    source = source.strip()
+    if not profile_key_ok(source):
+        raise IngestError(f"the actor key {source!r} must be lower-case letters, digits, _ or -",
+                          "Aktörens nyckel får bara innehålla små bokstäver, siffror, _ och -.")
+    return source
+
+
+def _report(raw: RawTable, staged: Staged, source: str, actor_name: str, file_name: str,
+            sha: str, prof: Profile | None, used: dict, dry_run: bool) -> ImportReport:
+    """The import report of what the file holds (the write fills in the rest)."""
+    return ImportReport(
+        source=source, actor_name=actor_name, file_name=file_name, sha256=sha,
+        file_format=raw.describe_sv(), profile=(prof.key if prof else None), mapping=used,
+        dry_run=dry_run, rows_read=staged.read, rows_rejected=staged.rejected.num_rows,
+        rows_repeated_in_file=staged.repeated_in_file, time_unknown=staged.time_unknown,
+        lines_decoded_fallback=raw.fallback_lines,
+        skipped=staged.skipped, rejected_reasons=staged.rejected_reasons,
+        rejected_sample=[(int(r["row_number"]), r["reason"], r["raw"])
+                         for r in staged.rejected.slice(0, 20).to_pylist()],
+        unknown_categories=staged.unknown_categories, categories=staged.categories,
+        masked=staged.masked, location=staged.location, precision=staged.precision)
 
 
 def profile_key_ok(key: str) -> bool:

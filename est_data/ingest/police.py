@@ -89,6 +89,14 @@ def _skipped_type(kind: str | None, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(text, p.strip().lower()) for p in patterns)
 
 
+_NORM_TYPES = {"_row": pa.int64(), "ref": pa.string(), "occurred_at": pa.timestamp("us"),
+               "time_known": pa.bool_(), "reported_at": pa.timestamp("us"),
+               "raw_category": pa.string(), "description": pa.string(),
+               "address": pa.string(), "area_code": pa.string(), "coord_a": pa.float64(),
+               "coord_b": pa.float64(), "fixed_precision": pa.string(),
+               "problem": pa.string(), "skip": pa.string()}
+
+
 def normalize(raw: RawTable, profile: Profile, places: PlaceNames | None = None) -> None:
     """Create the ``norm`` table (see :mod:`.normalize`) in ``raw.con`` from the feed.
 
@@ -106,60 +114,11 @@ def normalize(raw: RawTable, profile: Profile, places: PlaceNames | None = None)
         'SELECT _row, "id", "datetime", "name", "type", "location.name", '
         + ('"summary"' if "summary" in raw.columns else "NULL")
         + " FROM raw ORDER BY _row").fetchall()
-    out: dict[str, list] = {k: [] for k in (
-        "_row", "ref", "occurred_at", "time_known", "reported_at", "raw_category",
-        "description", "address", "area_code", "coord_a", "coord_b", "fixed_precision",
-        "problem", "skip")}
-    for row_no, ref, published_text, title, kind, place, summary in rows:
-        published = parse_published(published_text)
-        parts = parse_title(title)
-        title_place = parts[5] if parts else ""
-        problem = skip = None
-        if not (place or "").strip().lower() == municipality.lower() and not (
-                (place or "").lower().endswith(" län")
-                and title_place.lower() == municipality.lower()):
-            skip = "Annan kommun än " + municipality
-        elif _skipped_type(kind, profile.skip_categories):
-            skip = "Inte en EST-händelse (typ enligt profilen)"
-        occurred = event_time(title, published)
-        if skip is None:
-            if not (ref or "").strip():
-                problem = "Händelse-id saknas"
-            elif published is None:
-                problem = "Publiceringstiden kan inte tolkas"
-            elif occurred is None:
-                problem = "Titeln saknar datum och klockslag"
-        out["_row"].append(row_no)
-        out["ref"].append((ref or "").strip() or None)
-        out["occurred_at"].append(occurred)
-        out["time_known"].append(occurred is not None)
-        out["reported_at"].append(published)
-        out["raw_category"].append((kind or "").strip() or None)
-        out["description"].append(summary)
-        area = places.area_in(summary) if places is not None and skip is None else None
-        out["address"].append(None)
-        out["area_code"].append(area)
-        out["coord_a"].append(None)
-        out["coord_b"].append(None)
-        out["fixed_precision"].append(None if area else "municipality")
-        out["problem"].append(problem)
-        out["skip"].append(skip)
-    table = pa.table({
-        "_row": pa.array(out["_row"], pa.int64()),
-        "ref": pa.array(out["ref"], pa.string()),
-        "occurred_at": pa.array(out["occurred_at"], pa.timestamp("us")),
-        "time_known": pa.array(out["time_known"], pa.bool_()),
-        "reported_at": pa.array(out["reported_at"], pa.timestamp("us")),
-        "raw_category": pa.array(out["raw_category"], pa.string()),
-        "description": pa.array(out["description"], pa.string()),
-        "address": pa.array(out["address"], pa.string()),
-        "area_code": pa.array(out["area_code"], pa.string()),
-        "coord_a": pa.array(out["coord_a"], pa.float64()),
-        "coord_b": pa.array(out["coord_b"], pa.float64()),
-        "fixed_precision": pa.array(out["fixed_precision"], pa.string()),
-        "problem": pa.array(out["problem"], pa.string()),
-        "skip": pa.array(out["skip"], pa.string()),
-    })
+    out: dict[str, list] = {k: [] for k in _NORM_TYPES}
+    for row in rows:
+        for key, value in _event(row, municipality, profile, places).items():
+            out[key].append(value)
+    table = pa.table({k: pa.array(v, _NORM_TYPES[k]) for k, v in out.items()})
     con: duckdb.DuckDBPyConnection = raw.con
     con.register("police_norm", table)
     con.execute("CREATE OR REPLACE TEMP TABLE police_norm_t AS SELECT * FROM police_norm")
@@ -168,3 +127,35 @@ def normalize(raw: RawTable, profile: Profile, places: PlaceNames | None = None)
     # Other municipalities' types are no concern of the classification.
     con.execute("CREATE OR REPLACE TEMP VIEW norm_words AS "
                 "SELECT raw_category FROM police_norm_t WHERE skip IS NULL")
+
+
+def _event(row: tuple, municipality: str, profile: Profile,
+           places: PlaceNames | None) -> dict:
+    """One feed event as a row of ``norm``: when, what, where, and why it is skipped
+    or rejected."""
+    row_no, ref, published_text, title, kind, place, summary = row
+    published = parse_published(published_text)
+    parts = parse_title(title)
+    title_place = parts[5] if parts else ""
+    problem = skip = None
+    if not (place or "").strip().lower() == municipality.lower() and not (
+            (place or "").lower().endswith(" län")
+            and title_place.lower() == municipality.lower()):
+        skip = "Annan kommun än " + municipality
+    elif _skipped_type(kind, profile.skip_categories):
+        skip = "Inte en EST-händelse (typ enligt profilen)"
+    occurred = event_time(title, published)
+    if skip is None:
+        if not (ref or "").strip():
+            problem = "Händelse-id saknas"
+        elif published is None:
+            problem = "Publiceringstiden kan inte tolkas"
+        elif occurred is None:
+            problem = "Titeln saknar datum och klockslag"
+    area = places.area_in(summary) if places is not None and skip is None else None
+    return {"_row": row_no, "ref": (ref or "").strip() or None, "occurred_at": occurred,
+            "time_known": occurred is not None, "reported_at": published,
+            "raw_category": (kind or "").strip() or None, "description": summary,
+            "address": None, "area_code": area, "coord_a": None, "coord_b": None,
+            "fixed_precision": None if area else "municipality", "problem": problem,
+            "skip": skip}

@@ -43,6 +43,8 @@ class ImportReport:
     rows_rejected: int = 0
     rows_duplicate: int = 0
     time_unknown: int = 0
+    # Lines of a UTF-8 file that were not UTF-8 and were decoded as Windows-1252.
+    lines_decoded_fallback: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     rejected_reasons: dict[str, int] = field(default_factory=dict)
     rejected_sample: list[tuple[int, str, str]] = field(default_factory=list)
@@ -103,6 +105,9 @@ class ImportReport:
                 f"{k} {v:,}" for k, v in self.masked.items() if v))
         if self.time_unknown:
             out.append(f"  rows with a date but no time of day: {self.time_unknown:,}")
+        if self.lines_decoded_fallback:
+            out.append(f"  lines that were not UTF-8, read as Windows-1252: "
+                       f"{self.lines_decoded_fallback:,}")
         return out
 
 

@@ -90,6 +90,9 @@ def _areas_lookup(areas_wgs: gpd.GeoDataFrame) -> pd.DataFrame:
     return df.drop_duplicates("key")
 
 
+KEEP = "skip_reason IS NULL AND reject_reason IS NULL"  # rows of ``s1`` that are written
+
+
 def stage(raw: RawTable, profile: Profile | None, source: str,
           areas_wgs: gpd.GeoDataFrame | None, register: pd.DataFrame | None = None,
           now: dt.datetime | None = None) -> Staged:
@@ -97,16 +100,36 @@ def stage(raw: RawTable, profile: Profile | None, source: str,
     :data:`INCIDENT_COLUMNS` plus ``_row``, unique ``incident_id``); see the module
     docstring."""
     con = raw.con
-    now = now or dt.datetime.now()
     read = int(con.execute("SELECT count(*) FROM norm").fetchall()[0][0])
+    unknown = _classify(con, profile, now or dt.datetime.now())
+    skipped = dict(con.execute("SELECT skip_reason, count(*) FROM s1 WHERE skip_reason IS NOT NULL "
+                               "GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    rejected_reasons, rejected = _rejections(con, raw)
+    masked = _masked_counts(con)
+    location = _place(con, profile, source, areas_wgs, register, KEEP)
+    con.execute("DROP TABLE s1")
+    repeated = _resolve_repeated_keys(con)
+    stats = con.execute("""SELECT count(*) FILTER (WHERE NOT time_known),
+            list(DISTINCT precision) FROM staged""").fetchall()[0]
+    precision = dict(con.execute("SELECT precision, count(*) FROM staged GROUP BY 1").fetchall())
+    categories = dict(con.execute(
+        "SELECT category, count(*) FROM staged GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    return Staged(table="staged", rejected=rejected, read=read + len(raw.structural_rejects),
+                  skipped=skipped, rejected_reasons=rejected_reasons,
+                  unknown_categories=dict(sorted(unknown.items(), key=lambda kv: -kv[1])),
+                  categories=categories, masked=masked, location=location,
+                  precision=precision, repeated_in_file=repeated, time_unknown=int(stats[0]))
 
+
+def _classify(con, profile: Profile | None, now: dt.datetime) -> dict[str, int]:
+    """Create ``s1`` from ``norm`` in one pass: category, why a row is skipped or
+    rejected, masked free text. Returns the unknown category words with their counts."""
     cats, unknown = _category_table(con, profile)
     con.register("cat_map", cats)
     latest = now + dt.timedelta(days=1)
     mask_desc = masking.count_sql("n.description", "n.desc_hit")
     mask_addr = masking.count_sql("n.address", "n.addr_hit")
     mask_cols = ", ".join(f"{mask_desc[k]} + {mask_addr[k]} AS mask_{k}" for k in masking.PATTERNS)
-    # One pass: category, why a row is skipped or rejected, masked free text.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s1 AS
         SELECT n._row, n.ref, n.occurred_at, n.time_known, n.reported_at, n.raw_category,
                n.area_code, n.coord_a, n.coord_b, n.fixed_precision,
@@ -127,13 +150,17 @@ def stage(raw: RawTable, profile: Profile | None, source: str,
         LEFT JOIN cat_map c USING (raw_category)""")
     con.unregister("cat_map")
     con.execute("DROP VIEW norm; DROP VIEW norm_words")
-    skipped = dict(con.execute("SELECT skip_reason, count(*) FROM s1 WHERE skip_reason IS NOT NULL "
-                               "GROUP BY 1 ORDER BY 2 DESC").fetchall())
-    rejected_reasons = dict(con.execute(
+    return unknown
+
+
+def _rejections(con, raw: RawTable) -> tuple[dict[str, int], pa.Table]:
+    """The rejected rows of ``s1`` and the lines the reader could not split: counts per
+    reason, and the rows (``row_number``, ``reason``, ``raw``)."""
+    reasons = dict(con.execute(
         "SELECT reject_reason, count(*) FROM s1 WHERE skip_reason IS NULL AND reject_reason "
         "IS NOT NULL GROUP BY 1 ORDER BY 2 DESC").fetchall())
     for _, reason, _ in raw.structural_rejects:
-        rejected_reasons[reason] = rejected_reasons.get(reason, 0) + 1
+        reasons[reason] = reasons.get(reason, 0) + 1
     # The raw row is kept for the coordinator, with personal data masked there too.
     rejected = con.sql(
         f"SELECT s._row AS row_number, s.reject_reason AS reason, "
@@ -146,43 +173,39 @@ def stage(raw: RawTable, profile: Profile | None, source: str,
                           "reason": [r[1] for r in raw.structural_rejects],
                           "raw": [masking.mask_text(r[2])[0] for r in raw.structural_rejects]})
         rejected = pa.concat_tables([rejected.cast(extra.schema), extra])
-    keep = "skip_reason IS NULL AND reject_reason IS NULL"
+    return reasons, rejected
+
+
+def _masked_counts(con) -> dict[str, int]:
+    """Personal data masked in the rows that are written, per kind."""
     sums = ", ".join(f"coalesce(sum(mask_{k}), 0)" for k in masking.PATTERNS)
-    masked_row = con.execute(f"SELECT {sums} FROM s1 WHERE {keep}").fetchall()[0]
-    masked = {k: int(v or 0) for k, v in zip(masking.PATTERNS, masked_row)}
+    masked_row = con.execute(f"SELECT {sums} FROM s1 WHERE {KEEP}").fetchall()[0]
+    return {k: int(v or 0) for k, v in zip(masking.PATTERNS, masked_row)}
 
-    location = _place(con, profile, source, areas_wgs, register, keep)
-    con.execute("DROP TABLE s1")
 
-    # Keys: the actor's id, else a content hash; an id twice in the file is an update
-    # within the file (the latest report wins), identical rows without id are counted.
+def _resolve_repeated_keys(con) -> int:
+    """Make ``incident_id`` unique in ``staged``; return the rows that gave way.
+
+    Keys: the actor's id, else a content hash; an id twice in the file is an update
+    within the file (the latest report wins), identical rows without id are counted.
+    """
     dup = con.execute("SELECT count(*) - count(DISTINCT incident_id) FROM staged").fetchall()[0][0]
-    repeated = 0
-    if dup:
-        before = int(con.execute("SELECT count(*) FROM staged").fetchall()[0][0])
-        con.execute("""CREATE OR REPLACE TEMP TABLE staged AS
-            WITH numbered AS (
-                SELECT * REPLACE (
-                    CASE WHEN source_ref IS NULL AND row_number() OVER w > 1
-                         THEN incident_id || '-' || row_number() OVER w
-                         ELSE incident_id END AS incident_id)
-                FROM staged
-                WINDOW w AS (PARTITION BY incident_id ORDER BY _row)
-            )
-            SELECT * FROM numbered
-            QUALIFY row_number() OVER (PARTITION BY incident_id
-                                       ORDER BY reported_at DESC NULLS LAST, _row DESC) = 1""")
-        repeated = before - int(con.execute("SELECT count(*) FROM staged").fetchall()[0][0])
-    stats = con.execute("""SELECT count(*) FILTER (WHERE NOT time_known),
-            list(DISTINCT precision) FROM staged""").fetchall()[0]
-    precision = dict(con.execute("SELECT precision, count(*) FROM staged GROUP BY 1").fetchall())
-    categories = dict(con.execute(
-        "SELECT category, count(*) FROM staged GROUP BY 1 ORDER BY 2 DESC").fetchall())
-    return Staged(table="staged", rejected=rejected, read=read + len(raw.structural_rejects),
-                  skipped=skipped, rejected_reasons=rejected_reasons,
-                  unknown_categories=dict(sorted(unknown.items(), key=lambda kv: -kv[1])),
-                  categories=categories, masked=masked, location=location,
-                  precision=precision, repeated_in_file=repeated, time_unknown=int(stats[0]))
+    if not dup:
+        return 0
+    before = int(con.execute("SELECT count(*) FROM staged").fetchall()[0][0])
+    con.execute("""CREATE OR REPLACE TEMP TABLE staged AS
+        WITH numbered AS (
+            SELECT * REPLACE (
+                CASE WHEN source_ref IS NULL AND row_number() OVER w > 1
+                     THEN incident_id || '-' || row_number() OVER w
+                     ELSE incident_id END AS incident_id)
+            FROM staged
+            WINDOW w AS (PARTITION BY incident_id ORDER BY _row)
+        )
+        SELECT * FROM numbered
+        QUALIFY row_number() OVER (PARTITION BY incident_id
+                                   ORDER BY reported_at DESC NULLS LAST, _row DESC) = 1""")
+    return before - int(con.execute("SELECT count(*) FROM staged").fetchall()[0][0])
 
 
 def _assign(x: np.ndarray, y: np.ndarray, areas_wgs) -> tuple[np.ndarray, np.ndarray]:
@@ -196,12 +219,32 @@ def _place(con, profile: Profile | None, source: str, areas_wgs, register,
            keep: str) -> dict[str, int]:
     """Create ``staged`` from the kept rows of ``s1``: place, precision, areas, key.
     Returns the location warnings."""
+    located, warnings = _located(con, profile, areas_wgs, register, keep)
+    con.register("located_in", located)
+    con.register("area_keys", _areas_lookup(areas_wgs))
+    con.execute(_STAGED_SQL.format(keep=keep.replace(' AND ', ' AND s.')), [source, source])
+    con.unregister("located_in")
+    con.unregister("area_keys")
+    more = con.execute("""SELECT
+            count(*) FILTER (WHERE area_code IS NOT NULL AND x IS NULL
+                             AND area_id IS NULL AND focus_area_id IS NULL),
+            count(*) FILTER (WHERE address IS NOT NULL AND x IS NOT NULL AND precision = 'address'),
+            count(*) FILTER (WHERE address IS NOT NULL AND x IS NULL AND precision = 'address')
+        FROM staged""").fetchall()[0]
+    warnings.update({"unknown_area_code": int(more[0]), "address_in_register": int(more[1]),
+                     "address_not_in_register": int(more[2])})
+    return warnings
+
+
+def _located(con, profile: Profile | None, areas_wgs, register,
+             keep: str) -> tuple[pa.Table, dict[str, int]]:
+    """The kept rows with a place: their own coordinates, else the address register's
+    point; with their areas. Returns the table and the coordinate warnings."""
     pts = con.sql(f"SELECT _row, coord_a, coord_b FROM s1 WHERE {keep} "
                   "AND (coord_a IS NOT NULL OR coord_b IS NOT NULL)").to_arrow_table()
     loc = coords.locate(pts.column("coord_a").to_numpy(zero_copy_only=False),
                         pts.column("coord_b").to_numpy(zero_copy_only=False),
                         crs=profile.crs_kind if profile else None)
-    warnings = loc.counts()
     ok = loc.status == coords.OK
     rows = pts.column("_row").to_numpy()[ok]
     x, y, lat, lon = loc.x[ok], loc.y[ok], loc.lat[ok], loc.lon[ok]
@@ -222,52 +265,43 @@ def _place(con, profile: Profile | None, source: str, areas_wgs, register,
                         "lon": lon, "has_point": point,
                         "pt_area_id": pa.array(area_id, pa.string()),
                         "pt_focus_area_id": pa.array(focus_id, pa.string())})
-    con.register("located_in", located)
-    con.register("area_keys", _areas_lookup(areas_wgs))
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE staged AS
-        WITH p AS (
-            SELECT s._row, s.ref, s.occurred_at, s.time_known, s.reported_at, s.category,
-                   s.raw_category, s.description, s.address, s.area_code, s.fixed_precision,
-                   l.x, l.y, l.lat, l.lon, coalesce(l.has_point, false) AS has_point,
-                   l._row IS NOT NULL AS located,
-                   coalesce(l.pt_area_id, CASE WHEN l._row IS NULL THEN k.area_id END) AS area_id,
-                   coalesce(l.pt_focus_area_id, CASE WHEN l._row IS NULL THEN k.focus_area_id END)
-                       AS focus_area_id,
-                   k.key IS NOT NULL AS area_known
-            FROM s1 s
-            LEFT JOIN located_in l USING (_row)
-            LEFT JOIN area_keys k ON k.key = lower(trim(s.area_code))
-            WHERE s.{keep.replace(' AND ', ' AND s.')}
-        ), h AS (
-            SELECT p.*,
-                   CASE WHEN fixed_precision IS NOT NULL THEN fixed_precision
-                        WHEN has_point THEN 'point'
-                        WHEN located OR address IS NOT NULL THEN 'address'
-                        WHEN area_known THEN 'area'
-                        ELSE 'municipality' END AS precision,
-                   -- Reports without the actor's own id are known by their content.
-                   CASE WHEN ref IS NULL THEN
-                       md5(concat_ws('|', CAST(occurred_at AS VARCHAR), lower(raw_category),
-                                     coalesce(description, ''), coalesce(address, ''),
-                                     coalesce(area_code, ''),
-                                     coalesce(CAST(round(x) AS BIGINT), 0),
-                                     coalesce(CAST(round(y) AS BIGINT), 0))) END AS content_hash
-            FROM p
-        )
-        SELECT _row, ? || ':' || coalesce(ref, '#' || substr(content_hash, 1, 16)) AS incident_id,
-               ? AS source, ref AS source_ref, occurred_at, reported_at, category, raw_category,
-               lat, lon, x, y, precision, address, area_id, focus_area_id, description,
-               content_hash, time_known, area_code
-        FROM h""", [source, source])
-    con.unregister("located_in")
-    con.unregister("area_keys")
-    more = con.execute("""SELECT
-            count(*) FILTER (WHERE area_code IS NOT NULL AND x IS NULL
-                             AND area_id IS NULL AND focus_area_id IS NULL),
-            count(*) FILTER (WHERE address IS NOT NULL AND x IS NOT NULL AND precision = 'address'),
-            count(*) FILTER (WHERE address IS NOT NULL AND x IS NULL AND precision = 'address')
-        FROM staged""").fetchall()[0]
-    warnings.update({"unknown_area_code": int(more[0]), "address_in_register": int(more[1]),
-                     "address_not_in_register": int(more[2])})
-    return warnings
+    return located, loc.counts()
 
+
+# The kept rows of ``s1`` with their place (``located_in``) or area code (``area_keys``):
+# precision, areas and the stable key. Parameters: the source twice.
+_STAGED_SQL = """CREATE OR REPLACE TEMP TABLE staged AS
+    WITH p AS (
+        SELECT s._row, s.ref, s.occurred_at, s.time_known, s.reported_at, s.category,
+               s.raw_category, s.description, s.address, s.area_code, s.fixed_precision,
+               l.x, l.y, l.lat, l.lon, coalesce(l.has_point, false) AS has_point,
+               l._row IS NOT NULL AS located,
+               coalesce(l.pt_area_id, CASE WHEN l._row IS NULL THEN k.area_id END) AS area_id,
+               coalesce(l.pt_focus_area_id, CASE WHEN l._row IS NULL THEN k.focus_area_id END)
+                   AS focus_area_id,
+               k.key IS NOT NULL AS area_known
+        FROM s1 s
+        LEFT JOIN located_in l USING (_row)
+        LEFT JOIN area_keys k ON k.key = lower(trim(s.area_code))
+        WHERE s.{keep}
+    ), h AS (
+        SELECT p.*,
+               CASE WHEN fixed_precision IS NOT NULL THEN fixed_precision
+                    WHEN has_point THEN 'point'
+                    WHEN located OR address IS NOT NULL THEN 'address'
+                    WHEN area_known THEN 'area'
+                    ELSE 'municipality' END AS precision,
+               -- Reports without the actor's own id are known by their content.
+               CASE WHEN ref IS NULL THEN
+                   md5(concat_ws('|', CAST(occurred_at AS VARCHAR), lower(raw_category),
+                                 coalesce(description, ''), coalesce(address, ''),
+                                 coalesce(area_code, ''),
+                                 coalesce(CAST(round(x) AS BIGINT), 0),
+                                 coalesce(CAST(round(y) AS BIGINT), 0))) END AS content_hash
+        FROM p
+    )
+    SELECT _row, ? || ':' || coalesce(ref, '#' || substr(content_hash, 1, 16)) AS incident_id,
+           ? AS source, ref AS source_ref, occurred_at, reported_at, category, raw_category,
+           lat, lon, x, y, precision, address, area_id, focus_area_id, description,
+           content_hash, time_known, area_code
+    FROM h"""

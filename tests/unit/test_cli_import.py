@@ -93,3 +93,48 @@ def test_module_entry_point_has_no_traceback(tmp_path):
                           capture_output=True, text=True, cwd=REPO_ROOT_FOR_CLI, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+
+
+# --- hostile files (issue "Trust, second pass", items 15 and 16) -------------------------
+
+def test_a_latin1_line_in_a_utf8_file_is_counted_not_mojibake(tmp_path, capsys):
+    lines = ["Datum;Kategori;Adress"] + ["2025-01-01;Skadegörelse;Åsgatan 1"] * 3000
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    data += "2025-01-02;Klotter;Östergatan 2\n".encode("latin-1")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(data)
+    db = tmp_path / "est.duckdb"
+    assert main(["import", str(path), "--source", "test", "--db", str(db)]) == 0
+    assert "lines that were not UTF-8, read as Windows-1252: 1" in capsys.readouterr().out
+    assert _count(db, "SELECT count(*) FROM incidents WHERE address = 'Östergatan 2'") == 1
+    assert _count(db, "SELECT count(*) FROM incidents WHERE address LIKE '%Ã%'") == 0
+
+
+def test_a_sheet_over_the_limits_exits_2_with_the_reason(tmp_path, capsys, monkeypatch):
+    import openpyxl
+
+    from est_data.core import config
+
+    monkeypatch.setattr(config, "MAX_XLSX_CELLS", 100)
+    book = openpyxl.Workbook()
+    for i in range(60):
+        book.active.append(["2025-01-01", "Klotter", f"Gata {i}"])
+    path = tmp_path / "big.xlsx"
+    book.save(path)
+    db = tmp_path / "est.duckdb"
+    assert main(["import", str(path), "--source", "test", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "has 60 rows of 3 columns, more than an Excel import takes" in err
+    assert "Traceback" not in err
+
+
+def test_a_too_long_line_is_a_rejected_row_not_lost(tmp_path, capsys, monkeypatch):
+    from est_data.core import config
+
+    monkeypatch.setattr(config, "MAX_LINE_BYTES", 500)
+    path = write(tmp_path / "x.csv", "Datum;Kategori\n2025-01-01;Klotter\n2025-01-01;"
+                 + "k" * 2000 + "\n2025-01-02;Klotter\n")
+    db = tmp_path / "est.duckdb"
+    assert main(["import", str(path), "--source", "test", "--db", str(db)]) == 0
+    assert "rejected: Raden är längre än 500 byte: 1" in capsys.readouterr().out
+    assert _count(db) == 2

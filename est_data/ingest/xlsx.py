@@ -1,0 +1,132 @@
+"""Excel workbooks (.xlsx): one sheet read as text, dates as ISO text."""
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pyarrow as pa
+
+from est_data.ingest import limits
+from est_data.ingest.errors import IngestError
+from est_data.ingest.rawtable import ROW_COLUMN, RawTable, clean_names, from_arrow
+
+
+def _cell_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value)
+    return text if text.strip() else None
+
+
+def read_xlsx(path: Path, sheet: str | None = None, con=None) -> RawTable:
+    """Read the first (or the named) sheet; the header is the first row with two or
+    more filled cells. Date cells become ISO text, numbers plain text."""
+    book = _open_workbook(path)
+    try:
+        names = list(book.sheetnames)
+        chosen = _choose_sheet(names, sheet)
+        header, data = _scan_rows(book[chosen], chosen)
+    finally:
+        book.close()
+    return from_arrow(_table(header, data), clean_names(header), con=con,
+                      kind="xlsx", sheet=chosen, sheets=names)
+
+
+def _open_workbook(path: Path):
+    import openpyxl  # only needed for Excel files
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError,
+            AttributeError, EOFError) as exc:
+        raise IngestError(f"cannot open the file as an Excel workbook (.xlsx): {exc}",
+                          "Filen kan inte öppnas som Excel-arbetsbok (.xlsx).") from exc
+    except Exception as exc:  # openpyxl raises its own types for damaged parts
+        raise IngestError(f"cannot open the file as an Excel workbook (.xlsx): {exc}",
+                          "Filen kan inte öppnas som Excel-arbetsbok (.xlsx).") from exc
+
+
+def _choose_sheet(names: list[str], sheet: str | None) -> str:
+    """The named sheet (case and spaces ignored), else the first."""
+    if not names:
+        raise IngestError("the workbook has no sheets", "Arbetsboken har inga blad.")
+    if not sheet:
+        return names[0]
+    match = [n for n in names if n.strip().lower() == sheet.strip().lower()]
+    if not match:
+        raise IngestError(
+            f"the workbook has no sheet {sheet!r}; its sheets are: {', '.join(names)}",
+            f"Arbetsboken har inget blad som heter \u201d{sheet}\u201d. "
+            f"Bladen heter: {', '.join(names)}.")
+    return match[0]
+
+
+def _scan_rows(ws, chosen: str) -> tuple[list, list[tuple[int, list]]]:
+    """The header row's cells and the non-empty data rows (row number, cells).
+
+    A sheet over the limits (:mod:`.limits`) is refused from its declared dimension
+    before any row is read, or, when the dimension is missing or wrong, as soon as the
+    rows read pass them: a small file that unpacks to millions of rows is never loaded
+    whole.
+    """
+    _check_dimension(ws, chosen)
+    header, data, width = None, [], 0
+    try:
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            width = max(width, len(row))
+            if not limits.sheet_fits(number, width):
+                raise limits.too_large_sheet(chosen, number, width, exact=False)
+            cells = [_cell_text(v) for v in row]
+            if header is None:
+                if sum(c is not None for c in cells) >= 2:
+                    header = cells
+                elif number > 50:
+                    break
+                continue
+            if any(c is not None and c.strip() for c in cells):
+                data.append((number, cells))
+    except IngestError:
+        raise
+    except Exception as exc:
+        raise IngestError(f"cannot read the sheet {chosen!r}: {exc}",
+                          f"Bladet \u201d{chosen}\u201d kan inte läsas.") from exc
+    if header is None:
+        raise IngestError(f"the sheet {chosen!r} has no header row",
+                          f"Bladet \u201d{chosen}\u201d saknar rubrikrad.")
+    while header and header[-1] is None:
+        header.pop()
+    return header, data
+
+
+def _check_dimension(ws, chosen: str) -> None:
+    """Refuse a sheet whose declared size (``<dimension ref="A1:J3000000">``) is over
+    the limits."""
+    try:
+        rows, columns = ws.max_row, ws.max_column
+    except Exception:  # a damaged or missing dimension: the row count decides later
+        return
+    if rows and columns and not limits.sheet_fits(rows, columns):
+        raise limits.too_large_sheet(chosen, rows, columns, exact=True)
+
+
+def _table(header: list, data: list[tuple[int, list]]) -> pa.Table:
+    """One text column per header cell, plus the row numbers."""
+    if not data:
+        raise IngestError("the sheet has a header row but no data rows",
+                          "Bladet har en rubrikrad men inga datarader.")
+    columns = clean_names(header)
+    arrays = {c: pa.array([(cells[i] if i < len(cells) else None) for _, cells in data],
+                          type=pa.string()) for i, c in enumerate(columns)}
+    arrays[ROW_COLUMN] = pa.array([n for n, _ in data], type=pa.int64())
+    return pa.table(arrays)
