@@ -4,7 +4,10 @@ import datetime as dt
 import streamlit as st
 
 from est_data.core import auth, fmt
-from est_data.evaluation import chart as evalchart, evaluate as evm, followup, report
+from est_data.evaluation import chart as evalchart, followup, report
+from est_data.evaluation.evaluate import evaluate
+from est_data.evaluation.selection import (
+    DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
 from est_data.measures import log as iv
 from est_data.overview import queries
 from est_data.webui import ui
@@ -28,7 +31,7 @@ measures = ui.read(iv.list_interventions)
 with_measures = [a for a in areas if a in set(measures["area_id"])]
 
 st.session_state.setdefault("fe_targets", with_measures[:1] or list(areas)[:1])
-st.session_state.setdefault("fe_categories", [c for c in evm.DEFAULT_CATEGORIES if c in categories])
+st.session_state.setdefault("fe_categories", [c for c in DEFAULT_CATEGORIES if c in categories])
 
 
 def md(text: str) -> str:
@@ -172,14 +175,14 @@ if buf_mode == "areas" and not buffers:
     st.info("Välj minst ett buffertområde, eller använd grannområdena.")
     st.stop()
 
-days = evm.months_to_days(int(months))
-spec = evm.EvaluationSpec(
+days = months_to_days(int(months))
+spec = EvaluationSpec(
     targets=tuple(targets), date=date, before_days=days, after_days=days, gap_days=int(gap),
     categories=tuple(cats), controls=tuple(controls), buffer=buf_mode, buffers=tuple(buffers),
     buffer_m=float(ring_m))
 try:
-    ev = ui.read(evm.evaluate, spec)
-except evm.EvaluationError as exc:
+    ev = ui.read(evaluate, spec)
+except EvaluationError as exc:
     st.error(exc.sv)
     st.stop()
 

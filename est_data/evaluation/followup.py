@@ -21,8 +21,9 @@ from est_data.core import fmt
 from est_data.evaluation import report
 from est_data.core.config import MUNICIPALITY_NAME
 from est_data.evaluation.chart import svg_chart
-from est_data.evaluation.evaluate import (
-    DEFAULT_CATEGORIES, Evaluation, EvaluationError, EvaluationSpec, evaluate, months_to_days)
+from est_data.evaluation.evaluate import Evaluation, evaluate
+from est_data.evaluation.selection import (
+    DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
 from est_data.store.sqlutil import fetch_df
 from est_data.evaluation.summary_sv import (
     caveats, change_text, headline, relative_text, summary_sentences, verdict)

@@ -11,7 +11,7 @@ import pytest
 from est_data.evaluation import chart as evalchart, report
 from est_data.evaluation import evaluate as ev_mod
 from est_data.store.db import open_db
-from est_data.evaluation.evaluate import EvaluationSpec
+from est_data.evaluation.selection import AreaSelection, EvaluationSpec, windows_for
 from est_data.maps.assets import find_external_urls
 
 import planted
@@ -77,8 +77,8 @@ def test_filename_is_safe(planted_eval):
 
 def test_statistics_table_explains_missing_wdq():
     ev = ev_mod.assemble(
-        EvaluationSpec(("T",), planted.DATE), ev_mod.windows_for(planted.DATE, 365, 365),
-        ev_mod.AreaSelection(("T",), ("C",), ("B",), (), frozenset(), {}),
+        EvaluationSpec(("T",), planted.DATE), windows_for(planted.DATE, 365, 365),
+        AreaSelection(("T",), ("C",), ("B",), (), frozenset(), {}),
         _rows(target=(10, 20), control=(100, 100), buffer=(10, 10)))
     table = report.statistics_table(ev).set_index("Mått")
     assert table.loc["Viktad förflyttningskvot, WDQ", "Värde"] == "–"
