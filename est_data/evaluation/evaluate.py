@@ -15,12 +15,13 @@ import pandas as pd
 
 from est_data.areas.geometry import load_areas
 from est_data.evaluation.counts import Counts, count_rows, group_counts, monthly_series
+from est_data.evaluation.displacement import (
+    WeightedDisplacementDifference, WeightedDisplacementQuotient,
+    weighted_displacement_difference, weighted_displacement_quotient)
 from est_data.evaluation.selection import (
     AreaSelection, EvaluationSpec, Windows, check_categories, select_areas, windows_for)
 from est_data.evaluation.stats import (
-    RateRatio, RelativeEffectSize, StatisticsError, WeightedDisplacementDifference,
-    WeightedDisplacementQuotient, rate_ratio, relative_effect_size,
-    weighted_displacement_difference, weighted_displacement_quotient)
+    RateRatio, RelativeEffectSize, StatisticsError, rate_ratio, relative_effect_size)
 from est_data.measures.log import list_interventions
 from est_data.store.sqlutil import fetch_row
 
