@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from est_data.core import auth, fmt
-from est_data.evaluation import chart as evalchart, followup, report
+from est_data.evaluation import chart as evalchart, followup, report, templates
 from est_data.evaluation.evaluate import evaluate
 from est_data.evaluation.selection import (
     DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
@@ -240,6 +240,6 @@ with st.expander("Urval och insatser i målområdet"):
     if len(measures_table):
         ui.table(measures_table)
 with st.expander("Metod och förbehåll"):
-    for heading, text in report.METHOD:
+    for heading, text in templates.METHOD:
         st.markdown(f"**{md(heading)}.** {md(text)}")
     st.markdown("**Förbehåll**\n\n" + "\n".join(f"- {md(c)}" for c in GENERAL_CAVEATS))
