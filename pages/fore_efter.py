@@ -8,7 +8,7 @@ from est_data.evaluation import chart as evalchart, followup, report, templates
 from est_data.evaluation.evaluate import evaluate
 from est_data.evaluation.selection import (
     DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
-from est_data.measures import log as iv
+from est_data.measures.store import list_interventions
 from est_data.overview import queries
 from est_data.webui import ui
 from est_data.core.config import db_path
@@ -27,7 +27,7 @@ look = ui.read(queries.lookups)
 first, last = ui.data_span_or_stop('Det finns inget att utvärdera.')
 areas = look["areas"]
 categories = look["categories"]
-measures = ui.read(iv.list_interventions)
+measures = ui.read(list_interventions)
 with_measures = [a for a in areas if a in set(measures["area_id"])]
 
 st.session_state.setdefault("fe_targets", with_measures[:1] or list(areas)[:1])
@@ -99,7 +99,7 @@ c1, c2 = st.columns([2, 3])
 targets = c1.multiselect("Målområde", list(areas), format_func=areas.get, key="fe_targets",
                          placeholder="Välj ett eller flera områden",
                          help="Fokusområden står först. Flera områden räknas tillsammans.")
-target_measures = (ui.read(iv.list_interventions, tuple(targets)) if targets
+target_measures = (ui.read(list_interventions, tuple(targets)) if targets
                    else measures.iloc[0:0])
 by_id = {r["intervention_id"]: r for r in target_measures.to_dict("records")}
 ordered = sorted(by_id, key=lambda i: by_id[i]["started_on"], reverse=True)

@@ -22,7 +22,7 @@ from est_data.evaluation.selection import (
     AreaSelection, EvaluationSpec, Windows, check_categories, select_areas, windows_for)
 from est_data.evaluation.stats import (
     RateRatio, RelativeEffectSize, StatisticsError, rate_ratio, relative_effect_size)
-from est_data.measures.log import list_interventions
+from est_data.measures.store import list_interventions
 from est_data.store.sqlutil import fetch_row
 
 JSON_KEYS = ("target", "control", "buffer", "rate_ratio", "rate_ratio_ci", "p_value", "res",
