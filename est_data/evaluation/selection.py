@@ -48,7 +48,7 @@ MAX_RING_M = 5000.0
 class EvaluationError(UserError, ValueError):
     """The evaluation cannot be set up; ``str()`` is English, ``sv`` Swedish.
 
-    Still a ValueError, as before it was a UserError, for callers that catch that.
+    A UserError that is still a ValueError too, as it was before, for callers catching that.
     """
 
     def __init__(self, message: str, sv: str):

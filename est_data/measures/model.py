@@ -41,7 +41,7 @@ MAX_NOTE = 2000
 class InterventionError(UserError, ValueError):
     """Input that cannot be stored. ``messages`` are Swedish, one per problem.
 
-    Still a ValueError, as before it was a UserError, for callers that catch that.
+    A UserError that is still a ValueError too, as it was before, for callers catching that.
     """
 
     def __init__(self, messages: list[str]):
