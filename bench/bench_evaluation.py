@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from est_data.evaluation import evaluate as ev_mod, report  # noqa: E402
+from est_data.evaluation.selection import DEFAULT_CATEGORIES, EvaluationSpec  # noqa: E402
 from est_data.demo.build import build_demo_file  # noqa: E402
 
 
@@ -49,10 +50,10 @@ def main() -> None:
 
     date = dt.date(2025, 11, 1)
     specs = {
-        "evaluate, all categories, neighbours": ev_mod.EvaluationSpec(("fokus_kyrkgatan",), date),
-        "evaluate, störning+inbrott, neighbours": ev_mod.EvaluationSpec(
-            ("fokus_kyrkgatan",), date, categories=ev_mod.DEFAULT_CATEGORIES),
-        "evaluate, all categories, 300 m ring": ev_mod.EvaluationSpec(
+        "evaluate, all categories, neighbours": EvaluationSpec(("fokus_kyrkgatan",), date),
+        "evaluate, störning+inbrott, neighbours": EvaluationSpec(
+            ("fokus_kyrkgatan",), date, categories=DEFAULT_CATEGORIES),
+        "evaluate, all categories, 300 m ring": EvaluationSpec(
             ("fokus_kyrkgatan",), date, buffer="ring", buffer_m=300),
     }
     con = duckdb.connect(str(path), read_only=True)

@@ -17,6 +17,7 @@ from est_data.areas import geometry as areas_mod
 from est_data.store import audit, backup, info, retention
 from est_data.demo import build as demo
 from est_data.evaluation import evaluate as evaluation_mod
+from est_data.evaluation.selection import EvaluationSpec
 from est_data.core.auth import hash_password
 from est_data.core.errors import UserError
 from est_data.core.config import (
@@ -123,7 +124,7 @@ def cmd_evaluate(args) -> int:
     path = args.db or db_path()
     if args.buffer and args.buffer_m is not None:
         raise ValueError("give either --buffer areas or --buffer-m, not both")
-    spec = evaluation_mod.EvaluationSpec(
+    spec = EvaluationSpec(
         targets=tuple(args.area), date=args.date, before_days=args.before_days,
         after_days=args.after_days, gap_days=args.gap_days,
         categories=tuple(dict.fromkeys(args.category or ())),

@@ -4,8 +4,11 @@ import datetime as dt
 import streamlit as st
 
 from est_data.core import auth, fmt
-from est_data.evaluation import chart as evalchart, evaluate as evm, followup, report
-from est_data.measures import log as iv
+from est_data.evaluation import chart as evalchart, followup, report, templates
+from est_data.evaluation.evaluate import evaluate
+from est_data.evaluation.selection import (
+    DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
+from est_data.measures.store import list_interventions
 from est_data.overview import queries
 from est_data.webui import ui
 from est_data.core.config import db_path
@@ -24,11 +27,11 @@ look = ui.read(queries.lookups)
 first, last = ui.data_span_or_stop('Det finns inget att utvärdera.')
 areas = look["areas"]
 categories = look["categories"]
-measures = ui.read(iv.list_interventions)
+measures = ui.read(list_interventions)
 with_measures = [a for a in areas if a in set(measures["area_id"])]
 
 st.session_state.setdefault("fe_targets", with_measures[:1] or list(areas)[:1])
-st.session_state.setdefault("fe_categories", [c for c in evm.DEFAULT_CATEGORIES if c in categories])
+st.session_state.setdefault("fe_categories", [c for c in DEFAULT_CATEGORIES if c in categories])
 
 
 def md(text: str) -> str:
@@ -96,7 +99,7 @@ c1, c2 = st.columns([2, 3])
 targets = c1.multiselect("Målområde", list(areas), format_func=areas.get, key="fe_targets",
                          placeholder="Välj ett eller flera områden",
                          help="Fokusområden står först. Flera områden räknas tillsammans.")
-target_measures = (ui.read(iv.list_interventions, tuple(targets)) if targets
+target_measures = (ui.read(list_interventions, tuple(targets)) if targets
                    else measures.iloc[0:0])
 by_id = {r["intervention_id"]: r for r in target_measures.to_dict("records")}
 ordered = sorted(by_id, key=lambda i: by_id[i]["started_on"], reverse=True)
@@ -172,14 +175,14 @@ if buf_mode == "areas" and not buffers:
     st.info("Välj minst ett buffertområde, eller använd grannområdena.")
     st.stop()
 
-days = evm.months_to_days(int(months))
-spec = evm.EvaluationSpec(
+days = months_to_days(int(months))
+spec = EvaluationSpec(
     targets=tuple(targets), date=date, before_days=days, after_days=days, gap_days=int(gap),
     categories=tuple(cats), controls=tuple(controls), buffer=buf_mode, buffers=tuple(buffers),
     buffer_m=float(ring_m))
 try:
-    ev = ui.read(evm.evaluate, spec)
-except evm.EvaluationError as exc:
+    ev = ui.read(evaluate, spec)
+except EvaluationError as exc:
     st.error(exc.sv)
     st.stop()
 
@@ -237,6 +240,6 @@ with st.expander("Urval och insatser i målområdet"):
     if len(measures_table):
         ui.table(measures_table)
 with st.expander("Metod och förbehåll"):
-    for heading, text in report.METHOD:
+    for heading, text in templates.METHOD:
         st.markdown(f"**{md(heading)}.** {md(text)}")
     st.markdown("**Förbehåll**\n\n" + "\n".join(f"- {md(c)}" for c in GENERAL_CAVEATS))

@@ -3,8 +3,13 @@ import datetime as dt
 
 import streamlit as st
 
+from est_data.areas.catalog import area_names
 from est_data.core import auth, fmt
-from est_data.measures import log as iv
+from est_data.measures.csv import export_csv, import_csv, parse_csv
+from est_data.measures.model import KINDS, MAX_ACTOR, MAX_NOTE, MAX_TITLE, InterventionError
+from est_data.measures.store import (
+    add_intervention, delete_intervention, display_table, list_interventions,
+    log_totals, update_intervention)
 from est_data.webui import ui
 
 ui.keep_filter_state()
@@ -19,8 +24,8 @@ flash = st.session_state.pop("iv_flash", None)
 if flash:
     st.success(flash)
 
-areas = ui.read(iv.area_names)
-measures = ui.read(iv.list_interventions)
+areas = ui.read(area_names)
+measures = ui.read(list_interventions)
 if not areas:
     st.info("**Det finns inga områden i databasen ännu.** Importera områden med "
             "`python -m est_data areas import FIL` innan insatser kan registreras.")
@@ -34,8 +39,8 @@ def area_label(area_id: str) -> str:
 # --- The log ----------------------------------------------------------------------------------
 shown_areas = st.multiselect("Visa områden", list(areas), format_func=area_label,
                              placeholder="Alla områden", key="iv_show_areas")
-table = ui.read(iv.list_interventions, tuple(shown_areas)) if shown_areas else measures
-totals = iv.log_totals(table)
+table = ui.read(list_interventions, tuple(shown_areas)) if shown_areas else measures
+totals = log_totals(table)
 c1, c2, c3 = st.columns(3)
 c1.metric("Insatser", fmt.num(totals["count"]))
 c2.metric("Pågående i dag", fmt.num(totals["ongoing"]),
@@ -45,7 +50,7 @@ c3.metric("Kostnad", f"{fmt.num(totals['cost_sek'])} kr",
 if table.empty:
     st.info("Inga insatser registrerade här ännu. Lägg till en nedan eller importera en CSV-fil.")
 else:
-    ui.table(iv.display_table(table),
+    ui.table(display_table(table),
              column_config={"Titel": st.column_config.TextColumn(width="large")})
 
 
@@ -56,10 +61,10 @@ def measure_form(prefix: str, current: dict | None) -> dict | None:
     a1, a2 = st.columns(2)
     area = a1.selectbox("Område", area_ids, format_func=area_label, key=f"{prefix}_area",
                         index=area_ids.index(cur["area_id"]) if cur.get("area_id") in areas else 0)
-    kind = a2.selectbox("Typ av insats", list(iv.KINDS), key=f"{prefix}_kind", format_func=str.capitalize,
-                        index=list(iv.KINDS).index(cur["kind"]) if cur.get("kind") in iv.KINDS else 0)
+    kind = a2.selectbox("Typ av insats", list(KINDS), key=f"{prefix}_kind", format_func=str.capitalize,
+                        index=list(KINDS).index(cur["kind"]) if cur.get("kind") in KINDS else 0)
     title = st.text_input("Titel", value=cur.get("title") or "", key=f"{prefix}_title",
-                          max_chars=iv.MAX_TITLE, placeholder="T.ex. Ny belysning vid gångvägen")
+                          max_chars=MAX_TITLE, placeholder="T.ex. Ny belysning vid gångvägen")
     d1, d2 = st.columns(2)
     start = d1.date_input("Startdatum", value=cur.get("started_on") or dt.date.today(),
                           key=f"{prefix}_start", format="YYYY-MM-DD")
@@ -67,24 +72,24 @@ def measure_form(prefix: str, current: dict | None) -> dict | None:
                         key=f"{prefix}_end", format="YYYY-MM-DD")
     e1, e2 = st.columns(2)
     actor = e1.text_input("Ansvarig aktör", value=cur.get("actor") or "", key=f"{prefix}_actor",
-                          max_chars=iv.MAX_ACTOR, placeholder="T.ex. Östersundshem")
+                          max_chars=MAX_ACTOR, placeholder="T.ex. Östersundshem")
     cost = e2.number_input("Kostnad (kr)", min_value=0.0, step=1000.0, format="%.0f",
                            value=cur.get("cost_sek"), key=f"{prefix}_cost")
     note = st.text_area("Anteckning", value=cur.get("note") or "", key=f"{prefix}_note",
-                        max_chars=iv.MAX_NOTE, height=80)
+                        max_chars=MAX_NOTE, height=80)
     if not st.form_submit_button("Spara", type="primary", key=f"{prefix}_save"):
         return None
     return {"area_id": area, "kind": kind, "title": title, "started_on": start,
             "ended_on": end, "actor": actor, "cost_sek": cost, "note": note}
 
 
-def show_errors(exc: iv.InterventionError) -> None:
+def show_errors(exc: InterventionError) -> None:
     st.error("**Insatsen sparades inte.**\n\n" + "\n".join(f"- {m}" for m in exc.messages))
 
 
 if not can_write:
     st.download_button(
-        "Ladda ner alla insatser (CSV)", data=ui.read(iv.export_csv),
+        "Ladda ner alla insatser (CSV)", data=ui.read(export_csv),
         file_name=f"insatser_{dt.date.today().isoformat()}.csv", mime="text/csv",
         icon=":material/download:", key="iv_download_read_only")
     st.caption(f"Din roll ({user.role_label}) kan läsa loggen. Insatser läggs till, ändras "
@@ -98,8 +103,8 @@ with add_tab:
         raw = measure_form("iv_new", None)
     if raw is not None:
         try:
-            ui.write(iv.add_intervention, raw)
-        except iv.InterventionError as exc:
+            ui.write(add_intervention, raw)
+        except InterventionError as exc:
             show_errors(exc)
         else:
             for key in [k for k in st.session_state if str(k).startswith("iv_new_")]:
@@ -129,8 +134,8 @@ with edit_tab:
             raw = measure_form(prefix, current)
         if raw is not None:
             try:
-                ui.write(iv.update_intervention, chosen, raw)
-            except iv.InterventionError as exc:
+                ui.write(update_intervention, chosen, raw)
+            except InterventionError as exc:
                 show_errors(exc)
             else:
                 st.session_state.iv_flash = "Ändringen är sparad."
@@ -138,7 +143,7 @@ with edit_tab:
         st.divider()
         sure = st.checkbox("Jag vill ta bort den här insatsen", key=f"iv_del_ok_{chosen}")
         if st.button("Ta bort insatsen", disabled=not sure, key=f"iv_del_{chosen}"):
-            removed = ui.write(iv.delete_intervention, chosen)
+            removed = ui.write(delete_intervention, chosen)
             st.session_state.iv_flash = ("Insatsen är borttagen." if removed
                                          else "Insatsen fanns inte längre.")
             st.session_state.pop("iv_edit_id", None)
@@ -146,7 +151,7 @@ with edit_tab:
 
 with csv_tab:
     st.download_button(
-        "Ladda ner alla insatser (CSV)", data=ui.read(iv.export_csv),
+        "Ladda ner alla insatser (CSV)", data=ui.read(export_csv),
         file_name=f"insatser_{dt.date.today().isoformat()}.csv", mime="text/csv",
         icon=":material/download:",
         help="Semikolonseparerad, UTF-8: öppnas direkt i Excel. Kan användas som mall.")
@@ -160,8 +165,8 @@ with csv_tab:
     if upload is not None:
         data = upload.getvalue()
         try:
-            items, errors = iv.parse_csv(data, areas)
-        except iv.InterventionError as exc:
+            items, errors = parse_csv(data, areas)
+        except InterventionError as exc:
             items, errors = [], exc.messages
         if errors:
             st.error(f"**Filen kan inte importeras ({len(errors)} fel).** Rätta felen och "
@@ -175,8 +180,8 @@ with csv_tab:
                      f"nya, {fmt.num(updates)} ersätter befintliga.")
             if st.button("Importera", type="primary", key="iv_import"):
                 try:
-                    result = ui.write(iv.import_csv, data)
-                except iv.InterventionError as exc:
+                    result = ui.write(import_csv, data)
+                except InterventionError as exc:
                     show_errors(exc)
                 else:
                     st.session_state.iv_flash = (f"Importen är klar: {fmt.num(result.added)} nya, "

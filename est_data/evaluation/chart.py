@@ -9,7 +9,6 @@ self-contained SVG (matplotlib) for the printable report.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import re
 
@@ -17,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from est_data.core import fmt
+from est_data.core.html import esc
 from est_data.evaluation.evaluate import Evaluation
 
 TARGET_COLOR = "#1f4e9c"
@@ -184,5 +184,5 @@ def svg_chart(ev: Evaluation, width_in: float = 9.0, height_in: float = 3.8) -> 
         finally:
             plt.close(fig)
     svg = _SVG_NS.sub("", _SVG_HEADER.sub("", buf.getvalue())).strip()
-    title = html.escape(f"Index per månad, målområde och jämförelseområden kring {fmt.date(ev.spec.date)}")
+    title = esc(f"Index per månad, målområde och jämförelseområden kring {fmt.date(ev.spec.date)}")
     return svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)

@@ -11,18 +11,19 @@ by :func:`est_data.evaluation.summary_sv.verdict`, which never claims more than 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
 from est_data.core import fmt
-from est_data.evaluation import report
 from est_data.core.config import MUNICIPALITY_NAME
+from est_data.core.html import esc
+from est_data.evaluation import report, templates
 from est_data.evaluation.chart import svg_chart
-from est_data.evaluation.evaluate import (
-    DEFAULT_CATEGORIES, Evaluation, EvaluationError, EvaluationSpec, evaluate, months_to_days)
+from est_data.evaluation.evaluate import Evaluation, evaluate
+from est_data.evaluation.selection import (
+    DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
 from est_data.store.sqlutil import fetch_df
 from est_data.evaluation.summary_sv import (
     caveats, change_text, headline, relative_text, summary_sentences, verdict)
@@ -111,26 +112,25 @@ def render_html(results: list[FocusResult], database: str | None = None,
     """The Årsuppföljning as one self-contained HTML document that prints well: the
     table of all focus areas, then per area its summary, chart and measures, then the
     method, caveats and references (shared with the single-evaluation report)."""
-    e = html.escape
     created = (now or dt.datetime.now()).replace(microsecond=0)
     overview = followup_table(results).drop(columns=["Jämförelseområden"])
     areas = []
     for res in results:
         ev = res.evaluation
         if ev is None:
-            areas.append(f"<section><h2>{e(res.name)}</h2><p>{e(res.problem or '–')}</p></section>")
+            areas.append(f"<section><h2>{esc(res.name)}</h2><p>{esc(res.problem or '–')}</p></section>")
             continue
-        summary = "".join(f"<p>{e(s)}</p>" for s in summary_sentences(ev))
-        warns = "".join(f'<p class="caveat">{e(c)}</p>' for c in caveats(ev))
+        summary = "".join(f"<p>{esc(s)}</p>" for s in summary_sentences(ev))
+        warns = "".join(f'<p class="caveat">{esc(c)}</p>' for c in caveats(ev))
         areas.append(f"""<section>
-<h2>{e(res.name)}</h2>
-<p class="meta">{e(headline(ev))}</p>
-<div class="summary"><p><b>{e(verdict(ev))}</b></p>{summary}{warns}</div>
+<h2>{esc(res.name)}</h2>
+<p class="meta">{esc(headline(ev))}</p>
+<div class="summary"><p><b>{esc(verdict(ev))}</b></p>{summary}{warns}</div>
 <figure>{svg_chart(ev)}
 <figcaption>Antal per månad som index (medel under föreperioden = 100) i fokusområdet och
 jämförelseområdena. Lodrät linje: första insatsen.</figcaption></figure>
 <h3>Insatser i området</h3>
-{report.html_table(report.measures_table(ev))}
+{templates.html_table(report.measures_table(ev))}
 </section>""")
     db_text = f" · databas {database}" if database else ""
     meta = (f"EST Lägesbild · {MUNICIPALITY_NAME} · skapad "
@@ -139,11 +139,11 @@ jämförelseområdena. Lodrät linje: första insatsen.</figcaption></figure>
 <h2>Alla fokusområden</h2>
 <p>Varje fokusområde från sin första insats: lika långa perioder före och efter,
 jämfört med områden som inte gränsar till det. Förändringar med 95 % konfidensintervall.</p>
-{report.html_table(overview)}
+{templates.html_table(overview)}
 </section>
 {''.join(areas)}"""
-    return report.document("Årsuppföljning av fokusområdena",
-                           f"Årsuppföljning av fokusområdena ({fmt.date(created)})", meta, body)
+    return templates.document("Årsuppföljning av fokusområdena",
+                              f"Årsuppföljning av fokusområdena ({fmt.date(created)})", meta, body)
 
 
 def report_for(con: duckdb.DuckDBPyConnection, database: str | None = None) -> bytes:

@@ -2,24 +2,24 @@
 
 One file, no external links (styles inline, the chart as inline SVG), so it can be
 mailed to the EST partners, opened offline and printed or saved as PDF from the
-browser. The tables here are also what the Före/efter page shows.
+browser. The tables here are also what the Före/efter page shows; the page frame, styles and
+appendix are in :mod:`est_data.evaluation.templates`.
 """
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
-import numbers
 
 import pandas as pd
 
 from est_data.core import fmt
 from est_data.core.config import MUNICIPALITY_NAME
+from est_data.core.html import esc
 from est_data.evaluation.evaluate import Evaluation
 from est_data.evaluation.chart import svg_chart
 from est_data.evaluation.stats import RateRatio
-from est_data.evaluation.summary_sv import (
-    GENERAL_CAVEATS, buffer_place, caveats, summary_sentences)
+from est_data.evaluation.summary_sv import buffer_place, caveats, summary_sentences
+from est_data.evaluation.templates import document, html_table
 from est_data.core.taxonomy import labels
 
 GROUP_LABELS = {"target": "Målområde", "control": "Jämförelseområden", "buffer": "Buffert"}
@@ -251,110 +251,6 @@ def measures_table(ev: Evaluation) -> pd.DataFrame:
     })
 
 
-# --- HTML ------------------------------------------------------------------------------------------
-
-METHOD = (
-    ("Perioder", "Händelserna räknas i en period före och en lika lång period efter "
-     "insatsdatumet. En genomförandetid kan uteslutas mellan perioderna. Bara unika "
-     "händelser räknas: samma händelse rapporterad av flera aktörer räknas en gång."),
-    ("Områden", "Målområdet jämförs med jämförelseområden (standard: statistikområden som inte "
-     "gränsar till målområdet eller bufferten). Förflyttning undersöks i en buffert: "
-     "grannområdena (statistikområdena som rymmer eller gränsar till målområdet) eller en "
-     "ring på N meter runt det. Händelser i målområdet räknas aldrig i bufferten eller "
-     "jämförelsen, och andra fokusområden med egna insatser räknas inte alls."),
-    ("Förändring i målområdet", "Kvoten mellan antal per dag efter och före, med exakt "
-     "konfidensintervall (Clopper–Pearson för hur Tb + Ta fördelar sig på perioderna) och "
-     "tvåsidigt exakt p-värde (Fay 2010)."),
-    ("Relativ effekt", "RES = (Tb·Ca)/(Ta·Cb) (Farrington & Welsh 2002). RES över 1 betyder att "
-     "målområdet minskade relativt jämförelseområdena; relativ förändring = 1/RES − 1. "
-     "Intervallet bygger på Var(ln RES) = 1/Tb + 1/Ta + 1/Cb + 1/Ca."),
-    ("Förflyttning", "Buffertens förändring jämförs med jämförelseområdenas på samma sätt (RES). "
-     "Enskilda grannområden nämns bara om skillnaden håller även med hänsyn till att flera "
-     "områden prövas (Bonferroni). WDQ = (Da/Ca − Db/Cb)/(Ta/Ca − Tb/Cb) (Bowers & Johnson 2003) "
-     "redovisas utan osäkerhetsmått."),
-    ("WDD", "WDD = (Ta − Tb) − (Ca − Cb) med SE = √(Ta + Tb + Ca + Cb) (Wheeler & Ratcliffe 2018)."),
-    ("Få händelser", "Med färre än 10 händelser i en period anges ingen procentuell förändring; "
-     "resultatet beskrivs som osäkert."),
-)
-REFERENCES = (
-    "Bowers, K. J. & Johnson, S. D. (2003). Measuring the geographical displacement and "
-    "diffusion of benefit effects of crime prevention activity. Journal of Quantitative "
-    "Criminology, 19(3), 275–301.",
-    "Farrington, D. P. & Welsh, B. C. (2002). Improved street lighting and crime prevention. "
-    "Justice Quarterly, 19(2), 313–342.",
-    "Fay, M. P. (2010). Two-sided exact tests and matching confidence intervals for discrete "
-    "data. The R Journal, 2(1), 53–58.",
-    "Wheeler, A. P. & Ratcliffe, J. H. (2018). A simple weighted displacement difference test "
-    "to evaluate place based crime interventions. Crime Science, 7(1), 11.",
-)
-
-CSS = """
-:root { --ink: #1d1d1f; --muted: #5f6368; --line: #d9d9d9; --accent: #1f4e9c; }
-* { box-sizing: border-box; }
-body { font-family: "Segoe UI", "Helvetica Neue", Arial, sans-serif; color: var(--ink);
-       margin: 0; background: #fff; font-size: 11pt; line-height: 1.45; }
-main { max-width: 190mm; margin: 0 auto; padding: 12mm 0; }
-h1 { font-size: 19pt; margin: 0 0 2mm; color: var(--accent); }
-h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 1px solid var(--line); padding-bottom: 1mm; }
-h3 { font-size: 11pt; margin: 4mm 0 1mm; }
-p.meta { color: var(--muted); margin: 0; font-size: 9.5pt; }
-.summary { background: #f3f6fb; border-left: 4px solid var(--accent); padding: 3mm 4mm; }
-.summary p { margin: 0 0 2mm; font-size: 11.5pt; }
-.caveat { color: #7a4b00; }
-table { border-collapse: collapse; width: 100%; font-size: 9.5pt; margin: 1mm 0 3mm; }
-th, td { text-align: left; padding: 1.2mm 2mm; border-bottom: 1px solid var(--line);
-         vertical-align: top; }
-th { background: #f5f5f5; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.date { white-space: nowrap; }
-table.kv th { width: 32%; background: none; font-weight: 600; }
-figure { margin: 2mm 0; }
-figure svg { width: 100%; height: auto; }
-figcaption { color: var(--muted); font-size: 9pt; }
-ul, ol { margin: 1mm 0 2mm; padding-left: 6mm; }
-footer { color: var(--muted); font-size: 8.5pt; margin-top: 8mm; border-top: 1px solid var(--line);
-         padding-top: 2mm; }
-@page { size: A4; margin: 14mm 12mm; }
-@media print {
-  main { padding: 0; max-width: none; }
-  section, table, figure, .summary { break-inside: avoid; }
-  h2 { break-after: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
-"""
-
-
-def _e(text: object) -> str:
-    return html.escape("" if text is None else str(text))
-
-
-NUMERIC_HEADERS = {"Före", "Efter", "Värde", "Förändring", "Relativt jämförelse", "p",
-                   "Kostnad (kr)", "Före → efter", "Jämförelseområden", "Insatser"}
-
-
-def html_table(df: pd.DataFrame) -> str:
-    """A table as escaped HTML (numbers right-aligned, whole numbers in Swedish form)."""
-    """A table as escaped HTML (numbers right-aligned, whole numbers in Swedish form)."""
-    if df is None or df.empty:
-        return "<p>–</p>"
-    classes = ["num" if c in NUMERIC_HEADERS or c.endswith("före → efter")
-               else "date" if c in ("Start", "Slut", "Första insats") else "" for c in df.columns]
-
-    def cls(c: str) -> str:
-        return f' class="{c}"' if c else ""
-
-    head = "".join(f"<th{cls(k)}>{_e(c)}</th>" for c, k in zip(df.columns, classes))
-    body = []
-    for row in df.itertuples(index=False):
-        cells = []
-        for value, k in zip(row, classes):
-            if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-                value = fmt.num(value)
-            cells.append(f"<td{cls(k)}>{_e(value)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
 def title(ev: Evaluation) -> str:
     return f"Före/efter-utvärdering: {area_list(ev, ev.selection.targets)}"
 
@@ -366,49 +262,12 @@ def filename(ev: Evaluation) -> str:
     return f"utvardering_{safe}_{ev.spec.date.isoformat()}.html"
 
 
-def appendix_html() -> str:
-    """Method, general caveats and references: the end of every evaluation report."""
-    method = "".join(f"<h3>{_e(h)}</h3><p>{_e(t)}</p>" for h, t in METHOD)
-    general = "".join(f"<li>{_e(c)}</li>" for c in GENERAL_CAVEATS)
-    refs = "".join(f"<li>{_e(r)}</li>" for r in REFERENCES)
-    return (f"<section>\n<h2>Metod</h2>\n{method}\n</section>\n"
-            f"<section>\n<h2>Förbehåll</h2>\n<ul>{general}</ul>\n</section>\n"
-            f"<section>\n<h2>Referenser</h2>\n<ol>{refs}</ol>\n</section>")
-
-
-def document(heading: str, page_title: str, meta: str, body: str) -> str:
-    """A whole report page: the shared styles, a heading with a line of facts (``meta``,
-    escaped here), the ``body`` (HTML), the appendix and the footer."""
-    return f"""<!DOCTYPE html>
-<html lang="sv">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(page_title)}</title>
-<style>{CSS}</style>
-</head>
-<body>
-<main>
-<header>
-<h1>{_e(heading)}</h1>
-<p class="meta">{_e(meta)}</p>
-</header>
-{body}
-{appendix_html()}
-<footer>Rapporten är skapad med EST Lägesbild (Effektiv samordning för trygghet).
-Siffrorna avser händelser som aktörerna rapporterat, inte all brottslighet.</footer>
-</main>
-</body>
-</html>
-"""
-
-
 def render_html(ev: Evaluation, database: str | None = None) -> str:
     """The whole report as one HTML document (UTF-8 text)."""
     created = ev.created_at or dt.datetime.now().replace(microsecond=0)
-    summary = "".join(f"<p>{_e(s)}</p>" for s in summary_sentences(ev))
-    warns = "".join(f'<p class="caveat">{_e(c)}</p>' for c in caveats(ev))
-    selection = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in selection_rows(ev))
+    summary = "".join(f"<p>{esc(s)}</p>" for s in summary_sentences(ev))
+    warns = "".join(f'<p class="caveat">{esc(c)}</p>' for c in caveats(ev))
+    selection = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in selection_rows(ev))
     buffer_areas = buffer_areas_table(ev)
     buffer_html = ""
     if not buffer_areas.empty and len(buffer_areas) > 1:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 
 from est_data.core import fmt
-from est_data.evaluation.evaluate import Counts, Evaluation
+from est_data.evaluation.counts import Counts
+from est_data.evaluation.evaluate import Evaluation
 from est_data.evaluation.stats import RateRatio, RelativeEffectSize
 from est_data.core.taxonomy import labels
 

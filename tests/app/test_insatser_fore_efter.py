@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from repo import REPO_ROOT
 from est_data.evaluation import evaluate as ev_mod, followup
+from est_data.evaluation.selection import EvaluationSpec
 from est_data.core.auth import hash_password
 
 APP = str(REPO_ROOT / "app.py")
@@ -118,7 +119,7 @@ def test_fore_efter_kyrkgatan_matches_the_evaluation(app_db):
     assert not at.exception
     con = duckdb.connect(str(app_db), read_only=True)
     try:
-        ev = ev_mod.evaluate(con, ev_mod.EvaluationSpec(
+        ev = ev_mod.evaluate(con, EvaluationSpec(
             ("fokus_kyrkgatan",), dt.date(2025, 11, 1), categories=("storning", "inbrott")))
     finally:
         con.close()

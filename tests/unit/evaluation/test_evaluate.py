@@ -1,18 +1,15 @@
-"""Before/after evaluation: planted counts end to end (areas, windows, CLI --json)."""
+"""Before/after evaluation: planted counts end to end (statistics, CLI --json)."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 import math
 
-import duckdb
 import pytest
 
 from est_data import cli
 from est_data.evaluation import evaluate as ev_mod
-from est_data.areas.geometry import load_areas
-from est_data.store.db import open_db
-from est_data.evaluation.evaluate import EvaluationError, EvaluationSpec
+from est_data.evaluation.selection import DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec
 from est_data.evaluation.stats import rate_ratio, relative_effect_size
 
 import planted
@@ -20,88 +17,11 @@ import planted
 CATS = ("storning", "inbrott")
 
 
-@pytest.fixture(scope="module")
-def planted_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("planted") / "planted.duckdb"
-    with open_db(path) as con:
-        planted.store_planted(con)
-    return path
-
-
-@pytest.fixture
-def pcon(planted_db):
-    con = duckdb.connect(str(planted_db), read_only=True)
-    yield con
-    con.close()
-
-
 def run_json(capsys, db, *args) -> dict:
     code = cli.main(["evaluate", "--db", str(db), *args, "--json"])
     out = capsys.readouterr().out
     assert code == 0
     return json.loads(out)
-
-
-# --- Areas ---------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("spec, targets, buffers, controls, excluded", [
-    (EvaluationSpec(("F",), planted.DATE), ("F",), ("B", "C", "D"), ("A", "E"), ("G",)),
-    (EvaluationSpec(("C",), planted.DATE), ("C",), ("B", "D"), ("A", "E"), ("F", "G")),
-    (EvaluationSpec(("A",), planted.DATE), ("A",), ("B",), ("C", "D", "E"), ("F", "G")),
-    (EvaluationSpec(("F",), planted.DATE, buffer="ring", buffer_m=200), ("F",), (),
-     ("A", "B", "D", "E"), ("G",)),
-    # C holds F, so it touches the target and is never a default comparison area.
-    (EvaluationSpec(("F",), planted.DATE, buffer="none"), ("F",), (), ("A", "B", "D", "E"),
-     ("G",)),
-    (EvaluationSpec(("F",), planted.DATE, controls=("E", "G"), buffer="areas", buffers=("B",)),
-     ("F",), ("B",), ("E", "G"), ()),
-])
-def test_select_areas(pcon, spec, targets, buffers, controls, excluded):
-    sel = ev_mod.select_areas(load_areas(pcon), spec)
-    assert sel.targets == targets
-    assert sel.buffers == buffers
-    assert sel.controls == controls
-    assert sel.excluded_focus == excluded
-
-
-@pytest.mark.parametrize("spec, fragment", [
-    (EvaluationSpec((), planted.DATE), "Välj minst ett målområde"),
-    (EvaluationSpec(("X",), planted.DATE), "Okänt område: X"),
-    (EvaluationSpec(("F",), planted.DATE, controls=("nope",)), "Okänt område: nope"),
-    (EvaluationSpec(("F",), planted.DATE, buffer="ring", buffer_m=0), "Ringen"),
-    (EvaluationSpec(("F",), planted.DATE, buffer="cloud"), "Okänt val av buffert"),
-])
-def test_bad_area_choices_raise_in_two_languages(pcon, spec, fragment):
-    with pytest.raises(EvaluationError) as err:
-        ev_mod.select_areas(load_areas(pcon), spec)
-    assert fragment in err.value.sv
-    assert str(err.value)  # English for the CLI
-
-
-# --- Windows ---------------------------------------------------------------------------------
-
-def test_windows_and_gap():
-    w = ev_mod.windows_for(dt.date(2025, 1, 1), 365, 365, 30)
-    assert (w.before_start, w.before_end) == (dt.date(2024, 1, 2), dt.date(2025, 1, 1))
-    assert (w.after_start, w.after_end) == (dt.date(2025, 1, 31), dt.date(2026, 1, 31))
-    assert (w.before_days, w.after_days, w.gap_days) == (365, 365, 30)
-    with pytest.raises(EvaluationError):
-        ev_mod.windows_for(dt.date(2025, 1, 1), 0, 365)
-
-
-@pytest.mark.parametrize("months, days", [(12, 365), (6, 183), (24, 730), (1, 30), (3, 91)])
-def test_months_to_days(months, days):
-    assert ev_mod.months_to_days(months) == days
-
-
-def test_month_bins_cover_each_window_exactly():
-    w = ev_mod.windows_for(dt.date(2025, 3, 17), 365, 200)
-    bins = ev_mod.month_bins(w)
-    before, after = bins[bins.period == "before"], bins[bins.period == "after"]
-    assert len(before) == 12 and len(after) == 7
-    assert before["start"].iloc[0] == dt.datetime(2024, 3, 17)
-    assert abs(before["days"].sum() - 365) < 1e-9 and abs(after["days"].sum() - 200) < 1e-9
-    assert after["end"].iloc[-1] == dt.datetime(2025, 10, 3)
 
 
 # --- Planted counts end to end ---------------------------------------------------------------
@@ -247,7 +167,7 @@ def test_json_dict_turns_non_finite_values_into_null(pcon):
 
 def test_demo_kyrkgatan_drop_and_displacement(demo_con):
     ev = ev_mod.evaluate(demo_con, EvaluationSpec(("fokus_kyrkgatan",), dt.date(2025, 11, 1),
-                                                  categories=ev_mod.DEFAULT_CATEGORIES))
+                                                  categories=DEFAULT_CATEGORIES))
     assert ev.stats.target_rr.estimate < 0.8
     assert ev.stats.res.estimate > 1.15
     assert "2380C1220" in ev.selection.buffers

@@ -7,6 +7,7 @@ import datetime as dt
 import duckdb
 
 from est_data.evaluation import evaluate as evm, followup
+from est_data.evaluation.selection import EvaluationSpec
 from est_data.evaluation.summary_sv import verdict
 
 
@@ -24,7 +25,7 @@ def test_each_focus_area_from_its_first_measure(demo_con):
 
 def test_same_numbers_as_a_single_evaluation(demo_con):
     for r in followup.focus_followup(demo_con):
-        spec = evm.EvaluationSpec(targets=(r.area_id,), date=r.first_measure, before_days=365,
+        spec = EvaluationSpec(targets=(r.area_id,), date=r.first_measure, before_days=365,
                                   after_days=365, categories=("storning", "inbrott"))
         alone = evm.evaluate(demo_con, spec)
         assert (r.evaluation.target, r.evaluation.control) == (alone.target, alone.control)

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from est_data.evaluation import evaluate as ev_mod
+from est_data.evaluation.counts import Counts
 from est_data.evaluation import summary_sv as sv
-from est_data.evaluation.evaluate import AreaSelection, EvaluationSpec
+from est_data.evaluation.selection import AreaSelection, EvaluationSpec, windows_for
 
 NB = "\u00a0"
 DATE = dt.date(2025, 1, 1)
@@ -23,7 +24,7 @@ def make(target, control, buffer=(100, 100), categories=("storning", "inbrott"),
     buffer_areas maps an area id to its (before, after) (they must add up to buffer)."""
     spec = EvaluationSpec(("T",), DATE, before_days=before_days, after_days=after_days,
                           categories=categories, buffer=buffer_mode)
-    windows = ev_mod.windows_for(DATE, before_days, after_days)
+    windows = windows_for(DATE, before_days, after_days)
     buffer_areas = buffer_areas or ({"N": buffer} if buffer is not None else {})
     rows = []
     for grp, counts, key in [("target", target, None), ("control", control, None)] + [
@@ -189,7 +190,7 @@ def test_row_texts():
     few = make((8, 3), (1000, 1000))
     assert sv.change_text(few.target, few.stats.target_rr) == "för få händelser"
     assert sv.relative_text(few) == "–"
-    assert sv.change_text(ev_mod.Counts(0, 0), ev.stats.target_rr) == "inga händelser"
+    assert sv.change_text(Counts(0, 0), ev.stats.target_rr) == "inga händelser"
 
 
 def test_reports_show_counts_of_one_or_two_as_under_three():
