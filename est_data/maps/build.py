@@ -75,11 +75,6 @@ def _features(shapes: gpd.GeoDataFrame, props: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": feats}
 
 
-#: The legend's heading for each area measure.
-AREA_TITLES = {"count": "Händelser per område", "rate": "Händelser per 1 000 invånare",
-               "change": "Förändring mot föregående period"}
-
-
 def area_classes(data: MapData, stats: pd.DataFrame
                  ) -> tuple[pd.Series, style.Classes, str | None, str | None]:
     """The value each area is coloured by, its classes, the label of areas without a
@@ -317,30 +312,6 @@ def label_rows(shapes: gpd.GeoDataFrame) -> list[list]:
 
 # --- The whole map ----------------------------------------------------------------------
 
-def legend_for(data: MapData, area_rows: list[str], point_legend: list[tuple[str, str]],
-               drawn: set[str]) -> str:
-    sections = []
-    if "areas" in drawn:
-        sections.append((AREA_TITLES[data.options.area_measure], area_rows))
-    if "heat" in drawn:
-        sections.append(("Täthet", style.heat_rows(data.heat_cell)))
-    if "hotspots" in drawn:
-        sections.append(("Heta punkter (Gi*)", style.hotspot_rows(data.hot_cell)))
-    symbols = []
-    if "focus" in drawn:
-        symbols.append(style.swatch(style.FOCUS_COLOR, "Fokusområde", "line"))
-    if "measures" in drawn:
-        symbols.append(style.swatch(style.MEASURE_COLOR, "Åtgärd", "diamond"))
-    if symbols:
-        sections.append(("Symboler", symbols))
-    if "points" in drawn:
-        sections.append(("Enskilda händelser", style.category_rows(point_legend)))
-    hidden = data.counts["municipality_only"]
-    note = (f"{fmt.num(hidden)} händelser är bara kända på kommunnivå och syns inte på kartan."
-            if hidden else None)
-    return style.legend_html(sections, note)
-
-
 def build_map(data: MapData, shapes: gpd.GeoDataFrame, tiles: str | None = OSM,
               large: bool = False, layer_control: bool = True) -> folium.Map:
     """The folium map of ``data`` with the layers its options ask for.
@@ -383,7 +354,7 @@ def build_map(data: MapData, shapes: gpd.GeoDataFrame, tiles: str | None = OSM,
         if rows:
             SymbolLayer(rows, LAYERS["labels"]).add_to(m)
             drawn.add("labels")
-    legend = legend_for(data, area_rows, point_legend, drawn)
+    legend = style.legend_for(data, area_rows, point_legend, drawn)
     if large:
         legend = legend.replace('class="est-legend"', 'class="est-legend est-large"', 1)
     # On the projector the legend goes top right, where the layer control would be.

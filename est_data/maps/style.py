@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from est_data.core import fmt
 from est_data.core.html import esc
+
+if TYPE_CHECKING:  # data imports style: only the type, no import cycle
+    from est_data.maps.data import MapData
 
 #: Sequential blues for areas (ColorBrewer "Blues", 5 classes): the warm colours are
 #: kept for heat and hot spots, so both can be on at once.
@@ -196,6 +200,37 @@ def category_rows(categories: list[tuple[str, str]]) -> list[str]:
     """``(label, colour)`` per category present among the drawn incidents (two columns)."""
     cells = "".join(swatch(color, label, "dot") for label, color in categories)
     return [f'<div class="est-cols">{cells}</div>']
+
+
+#: The legend's heading for each area measure.
+AREA_TITLES = {"count": "Händelser per område", "rate": "Händelser per 1 000 invånare",
+               "change": "Förändring mot föregående period"}
+
+
+def legend_for(data: MapData, area_legend: list[str], point_legend: list[tuple[str, str]],
+               drawn: set[str]) -> str:
+    """The legend of a map: a section per drawn layer (``drawn`` holds their keys), and
+    a note on the incidents known only by municipality."""
+    sections = []
+    if "areas" in drawn:
+        sections.append((AREA_TITLES[data.options.area_measure], area_legend))
+    if "heat" in drawn:
+        sections.append(("Täthet", heat_rows(data.heat_cell)))
+    if "hotspots" in drawn:
+        sections.append(("Heta punkter (Gi*)", hotspot_rows(data.hot_cell)))
+    symbols = []
+    if "focus" in drawn:
+        symbols.append(swatch(FOCUS_COLOR, "Fokusområde", "line"))
+    if "measures" in drawn:
+        symbols.append(swatch(MEASURE_COLOR, "Åtgärd", "diamond"))
+    if symbols:
+        sections.append(("Symboler", symbols))
+    if "points" in drawn:
+        sections.append(("Enskilda händelser", category_rows(point_legend)))
+    hidden = data.counts["municipality_only"]
+    note = (f"{fmt.num(hidden)} händelser är bara kända på kommunnivå och syns inte på kartan."
+            if hidden else None)
+    return legend_html(sections, note)
 
 
 LEGEND_CSS = f"""

@@ -12,7 +12,7 @@ from est_data.evaluation import chart as evalchart, report
 from est_data.evaluation import evaluate as ev_mod
 from est_data.store.db import open_db
 from est_data.evaluation.evaluate import EvaluationSpec
-from est_data.maps.assets import find_external_urls
+from unit.maps.asset_urls import find_external_urls
 
 import planted
 
