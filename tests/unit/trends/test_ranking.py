@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import math
+import re
 
 import duckdb
 import pytest
