@@ -84,7 +84,8 @@ class HotspotOptions:
 
 
 class _Grid(NamedTuple):
-    """How cell indices relate to metres: centre of index 0 and the cell side."""
+    """How cell indices relate to the caller's ``cx``/``cy``: the cell side and, for
+    centres in metres, the centre of cell (0, 0)."""
 
     cell_size: float
     in_metres: bool
@@ -95,7 +96,7 @@ class _Grid(NamedTuple):
         """Cell centres in metres. For index input the centre of cell k is
         (k + 0.5) * cell_size; for metre input the given centres."""
         if self.in_metres:
-            return ix * self.cell_size + self.origin_x, iy * self.cell_size + self.origin_y
+            return self.given(ix, iy)
         return (ix + 0.5) * self.cell_size, (iy + 0.5) * self.cell_size
 
     def given(self, ix: np.ndarray, iy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
