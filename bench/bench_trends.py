@@ -25,7 +25,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from est_data.trends import alerts as alerting, charts, export, ranking, series as trends
+from est_data.trends import alerts as alerting, calendar_charts, charts, export, ranking, series as trends
 from est_data.overview import queries
 from est_data.store.db import connect
 from est_data.core.filters import IncidentFilter
@@ -54,8 +54,8 @@ def tab_over_time(db: Path, f: IncidentFilter) -> None:
 
 
 def tab_weekday(db: Path, f: IncidentFilter) -> None:
-    charts.weekday_hour_figure(_call(db, trends.weekday_hour, f)).to_json()
-    charts.seasonal_figure(_call(db, trends.seasonal, f)).to_json()
+    calendar_charts.weekday_hour_figure(_call(db, trends.weekday_hour, f)).to_json()
+    calendar_charts.seasonal_figure(_call(db, trends.seasonal, f)).to_json()
 
 
 def tab_areas(db: Path, f: IncidentFilter) -> None:

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from est_data.trends import alerts as alerting, charts, export, ranking, series as trends
+from est_data.trends import alerts as alerting, calendar_charts, charts, export, ranking, series as trends
 from est_data.core import auth, fmt
 from est_data.overview import queries
 from est_data.webui import ui
@@ -130,7 +130,7 @@ with tabs[1]:
             st.caption(f"Flest händelser: **{fmt.WEEKDAY_NAMES[int(top['weekday']) - 1]} "
                        f"kl. {int(top['hour']):02d}–{(int(top['hour']) + 1) % 24:02d}** "
                        f"({fmt.num(int(top['count']))} under perioden).")
-            st.plotly_chart(charts.weekday_hour_figure(matrix), config=PLOTLY_CONFIG,
+            st.plotly_chart(calendar_charts.weekday_hour_figure(matrix), config=PLOTLY_CONFIG,
                             key="weekday_chart")
         st.subheader("Säsongsmönster över året")
         st.caption("Händelser per månad, ett år per linje (filtrets kategorier, aktörer och "
@@ -140,7 +140,7 @@ with tabs[1]:
         if not season["complete"].any():
             st.info("Det finns ännu ingen hel månad med data att visa.")
         else:
-            st.plotly_chart(charts.seasonal_figure(season), config=PLOTLY_CONFIG,
+            st.plotly_chart(calendar_charts.seasonal_figure(season), config=PLOTLY_CONFIG,
                             key="season_chart")
 
 # --- Områden ---------------------------------------------------------------------------

@@ -42,11 +42,11 @@ Not supported offline (would need more vendored files)
   from a CDN. Colour ``GeoJson`` layers with a ``style_function`` and draw
   the legend with Streamlit instead.
 - Any other ``folium.plugins`` class: it keeps its CDN links, and
-  :func:`find_external_urls` / the tests will report them.
+  the offline tests (``tests/unit/maps/asset_urls.py``) will report them.
 
 Map *tiles* are a separate matter: they are images fetched by Leaflet at run
 time from a URL template (``tiles=`` argument). Offline the background stays
-grey and the vector/heat layers still draw. :func:`find_tile_urls` lists them.
+grey and the vector/heat layers still draw.
 """
 
 from __future__ import annotations
@@ -54,7 +54,6 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
-import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -72,10 +71,6 @@ __all__ = [
     "ASSET_FILES",
     "use_local_assets",
     "local_assets_active",
-    "find_external_urls",
-    "find_local_asset_urls",
-    "find_tile_urls",
-    "url_to_static_file",
 ]
 
 #: URL path under which Streamlit serves ``<main script dir>/static/``
@@ -222,99 +217,3 @@ def use_local_assets(base_url: str = VENDOR_URL_PATH) -> None:
 def local_assets_active() -> str | None:
     """Return the ``base_url`` set by :func:`use_local_assets`, or ``None``."""
     return _active_base_url
-
-
-# <script ... src="..."> and <link ... href="..."> (stylesheets, preloads,
-# module preloads: anything a browser would fetch), plus CSS @import.
-_SCRIPT_SRC = re.compile(
-    r"<script\b[^>]*?\bsrc\s*=\s*([\"'])(?P<url>.*?)\1", re.IGNORECASE | re.DOTALL
-)
-_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE | re.DOTALL)
-_HREF = re.compile(r"\bhref\s*=\s*([\"'])(?P<url>.*?)\1", re.IGNORECASE | re.DOTALL)
-_REL = re.compile(r"\brel\s*=\s*([\"'])(?P<rel>.*?)\1", re.IGNORECASE | re.DOTALL)
-_CSS_IMPORT = re.compile(
-    r"@import\s+(?:url\(\s*)?([\"']?)(?P<url>[^\"')\s;]+)\1", re.IGNORECASE
-)
-_EXTERNAL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
-_ASSET_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon"}
-
-# Leaflet tile layers: L.tileLayer("url", ...) / L.tileLayer.wms("url", ...).
-_TILE_LAYER = re.compile(
-    r"L\.tileLayer(?:\.wms)?\(\s*([\"'])(?P<url>.*?)\1", re.DOTALL
-)
-
-
-def _asset_urls(html: str) -> list[str]:
-    urls = [m.group("url").strip() for m in _SCRIPT_SRC.finditer(html)]
-    for tag in _LINK_TAG.finditer(html):
-        rel = _REL.search(tag.group(0))
-        rels = set(rel.group("rel").lower().split()) if rel else set()
-        href = _HREF.search(tag.group(0))
-        if href and rels & _ASSET_RELS:
-            urls.append(href.group("url").strip())
-    urls += [m.group("url").strip() for m in _CSS_IMPORT.finditer(html)]
-    return urls
-
-
-def find_external_urls(html: str) -> list[str]:
-    """List script/stylesheet URLs in a rendered map page that need internet.
-
-    Looks at ``<script src>``, ``<link href>`` with an asset ``rel``
-    (stylesheet, preload, ...) and CSS ``@import``, and keeps the URLs that
-    start with ``http://``, ``https://`` or are protocol-relative (``//host``).
-    Tile URL templates passed to ``L.tileLayer(...)`` are *not* included (see
-    :func:`find_tile_urls`); neither are hyperlinks (``<a href>``) such as map
-    attributions, which the browser never fetches on its own.
-
-    Parameters
-    ----------
-    html : str
-        Typically ``m.get_root().render()`` of a ``folium.Map``.
-
-    Returns
-    -------
-    list of str
-        Unique external URLs in order of appearance (empty when the page can
-        be shown offline, tiles aside).
-    """
-    seen: dict[str, None] = {}
-    for u in _asset_urls(html):
-        if _EXTERNAL.match(u):
-            seen.setdefault(u, None)
-    return list(seen)
-
-
-def find_local_asset_urls(html: str) -> list[str]:
-    """List script/stylesheet URLs in a rendered page that are local paths."""
-    seen: dict[str, None] = {}
-    for u in _asset_urls(html):
-        if not _EXTERNAL.match(u) and not u.lower().startswith(("data:", "blob:")):
-            seen.setdefault(u, None)
-    return list(seen)
-
-
-def find_tile_urls(html: str) -> list[str]:
-    """List the tile URL templates (``L.tileLayer(...)``) of a rendered map.
-
-    These are fetched by Leaflet while panning, not when the page loads, and
-    without internet the map background simply stays grey. Reported separately
-    from :func:`find_external_urls` so a page can decide whether to use
-    ``tiles=None`` offline.
-    """
-    seen: dict[str, None] = {}
-    for m in _TILE_LAYER.finditer(html):
-        seen.setdefault(m.group("url"), None)
-    return list(seen)
-
-
-def url_to_static_file(url: str, static_dir: Path | str = STATIC_DIR) -> Path | None:
-    """Map an ``/app/static/...`` URL to the file under ``static/``.
-
-    Returns ``None`` if the URL is not under :data:`STATIC_URL_PATH`.
-    Query strings and fragments are ignored.
-    """
-    path = url.split("?", 1)[0].split("#", 1)[0]
-    prefix = STATIC_URL_PATH + "/"
-    if not path.startswith(prefix):
-        return None
-    return Path(static_dir) / path[len(prefix):]

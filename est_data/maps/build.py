@@ -3,12 +3,10 @@
 Layers are drawn in panes so that they stack sensibly and clicks reach the areas:
 areas (z 380) < heat (z 390, no pointer events) < hot spots and focus outlines
 (overlay pane, 400) < symbols (marker pane, 600). Every text that reaches a tooltip or
-popup is escaped with :func:`html.escape` first.
+popup is escaped with :func:`est_data.core.html.esc` first.
 """
 from __future__ import annotations
 
-import math
-from html import escape
 
 import folium
 import geopandas as gpd
@@ -16,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from est_data.core import fmt, taxonomy
+from est_data.core.html import esc
 from est_data.maps import grid, assets as mapassets
 from est_data.maps.assets import FastMarkerCluster, HeatMap
 from est_data.maps import style
@@ -30,13 +29,6 @@ mapassets.use_local_assets()
 OSM = "OpenStreetMap"
 AREA_PANE, HEAT_PANE = "est-areas", "est-heat"
 MIN_ZOOM, MAX_ZOOM = 6, 19
-
-
-def _esc(value) -> str:
-    """Escaped text; missing values become an empty string."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    return escape(str(value))
 
 
 def base_map(data: MapData, tiles: str | None = OSM, large: bool = False) -> folium.Map:
@@ -63,13 +55,13 @@ def base_map(data: MapData, tiles: str | None = OSM, large: bool = False) -> fol
 
 def area_tooltip(row: pd.Series, suppress_below: int = 0) -> str:
     """Escaped tooltip HTML for one area's figures (small counts as "<3" if asked)."""
-    change = "" if suppress_below else f", {_esc(fmt.signed(row['change']))}"
-    parts = [f"<b>{_esc(row['name'])}</b>",
-             f"Händelser: {_esc(fmt.count(row['current'], suppress_below))} "
-             f"(föregående period {_esc(fmt.count(row['previous'], suppress_below))}{change})"]
+    change = "" if suppress_below else f", {esc(fmt.signed(row['change']))}"
+    parts = [f"<b>{esc(row['name'])}</b>",
+             f"Händelser: {esc(fmt.count(row['current'], suppress_below))} "
+             f"(föregående period {esc(fmt.count(row['previous'], suppress_below))}{change})"]
     rate = row.get("per_1000")
     if rate is not None and not pd.isna(rate):
-        parts.append(f"Per 1 000 invånare: {_esc(fmt.num(rate, 1))}")
+        parts.append(f"Per 1 000 invånare: {esc(fmt.num(rate, 1))}")
     parts.append('<span class="est-muted">Klicka för detaljer</span>')
     return "<br>".join(parts)
 
@@ -81,11 +73,6 @@ def _features(shapes: gpd.GeoDataFrame, props: pd.DataFrame) -> dict:
               "geometry": geoms[row["area_id"]]}
              for row in props.to_dict("records") if row["area_id"] in geoms]
     return {"type": "FeatureCollection", "features": feats}
-
-
-#: The legend's heading for each area measure.
-AREA_TITLES = {"count": "Händelser per område", "rate": "Händelser per 1 000 invånare",
-               "change": "Förändring mot föregående period"}
 
 
 def area_classes(data: MapData, stats: pd.DataFrame
@@ -200,17 +187,16 @@ def hotspot_layer(data: MapData) -> folium.GeoJson | None:
     hot = data.hotspots
     if hot is None or hot.empty:
         return None
-    from est_data.maps.hotspots import HOTSPOT_COLORS  # scipy: only when hot spots are asked for
     rings = grid.cell_rings_wgs84(hot["cx"], hot["cy"], data.hot_cell)
     feats = []
     for ring, (_, r) in zip(rings, hot.iterrows()):
         klass = str(r["klass"])
-        tip = (f"<b>{_esc(klass)}</b><br>"
-               f"{_esc(fmt.count(r['n'], data.options.suppress_below))} händelser i rutan "
-               f"({_esc(fmt.num(data.hot_cell))} × {_esc(fmt.num(data.hot_cell))} m)<br>"
-               f"z = {_esc(fmt.num(r['z'], 1))}")
+        tip = (f"<b>{esc(klass)}</b><br>"
+               f"{esc(fmt.count(r['n'], data.options.suppress_below))} händelser i rutan "
+               f"({esc(fmt.num(data.hot_cell))} × {esc(fmt.num(data.hot_cell))} m)<br>"
+               f"z = {esc(fmt.num(r['z'], 1))}")
         feats.append({"type": "Feature", "id": f"{r['cx']}_{r['cy']}",
-                      "properties": {"fill": HOTSPOT_COLORS[klass], "tip": tip},
+                      "properties": {"fill": style.HOTSPOT_COLORS[klass], "tip": tip},
                       "geometry": {"type": "Polygon", "coordinates": [ring]}})
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": feats}, name=LAYERS["hotspots"],
@@ -237,11 +223,11 @@ def incident_row(row, cat_index: int, source_index: int) -> list:
     description, reference]``, every text escaped (the popup is assembled in the
     browser from these pieces, which keeps 2,000 markers small)."""
     when = pd.Timestamp(row["occurred_at"]).strftime("%Y-%m-%d %H:%M")
-    ref = _esc(row["incident_id"])
-    if _esc(row.get("duplicate_of")):
-        ref += f" (dubblett av {_esc(row['duplicate_of'])})"
-    address = _esc(_clip(str(row["address"]), ADDRESS_CHARS)) if _esc(row.get("address")) else ""
-    desc = _esc(_clip(str(row["description"]), DESCRIPTION_CHARS)) if _esc(row.get("description")) else ""
+    ref = esc(row["incident_id"])
+    if esc(row.get("duplicate_of")):
+        ref += f" (dubblett av {esc(row['duplicate_of'])})"
+    address = esc(_clip(str(row["address"]), ADDRESS_CHARS)) if esc(row.get("address")) else ""
+    desc = esc(_clip(str(row["description"]), DESCRIPTION_CHARS)) if esc(row.get("description")) else ""
     return [round(float(row["lat"]), 6), round(float(row["lon"]), 6), cat_index, source_index,
             when, address, desc, ref]
 
@@ -262,7 +248,7 @@ def incident_rows(points: pd.DataFrame) -> tuple[list[list], list[tuple[str, str
         for r in rows:
             r[6] = ""
     legend = [(labels.get(c, c), style.safe_color(cats[c].color if c in cats else "")) for c in present]
-    return rows, legend, [_esc(s) for s in sources]
+    return rows, legend, [esc(s) for s in sources]
 
 
 def points_layer(data: MapData) -> tuple[FastMarkerCluster | None, list[tuple[str, str]]]:
@@ -270,7 +256,7 @@ def points_layer(data: MapData) -> tuple[FastMarkerCluster | None, list[tuple[st
     if data.points is None or data.points.empty:
         return None, []
     rows, legend, sources = incident_rows(data.points)
-    callback = cluster_callback([c for _, c in legend], [_esc(label) for label, _ in legend], sources)
+    callback = cluster_callback([c for _, c in legend], [esc(label) for label, _ in legend], sources)
     layer = FastMarkerCluster(
         rows, callback=callback, name=LAYERS["points"],
         maxClusterRadius=40, showCoverageOnHover=False, spiderfyOnMaxZoom=True)
@@ -286,15 +272,15 @@ def measure_popup(group: pd.DataFrame) -> str:
             when = f"från {fmt.date(start)} (pågår)"
         else:
             when = f"{fmt.date(start)} – {fmt.date(pd.Timestamp(r['ended_on']).date())}"
-        bits = [f"<b>{_esc(r['title'])}</b>",
-                _esc(" · ".join(str(v) for v in (r["kind"], r["actor"]) if _esc(v))),
-                _esc(when)]
+        bits = [f"<b>{esc(r['title'])}</b>",
+                esc(" · ".join(str(v) for v in (r["kind"], r["actor"]) if esc(v))),
+                esc(when)]
         if not pd.isna(r.get("cost_sek")) and r.get("cost_sek"):
-            bits.append(_esc(f"Kostnad {fmt.num(r['cost_sek'])} kr"))
-        if _esc(r.get("note")):
-            bits.append(f'<span class="est-muted">{_esc(r["note"])}</span>')
+            bits.append(esc(f"Kostnad {fmt.num(r['cost_sek'])} kr"))
+        if esc(r.get("note")):
+            bits.append(f'<span class="est-muted">{esc(r["note"])}</span>')
         items.append("<br>".join(b for b in bits if b))
-    head = f'<span class="est-muted">Åtgärder i {_esc(group["area_name"].iloc[0])}</span>'
+    head = f'<span class="est-muted">Åtgärder i {esc(group["area_name"].iloc[0])}</span>'
     return f'<div class="est-pop">{head}<br>' + "<hr>".join(items) + "</div>"
 
 
@@ -309,7 +295,7 @@ def measure_rows(measures: pd.DataFrame, large: bool = False) -> list[list]:
     for (lat, lon), group in m.groupby("_k", sort=True):
         count = len(group)
         html = f"<div><span>{count if count > 1 else ''}</span></div>"
-        tip = f"{count} {'åtgärd' if count == 1 else 'åtgärder'} i {_esc(group['area_name'].iloc[0])}"
+        tip = f"{count} {'åtgärd' if count == 1 else 'åtgärder'} i {esc(group['area_name'].iloc[0])}"
         rows.append([float(lat), float(lon), "est-measure", html, size, measure_popup(group), tip])
     return rows
 
@@ -321,34 +307,10 @@ def label_rows(shapes: gpd.GeoDataFrame) -> list[list]:
     named = shapes[shapes["label"].notna()]
     return [[float(r.label_lat), float(r.label_lon),
              "est-label est-focus-label" if r.is_focus else "est-label",
-             f"<span>{_esc(r.label)}</span>", 0, None, None] for r in named.itertuples()]
+             f"<span>{esc(r.label)}</span>", 0, None, None] for r in named.itertuples()]
 
 
 # --- The whole map ----------------------------------------------------------------------
-
-def legend_for(data: MapData, area_rows: list[str], point_legend: list[tuple[str, str]],
-               drawn: set[str]) -> str:
-    sections = []
-    if "areas" in drawn:
-        sections.append((AREA_TITLES[data.options.area_measure], area_rows))
-    if "heat" in drawn:
-        sections.append(("Täthet", style.heat_rows(data.heat_cell)))
-    if "hotspots" in drawn:
-        sections.append(("Heta punkter (Gi*)", style.hotspot_rows(data.hot_cell)))
-    symbols = []
-    if "focus" in drawn:
-        symbols.append(style.swatch(style.FOCUS_COLOR, "Fokusområde", "line"))
-    if "measures" in drawn:
-        symbols.append(style.swatch(style.MEASURE_COLOR, "Åtgärd", "diamond"))
-    if symbols:
-        sections.append(("Symboler", symbols))
-    if "points" in drawn:
-        sections.append(("Enskilda händelser", style.category_rows(point_legend)))
-    hidden = data.counts["municipality_only"]
-    note = (f"{fmt.num(hidden)} händelser är bara kända på kommunnivå och syns inte på kartan."
-            if hidden else None)
-    return style.legend_html(sections, note)
-
 
 def build_map(data: MapData, shapes: gpd.GeoDataFrame, tiles: str | None = OSM,
               large: bool = False, layer_control: bool = True) -> folium.Map:
@@ -392,7 +354,9 @@ def build_map(data: MapData, shapes: gpd.GeoDataFrame, tiles: str | None = OSM,
         if rows:
             SymbolLayer(rows, LAYERS["labels"]).add_to(m)
             drawn.add("labels")
-    legend = legend_for(data, area_rows, point_legend, drawn)
+    facts = style.LegendFacts(data.options.area_measure, data.heat_cell, data.hot_cell,
+                              data.counts["municipality_only"])
+    legend = style.legend_for(facts, area_rows, point_legend, drawn)
     if large:
         legend = legend.replace('class="est-legend"', 'class="est-legend est-large"', 1)
     # On the projector the legend goes top right, where the layer control would be.

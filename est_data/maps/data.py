@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from est_data.maps import grid
+from est_data.maps import grid, style
 from est_data.areas.catalog import area_attributes
 from est_data.areas.geometry import load_areas
 from est_data.core.config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
 from est_data.core.filters import IncidentFilter, where_clause
-from est_data.store.sqlutil import fetch_df, fetch_row
+from est_data.store.sqlutil import fetch_df, fetch_row, in_list
 
 #: Layers a map can have: key -> Swedish name (also the order they are drawn in).
 LAYERS = {
@@ -225,15 +225,16 @@ def measures(con: duckdb.DuckDBPyConnection, until: dt.date,
         WHERE m.started_on <= ?"""
     params: list = [until]
     if areas:
-        sql += f" AND m.area_id IN ({', '.join('?' * len(areas))})"
-        params += list(areas)
+        cond, area_params = in_list("m.area_id", areas)
+        sql += f" AND {cond}"
+        params += area_params
     return fetch_df(con, sql + " ORDER BY m.started_on DESC, m.intervention_id", params)
 
 
 def _hotspots(con, f: IncidentFilter, heat_cell: int) -> tuple[pd.DataFrame | None, int | None, str | None]:
     """Significant hot cells (Gi*, queen neighbours, FDR-adjusted), or a reason why not."""
     # Imported here: scipy takes about a second to import, and most maps have no hot spots.
-    from est_data.maps.hotspots import HOT_90, HOT_95, HOT_99, grid_hotspots
+    from est_data.maps.hotspot_grid import HotspotOptions, grid_hotspots
 
     sizes = [s for s in grid.CELL_SIZES_M if s >= max(MIN_HOTSPOT_CELL_M, 2 * heat_cell)]
     for size in sizes:
@@ -243,8 +244,8 @@ def _hotspots(con, f: IncidentFilter, heat_cell: int) -> tuple[pd.DataFrame | No
         span = (cells["cx"].max() - cells["cx"].min() + 1) * (cells["cy"].max() - cells["cy"].min() + 1)
         if span > grid.MAX_HOTSPOT_CELLS:
             continue
-        result = grid_hotspots(cells, size, coords="index", fdr=True)
-        hot = result[result["klass"].isin((HOT_99, HOT_95, HOT_90)) & (result["n"] > 0)]
+        result = grid_hotspots(cells, size, HotspotOptions(coords="index", fdr=True))
+        hot = result[result["klass"].isin((style.HOT_99, style.HOT_95, style.HOT_90)) & (result["n"] > 0)]
         hot = hot[["cx", "cy", "n", "z", "p_adj", "klass"]].astype({"cx": "int64", "cy": "int64"})
         return hot.reset_index(drop=True), size, None
     return None, None, "Händelserna är för utspridda för en analys av heta punkter."

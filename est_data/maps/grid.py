@@ -191,18 +191,6 @@ def cells_by_size(con: duckdb.DuckDBPyConnection, f: IncidentFilter, sizes: list
     return out
 
 
-def coarse_enough(con: duckdb.DuckDBPyConnection, f: IncidentFilter, cell_size: int,
-                  max_cells: int = MAX_HEAT_CELLS) -> tuple[int, pd.DataFrame]:
-    """Grid cells at ``cell_size``, or at the next sizes up until at most ``max_cells``
-    are occupied. Returns the size used and the cells."""
-    sizes = [s for s in CELL_SIZES_M if s >= cell_size] or [CELL_SIZES_M[-1]]
-    for size in sizes:
-        cells = grid_cells(con, f, size)
-        if len(cells) <= max_cells:
-            return size, cells
-    return size, cells.nlargest(max_cells, "n").sort_values(["cy", "cx"]).reset_index(drop=True)
-
-
 def cell_centres_wgs84(cx, cy, cell_size: float) -> tuple[np.ndarray, np.ndarray]:
     """``(lat, lon)`` of the centres of cells given by integer indices."""
     x = (np.asarray(cx, dtype=float) + 0.5) * cell_size

@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from html import escape
-
 import numpy as np
 
 from est_data.core import fmt
+from est_data.core.html import esc
 
 #: Sequential blues for areas (ColorBrewer "Blues", 5 classes): the warm colours are
 #: kept for heat and hot spots, so both can be on at once.
@@ -24,6 +23,27 @@ FOCUS_COLOR = "#111111"
 MEASURE_COLOR = "#6a1b9a"
 LABEL_COLOR = "#222222"
 BACKGROUND_NO_TILES = "#f4f2ec"
+
+# Gi* hot spot classes (Swedish, shown in the UI), from hottest to coldest.
+HOT_99 = "Signifikant het punkt (99 %)"
+HOT_95 = "Signifikant het punkt (95 %)"
+HOT_90 = "Signifikant het punkt (90 %)"
+NOT_SIGNIFICANT = "Ej signifikant"
+COLD_90 = "Signifikant kall punkt (90 %)"
+COLD_95 = "Signifikant kall punkt (95 %)"
+COLD_99 = "Signifikant kall punkt (99 %)"
+#: Ordered hot spot classes, for legends and categorical dtypes.
+HOTSPOT_CLASSES = [HOT_99, HOT_95, HOT_90, NOT_SIGNIFICANT, COLD_90, COLD_95, COLD_99]
+#: Diverging colours (red = hot, blue = cold), the usual hot spot map scheme.
+HOTSPOT_COLORS = {
+    HOT_99: "#d7191c",
+    HOT_95: "#f07c4a",
+    HOT_90: "#fec980",
+    NOT_SIGNIFICANT: "#f0f0f0",
+    COLD_90: "#c7e6db",
+    COLD_95: "#75b8d4",
+    COLD_99: "#2c7bb6",
+}
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -129,17 +149,17 @@ def swatch(color: str, label: str, shape: str = "box") -> str:
         mark = f'<span class="est-sw" style="background:{color};border:2px solid #7f0000"></span>'
     else:
         mark = f'<span class="est-sw" style="background:{color}"></span>'
-    return f'<div class="est-row">{mark}{escape(label)}</div>'
+    return f'<div class="est-row">{mark}{esc(label)}</div>'
 
 
 def legend_html(sections: list[tuple[str, list[str]]], note: str | None = None) -> str:
     """The legend box: a heading and rows per section (rows are already HTML)."""
     parts = ['<div class="est-legend">']
     for title, rows in sections:
-        parts.append(f'<div class="est-lh">{escape(title)}</div>')
+        parts.append(f'<div class="est-lh">{esc(title)}</div>')
         parts.extend(rows)
     if note:
-        parts.append(f'<div class="est-note">{escape(note)}</div>')
+        parts.append(f'<div class="est-note">{esc(note)}</div>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -151,7 +171,7 @@ def area_rows(classes: Classes, missing: str | None = None, note: str | None = N
     if missing:
         rows.append(swatch(NO_VALUE_COLOR, missing))
     if note:
-        rows.append(f'<div class="est-note">{escape(note)}</div>')
+        rows.append(f'<div class="est-note">{esc(note)}</div>')
     return rows
 
 
@@ -159,16 +179,14 @@ def heat_rows(cell_m: int) -> list[str]:
     stops = ", ".join(f"{safe_color(c)} {int(p * 100)}%" for p, c in HEAT_GRADIENT.items())
     bar = f'<div class="est-grad" style="background:linear-gradient(to right, {stops})"></div>'
     return [bar, '<div class="est-row est-ends"><span>färre</span><span>fler</span></div>',
-            f'<div class="est-note">Räknat i rutor om {escape(fmt.num(cell_m))} m.</div>']
+            f'<div class="est-note">Räknat i rutor om {esc(fmt.num(cell_m))} m.</div>']
 
 
 def hotspot_rows(cell_m: int | None) -> list[str]:
-    from est_data.maps.hotspots import HOT_90, HOT_95, HOT_99, HOTSPOT_COLORS  # scipy, only when needed
-
     rows = [swatch(HOTSPOT_COLORS[k], label, "hot") for k, label in (
         (HOT_99, "Het punkt, 99 % säkerhet"), (HOT_95, "Het punkt, 95 %"), (HOT_90, "Het punkt, 90 %"))]
     if cell_m:
-        rows.append(f'<div class="est-note">Getis-Ord Gi*, rutor om {escape(fmt.num(cell_m))} m '
+        rows.append(f'<div class="est-note">Getis-Ord Gi*, rutor om {esc(fmt.num(cell_m))} m '
                     "jämförda med grannrutorna, korrigerat för många test (FDR).</div>")
     return rows
 
@@ -177,6 +195,47 @@ def category_rows(categories: list[tuple[str, str]]) -> list[str]:
     """``(label, colour)`` per category present among the drawn incidents (two columns)."""
     cells = "".join(swatch(color, label, "dot") for label, color in categories)
     return [f'<div class="est-cols">{cells}</div>']
+
+
+#: The legend's heading for each area measure.
+AREA_TITLES = {"count": "Händelser per område", "rate": "Händelser per 1 000 invånare",
+               "change": "Förändring mot föregående period"}
+
+
+@dataclass(frozen=True)
+class LegendFacts:
+    """What the legend tells about the map's data (taken from a ``maps.data.MapData``)."""
+
+    area_measure: str
+    heat_cell: int | None
+    hot_cell: int | None
+    municipality_only: int
+
+
+def legend_for(facts: LegendFacts, area_legend: list[str],
+               point_legend: list[tuple[str, str]], drawn: set[str]) -> str:
+    """The legend of a map: a section per drawn layer (``drawn`` holds their keys), and
+    a note on the incidents known only by municipality."""
+    sections = []
+    if "areas" in drawn:
+        sections.append((AREA_TITLES[facts.area_measure], area_legend))
+    if "heat" in drawn:
+        sections.append(("Täthet", heat_rows(facts.heat_cell)))
+    if "hotspots" in drawn:
+        sections.append(("Heta punkter (Gi*)", hotspot_rows(facts.hot_cell)))
+    symbols = []
+    if "focus" in drawn:
+        symbols.append(swatch(FOCUS_COLOR, "Fokusområde", "line"))
+    if "measures" in drawn:
+        symbols.append(swatch(MEASURE_COLOR, "Åtgärd", "diamond"))
+    if symbols:
+        sections.append(("Symboler", symbols))
+    if "points" in drawn:
+        sections.append(("Enskilda händelser", category_rows(point_legend)))
+    hidden = facts.municipality_only
+    note = (f"{fmt.num(hidden)} händelser är bara kända på kommunnivå och syns inte på kartan."
+            if hidden else None)
+    return legend_html(sections, note)
 
 
 LEGEND_CSS = f"""

@@ -13,8 +13,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from est_data.core.filters import WEEKDAYS_SV
-from est_data.core.fmt import WEEKDAY_NAMES, num
+from est_data.core.fmt import num
 from est_data.core.fmt import date as fmt_date
 from est_data.trends.series import GRAINS, OTHER_KEY, TOTAL_KEY, add_periods
 
@@ -34,7 +33,7 @@ PALETTE = ("#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#b
 WEEK_MS = 7 * 24 * 3600 * 1000
 
 
-def _figure(spec: dict) -> go.Figure:
+def figure_of(spec: dict) -> go.Figure:
     """A figure from a plain dict without plotly's validation (~30 ms per figure on
     this machine, a tenth of the page's time budget); the tests validate every figure
     (``go.Figure(fig.to_dict())``)."""
@@ -228,7 +227,7 @@ def _series_traces(d: pd.DataFrame, grain: str, label: str, color: str, hover: l
     return traces
 
 
-def _layout(height: int, **extra) -> dict:
+def base_layout(height: int, **extra) -> dict:
     """Shared look: Swedish separators, large readable type, legend on top."""
     layout = dict(
         template="plotly_white", height=height, separators=", ",
@@ -271,13 +270,13 @@ def time_series_figure(df: pd.DataFrame, grain: str, names: dict[str, str],
     if numbers:
         traces.append(_measure_legend())
     vals, texts = time_ticks(first, last)
-    layout = _layout(
+    layout = base_layout(
         540, barmode="stack", bargap=0.15, shapes=shapes, annotations=labels,
         xaxis=dict(tickvals=vals, ticktext=texts, range=[pd.Timestamp(first),
                                                          pd.Timestamp(last)]),
         yaxis=dict(title=dict(text=f"Händelser per {g.label}"), tickformat=",d",
                    rangemode="tozero"))
-    return _figure(dict(data=traces, layout=layout))
+    return figure_of(dict(data=traces, layout=layout))
 
 
 def axis_span(df: pd.DataFrame, grain: str) -> tuple[dt.date, dt.date]:
@@ -339,7 +338,7 @@ def small_multiples_figure(df: pd.DataFrame, grain: str, names: dict[str, str],
     first, last = axis_span(df, grain)
     vals, texts = time_ticks(first, last, max_ticks=6)
     traces: list[dict] = []
-    layout = _layout(height, bargap=0.15)
+    layout = base_layout(height, bargap=0.15)
     titles = []
     for i, (key, (xd, yd)) in enumerate(zip(keys, _grid(len(keys), columns, height=height))):
         axis = "" if i == 0 else str(i + 1)
@@ -379,49 +378,4 @@ def small_multiples_figure(df: pd.DataFrame, grain: str, names: dict[str, str],
     layout["shapes"] = shapes
     layout["annotations"] = titles + labels
     layout["legend"]["y"] = 1 + 45 / height
-    return _figure(dict(data=traces + legend, layout=layout))
-
-
-# --- Weekday × hour, season ------------------------------------------------------------
-
-def weekday_hour_figure(df: pd.DataFrame) -> go.Figure:
-    """Heat matrix: weekdays (Monday on top) × hours of the day."""
-    matrix = df.pivot(index="weekday", columns="hour", values="count").reindex(
-        index=range(1, 8), columns=range(24), fill_value=0)
-    hover = [[f"{WEEKDAY_NAMES[d - 1]} kl. {h:02d}–{(h + 1) % 24:02d}" for h in range(24)]
-             for d in range(1, 8)]
-    trace = dict(type="heatmap", z=matrix.to_numpy(), x=[f"{h:02d}" for h in range(24)],
-                 y=[WEEKDAYS_SV[d - 1] for d in range(1, 8)], colorscale="YlOrRd",
-                 customdata=hover, xgap=2, ygap=2,
-                 colorbar=dict(title=dict(text="Antal"), tickformat=",d"),
-                 hovertemplate="%{customdata}: %{z:,d} händelser<extra></extra>")
-    layout = _layout(430, yaxis=dict(autorange="reversed"),
-                     xaxis=dict(title=dict(text="Klockslag (timme då händelsen inträffade)"),
-                                dtick=1, type="category"))
-    layout["margin"]["t"] = 20
-    return _figure(dict(data=[trace], layout=layout))
-
-
-def seasonal_figure(df: pd.DataFrame) -> go.Figure:
-    """Counts per month of the year, one line per year (the latest strongest).
-
-    Months not fully covered by the data (or after the filter's end) are left out.
-    """
-    d = df[df["complete"]]
-    years = sorted(int(y) for y in d["year"].unique())
-    shades = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
-    traces = []
-    for i, year in enumerate(years):
-        y = d[d["year"] == year].sort_values("month")
-        latest = year == years[-1]
-        color = "#d95f02" if latest else shades[max(0, len(shades) - len(years) + i)]
-        traces.append(dict(
-            type="scatter", x=y["month"].to_numpy(), y=y["count"].to_numpy(),
-            mode="lines+markers", name=str(year),
-            line=dict(color=color, width=4 if latest else 2), marker=dict(size=8 if latest else 6),
-            customdata=[f"{MONTH_NAMES_SV[m - 1]} {year}" for m in y["month"]],
-            hovertemplate="%{customdata}: %{y:,d}<extra></extra>"))
-    layout = _layout(
-        450, xaxis=dict(tickvals=list(range(1, 13)), ticktext=list(MONTHS_SV), range=[0.7, 12.3]),
-        yaxis=dict(title=dict(text="Händelser per månad"), tickformat=",d", rangemode="tozero"))
-    return _figure(dict(data=traces, layout=layout))
+    return figure_of(dict(data=traces + legend, layout=layout))

@@ -15,7 +15,7 @@ import pandas as pd
 
 from est_data.trends.alerts import DEFAULT_RULE
 from est_data.core.filters import IncidentFilter, where_clause
-from est_data.store.sqlutil import fetch_df
+from est_data.store.sqlutil import fetch_df, in_list
 
 # What a series can be split by: public name -> SQL expression over ``incidents``.
 # Incidents known only at municipality level have no area; they get the key "okant".
@@ -73,9 +73,102 @@ def history_periods(grain: str) -> int:
     return max(GRAINS[grain].rolling - 1, DEFAULT_RULE.history)
 
 
+def named(sql: str, params: list, prefix: str) -> tuple[str, dict]:
+    """A condition with ``?`` placeholders (from ``where_clause`` or ``in_list``) with
+    named ones instead (``$w0``, ``$w1`` … for prefix ``w``), to sit in a query whose
+    other parameters are named too: DuckDB does not mix ``?`` and ``$name``. Only the
+    builders' placeholders are replaced: values are always bound, never in the SQL."""
+    pieces = sql.split("?")
+    if len(pieces) - 1 != len(params):
+        raise ValueError(f"{len(pieces) - 1} placeholders but {len(params)} parameters")
+    out = pieces[0] + "".join(f"${prefix}{i}{rest}" for i, rest in enumerate(pieces[1:]))
+    return out, {f"{prefix}{i}": value for i, value in enumerate(params)}
+
+
+def _counts_sql(g: Grain, key_sql: str, where: str) -> str:
+    """CTEs ``raw`` (the incidents from the history start, and last year's shifted a
+    year on) and ``agg`` (counts per period and key: in the filter, whole period, last
+    year)."""
+    return f"""
+    raw AS (
+        SELECT {key_sql} AS key, occurred_at AS t, FALSE AS ly
+        FROM incidents WHERE occurred_at >= $hist_start AND occurred_at < $end_excl AND {where}
+        UNION ALL
+        SELECT {key_sql} AS key, occurred_at + {g.shift} AS t, TRUE AS ly
+        FROM incidents
+        WHERE occurred_at >= $start::TIMESTAMP - {g.shift}
+          AND occurred_at < $end_excl::TIMESTAMP - {g.shift}
+          AND {where}
+    ),
+    agg AS (
+        SELECT date_trunc('{g.unit}', t)::DATE AS period, key,
+               count(*) FILTER (WHERE NOT ly AND t >= $start) AS n,
+               count(*) FILTER (WHERE NOT ly) AS n_full,
+               count(*) FILTER (WHERE ly) AS n_ly
+        FROM raw GROUP BY ALL
+    )"""
+
+
+def _lumped_sql() -> str:
+    """CTEs ``ranked``, ``lumped`` (keys past the ``$top`` summed into ``__ovriga``) and
+    ``with_total`` (plus the ``__total`` series)."""
+    return f"""
+    ranked AS (
+        SELECT key, row_number() OVER (ORDER BY sum(n) DESC, sum(n_full) DESC, key) AS rk
+        FROM agg GROUP BY key
+    ),
+    lumped AS (
+        SELECT period,
+               CASE WHEN rk <= $top OR (SELECT count(*) FROM ranked) <= $top + 1 THEN key
+                    ELSE '{OTHER_KEY}' END AS key,
+               sum(n) AS n, sum(n_full) AS n_full, sum(n_ly) AS n_ly
+        FROM agg JOIN ranked USING (key) GROUP BY ALL
+    ),
+    with_total AS (
+        SELECT * FROM lumped WHERE key <> '{TOTAL_KEY}'
+        UNION ALL
+        SELECT period, '{TOTAL_KEY}', sum(n), sum(n_full), sum(n_ly) FROM lumped GROUP BY period
+    )"""
+
+
+def _filled_sql(g: Grain) -> str:
+    """CTEs ``grid`` (every period from the history start to the last, times every
+    key) and ``filled`` (the counts on that grid, zero where none)."""
+    return f"""
+    grid AS (
+        SELECT p.period, k.key
+        FROM (SELECT unnest(generate_series($hist_start::TIMESTAMP, $last::TIMESTAMP,
+                                            {g.step}))::DATE AS period) p
+        CROSS JOIN (SELECT DISTINCT key FROM with_total) k
+    ),
+    filled AS (
+        SELECT g.period, g.key, coalesce(w.n, 0)::BIGINT AS count,
+               coalesce(w.n_full, 0)::BIGINT AS full_count,
+               coalesce(w.n_ly, 0)::BIGINT AS last_year
+        FROM grid g LEFT JOIN with_total w USING (period, key)
+    )"""
+
+
+def _series_select(g: Grain) -> str:
+    """The rows: counts, the rolling mean and how much of each period lies inside."""
+    return f"""
+    SELECT period::TIMESTAMP AS period, key, count, full_count, last_year,
+           avg(full_count) OVER (PARTITION BY key ORDER BY period
+                                 ROWS BETWEEN {g.rolling - 1} PRECEDING AND CURRENT ROW)
+               AS rolling,
+           date_diff('day', greatest(period, $start::DATE),
+                     least((period + {g.step})::DATE, $end_excl::DATE)) AS days,
+           date_diff('day', period, (period + {g.step})::DATE) AS period_days,
+           (period + {g.step})::DATE <= $end_excl::DATE AS complete,
+           period >= (SELECT min(occurred_at) FROM incidents)::DATE AS covered
+    FROM filled
+    ORDER BY key, period"""
+
+
 def time_series_sql(f: IncidentFilter, grain: str = "week", by: str = "category",
-                    top: int = 8) -> tuple[str, list]:
-    """SQL for counts per period and key, with last year's count and a rolling mean.
+                    top: int = 8) -> tuple[str, dict]:
+    """SQL and named parameters for counts per period and key, with last year's count
+    and a rolling mean.
 
     Output columns: ``period`` (TIMESTAMP, period start), ``key``, ``count`` (incidents in
     the filter's period), ``full_count`` (the whole period, also days before the
@@ -90,73 +183,13 @@ def time_series_sql(f: IncidentFilter, grain: str = "week", by: str = "category"
     """
     g = GRAINS[grain]
     key_sql = SERIES_DIMENSIONS[by]
-    where, wparams = where_clause(f, period=False)
+    where, wparams = named(*where_clause(f, period=False), "w")
     first = period_start(f.start, grain)
-    hist_start = add_periods(first, grain, -history_periods(grain))
-    last = period_start(f.end, grain)
-    end_excl = f.end + dt.timedelta(days=1)
-    sql = f"""
-    WITH raw AS (
-        SELECT {key_sql} AS key, occurred_at AS t, FALSE AS ly
-        FROM incidents WHERE occurred_at >= ? AND occurred_at < ? AND {where}
-        UNION ALL
-        SELECT {key_sql} AS key, occurred_at + {g.shift} AS t, TRUE AS ly
-        FROM incidents
-        WHERE occurred_at >= ?::TIMESTAMP - {g.shift} AND occurred_at < ?::TIMESTAMP - {g.shift}
-          AND {where}
-    ),
-    agg AS (
-        SELECT date_trunc('{g.unit}', t)::DATE AS period, key,
-               count(*) FILTER (WHERE NOT ly AND t >= ?) AS n,
-               count(*) FILTER (WHERE NOT ly) AS n_full,
-               count(*) FILTER (WHERE ly) AS n_ly
-        FROM raw GROUP BY ALL
-    ),
-    ranked AS (
-        SELECT key, row_number() OVER (ORDER BY sum(n) DESC, sum(n_full) DESC, key) AS rk
-        FROM agg GROUP BY key
-    ),
-    lumped AS (
-        SELECT period,
-               CASE WHEN rk <= ? OR (SELECT count(*) FROM ranked) <= ? + 1 THEN key
-                    ELSE '{OTHER_KEY}' END AS key,
-               sum(n) AS n, sum(n_full) AS n_full, sum(n_ly) AS n_ly
-        FROM agg JOIN ranked USING (key) GROUP BY ALL
-    ),
-    with_total AS (
-        SELECT * FROM lumped WHERE key <> '{TOTAL_KEY}'
-        UNION ALL
-        SELECT period, '{TOTAL_KEY}', sum(n), sum(n_full), sum(n_ly) FROM lumped GROUP BY period
-    ),
-    grid AS (
-        SELECT p.period, k.key
-        FROM (SELECT unnest(generate_series(?::TIMESTAMP, ?::TIMESTAMP, {g.step}))::DATE
-              AS period) p
-        CROSS JOIN (SELECT DISTINCT key FROM with_total) k
-    ),
-    filled AS (
-        SELECT g.period, g.key, coalesce(w.n, 0)::BIGINT AS count,
-               coalesce(w.n_full, 0)::BIGINT AS full_count,
-               coalesce(w.n_ly, 0)::BIGINT AS last_year
-        FROM grid g LEFT JOIN with_total w USING (period, key)
-    )
-    SELECT period::TIMESTAMP AS period, key, count, full_count, last_year,
-           avg(full_count) OVER (PARTITION BY key ORDER BY period
-                                 ROWS BETWEEN {g.rolling - 1} PRECEDING AND CURRENT ROW)
-               AS rolling,
-           date_diff('day', greatest(period, ?::DATE),
-                     least((period + {g.step})::DATE, ?::DATE)) AS days,
-           date_diff('day', period, (period + {g.step})::DATE) AS period_days,
-           (period + {g.step})::DATE <= ?::DATE AS complete,
-           period >= (SELECT min(occurred_at) FROM incidents)::DATE AS covered
-    FROM filled
-    ORDER BY key, period"""
-    params = [hist_start, end_excl, *wparams,
-              f.start, end_excl, *wparams,
-              f.start,
-              top, top,
-              hist_start, last,
-              f.start, end_excl, end_excl]
+    sql = ("WITH" + _counts_sql(g, key_sql, where) + "," + _lumped_sql() + ","
+           + _filled_sql(g) + _series_select(g))
+    params = {"hist_start": add_periods(first, grain, -history_periods(grain)),
+              "last": period_start(f.end, grain), "start": f.start,
+              "end_excl": f.end + dt.timedelta(days=1), "top": top, **wparams}
     return sql, params
 
 
@@ -274,10 +307,11 @@ def measures_sql(areas: tuple[str, ...] = ()) -> tuple[str, list]:
     params: list = []
     cond = "TRUE"
     if areas:
-        marks = ", ".join("?" * len(areas))
-        cond = (f"(i.area_id IN ({marks}) OR i.area_id IN (SELECT DISTINCT focus_area_id "
-                f"FROM incidents WHERE area_id IN ({marks}) AND focus_area_id IS NOT NULL))")
-        params = list(areas) * 2
+        own, params = in_list("i.area_id", areas)
+        inside, inside_params = in_list("area_id", areas)
+        cond = (f"({own} OR i.area_id IN (SELECT DISTINCT focus_area_id "
+                f"FROM incidents WHERE {inside} AND focus_area_id IS NOT NULL))")
+        params = params + inside_params
     sql = f"""
     SELECT i.intervention_id, i.area_id, coalesce(a.name, i.area_id) AS area_name, i.kind,
            i.title, i.started_on, i.ended_on, i.actor

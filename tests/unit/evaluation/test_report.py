@@ -9,7 +9,7 @@ import pytest
 from est_data.evaluation import report
 from est_data.evaluation import evaluate as ev_mod
 from est_data.evaluation.selection import AreaSelection, EvaluationSpec, windows_for
-from est_data.maps.assets import find_external_urls
+from unit.maps.asset_urls import find_external_urls
 
 import planted
 

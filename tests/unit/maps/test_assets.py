@@ -13,9 +13,9 @@ import folium.plugins
 import pytest
 
 from est_data.maps import assets as mapassets
-from est_data.maps.assets import (
-    STATIC_DIR, STATIC_URL_PATH, VENDOR_DIR, find_external_urls, find_local_asset_urls,
-    find_tile_urls, url_to_static_file, use_local_assets)
+from est_data.maps.assets import STATIC_DIR, STATIC_URL_PATH, VENDOR_DIR, use_local_assets
+from unit.maps.asset_urls import (
+    find_external_urls, find_local_asset_urls, find_tile_urls, url_to_static_file)
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -80,14 +80,13 @@ def test_cell_sql_refuses_bad_sizes(bad):
         grid.cell_sql(F, bad)
 
 
-def test_coarse_enough_grows_cells_until_few_enough():
+def test_coarser_cells_hold_the_same_incidents_in_fewer_cells():
     rows = [(f"p{i}_{j}", 30.0 * i, 30.0 * j, "point", "klotter", None)
             for i in range(12) for j in range(12)]  # 144 points, 30 m apart
     con = _con(rows)
-    size, cells = grid.coarse_enough(con, F, 25, max_cells=40)
-    assert len(cells) <= 40 and size > 25
-    assert cells["n"].sum() == 144
-    assert grid.coarse_enough(con, F, 25, max_cells=1000)[0] == 25
+    fine, coarse = grid.grid_cells(con, F, 25), grid.grid_cells(con, F, 100)
+    assert len(fine) == 144 and len(coarse) <= 40
+    assert fine["n"].sum() == coarse["n"].sum() == 144
 
 
 def test_extent_is_trimmed_and_none_when_empty():

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from est_data.trends.baseline import poisson_baseline_alerts, poisson_cusum
+from est_data.trends.baseline import poisson_baseline_alerts
 
 COLUMNS = ["period", "count", "expected", "p_value", "flagged"]
 
@@ -194,58 +194,3 @@ def test_invalid_counts_raise(counts):
 def test_invalid_parameters_raise(kwargs):
     with pytest.raises(ValueError):
         poisson_baseline_alerts([1] * 20, **kwargs)
-
-
-# ---------------------------------------------------------------------------
-# poisson_cusum
-# ---------------------------------------------------------------------------
-
-
-def test_cusum_hand_computed():
-    # m0 = 2, m1 = 4 -> k = 2 / ln 2 = 2.885390081777927
-    k = 2 / math.log(2)
-    counts = [1, 5, 6, 0, 7, 2]
-    df = poisson_cusum(counts, in_control_mean=2, out_control_mean=4, threshold=5)
-    assert df.attrs["k"] == pytest.approx(2.885390081777927, rel=1e-12)
-    expected_s = [
-        0.0,  # max(0, 0 + 1 - k)
-        5 - k,  # 2.1146
-        11 - 2 * k,  # 5.2292 > 5 -> alarm, reset to 0
-        0.0,  # max(0, 0 + 0 - k)
-        7 - k,  # 4.1146
-        9 - 2 * k,  # 3.2292
-    ]
-    assert df["cusum"].tolist() == pytest.approx(expected_s, rel=1e-12, abs=1e-12)
-    assert df["alarm"].tolist() == [False, False, True, False, False, False]
-    assert list(df.columns) == ["period", "count", "cusum", "alarm"]
-
-
-def test_cusum_alarm_requires_strictly_greater():
-    # m0 = 1, m1 = e -> k = (e - 1) / 1
-    k = math.e - 1
-    df = poisson_cusum([3], 1, math.e, threshold=3 - k)
-    assert df["cusum"].iloc[0] == pytest.approx(3 - k)
-    assert not df["alarm"].iloc[0]
-    df = poisson_cusum([3], 1, math.e, threshold=(3 - k) * 0.999)
-    assert bool(df["alarm"].iloc[0])
-
-
-def test_cusum_sustained_shift_alarms_repeatedly():
-    counts = [2] * 10 + [8] * 10
-    df = poisson_cusum(counts, 2, 4, threshold=4)
-    assert not df["alarm"].iloc[:10].any()  # 2 < k, S stays at 0
-    assert df["alarm"].iloc[10:].sum() >= 3
-
-
-@pytest.mark.parametrize(
-    ("m0", "m1", "h"),
-    [(0, 4, 5), (2, 2, 5), (4, 2, 5), (2, 4, 0), (2, 4, -1), (2, math.inf, 5)],
-)
-def test_cusum_invalid_parameters(m0, m1, h):
-    with pytest.raises(ValueError):
-        poisson_cusum([1, 2, 3], m0, m1, h)
-
-
-def test_cusum_empty_series():
-    df = poisson_cusum([], 2, 4, 5)
-    assert len(df) == 0

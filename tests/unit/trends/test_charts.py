@@ -16,7 +16,7 @@ D = dt.date
 @pytest.fixture(autouse=True)
 def validated_figures(monkeypatch):
     """The app skips plotly's (slow) validation; here every figure is validated."""
-    monkeypatch.setattr(charts, "_figure", lambda spec: go.Figure(spec))
+    monkeypatch.setattr(charts, "figure_of", lambda spec: go.Figure(spec))
 
 
 def _series(keys=("klotter", "inbrott"), weeks=8, alert_at=None) -> pd.DataFrame:
@@ -112,20 +112,6 @@ def test_partial_periods_are_faded_and_explained():
     bar = fig.data[0]
     assert list(bar.marker.opacity)[-1] == 0.45 and list(bar.marker.opacity)[0] == 1.0
     assert "ofullständig: 3 av 7 dagar" in bar.customdata[-1]
-
-
-def test_weekday_hour_and_season_figures():
-    matrix = pd.DataFrame([(d, h, d * h) for d in range(1, 8) for h in range(24)],
-                          columns=["weekday", "hour", "count"])
-    fig = charts.weekday_hour_figure(matrix)
-    assert list(fig.data[0].y) == ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
-    assert fig.data[0].z[6][23] == 7 * 23 and fig.layout.separators == ", "
-    season = pd.DataFrame({"year": [2025] * 12 + [2026] * 12, "month": list(range(1, 13)) * 2,
-                           "count": range(24), "complete": [True] * 18 + [False] * 6})
-    fig = charts.seasonal_figure(season)
-    assert [t.name for t in fig.data] == ["2025", "2026"]
-    assert len(fig.data[1].x) == 6  # incomplete months left out
-    assert list(fig.layout.xaxis.ticktext) == list(charts.MONTHS_SV)
 
 
 def test_real_series_render(demo_con):

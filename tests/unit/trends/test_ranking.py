@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import duckdb
 import pytest
@@ -99,4 +100,5 @@ def test_sql_binds_every_value():
     f = IncidentFilter(D(2026, 3, 1), D(2026, 3, 31), categories=("x' OR 1=1 --",),
                        areas=("A1",), weekdays=(1,), hours=(3,))
     sql, params = ranking.area_ranking_sql(f)
-    assert sql.count("?") == len(params) and "OR 1=1" not in sql and "A1" not in sql
+    assert set(re.findall(r"\$(\w+)", sql)) == set(params) and "?" not in sql
+    assert "OR 1=1" not in sql and "A1" not in sql

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import duckdb
 import pandas as pd
@@ -68,9 +69,27 @@ def con(tmp_path_factory):
 @pytest.mark.parametrize("bname", BUILDERS)
 def test_sql_builders_bind_every_value_and_run(con, bname, fname):
     sql, params = BUILDERS[bname](FILTERS[fname])
-    assert sql.count("?") == len(params)
+    assert_binds_every_value(sql, params)
     assert EVIL not in sql and "klotter" not in sql and "A1" not in sql
     con.sql(sql, params=params).fetchall()
+
+
+def assert_binds_every_value(sql: str, params) -> None:
+    """Every placeholder has its value and every value its placeholder (``?`` with a
+    list, ``$name`` with a dict; never both)."""
+    if isinstance(params, dict):
+        assert "?" not in sql
+        assert set(re.findall(r"\$(\w+)", sql)) == set(params)
+    else:
+        assert "$" not in sql and sql.count("?") == len(params)
+
+
+def test_named_turns_placeholders_into_names_in_order():
+    sql, params = trends.named("a = ? AND b IN (?, ?)", [1, "x", EVIL], "w")
+    assert sql == "a = $w0 AND b IN ($w1, $w2)"
+    assert params == {"w0": 1, "w1": "x", "w2": EVIL}
+    with pytest.raises(ValueError):
+        trends.named("a = ?", [], "w")
 
 
 @pytest.mark.parametrize("grain,by", [("day", "category"), ("week", "category; DROP"),
