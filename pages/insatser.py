@@ -5,10 +5,10 @@ import streamlit as st
 
 from est_data.core import auth, fmt
 from est_data.measures import log as iv
-from est_data.webui import ui
+from est_data.webui import cache, sidebar, signin, style
 
-ui.keep_filter_state()
-user = ui.require(auth.VIEW_AGGREGATES)
+sidebar.keep_filter_state()
+user = signin.require(auth.VIEW_AGGREGATES)
 can_write = user.can(auth.WRITE)
 
 st.title("Insatser")
@@ -19,8 +19,8 @@ flash = st.session_state.pop("iv_flash", None)
 if flash:
     st.success(flash)
 
-areas = ui.read(iv.area_names)
-measures = ui.read(iv.list_interventions)
+areas = cache.read(iv.area_names)
+measures = cache.read(iv.list_interventions)
 if not areas:
     st.info("**Det finns inga områden i databasen ännu.** Importera områden med "
             "`python -m est_data areas import FIL` innan insatser kan registreras.")
@@ -34,7 +34,7 @@ def area_label(area_id: str) -> str:
 # --- The log ----------------------------------------------------------------------------------
 shown_areas = st.multiselect("Visa områden", list(areas), format_func=area_label,
                              placeholder="Alla områden", key="iv_show_areas")
-table = ui.read(iv.list_interventions, tuple(shown_areas)) if shown_areas else measures
+table = cache.read(iv.list_interventions, tuple(shown_areas)) if shown_areas else measures
 totals = iv.log_totals(table)
 c1, c2, c3 = st.columns(3)
 c1.metric("Insatser", fmt.num(totals["count"]))
@@ -45,7 +45,7 @@ c3.metric("Kostnad", f"{fmt.num(totals['cost_sek'])} kr",
 if table.empty:
     st.info("Inga insatser registrerade här ännu. Lägg till en nedan eller importera en CSV-fil.")
 else:
-    ui.table(iv.display_table(table),
+    style.table(iv.display_table(table),
              column_config={"Titel": st.column_config.TextColumn(width="large")})
 
 
@@ -84,7 +84,7 @@ def show_errors(exc: iv.InterventionError) -> None:
 
 if not can_write:
     st.download_button(
-        "Ladda ner alla insatser (CSV)", data=ui.read(iv.export_csv),
+        "Ladda ner alla insatser (CSV)", data=cache.read(iv.export_csv),
         file_name=f"insatser_{dt.date.today().isoformat()}.csv", mime="text/csv",
         icon=":material/download:", key="iv_download_read_only")
     st.caption(f"Din roll ({user.role_label}) kan läsa loggen. Insatser läggs till, ändras "
@@ -98,7 +98,7 @@ with add_tab:
         raw = measure_form("iv_new", None)
     if raw is not None:
         try:
-            ui.write(iv.add_intervention, raw)
+            cache.write(iv.add_intervention, raw)
         except iv.InterventionError as exc:
             show_errors(exc)
         else:
@@ -129,7 +129,7 @@ with edit_tab:
             raw = measure_form(prefix, current)
         if raw is not None:
             try:
-                ui.write(iv.update_intervention, chosen, raw)
+                cache.write(iv.update_intervention, chosen, raw)
             except iv.InterventionError as exc:
                 show_errors(exc)
             else:
@@ -138,7 +138,7 @@ with edit_tab:
         st.divider()
         sure = st.checkbox("Jag vill ta bort den här insatsen", key=f"iv_del_ok_{chosen}")
         if st.button("Ta bort insatsen", disabled=not sure, key=f"iv_del_{chosen}"):
-            removed = ui.write(iv.delete_intervention, chosen)
+            removed = cache.write(iv.delete_intervention, chosen)
             st.session_state.iv_flash = ("Insatsen är borttagen." if removed
                                          else "Insatsen fanns inte längre.")
             st.session_state.pop("iv_edit_id", None)
@@ -146,7 +146,7 @@ with edit_tab:
 
 with csv_tab:
     st.download_button(
-        "Ladda ner alla insatser (CSV)", data=ui.read(iv.export_csv),
+        "Ladda ner alla insatser (CSV)", data=cache.read(iv.export_csv),
         file_name=f"insatser_{dt.date.today().isoformat()}.csv", mime="text/csv",
         icon=":material/download:",
         help="Semikolonseparerad, UTF-8: öppnas direkt i Excel. Kan användas som mall.")
@@ -175,7 +175,7 @@ with csv_tab:
                      f"nya, {fmt.num(updates)} ersätter befintliga.")
             if st.button("Importera", type="primary", key="iv_import"):
                 try:
-                    result = ui.write(iv.import_csv, data)
+                    result = cache.write(iv.import_csv, data)
                 except iv.InterventionError as exc:
                     show_errors(exc)
                 else:

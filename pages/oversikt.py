@@ -6,13 +6,13 @@ from est_data.trends import alerts as alerting
 from est_data.core import auth, config, fmt, taxonomy
 from est_data.overview import briefing, lagesbild, meetings, queries
 from est_data import maps
-from est_data.webui import ui
+from est_data.webui import cache, setup, sidebar, signin, style, widgets
 from est_data.store.db import DatabaseError
 
-ui.require(auth.VIEW_AGGREGATES)
+signin.require(auth.VIEW_AGGREGATES)
 MEETING_ALERTS = 3  # unusual weeks listed in the meeting view (the projector has little room)
-f = ui.filter_sidebar()
-anchor = ui.read(queries.anchor_date)
+f = sidebar.filter_sidebar()
+anchor = cache.read(queries.anchor_date)
 
 head, switch = st.columns([5, 1], vertical_alignment="center")
 meeting_mode = switch.toggle(
@@ -20,9 +20,9 @@ meeting_mode = switch.toggle(
     help="För projektorn: stor text, hög kontrast, kartan med fokusområdena, nyckeltal sedan "
          "förra mötet, störst ökning och de senaste åtgärderna.")
 
-if ui.read(queries.data_span)[0] is None:
+if cache.read(queries.data_span)[0] is None:
     head.title("Översikt")
-first, last = ui.data_span_or_stop()
+first, last = setup.data_span_or_stop()
 
 
 def lagesbild_buttons(view, heading: str, key: str) -> None:
@@ -30,17 +30,17 @@ def lagesbild_buttons(view, heading: str, key: str) -> None:
     c1, c2, _ = st.columns([1, 1, 3])
     for col, kind, label in ((c1, "png", "Lägesbild (PNG)"), (c2, "pdf", "Lägesbild (PDF)")):
         col.download_button(
-            label, data=ui.deferred(lagesbild.render, view, heading, kind),
+            label, data=cache.deferred(lagesbild.render, view, heading, kind),
             file_name=f"lagesbild_{view.end:%Y-%m-%d}.{kind}", mime=lagesbild.FORMATS[kind],
             icon=":material/download:", key=f"{key}_{kind}", on_click="ignore",
             help="En sida att bifoga mötesprotokollet: karta, nyckeltal och period.")
 
 
 def meeting_view() -> None:
-    view, meeting = ui.read(briefing.meeting_filter, f, anchor)
-    b = ui.read(briefing.briefing, view)
+    view, meeting = cache.read(briefing.meeting_filter, f, anchor)
+    b = cache.read(briefing.briefing, view)
     prev = view.previous()
-    ui.meeting_style()
+    style.meeting_style()
     head.title(f"Lägesbild {fmt.date(anchor)}")
     if meeting:
         heading = f"Sedan förra mötet {fmt.date(meeting['held_on'])}"
@@ -62,7 +62,7 @@ def meeting_view() -> None:
         small = fmt.hides_change(now, before)
         col.metric(label, fmt.count(now, S),
                    delta=None if small else f"{fmt.signed(now - before)} (före: {fmt.num(before)})",
-                   **({} if small else ui.delta_style(now - before)))
+                   **({} if small else style.delta_style(now - before)))
 
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -75,10 +75,10 @@ def meeting_view() -> None:
                                    suppress_below=S) if shows == "heat" else
                    maps.MapOptions(layers=("areas", "focus", "measures", "labels"),
                                    area_measure="change", suppress_below=S))
-        data = ui.read(maps.map_data, view, options)
-        m = maps.build_map(data, ui.read(maps.area_shapes), tiles=config.map_tiles(),
+        data = cache.read(maps.map_data, view, options)
+        m = maps.build_map(data, cache.read(maps.area_shapes), tiles=config.map_tiles(),
                            large=True, layer_control=False)
-        ui.show_map(m, key="mote_map", height=560)
+        widgets.show_map(m, key="mote_map", height=560)
     with right:
         st.markdown("### Störst ökning")
         up = b["increases"]
@@ -92,7 +92,7 @@ def meeting_view() -> None:
                 "Ökning": ["–" if fmt.hides_change(p, n) else fmt.signed(c)
                            for p, n, c in zip(up["previous"], up["current"], up["change"])],
             }, hide_index=True)
-        alerts = ui.read(alerting.area_alerts, view)
+        alerts = cache.read(alerting.area_alerts, view)
         if not alerts.empty:
             st.markdown("### Ovanligt mycket senaste veckan")
             st.markdown("\n".join(f"- {s}" for s in alerts["sentence"].head(MEETING_ALERTS)))
@@ -107,7 +107,7 @@ def meeting_view() -> None:
 
 def meetings_panel() -> None:
     """Meeting dates: add and remove (they define "sedan förra mötet")."""
-    stored = ui.read(meetings.list_meetings)
+    stored = cache.read(meetings.list_meetings)
     with st.expander(f"Möten ({fmt.num(len(stored))} sparade)", icon=":material/event:"):
         st.caption("Mötesdatumen styr perioden **Sedan förra mötet** och mötesläget.")
         with st.form("add_meeting", clear_on_submit=True, border=False):
@@ -118,9 +118,9 @@ def meetings_panel() -> None:
             note = st.text_area("Anteckning (valfri)", max_chars=meetings.NOTE_MAX, height=80)
             if st.form_submit_button("Lägg till möte", icon=":material/add:"):
                 try:
-                    ui.write(meetings.add_meeting, held_on, title, note)
+                    cache.write(meetings.add_meeting, held_on, title, note)
                     st.success(f"Mötet {fmt.date(held_on)} är sparat.")
-                    stored = ui.read(meetings.list_meetings)
+                    stored = cache.read(meetings.list_meetings)
                 except meetings.MeetingError as exc:
                     st.error(str(exc))
                 except DatabaseError:
@@ -128,7 +128,7 @@ def meetings_panel() -> None:
         if stored.empty:
             st.info("Inga möten är sparade ännu.")
             return
-        ui.table(stored[["held_on", "title", "note"]].fillna(""),
+        style.table(stored[["held_on", "title", "note"]].fillna(""),
                  height=min(35 * len(stored) + 38, 250),
                  column_config={"held_on": st.column_config.DateColumn("Datum", format="YYYY-MM-DD"),
                                 "title": "Rubrik", "note": "Anteckning"})
@@ -138,7 +138,7 @@ def meetings_panel() -> None:
                               placeholder="Välj ett möte", key="remove_meeting")
         if c2.button("Ta bort", icon=":material/delete:", disabled=chosen is None):
             try:
-                ui.write(meetings.delete_meeting, chosen)
+                cache.write(meetings.delete_meeting, chosen)
                 st.session_state.pop("remove_meeting", None)
                 st.rerun()
             except DatabaseError:
@@ -151,7 +151,7 @@ def overview() -> None:
     st.caption(f"**{fmt.period(f.start, f.end)}** jämfört med {fmt.period(prev.start, prev.end)}. "
                "Unika händelser" + (" inklusive dubbletter." if f.include_duplicates else
                                      " (samma händelse från flera aktörer räknas en gång)."))
-    totals = ui.read(queries.period_totals, f)
+    totals = cache.read(queries.period_totals, f)
     if totals["current"] == 0 and totals["previous"] == 0:
         st.info(f"**Inga händelser matchar filtret** under {fmt.period(f.start, f.end)}. "
                 f"Det finns data från {fmt.date(first)} till {fmt.date(last)}: välj en annan "
@@ -162,13 +162,13 @@ def overview() -> None:
     c1, c2, c3 = st.columns(3)
     change = totals["current"] - totals["previous"]
     c1.metric("Händelser", fmt.num(totals["current"]),
-              delta=f"{fmt.signed(change)} mot föregående period", **ui.delta_style(change))
+              delta=f"{fmt.signed(change)} mot föregående period", **style.delta_style(change))
     c2.metric("Med plats på kartan", fmt.num(totals["located"]))
     c3.metric("Endast kända på kommunnivå", fmt.num(totals["municipality_only"]),
               help="Händelser som bara är kända på kommunnivå, t.ex. Polisens publicerade "
                    "händelser. De räknas här men ritas aldrig som punkter på kartan.")
 
-    ui.show_alerts(f)
+    widgets.show_alerts(f)
 
     change_help = "Skillnad mot föregående period av samma längd."
     # Narrow number columns: both tables share the page and must fit unscrolled. The texts
@@ -186,16 +186,16 @@ def overview() -> None:
     left, right = st.columns([5, 6])
     with left:
         st.subheader("Per kategori")
-        cats = ui.read(queries.counts_with_change, f, "category")
+        cats = cache.read(queries.counts_with_change, f, "category")
         labels = taxonomy.labels()
         cats.insert(0, "Kategori", cats["key"].map(lambda c: labels.get(c, c)))
-        ui.table(fmt.styled(cats.drop(columns=["key"]), texts), column_config=counts)
+        style.table(fmt.styled(cats.drop(columns=["key"]), texts), column_config=counts)
     with right:
         st.subheader("Per område")
-        areas = ui.read(queries.area_table, f)
+        areas = cache.read(queries.area_table, f)
         areas = areas[(areas["current"] > 0) | (areas["previous"] > 0)]
         areas.insert(0, "Område", areas["name"] + areas["is_focus"].map({True: " ★", False: ""}))
-        ui.table(
+        style.table(
             # No percent column here: on an area's small counts it mostly says "+200 %".
             fmt.styled(areas[["Område", "current", "previous", "change", "per_1000"]], texts),
             column_config={**counts, "Område": st.column_config.TextColumn("Område", width="medium"),

@@ -1,0 +1,93 @@
+"""The app frame's parts: the pages in their sections and running a page inside the frame.
+
+``app.py`` signs the user in and calls ``st.navigation(navigation_pages(user))`` and
+``run_page``. Every page asks ``enter_from_page`` (through ``signin.require``) whether it
+runs inside that frame: Streamlit treats a ``pages/`` folder next to ``app.py`` as the
+legacy multipage layout until the first ``st.navigation`` call in the process, so on a
+fresh server a direct link such as ``/karta`` runs ``pages/karta.py`` alone, with no
+sign-in and no navigation. Nothing here runs at import time.
+"""
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+import streamlit as st
+
+from est_data.core import auth
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app and the capability a user needs to see it."""
+
+    script: str
+    title: str
+    icon: str
+    url_path: str
+    needs: str
+    default: bool = False
+
+    def page(self) -> st.Page:
+        return st.Page(self.script, title=self.title, icon=self.icon, url_path=self.url_path,
+                       default=self.default)
+
+
+# The navigation's sections (see est_data/core/auth.py for the capabilities).
+SECTIONS: dict[str, tuple[PageSpec, ...]] = {
+    "Läget": (
+        PageSpec("pages/oversikt.py", "Översikt", ":material/dashboard:", "oversikt",
+                 auth.VIEW_AGGREGATES, default=True),
+        PageSpec("pages/karta.py", "Karta", ":material/map:", "karta", auth.VIEW_AGGREGATES),
+    ),
+    "Analys": (
+        PageSpec("pages/trender.py", "Trender", ":material/trending_up:", "trender",
+                 auth.VIEW_AGGREGATES),
+        PageSpec("pages/insatser.py", "Insatser", ":material/construction:", "insatser",
+                 auth.VIEW_AGGREGATES),
+        PageSpec("pages/fore_efter.py", "Före/efter", ":material/compare_arrows:", "fore_efter",
+                 auth.VIEW_AGGREGATES),
+    ),
+    "Admin": (
+        PageSpec("pages/data.py", "Data", ":material/upload_file:", "data", auth.WRITE),
+        PageSpec("pages/omraden.py", "Områden", ":material/polyline:", "omraden", auth.WRITE),
+    ),
+}
+
+
+def navigation_pages(user: auth.User | None) -> dict[str, list[st.Page]]:
+    """The pages ``user`` may see, by section (a section left empty is left out);
+    every page when ``user`` is None."""
+    sections = {}
+    for section, specs in SECTIONS.items():
+        pages = [spec.page() for spec in specs if user is None or user.can(spec.needs)]
+        if pages:
+            sections[section] = pages
+    return sections
+
+
+# True while app.py runs a page (set per script thread, so sessions never share it).
+_IN_FRAME: ContextVar[bool] = ContextVar("est_in_frame", default=False)
+
+
+def run_page(page: st.Page) -> None:
+    """Run the page chosen by ``st.navigation`` inside the frame."""
+    token = _IN_FRAME.set(True)
+    try:
+        page.run()
+    finally:
+        _IN_FRAME.reset(token)
+
+
+def enter_from_page() -> None:
+    """Send a page run outside the frame back through ``app.py``; inside it, nothing.
+
+    Outside the frame (the legacy ``pages/`` mode of a fresh server, see the module
+    docstring) it calls ``st.navigation`` with the app's pages, which Streamlit documents
+    as switching every session to the ``st.navigation`` structure, and reruns: the
+    rerun keeps the requested page and now goes through ``app.py`` (sign-in, navigation).
+    """
+    if _IN_FRAME.get():
+        return
+    st.navigation(navigation_pages(None), position="hidden")
+    st.rerun()
