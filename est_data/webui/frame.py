@@ -1,4 +1,5 @@
-"""The app frame's parts: the pages in their sections and running a page inside the frame.
+"""The app frame's parts: the pages in their sections, running a page inside the frame,
+and what a user sees when a page fails unexpectedly.
 
 ``app.py`` signs the user in and calls ``st.navigation(navigation_pages(user))`` and
 ``run_page``. Every page asks ``enter_from_page`` (through ``signin.require``) whether it
@@ -9,12 +10,21 @@ sign-in and no navigation. Nothing here runs at import time.
 """
 from __future__ import annotations
 
+import logging
+import secrets
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 import streamlit as st
 
 from est_data.core import auth
+from est_data.core.errors import UserError
+
+_LOG = logging.getLogger(__name__)
+
+UNEXPECTED_SV = ("**Något gick fel när sidan skulle visas.** Felet är sparat i serverns logg "
+                 "(referens {ref}). Försök igen om en stund; om felet kvarstår, kontakta den "
+                 "som sköter appen och ange referensen.")
 
 
 @dataclass(frozen=True)
@@ -71,10 +81,22 @@ _IN_FRAME: ContextVar[bool] = ContextVar("est_in_frame", default=False)
 
 
 def run_page(page: st.Page) -> None:
-    """Run the page chosen by ``st.navigation`` inside the frame."""
+    """Run the page chosen by ``st.navigation`` inside the frame.
+
+    An expected failure (``UserError``) shows its Swedish text; anything else is a bug:
+    it is logged with its traceback under a short reference, and the user sees only a
+    Swedish message with that reference, never a traceback or a server path. Streamlit's
+    own ``st.stop``/``st.rerun`` are not ``Exception``s and pass through.
+    """
     token = _IN_FRAME.set(True)
     try:
         page.run()
+    except UserError as exc:
+        st.error(exc.sv)
+    except Exception:
+        ref = secrets.token_hex(3)
+        _LOG.exception("page %r failed (reference %s)", page.url_path, ref)
+        st.error(UNEXPECTED_SV.format(ref=ref))
     finally:
         _IN_FRAME.reset(token)
 

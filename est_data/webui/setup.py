@@ -65,7 +65,7 @@ def ensure_database(user: auth.User) -> bool:
         _upgrade_if_older(path)
         read(queries.data_span)
     except (DatabaseError, SchemaError, duckdb.Error) as exc:
-        detail = _unreadable_help(path, exc)
+        detail = _unreadable_help(path, exc) if user.can(auth.WRITE) else UNREADABLE_ASK_SV
         st.error(f"{UNREADABLE_SV}\n\n{detail}")
         return False
     return True
