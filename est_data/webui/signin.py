@@ -102,8 +102,3 @@ def user_with(capability: str) -> auth.User:
         st.stop()
     return user
 
-
-def can(capability: str) -> bool:
-    """Whether the current user has ``capability`` (False while signed out)."""
-    user = current_user()
-    return user is not None and user.can(capability)
