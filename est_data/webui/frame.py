@@ -5,22 +5,25 @@ and what a user sees when a page fails unexpectedly.
 ``run_page``. Every page asks ``enter_from_page`` (through ``signin.require``) whether it
 runs inside that frame: Streamlit treats a ``pages/`` folder next to ``app.py`` as the
 legacy multipage layout until the first ``st.navigation`` call in the process, so on a
-fresh server a direct link such as ``/karta`` runs ``pages/karta.py`` alone, with no
+fresh server (and in every AppTest run) a direct link such as ``/karta`` runs the page alone, with no
 sign-in and no navigation. Nothing here runs at import time.
 """
 from __future__ import annotations
 
 import logging
 import secrets
+import runpy
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 import streamlit as st
 
 from est_data.core import auth
+from est_data.core.config import REPO_ROOT
 from est_data.core.errors import UserError
 
 _LOG = logging.getLogger(__name__)
+APP_SCRIPT = REPO_ROOT / "app.py"  # the frame (the script `streamlit run` starts)
 
 UNEXPECTED_SV = ("**Något gick fel när sidan skulle visas.** Felet är sparat i serverns logg "
                  "(referens {ref}). Försök igen om en stund; om felet kvarstår, kontakta den "
@@ -102,14 +105,15 @@ def run_page(page: st.Page) -> None:
 
 
 def enter_from_page() -> None:
-    """Send a page run outside the frame back through ``app.py``; inside it, nothing.
+    """Run a page that was started outside the frame through ``app.py``; inside it, nothing.
 
-    Outside the frame (the legacy ``pages/`` mode of a fresh server, see the module
-    docstring) it calls ``st.navigation`` with the app's pages, which Streamlit documents
-    as switching every session to the ``st.navigation`` structure, and reruns: the
-    rerun keeps the requested page and now goes through ``app.py`` (sign-in, navigation).
+    Outside the frame (the legacy ``pages/`` mode: a fresh server's first runs, and every
+    AppTest run, which resets that mode) the frame script runs here, in the same run, so
+    widget events are kept: it signs in, calls ``st.navigation`` (which Streamlit
+    documents as switching every session to the ``st.navigation`` structure) and runs
+    the requested page inside the frame; then this outer run of the page stops.
     """
     if _IN_FRAME.get():
         return
-    st.navigation(navigation_pages(None), position="hidden")
-    st.rerun()
+    runpy.run_path(str(APP_SCRIPT), run_name="__main__")
+    st.stop()
