@@ -4,15 +4,15 @@ import streamlit as st
 
 from est_data.store import audit
 from est_data.core import auth, fmt, taxonomy
-from est_data.webui import ui
+from est_data.webui import cache, sidebar, signin, style
 from est_data.core.config import MAX_UPLOAD_MB, db_path
 from est_data.ingest import IngestError, pipeline, quality, report as rpt, service
 from est_data.ingest.profiles import ACTOR_KINDS
 
 COUNTS = {"Antal": fmt.num}  # Swedish thousands in the import report's count tables
 
-user = ui.require(auth.WRITE)
-ui.keep_filter_state()
+user = signin.require(auth.WRITE)
+sidebar.keep_filter_state()
 NEW_ACTOR = "__ny__"
 NONE = "— ingen —"
 
@@ -47,34 +47,34 @@ def _show_report(r: rpt.ImportReport) -> None:
     with left:
         if r.rejected_reasons:
             st.markdown("**Avvisade rader**")
-            ui.table(fmt.styled(rpt.counts_table(r.rejected_reasons, "Skäl"), COUNTS))
+            style.table(fmt.styled(rpt.counts_table(r.rejected_reasons, "Skäl"), COUNTS))
             with st.expander("Exempel på avvisade rader"):
-                ui.table(rpt.rejected_sample_table(r))
+                style.table(rpt.rejected_sample_table(r))
         if r.skipped:
             st.markdown("**Överhoppade rader**")
-            ui.table(fmt.styled(rpt.counts_table(r.skipped, "Skäl"), COUNTS))
+            style.table(fmt.styled(rpt.counts_table(r.skipped, "Skäl"), COUNTS))
         if r.unknown_categories:
             st.markdown("**Okända kategoriord** (sparas som Övrigt)")
-            ui.table(fmt.styled(rpt.counts_table(r.unknown_categories, "Aktörens ord"), COUNTS))
+            style.table(fmt.styled(rpt.counts_table(r.unknown_categories, "Aktörens ord"), COUNTS))
             st.caption("Lägg till orden i aktörens profil (`profiles/`) eller i "
                        "`est_data/core/taxonomy.toml`; `python -m est_data rebuild` klassar sedan "
                        "om tidigare importer.")
     with right:
         st.markdown("**Plats och tid**")
-        ui.table(fmt.styled(rpt.location_table(r), COUNTS))
+        style.table(fmt.styled(rpt.location_table(r), COUNTS))
         if r.categories:
             st.markdown("**Kategorier**")
-            ui.table(fmt.styled(rpt.counts_table(r.categories, "Kategori", taxonomy.labels()),
+            style.table(fmt.styled(rpt.counts_table(r.categories, "Kategori", taxonomy.labels()),
                                 COUNTS))
         if r.values_masked:
             st.markdown("**Maskerade personuppgifter**")
-            ui.table(fmt.styled(rpt.counts_table(r.masked, "Uppgift", rpt.MASKED_SV), COUNTS))
+            style.table(fmt.styled(rpt.counts_table(r.masked, "Uppgift", rpt.MASKED_SV), COUNTS))
 
 
 with tab_import:
     if "data_done" in st.session_state:
         st.success(st.session_state.pop("data_done"))
-    choices = ui.read(service.actor_choices)
+    choices = cache.read(service.actor_choices)
     options = list(choices) + [NEW_ACTOR]
     c1, c2 = st.columns([2, 3])
     source = c1.selectbox("Aktör", options, key="data_actor", index=None,
@@ -115,7 +115,7 @@ with tab_import:
                          index=preview.sheets.index(preview.sheet))
         st.markdown(f"**{upload.name}**: {preview.file_format}, "
                     f"{fmt.num(preview.rows)} rader.")
-        ui.table(preview.head)
+        style.table(preview.head)
         mapping = None
         if preview.police_feed:
             st.info("Polisens händelseflöde: händelsens tid läses ur titeln. Platsen är bara "
@@ -191,13 +191,13 @@ with tab_import:
                 st.info("Filen innehåller inget nytt: allt är redan importerat.")
 
 with tab_history:
-    hist = ui.read(pipeline.history)
+    hist = cache.read(pipeline.history)
     if hist.empty:
         st.info("Inga importer ännu.")
     else:
         counts = ["rows_read", "rows_imported", "rows_updated", "rows_unchanged", "rows_duplicate",
                   "rows_rejected", "rows_skipped", "values_masked"]
-        ui.table(
+        style.table(
             fmt.styled(hist[["imported_at", "actor", "file_name", *counts, "undone_at", "batch_id"]],
                        {**{c: fmt.num for c in counts},
                         "imported_at": fmt.datetime_min, "undone_at": fmt.datetime_min}),
@@ -215,18 +215,18 @@ with tab_history:
                 "undone_at": st.column_config.DatetimeColumn("Ångrad"),
                 "batch_id": "Import-id",
             })
-        labels = ui.read(service.undoable_imports)
+        labels = cache.read(service.undoable_imports)
         if labels:
             st.subheader("Granska eller ångra en import")
             batch = st.selectbox("Import", list(labels), format_func=labels.get, key="data_batch")
-            stored = ui.read(pipeline.batch_report, batch)
+            stored = cache.read(pipeline.batch_report, batch)
             if stored is not None:
                 with st.expander("Importrapport"):
                     _show_report(stored)
-            rejected = ui.read(quality.rejected_rows, batch)
+            rejected = cache.read(quality.rejected_rows, batch)
             if not rejected.empty:
                 with st.expander(f"Avvisade rader ({fmt.num(len(rejected))})"):
-                    ui.table(rejected.rename(columns={"row_number": "Rad", "reason": "Skäl",
+                    style.table(rejected.rename(columns={"row_number": "Rad", "reason": "Skäl",
                                                           "raw": "Raden i filen"}))
             sure = st.checkbox("Ja, ta bort händelserna från den här importen (uppdaterade "
                                "händelser får tillbaka sin tidigare version)", key="data_sure")
@@ -239,12 +239,12 @@ with tab_history:
                     st.success(f"Importen är ångrad: {fmt.num(removed)} händelser togs bort.")
 
 with tab_quality:
-    q = ui.read(quality.quality_by_actor)
+    q = cache.read(quality.quality_by_actor)
     if q.empty:
         st.info("Inga händelser ännu.")
     else:
         shown = q.drop(columns=["source", "last_incident"])
-        ui.table(
+        style.table(
             fmt.styled(shown, {**{c: fmt.share for c in shown.columns if c.startswith("pct_")},
                                "incidents": fmt.num, "rows_rejected": fmt.num, "imports": fmt.num,
                                "last_import": fmt.date}),
@@ -275,13 +275,13 @@ with tab_quality:
                    "rader som lästs in (ångrade importer oräknade).")
 
 with tab_audit:
-    log = ui.read(audit.recent, 500)
+    log = cache.read(audit.recent, 500)
     st.caption("Varje ändring av databasen (import, ångrad import, insatser, möten, gallring) "
                "med vem och när. De senaste 500 visas.")
     if log.empty:
         st.info("Inga ändringar är loggade ännu.")
     else:
-        ui.table(log, column_config={
+        style.table(log, column_config={
             "logged_at": st.column_config.DatetimeColumn("Tid", format="YYYY-MM-DD HH:mm:ss"),
             "username": "Vem", "action": "Vad", "details": st.column_config.TextColumn(
                 "Detaljer", width="large")})

@@ -10,24 +10,24 @@ from est_data.evaluation.selection import (
     DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
 from est_data.measures.store import list_interventions
 from est_data.overview import queries
-from est_data.webui import ui
+from est_data.webui import cache, setup, sidebar, signin, style
 from est_data.core.config import db_path
 from est_data.evaluation.summary_sv import (
     GENERAL_CAVEATS, caveats, headline, summary_sentences)
 
-ui.keep_filter_state()
-ui.require(auth.VIEW_AGGREGATES)
+sidebar.keep_filter_state()
+signin.require(auth.VIEW_AGGREGATES)
 
 st.title("Före/efter")
 st.caption("Minskade händelserna där insatserna gjordes, eller minskade de överallt, eller "
            "flyttade de till grannområdena? Målområdet jämförs med jämförelseområden och en "
            "buffert runt det, före och efter insatsen.")
 
-look = ui.read(queries.lookups)
-first, last = ui.data_span_or_stop('Det finns inget att utvärdera.')
+look = cache.read(queries.lookups)
+first, last = setup.data_span_or_stop('Det finns inget att utvärdera.')
 areas = look["areas"]
 categories = look["categories"]
-measures = ui.read(list_interventions)
+measures = cache.read(list_interventions)
 with_measures = [a for a in areas if a in set(measures["area_id"])]
 
 st.session_state.setdefault("fe_targets", with_measures[:1] or list(areas)[:1])
@@ -53,7 +53,7 @@ def evaluate_in_detail(result: followup.FocusResult) -> None:
 
 
 with st.expander("Årsuppföljning: alla fokusområden", expanded=True, icon=":material/flag:"):
-    results = ui.read(followup.focus_followup)
+    results = cache.read(followup.focus_followup)
     st.caption("Varje fokusområde från sin första insats: 12 månader före mot 12 månader efter, "
                "störningar och inbrott, jämfört med områden som inte gränsar till det. "
                "Förändringar med 95 % konfidensintervall.")
@@ -82,7 +82,7 @@ with st.expander("Årsuppföljning: alla fokusområden", expanded=True, icon=":m
         d1, d2, _ = st.columns([1.3, 1, 1])
         d1.download_button(
             "Ladda ner årsuppföljningen (HTML, för utskrift)",
-            data=ui.deferred(followup.report_for, db_path().name),
+            data=cache.deferred(followup.report_for, db_path().name),
             file_name=f"arsuppfoljning_{last:%Y-%m-%d}.html", mime="text/html",
             icon=":material/download:", on_click="ignore", type="primary",
             help="Alla fokusområden i en fil: tabellen, sammanfattning och diagram per "
@@ -99,7 +99,7 @@ c1, c2 = st.columns([2, 3])
 targets = c1.multiselect("Målområde", list(areas), format_func=areas.get, key="fe_targets",
                          placeholder="Välj ett eller flera områden",
                          help="Fokusområden står först. Flera områden räknas tillsammans.")
-target_measures = (ui.read(list_interventions, tuple(targets)) if targets
+target_measures = (cache.read(list_interventions, tuple(targets)) if targets
                    else measures.iloc[0:0])
 by_id = {r["intervention_id"]: r for r in target_measures.to_dict("records")}
 ordered = sorted(by_id, key=lambda i: by_id[i]["started_on"], reverse=True)
@@ -181,7 +181,7 @@ spec = EvaluationSpec(
     categories=tuple(cats), controls=tuple(controls), buffer=buf_mode, buffers=tuple(buffers),
     buffer_m=float(ring_m))
 try:
-    ev = ui.read(evaluate, spec)
+    ev = cache.read(evaluate, spec)
 except EvaluationError as exc:
     st.error(exc.sv)
     st.stop()
@@ -207,7 +207,7 @@ for warning in caveats(ev):
 
 st.download_button(
     "Ladda ner rapporten (HTML, för utskrift)",
-    data=ui.deferred(report.report_for, spec, db_path().name),
+    data=cache.deferred(report.report_for, spec, db_path().name),
     file_name=report.filename(ev), mime="text/html", type="primary",
     icon=":material/download:", on_click="ignore",
     help="En fristående fil med sammanfattning, urval, diagram, mått, metod och förbehåll. "
@@ -228,17 +228,17 @@ st.table(report.statistics_table(ev), hide_index=True)
 buffer_table = report.buffer_areas_table(ev)
 if len(buffer_table) > 1:
     with st.expander("Buffertområdena var för sig"):
-        ui.table(buffer_table)
+        style.table(buffer_table)
         st.caption("Förändring relativt jämförelseområdena. Med många områden blir någon "
                    "skillnad ”signifikant” av en slump; sammanfattningen tar hänsyn till det.")
 with st.expander("Per kategori"):
-    ui.table(report.category_table(ev))
+    style.table(report.category_table(ev))
 with st.expander("Urval och insatser i målområdet"):
     st.table({"Val": [k for k, _ in report.selection_rows(ev)],
               "Värde": [v for _, v in report.selection_rows(ev)]}, hide_index=True)
     measures_table = report.measures_table(ev)
     if len(measures_table):
-        ui.table(measures_table)
+        style.table(measures_table)
 with st.expander("Metod och förbehåll"):
     for heading, text in templates.METHOD:
         st.markdown(f"**{md(heading)}.** {md(text)}")

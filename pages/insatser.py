@@ -3,17 +3,17 @@ import datetime as dt
 
 import streamlit as st
 
-from est_data.areas.catalog import area_names
 from est_data.core import auth, fmt
+from est_data.areas.catalog import area_names
 from est_data.measures.csv import export_csv, import_csv, parse_csv
 from est_data.measures.model import KINDS, MAX_ACTOR, MAX_NOTE, MAX_TITLE, InterventionError
 from est_data.measures.store import (
     add_intervention, delete_intervention, display_table, list_interventions,
     log_totals, update_intervention)
-from est_data.webui import ui
+from est_data.webui import cache, sidebar, signin, style
 
-ui.keep_filter_state()
-user = ui.require(auth.VIEW_AGGREGATES)
+sidebar.keep_filter_state()
+user = signin.require(auth.VIEW_AGGREGATES)
 can_write = user.can(auth.WRITE)
 
 st.title("Insatser")
@@ -24,8 +24,8 @@ flash = st.session_state.pop("iv_flash", None)
 if flash:
     st.success(flash)
 
-areas = ui.read(area_names)
-measures = ui.read(list_interventions)
+areas = cache.read(area_names)
+measures = cache.read(list_interventions)
 if not areas:
     st.info("**Det finns inga områden i databasen ännu.** Importera områden med "
             "`python -m est_data areas import FIL` innan insatser kan registreras.")
@@ -39,7 +39,7 @@ def area_label(area_id: str) -> str:
 # --- The log ----------------------------------------------------------------------------------
 shown_areas = st.multiselect("Visa områden", list(areas), format_func=area_label,
                              placeholder="Alla områden", key="iv_show_areas")
-table = ui.read(list_interventions, tuple(shown_areas)) if shown_areas else measures
+table = cache.read(list_interventions, tuple(shown_areas)) if shown_areas else measures
 totals = log_totals(table)
 c1, c2, c3 = st.columns(3)
 c1.metric("Insatser", fmt.num(totals["count"]))
@@ -50,7 +50,7 @@ c3.metric("Kostnad", f"{fmt.num(totals['cost_sek'])} kr",
 if table.empty:
     st.info("Inga insatser registrerade här ännu. Lägg till en nedan eller importera en CSV-fil.")
 else:
-    ui.table(display_table(table),
+    style.table(display_table(table),
              column_config={"Titel": st.column_config.TextColumn(width="large")})
 
 
@@ -89,7 +89,7 @@ def show_errors(exc: InterventionError) -> None:
 
 if not can_write:
     st.download_button(
-        "Ladda ner alla insatser (CSV)", data=ui.read(export_csv),
+        "Ladda ner alla insatser (CSV)", data=cache.read(export_csv),
         file_name=f"insatser_{dt.date.today().isoformat()}.csv", mime="text/csv",
         icon=":material/download:", key="iv_download_read_only")
     st.caption(f"Din roll ({user.role_label}) kan läsa loggen. Insatser läggs till, ändras "
@@ -103,7 +103,7 @@ with add_tab:
         raw = measure_form("iv_new", None)
     if raw is not None:
         try:
-            ui.write(add_intervention, raw)
+            cache.write(add_intervention, raw)
         except InterventionError as exc:
             show_errors(exc)
         else:
@@ -134,7 +134,7 @@ with edit_tab:
             raw = measure_form(prefix, current)
         if raw is not None:
             try:
-                ui.write(update_intervention, chosen, raw)
+                cache.write(update_intervention, chosen, raw)
             except InterventionError as exc:
                 show_errors(exc)
             else:
@@ -143,7 +143,7 @@ with edit_tab:
         st.divider()
         sure = st.checkbox("Jag vill ta bort den här insatsen", key=f"iv_del_ok_{chosen}")
         if st.button("Ta bort insatsen", disabled=not sure, key=f"iv_del_{chosen}"):
-            removed = ui.write(delete_intervention, chosen)
+            removed = cache.write(delete_intervention, chosen)
             st.session_state.iv_flash = ("Insatsen är borttagen." if removed
                                          else "Insatsen fanns inte längre.")
             st.session_state.pop("iv_edit_id", None)
@@ -151,7 +151,7 @@ with edit_tab:
 
 with csv_tab:
     st.download_button(
-        "Ladda ner alla insatser (CSV)", data=ui.read(export_csv),
+        "Ladda ner alla insatser (CSV)", data=cache.read(export_csv),
         file_name=f"insatser_{dt.date.today().isoformat()}.csv", mime="text/csv",
         icon=":material/download:",
         help="Semikolonseparerad, UTF-8: öppnas direkt i Excel. Kan användas som mall.")
@@ -180,7 +180,7 @@ with csv_tab:
                      f"nya, {fmt.num(updates)} ersätter befintliga.")
             if st.button("Importera", type="primary", key="iv_import"):
                 try:
-                    result = ui.write(import_csv, data)
+                    result = cache.write(import_csv, data)
                 except InterventionError as exc:
                     show_errors(exc)
                 else:

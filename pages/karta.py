@@ -4,18 +4,18 @@ import streamlit as st
 from est_data.core import auth, config, fmt
 from est_data import maps
 from est_data.overview import queries
-from est_data.webui import ui
+from est_data.webui import cache, setup, sidebar, signin, style, widgets
 from est_data.maps import click
 
-user = ui.require(auth.VIEW_AGGREGATES)
+user = signin.require(auth.VIEW_AGGREGATES)
 # The meeting role sees aggregates only: no single incidents, small counts as "<3".
 aggregates_only = not user.can(auth.VIEW_INCIDENTS)
 suppress = fmt.SUPPRESS_BELOW if aggregates_only else 0
 layer_names = {k: v for k, v in maps.LAYERS.items() if not (aggregates_only and k == "points")}
-f = ui.filter_sidebar()
+f = sidebar.filter_sidebar()
 
 st.title("Karta")
-first, last = ui.data_span_or_stop()
+first, last = setup.data_span_or_stop()
 
 # The map's own choices live in the URL too (``bind``), so a link prepared before a meeting
 # opens the same map; the filters are put there by the sidebar.
@@ -37,8 +37,8 @@ with right.popover("Kartinställningar", icon=":material/tune:", width="stretch"
 
 options = maps.MapOptions(layers=tuple(k for k in layer_names if k in (layers or [])),
                           area_measure=measure, cell_size=cell, suppress_below=suppress)
-data = ui.read(maps.map_data, f, options)
-shapes = ui.read(maps.area_shapes)
+data = cache.read(maps.map_data, f, options)
+shapes = cache.read(maps.area_shapes)
 c = data.counts
 st.caption(
     f"**{fmt.num(c['total'])}** händelser i filtret, {fmt.period(f.start, f.end)}. "
@@ -56,7 +56,7 @@ if "hotspots" in options.layers and data.hot_note:
     st.info(data.hot_note, icon=":material/info:")
 
 m = maps.build_map(data, shapes, tiles=config.map_tiles() if tiles_on else None)
-result = ui.show_map(m, key="karta_map", clickable=True)
+result = widgets.show_map(m, key="karta_map", clickable=True)
 
 # A new click on the map selects the area under it (focus areas first).
 point = click.clicked_point(result)
@@ -65,16 +65,16 @@ if point and point != st.session_state.get("karta_last_click"):
     hit = click.area_at(shapes, *point)
     if hit:
         st.session_state.visa = hit
-        st.toast(f"Siffror för {ui.read(queries.lookups)['areas'].get(hit, hit)} visas under kartan.",
+        st.toast(f"Siffror för {cache.read(queries.lookups)['areas'].get(hit, hit)} visas under kartan.",
                  icon=":material/south:")
 
-look = ui.read(queries.lookups)
+look = cache.read(queries.lookups)
 st.subheader("Område")
 area_id = st.selectbox("Visa siffror för", list(look["areas"]), format_func=look["areas"].get,
                        index=None, key="visa", bind="query-params",
                        placeholder="Klicka på ett område i kartan eller välj här")
 if area_id:
-    fig = ui.read(click.area_figures, f, area_id)
+    fig = cache.read(click.area_figures, f, area_id)
     if fig is None:
         st.warning("Området finns inte längre i databasen.")
     else:
@@ -87,7 +87,7 @@ if area_id:
         k1.metric("Händelser", fmt.count(now, suppress),
                   delta=None if small else f"{fmt.signed(fig['change'])} mot föregående period"
                   + (f" ({fmt.pct(fig['change_pct'])})" if fig["change_pct"] is not None else ""),
-                  **({} if small else ui.delta_style(fig["change"])))
+                  **({} if small else style.delta_style(fig["change"])))
         k2.metric("Föregående period", fmt.count(before, suppress),
                   help=f"{fmt.period(prev.start, prev.end)}")
         k3.metric("Per 1 000 invånare", fmt.num(fig["per_1000"], 1)
@@ -97,7 +97,7 @@ if area_id:
         t1, t2 = st.columns([1, 1])
         with t1:
             table = click.category_table(fig["by_category"], suppress)
-            ui.table(table if suppress else fmt.styled(
+            style.table(table if suppress else fmt.styled(
                 table, {"Antal": fmt.num, "Föregående": fmt.num, "Förändring": fmt.signed}))
         with t2:
             trend = fig["trend"]

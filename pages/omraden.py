@@ -3,11 +3,12 @@ import streamlit as st
 
 from est_data.areas import admin as area_admin
 from est_data.core import auth, fmt
-from est_data.webui import ui
+from est_data.webui import cache, sidebar, signin, style
+from est_data.core.errors import DATABASE_BUSY_SV
 from est_data.store.dbfile import DatabaseError
 
-ui.require(auth.WRITE)
-ui.keep_filter_state()
+signin.require(auth.WRITE)
+sidebar.keep_filter_state()
 
 st.title("Områden")
 st.caption("Statistikområden (DeSO/RegSO) och egna områden som fokusområden. Händelser med "
@@ -17,13 +18,13 @@ st.caption("Statistikområden (DeSO/RegSO) och egna områden som fokusområden. 
 flash = st.session_state.pop("omr_flash", None)
 if flash:
     st.success(flash)
-stored = ui.read(area_admin.overview)
+stored = cache.read(area_admin.overview)
 if stored.empty:
     st.info("Inga områden är sparade. Ladda upp en fil nedan, eller använd "
             "`python -m est_data areas import FIL`.")
 else:
     shown = stored.assign(kind=stored["kind"].map(area_admin.KIND_SV).fillna(stored["kind"]))
-    ui.table(fmt.styled(shown[["name", "kind", "is_focus", "population", "area_km2", "incidents",
+    style.table(fmt.styled(shown[["name", "kind", "is_focus", "population", "area_km2", "incidents",
                                "area_id"]],
                         {"population": fmt.num, "incidents": fmt.num,
                          "area_km2": lambda v: fmt.num(v, 2)}),
@@ -46,14 +47,14 @@ else:
                        disabled=chosen is None)
     if c3.button("Spara", disabled=chosen is None or wanted == current, key="omr_focus_save"):
         try:
-            ui.write(area_admin.set_focus, chosen, wanted)
+            cache.write(area_admin.set_focus, chosen, wanted)
             st.session_state.omr_flash = (f"{names[chosen]} är {'nu' if wanted else 'inte längre'} "
                                           "ett fokusområde.")
             st.rerun()
         except area_admin.AreaUploadError as exc:
             st.error(exc.sv)
         except DatabaseError:
-            st.error("Databasen är upptagen (pågår en import?). Försök igen om en stund.")
+            st.error(DATABASE_BUSY_SV)
     st.caption("Fokusområden står först i listorna, får en stjärna ★, följs upp i "
                "Årsuppföljningen och räknas inte som jämförelseområden.")
 
@@ -101,14 +102,14 @@ if upload is not None:
     replaced = set(areas["area_id"]) & set(stored["area_id"]) if not stored.empty else set()
     st.markdown(f"**{fmt.num(len(areas))}** områden i filen"
                 + (f", varav **{fmt.num(len(replaced))}** ersätter sparade." if replaced else "."))
-    ui.table(areas.drop(columns="geometry").head(8).rename(
+    style.table(areas.drop(columns="geometry").head(8).rename(
         columns={"area_id": "Id", "name": "Namn", "population": "Befolkning"}))
     if st.button(f"Spara {fmt.num(len(areas))} områden", type="primary", key="omr_store"):
         try:
             with st.spinner("Sparar och räknar om händelsernas områden …"):
-                n = ui.write(area_admin.store, upload.name, kind, focus, areas=areas)
+                n = cache.write(area_admin.store, upload.name, kind, focus, areas=areas)
             st.session_state.omr_flash = f"{fmt.num(n)} områden är sparade och händelserna omräknade."
             st.session_state.pop("omr_upload", None)
             st.rerun()
         except DatabaseError:
-            st.error("Databasen är upptagen (pågår en import?). Försök igen om en stund.")
+            st.error(DATABASE_BUSY_SV)

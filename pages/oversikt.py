@@ -3,16 +3,17 @@
 import streamlit as st
 
 from est_data.trends import alerts as alerting
-from est_data.core import auth, config, fmt, taxonomy
-from est_data.overview import briefing, lagesbild, meetings, queries
+from est_data.core import auth, config, fmt
+from est_data.core.errors import DATABASE_BUSY_SV
+from est_data.overview import briefing, display, lagesbild, meetings, queries
 from est_data import maps
-from est_data.webui import ui
+from est_data.webui import cache, setup, sidebar, signin, style, widgets
 from est_data.store.dbfile import DatabaseError
 
-ui.require(auth.VIEW_AGGREGATES)
+user = signin.require(auth.VIEW_AGGREGATES)
 MEETING_ALERTS = 3  # unusual weeks listed in the meeting view (the projector has little room)
-f = ui.filter_sidebar()
-anchor = ui.read(queries.anchor_date)
+f = sidebar.filter_sidebar()
+anchor = cache.read(queries.anchor_date)
 
 head, switch = st.columns([5, 1], vertical_alignment="center")
 meeting_mode = switch.toggle(
@@ -20,9 +21,9 @@ meeting_mode = switch.toggle(
     help="För projektorn: stor text, hög kontrast, kartan med fokusområdena, nyckeltal sedan "
          "förra mötet, störst ökning och de senaste åtgärderna.")
 
-if ui.read(queries.data_span)[0] is None:
+if cache.read(queries.data_span)[0] is None:
     head.title("Översikt")
-first, last = ui.data_span_or_stop()
+first, last = setup.data_span_or_stop()
 
 
 def lagesbild_buttons(view, heading: str, key: str) -> None:
@@ -30,181 +31,202 @@ def lagesbild_buttons(view, heading: str, key: str) -> None:
     c1, c2, _ = st.columns([1, 1, 3])
     for col, kind, label in ((c1, "png", "Lägesbild (PNG)"), (c2, "pdf", "Lägesbild (PDF)")):
         col.download_button(
-            label, data=ui.deferred(lagesbild.render, view, heading, kind),
+            label, data=cache.deferred(lagesbild.render, view, heading, kind),
             file_name=f"lagesbild_{view.end:%Y-%m-%d}.{kind}", mime=lagesbild.FORMATS[kind],
             icon=":material/download:", key=f"{key}_{kind}", on_click="ignore",
             help="En sida att bifoga mötesprotokollet: karta, nyckeltal och period.")
 
 
-def meeting_view() -> None:
-    view, meeting = ui.read(briefing.meeting_filter, f, anchor)
-    b = ui.read(briefing.briefing, view)
+def meeting_heading(view, meeting) -> str:
+    """Title and period lines of the meeting view; returns the period's heading."""
     prev = view.previous()
-    ui.meeting_style()
     head.title(f"Lägesbild {fmt.date(anchor)}")
-    if meeting:
-        heading = f"Sedan förra mötet {fmt.date(meeting['held_on'])}"
-        st.markdown(f"### {heading}: {fmt.period(view.start, view.end)}")
-    else:
-        heading = "Vald period"
-        st.markdown(f"### {heading}: {fmt.period(view.start, view.end)}")
+    heading = f"Sedan förra mötet {fmt.date(meeting['held_on'])}" if meeting else "Vald period"
+    st.markdown(f"### {heading}: {fmt.period(view.start, view.end)}")
+    if not meeting:
         st.warning("Inga tidigare möten är sparade, så perioden är den valda. Lägg till "
                    "mötesdatum under **Möten** i vanligt läge.")
     st.markdown(f"jämfört med samma antal dagar före, {fmt.period(prev.start, prev.end)}")
+    return heading
 
-    t = b["totals"]
-    tiles = [("Händelser", t["current"], t["previous"])]
-    tiles += [(f"{r['name']} ★", r["current"], r["previous"]) for _, r in b["focus"].iterrows()]
-    tiles += [(r["label"], r["current"], r["previous"]) for _, r in b["categories"].iterrows()]
-    # The projected view suppresses small counts ("<3"), and with them the change.
-    S = fmt.SUPPRESS_BELOW
-    for col, (label, now, before) in zip(st.columns(min(len(tiles), 5)), tiles[:5]):
-        small = fmt.hides_change(now, before)
-        col.metric(label, fmt.count(now, S),
-                   delta=None if small else f"{fmt.signed(now - before)} (före: {fmt.num(before)})",
-                   **({} if small else ui.delta_style(now - before)))
 
+def meeting_figures(b: dict) -> None:
+    """The key figures; the projected view suppresses small counts ("<3") and their change."""
+    tiles = display.meeting_tiles(b)
+    for col, tile in zip(st.columns(len(tiles)), tiles):
+        col.metric(tile["label"], tile["value"], delta=tile["delta"],
+                   **({} if tile["change"] is None else style.delta_style(tile["change"])))
+
+
+def meeting_map(view) -> None:
+    """Where it happens (density) or where it rose (areas by change)."""
+    shows = st.segmented_control(
+        "Kartan visar", ["heat", "change"], key="mote_map_shows", default="heat",
+        format_func={"heat": "Var det händer", "change": "Var det ökat"}.get,
+        help="Täthet av händelserna sedan förra mötet, eller områdena färgade efter "
+             "förändringen mot samma antal dagar före.") or "heat"
+    data = cache.read(maps.map_data, view, display.meeting_map_options(shows))
+    m = maps.build_map(data, cache.read(maps.area_shapes), tiles=config.map_tiles(),
+                       large=True, layer_control=False)
+    widgets.show_map(m, key="mote_map", height=560)
+
+
+def meeting_lists(b: dict, view) -> None:
+    """Largest increases, the week's unusual counts and the newest measures."""
+    st.markdown("### Störst ökning")
+    if b["increases"].empty:
+        st.markdown("Inget område har fler händelser än perioden före.")
+    else:
+        st.table(display.increases_table(b["increases"]), hide_index=True)
+    alerts = cache.read(alerting.area_alerts, view)
+    if not alerts.empty:
+        st.markdown("### Ovanligt mycket senaste veckan")
+        st.markdown("\n".join(f"- {s}" for s in alerts["sentence"].head(MEETING_ALERTS)))
+    st.markdown("### Senaste åtgärder")
+    if b["measures"].empty:
+        st.markdown("Inga åtgärder är registrerade.")
+    for _, r in b["measures"].iterrows():
+        st.markdown(f"**{fmt.date(r['started_on'])}** {r['title']}  \n"
+                    f"{r['area_name']} · {r['actor'] or '–'}")
+
+
+def meeting_view() -> None:
+    """Mötesläge: since the last meeting, in large type for the projector."""
+    view, meeting = cache.read(briefing.meeting_filter, f, anchor)
+    b = cache.read(briefing.briefing, view)
+    style.meeting_style()
+    heading = meeting_heading(view, meeting)
+    meeting_figures(b)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        shows = st.segmented_control(
-            "Kartan visar", ["heat", "change"], key="mote_map_shows", default="heat",
-            format_func={"heat": "Var det händer", "change": "Var det ökat"}.get,
-            help="Täthet av händelserna sedan förra mötet, eller områdena färgade efter "
-                 "förändringen mot samma antal dagar före.") or "heat"
-        options = (maps.MapOptions(layers=("outlines", "heat", "focus", "measures", "labels"),
-                                   suppress_below=S) if shows == "heat" else
-                   maps.MapOptions(layers=("areas", "focus", "measures", "labels"),
-                                   area_measure="change", suppress_below=S))
-        data = ui.read(maps.map_data, view, options)
-        m = maps.build_map(data, ui.read(maps.area_shapes), tiles=config.map_tiles(),
-                           large=True, layer_control=False)
-        ui.show_map(m, key="mote_map", height=560)
+        meeting_map(view)
     with right:
-        st.markdown("### Störst ökning")
-        up = b["increases"]
-        if up.empty:
-            st.markdown("Inget område har fler händelser än perioden före.")
-        else:
-            st.table({
-                "Område": [n + (" ★" if foc else "") for n, foc in zip(up["name"], up["is_focus"])],
-                "Före": [fmt.count(v, S) for v in up["previous"]],
-                "Nu": [fmt.count(v, S) for v in up["current"]],
-                "Ökning": ["–" if fmt.hides_change(p, n) else fmt.signed(c)
-                           for p, n, c in zip(up["previous"], up["current"], up["change"])],
-            }, hide_index=True)
-        alerts = ui.read(alerting.area_alerts, view)
-        if not alerts.empty:
-            st.markdown("### Ovanligt mycket senaste veckan")
-            st.markdown("\n".join(f"- {s}" for s in alerts["sentence"].head(MEETING_ALERTS)))
-        st.markdown("### Senaste åtgärder")
-        if b["measures"].empty:
-            st.markdown("Inga åtgärder är registrerade.")
-        for _, r in b["measures"].iterrows():
-            st.markdown(f"**{fmt.date(r['started_on'])}** {r['title']}  \n"
-                        f"{r['area_name']} · {r['actor'] or '–'}")
+        meeting_lists(b, view)
     lagesbild_buttons(view, heading, "mote_lagesbild")
 
 
+def add_meeting_form() -> bool:
+    """A form for a new meeting date; True when one was stored."""
+    with st.form("add_meeting", clear_on_submit=True, border=False):
+        c1, c2 = st.columns([1, 2])
+        held_on = c1.date_input("Datum", value=anchor, format="YYYY-MM-DD")
+        title = c2.text_input("Rubrik", placeholder=meetings.default_title(anchor),
+                              max_chars=meetings.TITLE_MAX)
+        note = st.text_area("Anteckning (valfri)", max_chars=meetings.NOTE_MAX, height=80)
+        if not st.form_submit_button("Lägg till möte", icon=":material/add:"):
+            return False
+        try:
+            cache.write(meetings.add_meeting, held_on, title, note)
+            st.success(f"Mötet {fmt.date(held_on)} är sparat.")
+            return True
+        except meetings.MeetingError as exc:
+            st.error(str(exc))
+        except DatabaseError:
+            st.error(DATABASE_BUSY_SV)
+        return False
+
+
+def remove_meeting(stored) -> None:
+    """Choose a stored meeting and remove it."""
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    labels = display.meeting_labels(stored)
+    chosen = c1.selectbox("Ta bort möte", list(labels), format_func=labels.get, index=None,
+                          placeholder="Välj ett möte", key="remove_meeting")
+    if c2.button("Ta bort", icon=":material/delete:", disabled=chosen is None):
+        try:
+            cache.write(meetings.delete_meeting, chosen)
+            st.session_state.pop("remove_meeting", None)
+            st.rerun()
+        except DatabaseError:
+            st.error(DATABASE_BUSY_SV)
+
+
 def meetings_panel() -> None:
-    """Meeting dates: add and remove (they define "sedan förra mötet")."""
-    stored = ui.read(meetings.list_meetings)
+    """Meeting dates (they define "sedan förra mötet"); a user who may write adds and
+    removes them, the others only see them."""
+    writer = user.can(auth.WRITE)
+    stored = cache.read(meetings.list_meetings)
     with st.expander(f"Möten ({fmt.num(len(stored))} sparade)", icon=":material/event:"):
-        st.caption("Mötesdatumen styr perioden **Sedan förra mötet** och mötesläget.")
-        with st.form("add_meeting", clear_on_submit=True, border=False):
-            c1, c2 = st.columns([1, 2])
-            held_on = c1.date_input("Datum", value=anchor, format="YYYY-MM-DD")
-            title = c2.text_input("Rubrik", placeholder=meetings.default_title(anchor),
-                                  max_chars=meetings.TITLE_MAX)
-            note = st.text_area("Anteckning (valfri)", max_chars=meetings.NOTE_MAX, height=80)
-            if st.form_submit_button("Lägg till möte", icon=":material/add:"):
-                try:
-                    ui.write(meetings.add_meeting, held_on, title, note)
-                    st.success(f"Mötet {fmt.date(held_on)} är sparat.")
-                    stored = ui.read(meetings.list_meetings)
-                except meetings.MeetingError as exc:
-                    st.error(str(exc))
-                except DatabaseError:
-                    st.error("Databasen är upptagen (pågår en import?). Försök igen om en stund.")
+        st.caption("Mötesdatumen styr perioden **Sedan förra mötet** och mötesläget."
+                   + ("" if writer else " En administratör lägger till och tar bort möten."))
+        if writer and add_meeting_form():
+            stored = cache.read(meetings.list_meetings)
         if stored.empty:
             st.info("Inga möten är sparade ännu.")
             return
-        ui.table(stored[["held_on", "title", "note"]].fillna(""),
-                 height=min(35 * len(stored) + 38, 250),
-                 column_config={"held_on": st.column_config.DateColumn("Datum", format="YYYY-MM-DD"),
-                                "title": "Rubrik", "note": "Anteckning"})
-        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        labels = {r.meeting_id: f"{fmt.date(r.held_on)} · {r.title or ''}" for r in stored.itertuples()}
-        chosen = c1.selectbox("Ta bort möte", list(labels), format_func=labels.get, index=None,
-                              placeholder="Välj ett möte", key="remove_meeting")
-        if c2.button("Ta bort", icon=":material/delete:", disabled=chosen is None):
-            try:
-                ui.write(meetings.delete_meeting, chosen)
-                st.session_state.pop("remove_meeting", None)
-                st.rerun()
-            except DatabaseError:
-                st.error("Databasen är upptagen (pågår en import?). Försök igen om en stund.")
+        style.table(stored[["held_on", "title", "note"]].fillna(""),
+                    height=min(35 * len(stored) + 38, 250),
+                    column_config={"held_on": st.column_config.DateColumn("Datum", format="YYYY-MM-DD"),
+                                   "title": "Rubrik", "note": "Anteckning"})
+        if writer:
+            remove_meeting(stored)
 
 
-def overview() -> None:
-    prev = f.previous()
-    head.title("Översikt")
-    st.caption(f"**{fmt.period(f.start, f.end)}** jämfört med {fmt.period(prev.start, prev.end)}. "
-               "Unika händelser" + (" inklusive dubbletter." if f.include_duplicates else
-                                     " (samma händelse från flera aktörer räknas en gång)."))
-    totals = ui.read(queries.period_totals, f)
-    if totals["current"] == 0 and totals["previous"] == 0:
-        st.info(f"**Inga händelser matchar filtret** under {fmt.period(f.start, f.end)}. "
-                f"Det finns data från {fmt.date(first)} till {fmt.date(last)}: välj en annan "
-                "period eller färre filter i sidopanelen.")
-        meetings_panel()
-        return
-
+def overview_figures(totals: dict) -> None:
+    """Incidents with their change, how many are on the map and how many are not."""
     c1, c2, c3 = st.columns(3)
     change = totals["current"] - totals["previous"]
     c1.metric("Händelser", fmt.num(totals["current"]),
-              delta=f"{fmt.signed(change)} mot föregående period", **ui.delta_style(change))
+              delta=f"{fmt.signed(change)} mot föregående period", **style.delta_style(change))
     c2.metric("Med plats på kartan", fmt.num(totals["located"]))
     c3.metric("Endast kända på kommunnivå", fmt.num(totals["municipality_only"]),
               help="Händelser som bara är kända på kommunnivå, t.ex. Polisens publicerade "
                    "händelser. De räknas här men ritas aldrig som punkter på kartan.")
 
-    ui.show_alerts(f)
 
-    change_help = "Skillnad mot föregående period av samma längd."
-    # Narrow number columns: both tables share the page and must fit unscrolled. The texts
-    # come from fmt (Swedish numbers, "–" for a missing value), the values stay numbers.
-    counts = {
-        "current": st.column_config.NumberColumn("Antal", width=58),
-        "previous": st.column_config.NumberColumn("Föreg.", width=58,
-                                                  help="Föregående period av samma längd."),
-        "change": st.column_config.NumberColumn("Förändr.", width=70, help=change_help),
-        "change_pct": st.column_config.NumberColumn(
-            "%", width=62, help="Förändring i procent (– när föregående period saknar händelser)."),
-    }
-    texts = {"current": fmt.num, "previous": fmt.num, "change": fmt.signed, "change_pct": fmt.pct,
-             "per_1000": lambda v: fmt.num(v, 1)}
+# Narrow number columns: both tables share the page and must fit unscrolled. The texts
+# come from fmt (Swedish numbers, "–" for a missing value), the values stay numbers.
+COUNT_COLUMNS = {
+    "current": st.column_config.NumberColumn("Antal", width=58),
+    "previous": st.column_config.NumberColumn("Föreg.", width=58,
+                                              help="Föregående period av samma längd."),
+    "change": st.column_config.NumberColumn("Förändr.", width=70,
+                                            help="Skillnad mot föregående period av samma längd."),
+    "change_pct": st.column_config.NumberColumn(
+        "%", width=62, help="Förändring i procent (– när föregående period saknar händelser)."),
+}
+COUNT_TEXTS = {"current": fmt.num, "previous": fmt.num, "change": fmt.signed, "change_pct": fmt.pct,
+               "per_1000": lambda v: fmt.num(v, 1)}
+
+
+def overview_tables() -> None:
+    """Counts with their change per category and per area."""
     left, right = st.columns([5, 6])
     with left:
         st.subheader("Per kategori")
-        cats = ui.read(queries.counts_with_change, f, "category")
-        labels = taxonomy.labels()
-        cats.insert(0, "Kategori", cats["key"].map(lambda c: labels.get(c, c)))
-        ui.table(fmt.styled(cats.drop(columns=["key"]), texts), column_config=counts)
+        cats = display.category_rows(cache.read(queries.counts_with_change, f, "category"))
+        style.table(fmt.styled(cats, COUNT_TEXTS), column_config=COUNT_COLUMNS)
     with right:
         st.subheader("Per område")
-        areas = ui.read(queries.area_table, f)
-        areas = areas[(areas["current"] > 0) | (areas["previous"] > 0)]
-        areas.insert(0, "Område", areas["name"] + areas["is_focus"].map({True: " ★", False: ""}))
-        ui.table(
-            # No percent column here: on an area's small counts it mostly says "+200 %".
-            fmt.styled(areas[["Område", "current", "previous", "change", "per_1000"]], texts),
-            column_config={**counts, "Område": st.column_config.TextColumn("Område", width="medium"),
+        # No percent column here: on an area's small counts it mostly says "+200 %".
+        areas = display.area_rows(cache.read(queries.area_table, f))
+        style.table(
+            fmt.styled(areas, COUNT_TEXTS),
+            column_config={**COUNT_COLUMNS, "Område": st.column_config.TextColumn("Område", width="medium"),
                            "per_1000": st.column_config.NumberColumn(
                 "Per 1 000", width=70,
                 help="Händelser under perioden per 1 000 invånare (ungefärlig befolkning); "
                      "– för fokusområden, som saknar egen befolkningssiffra.")})
         st.caption("★ = fokusområde. Fokusområden ligger inom statistikområdena och räknas i båda.")
 
+
+def overview() -> None:
+    """The chosen period against the one before: figures, alerts, tables, meetings."""
+    prev = f.previous()
+    head.title("Översikt")
+    st.caption(f"**{fmt.period(f.start, f.end)}** jämfört med {fmt.period(prev.start, prev.end)}. "
+               "Unika händelser" + (" inklusive dubbletter." if f.include_duplicates else
+                                     " (samma händelse från flera aktörer räknas en gång)."))
+    totals = cache.read(queries.period_totals, f)
+    if totals["current"] == 0 and totals["previous"] == 0:
+        st.info(f"**Inga händelser matchar filtret** under {fmt.period(f.start, f.end)}. "
+                f"Det finns data från {fmt.date(first)} till {fmt.date(last)}: välj en annan "
+                "period eller färre filter i sidopanelen.")
+        meetings_panel()
+        return
+    overview_figures(totals)
+    widgets.show_alerts(f)
+    overview_tables()
     st.subheader("Möten och lägesbild")
     meetings_panel()
     lagesbild_buttons(f, "Vald period", "lagesbild")

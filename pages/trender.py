@@ -7,7 +7,7 @@ import streamlit as st
 from est_data.trends import alerts as alerting, calendar_charts, charts, export, ranking, series as trends
 from est_data.core import auth, fmt
 from est_data.overview import queries
-from est_data.webui import ui
+from est_data.webui import cache, setup, sidebar, signin, style
 from est_data.core.config import db_path
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -16,10 +16,10 @@ ROWS_TAB_AGGREGATES = "Antal för delning"  # the last tab's name for the meetin
 BY_LABELS = {"category": "Kategori", "source": "Aktör", "area": "Område", "total": "Ingen (totalt)"}
 GRAIN_LABELS = {"week": "Vecka", "month": "Månad"}
 
-user = ui.require(auth.VIEW_AGGREGATES)
+user = signin.require(auth.VIEW_AGGREGATES)
 # Single incidents and descriptions only for roles that may see them (not the meeting role).
 can_rows = user.can(auth.VIEW_INCIDENTS) and user.can(auth.VIEW_DESCRIPTIONS)
-f = ui.filter_sidebar()
+f = sidebar.filter_sidebar()
 # Defaults in session state (not in the widgets), re-assigned on every run so the
 # choices survive while another tab, which does not draw them, is open.
 DEFAULTS = {"trend_grain": "week" if f.days <= 190 else "month", "trend_by": "category",
@@ -27,7 +27,7 @@ DEFAULTS = {"trend_grain": "week" if f.days <= 190 else "month", "trend_by": "ca
             "export_audience": "inom", "export_by": ["area", "category"]}
 for key, value in DEFAULTS.items():
     st.session_state[key] = st.session_state.get(key, value)
-look = ui.read(queries.lookups)
+look = cache.read(queries.lookups)
 names = {**look["categories"], **look["sources"], **look["areas"],
          trends.OTHER_KEY: "Övriga", trends.TOTAL_KEY: "Totalt",
          trends.UNKNOWN_AREA_KEY: "Okänt område (endast kommun)"}
@@ -37,7 +37,7 @@ st.caption(f"**{fmt.period(f.start, f.end)}**. Unika händelser"
            + (" inklusive dubbletter." if f.include_duplicates else
               " (samma händelse från flera aktörer räknas en gång)."))
 
-first, last = ui.data_span_or_stop()
+first, last = setup.data_span_or_stop()
 
 tabs = st.tabs(TABS if can_rows else TABS[:3] + [ROWS_TAB_AGGREGATES], key="trend_tab",
                on_change="rerun")
@@ -70,8 +70,8 @@ with tabs[0]:
         o1, o2 = st.columns(2)
         show_ly = o1.toggle("Samma period i fjol", key="trend_ly")
         show_rolling = o2.toggle("Glidande medelvärde", key="trend_rolling")
-        df = ui.read(trends.time_series, f, grain, by)
-        measures = ui.read(trends.measures, f.areas)
+        df = cache.read(trends.time_series, f, grain, by)
+        measures = cache.read(trends.measures, f.areas)
         total = df[df["key"] == trends.TOTAL_KEY]
         now, before = int(total["count"].sum()), int(total["last_year"].sum())
         m1, m2, m3 = st.columns(3)
@@ -93,7 +93,7 @@ with tabs[0]:
             if f.days < 28 and grain == "week":
                 st.caption("Kort period: välj en längre period i sidopanelen för att se "
                            "utvecklingen över fler veckor.")
-            colors = ui.read(trends.series_colors)
+            colors = cache.read(trends.series_colors)
             shown = measures if not measures.empty else None
             if view == "small" and by != "total":
                 fig = charts.small_multiples_figure(df, grain, names, colors, shown,
@@ -122,7 +122,7 @@ with tabs[0]:
 with tabs[1]:
     if tabs[1].open:
         st.subheader("Veckodag och klockslag")
-        matrix = ui.read(trends.weekday_hour, f)
+        matrix = cache.read(trends.weekday_hour, f)
         if int(matrix["count"].sum()) == 0:
             st.info("Inga händelser matchar filtret under perioden.")
         else:
@@ -136,7 +136,7 @@ with tabs[1]:
         st.caption("Händelser per månad, ett år per linje (filtrets kategorier, aktörer och "
                    "områden; alla år med data fram till periodens slut). Månader som data "
                    "inte täcker helt visas inte.")
-        season = ui.read(trends.seasonal, f)
+        season = cache.read(trends.seasonal, f)
         if not season["complete"].any():
             st.info("Det finns ännu ingen hel månad med data att visa.")
         else:
@@ -147,7 +147,7 @@ with tabs[1]:
 with tabs[2]:
     if tabs[2].open:
         st.subheader("Områden")
-        table = ui.read(ranking.area_ranking, f)
+        table = cache.read(ranking.area_ranking, f)
         bin_days, bins = ranking.trend_bins(f)
         ly_start, ly_end = ranking.last_year(f)
         prev = f.previous()
@@ -163,7 +163,7 @@ with tabs[2]:
             "current": fmt.num, "per_1000": lambda v: fmt.num(v, 1),
             "change_prev": fmt.signed, "change_year": fmt.signed,
             "change_prev_pct": fmt.pct, "change_year_pct": fmt.pct})
-        event = ui.table(
+        event = style.table(
             styled, key="area_rank", on_select="rerun",
             selection_mode="single-row", placeholder="–",
             column_config={
@@ -185,7 +185,7 @@ with tabs[2]:
                     help=f"{trend_text}, de senaste {bins * bin_days} dagarna till "
                          f"{fmt.date(f.end)}."),
             })
-        unplaced = ui.read(ranking.unplaced_count, f)
+        unplaced = cache.read(ranking.unplaced_count, f)
         st.caption("Välj en rad för att se området närmare. Klicka på en kolumnrubrik för "
                    "att sortera. ★ = fokusområde; fokusområden ligger inom statistikområdena "
                    "och räknas i båda, så raderna ska inte summeras."
@@ -209,10 +209,10 @@ with tabs[2]:
             d4.metric("Per 1 000 invånare", fmt.num(chosen["per_1000"], 1))
             area_f = replace(f, areas=(area_id,))
             grain = "week" if f.days <= 190 else "month"
-            area_df = ui.read(trends.time_series, area_f, grain, "category")
-            area_measures = ui.read(trends.measures, (area_id,))
+            area_df = cache.read(trends.time_series, area_f, grain, "category")
+            area_measures = cache.read(trends.measures, (area_id,))
             fig = charts.time_series_figure(
-                area_df, grain, names, ui.read(trends.series_colors),
+                area_df, grain, names, cache.read(trends.series_colors),
                 area_measures if not area_measures.empty else None)
             st.plotly_chart(fig, config=PLOTLY_CONFIG, key="area_chart")
             a_first, a_last = charts.axis_span(area_df, grain)
@@ -228,7 +228,7 @@ with tabs[2]:
 # --- Händelser ----------------------------------------------------------------------------
 with tabs[3]:
     if tabs[3].open:
-        total = ui.read(export.incident_count, f)
+        total = cache.read(export.incident_count, f)
     if tabs[3].open and can_rows:
         st.subheader("Händelserna bakom filtret")
         pages = max(1, -(-total // export.PAGE_SIZE))
@@ -238,8 +238,8 @@ with tabs[3]:
         page = min(int(page), pages)
         p2.markdown(f"<br>{fmt.num(total)} händelser, nyast först · sida {fmt.num(page)} av "
                     f"{fmt.num(pages)}", unsafe_allow_html=True)
-        rows = ui.read(export.incident_page, f, page)
-        ui.table(
+        rows = cache.read(export.incident_page, f, page)
+        style.table(
             rows[["occurred_at", "category_label", "actor", "area", "focus_area", "address",
                   "precision_label", "description"]], key="rows_table", height=560,
             column_config={
@@ -278,8 +278,8 @@ with tabs[3]:
                        f"\"{export.SUPPRESSED}\". Filen innehåller inga beskrivningar, "
                        "adresser, koordinater, fokusområden eller summor (en summa skulle "
                        "avslöja de dolda talen).")
-            preview = ui.read(export.shared_export, f, by)
-            ui.table(preview, key="share_preview", height=300)
+            preview = cache.read(export.shared_export, f, by)
+            style.table(preview, key="share_preview", height=300)
         else:
             st.caption("Internt underlag: tid, kategori, aktör, område, adress, koordinater "
                        "och beskrivning med personuppgifter maskerade. Läs igenom fritexten "

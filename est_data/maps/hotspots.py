@@ -59,12 +59,11 @@ from __future__ import annotations
 from typing import Literal, NamedTuple
 
 import numpy as np
-import pandas as pd
 from scipy.spatial import cKDTree
 from scipy.stats import norm
 
 from est_data.maps.style import (
-    COLD_90, COLD_95, COLD_99, HOT_90, HOT_95, HOT_99, HOTSPOT_CLASSES, NOT_SIGNIFICANT)
+    COLD_90, COLD_95, COLD_99, HOT_90, HOT_95, HOT_99, NOT_SIGNIFICANT)
 
 __all__ = [
     "GiStarResult",
@@ -202,7 +201,7 @@ def classify_hotspots(z, p) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of str
-        One of :data:`HOTSPOT_CLASSES` per location.
+        One of :data:`~est_data.maps.style.HOTSPOT_CLASSES` per location.
     """
     z = np.asarray(z, dtype=float)
     p = np.asarray(p, dtype=float)

@@ -1,0 +1,150 @@
+"""The shared filter sidebar: its widgets, their state across pages, and the URL.
+
+Streamlit drops a widget's state after a run that does not draw it; re-assigning each
+key to itself keeps it (the documented way), so pages without the sidebar call
+``keep_filter_state``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from est_data.core import filters as flt
+from est_data.overview import queries
+from est_data.webui.cache import read
+
+_DEFAULTS = {"f_preset": "30d", "f_categories": [], "f_sources": [], "f_areas": [],
+             "f_weekdays": [], "f_hours": (0, 23), "f_duplicates": False}
+_KEYS = ("f_preset", "f_start", "f_end", "f_categories", "f_sources", "f_areas",
+         "f_weekdays", "f_hours", "f_duplicates")
+
+
+def keep_filter_state() -> None:
+    """For pages that do not draw the filter sidebar: keep its values for the others."""
+    for key in _KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def _init_from_url(look: dict, presets: set[str]) -> None:
+    """On the first run of a session, seed the widgets from the URL."""
+    if st.session_state.get("_filters_initialised"):
+        return
+    p = flt.from_query_params(
+        dict(st.query_params), categories=set(look["categories"]), sources=set(look["sources"]),
+        areas=set(look["areas"]), presets=presets)
+    st.session_state.f_preset = p.preset or ("anpassad" if p.start and p.end else "30d")
+    if p.start and p.end:
+        st.session_state.f_start, st.session_state.f_end = p.start, p.end
+    st.session_state.f_categories = list(p.categories)
+    st.session_state.f_sources = list(p.sources)
+    st.session_state.f_areas = list(p.areas)
+    st.session_state.f_weekdays = list(p.weekdays)
+    hours = p.hours or flt.ALL_HOURS
+    st.session_state.f_hours = (min(hours), max(hours))
+    st.session_state.f_duplicates = p.include_duplicates
+    st.session_state._filters_initialised = True
+
+
+def _restore_state() -> None:
+    """Keep the widget values, and put back any a page without the sidebar let lapse."""
+    keep_filter_state()
+    for key, default in _DEFAULTS.items():
+        if key not in st.session_state and st.session_state.get("_filters_initialised"):
+            st.session_state[key] = default
+
+
+def _custom_period(first: dt.date | None, last: dt.date | None,
+                   anchor: dt.date) -> tuple[dt.date, dt.date]:
+    """Two date fields for the period "anpassad"; swapped (with a word) if reversed."""
+    sb = st.sidebar
+    lo = first or anchor - dt.timedelta(days=365)
+    st.session_state.setdefault("f_start", anchor - dt.timedelta(days=29))
+    st.session_state.setdefault("f_end", anchor)
+    c1, c2 = sb.columns(2)
+    start = c1.date_input("Från", key="f_start", min_value=lo, max_value=last or anchor,
+                          format="YYYY-MM-DD")
+    end = c2.date_input("Till", key="f_end", min_value=lo, max_value=last or anchor,
+                        format="YYYY-MM-DD")
+    if start > end:
+        sb.warning("Från-datum ligger efter till-datum; datumen har bytt plats.")
+        start, end = end, start
+    return start, end
+
+
+def _period(look: dict) -> tuple[str, dt.date, dt.date]:
+    """The period widgets: a preset, or two dates for "anpassad"."""
+    first, last = read(queries.data_span)
+    anchor = read(queries.anchor_date)
+    meeting = read(queries.last_meeting, anchor)
+    available = {k: v for k, v in flt.PRESETS.items()
+                 if k == "anpassad" or flt.preset_period(k, anchor, meeting)}
+    _init_from_url(look, set(available))
+    if st.session_state.get("f_preset") not in available:
+        st.session_state.f_preset = "30d"
+    sb = st.sidebar
+    sb.header("Filter")
+    preset = sb.selectbox("Period", list(available), format_func=available.get, key="f_preset")
+    if preset == "anpassad":
+        return (preset, *_custom_period(first, last, anchor))
+    start, end = flt.preset_period(preset, anchor, meeting)
+    sb.caption(f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+               + (f" (förra mötet {meeting:%Y-%m-%d})" if preset == "mote" else ""))
+    return preset, start, end
+
+
+def _choices(look: dict) -> tuple[list, list, list]:
+    """Categories, actors and areas (empty = all)."""
+    sb = st.sidebar
+    cats = sb.multiselect("Kategorier", list(look["categories"]), key="f_categories",
+                          format_func=look["categories"].get, placeholder="Alla kategorier")
+    sources = sb.multiselect("Aktörer", list(look["sources"]), key="f_sources",
+                             format_func=look["sources"].get, placeholder="Alla aktörer")
+    areas = sb.multiselect("Områden", list(look["areas"]), key="f_areas",
+                           format_func=look["areas"].get, placeholder="Hela kommunen")
+    return cats, sources, areas
+
+
+def _when_and_duplicates() -> tuple[list, tuple[int, ...], bool]:
+    """Weekdays, hours of the day (empty = all) and whether duplicates are shown."""
+    with st.sidebar.expander("Veckodag och tid på dygnet"):
+        weekdays = st.multiselect("Veckodagar", list(range(1, 8)), key="f_weekdays",
+                                  format_func=lambda d: flt.WEEKDAYS_SV[d - 1],
+                                  placeholder="Alla dagar")
+        h0, h1 = st.slider("Klockslag (timme)", 0, 23, key="f_hours")
+        dupes = st.checkbox("Visa dubbletter (samma händelse från flera aktörer)",
+                            key="f_duplicates")
+    hours = tuple(range(h0, h1 + 1)) if (h0, h1) != (0, 23) else ()
+    return weekdays, hours, dupes
+
+
+def filter_sidebar() -> flt.IncidentFilter:
+    """The filter widgets every analysis page shares; keeps the URL in step.
+
+    Each page calls it first. The values survive switching pages: every key is
+    re-assigned to itself before the widgets are drawn.
+    """
+    _restore_state()
+    look = read(queries.lookups)
+    preset, start, end = _period(look)
+    cats, sources, areas = _choices(look)
+    weekdays, hours, dupes = _when_and_duplicates()
+    st.sidebar.caption(":material/link: Länken i adressfältet visar samma vy med samma filter: "
+                       "kopiera den för att dela vyn.")
+    f = flt.IncidentFilter(start=start, end=end, categories=tuple(cats), sources=tuple(sources),
+                           areas=tuple(areas), weekdays=tuple(sorted(weekdays)), hours=hours,
+                           include_duplicates=dupes)
+    _sync_url(flt.to_query_params(f, preset))
+    return f
+
+
+def _sync_url(params: dict[str, str]) -> None:
+    """Put the filter in the URL; other parameters (a page's widgets bound with
+    ``bind="query-params"``, such as the map's layers) are left alone."""
+    for key in flt.URL_KEYS:
+        if key in params:
+            if st.query_params.get(key) != params[key]:
+                st.query_params[key] = params[key]
+        elif key in st.query_params:
+            del st.query_params[key]

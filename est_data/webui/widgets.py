@@ -1,0 +1,34 @@
+"""Shared page parts drawn from data: the folium map and the week's alerts."""
+from __future__ import annotations
+
+import streamlit as st
+
+from est_data.core import filters as flt
+from est_data.webui.cache import read
+
+
+def show_map(m, key: str, height: int = 620, clickable: bool = False) -> dict:
+    """Draw a folium map at full width. Only clicks on objects come back (and re-run
+    the page) when ``clickable``; otherwise panning and zooming never re-run it."""
+    from streamlit_folium import st_folium
+
+    # render=False: st_folium renders the map itself once more anyway; rendering the
+    # whole page first as well only doubles the work (same script and header).
+    return st_folium(m, key=key, height=height, use_container_width=True, render=False,
+                     returned_objects=["last_object_clicked"] if clickable else []) or {}
+
+
+def show_alerts(f: flt.IncidentFilter) -> None:
+    """Area × category pairs with a week significantly above their normal level, as
+    short Swedish sentences (rule and parameters: ``est_data.trends.alerts``)."""
+    from est_data.trends import alerts as alerting
+
+    st.subheader("Ovanligt många händelser senaste veckan")
+    alerts = read(alerting.area_alerts, f)
+    st.caption(alerting.window_caption(f))
+    for sentence in alerts["sentence"].head(alerting.MAX_SENTENCES):
+        st.warning(sentence, icon=":material/trending_up:")
+    if len(alerts) > alerting.MAX_SENTENCES:
+        st.caption(f"… och {len(alerts) - alerting.MAX_SENTENCES} till.")
+    if alerts.empty:
+        st.success("Inget område har ovanligt många händelser av något slag senaste veckan.")
