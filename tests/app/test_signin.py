@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+
 def test_signed_out_sees_only_the_form(app_db, users_file, app_test):
     at = app_test()
     assert not at.exception
