@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from est_data.core import config
 from est_data.store.db import open_db
 
-from repo import REPO_ROOT
-
-APP = str(REPO_ROOT / "app.py")
 KOMMUN_FILE = ("ID\tDatum tid\tKategori\tPlats\tX\tY\tAnteckning\r\n"
                "KX-1\t2026-11-10 kl 22.15\tKlotter\tStorgatan 3\t7005607,3\t481680,7\t"
                "Ring 070-123 45 67\r\n"
@@ -17,20 +13,13 @@ KOMMUN_FILE = ("ID\tDatum tid\tKategori\tPlats\tX\tY\tAnteckning\r\n"
                "KX-3\t\tKlotter\t\t\t\t\r\n").encode("utf-8-sig")
 
 
-def data_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("pages/data.py")
-    return at.run()
-
-
 def _count(db, sql="SELECT count(*) FROM incidents"):
     with open_db(db, read_only=True) as con:
         return con.execute(sql).fetchall()[0][0]
 
 
-def test_data_page_shows_history_and_quality(app_db):
-    at = data_page()
+def test_data_page_shows_history_and_quality(app_db, app_test):
+    at = app_test("data", timeout=90)
     assert not at.exception
     assert at.selectbox(key="data_actor").value is None      # never a silent default actor
     assert at.title[0].value == "Data"
@@ -47,9 +36,9 @@ def test_data_page_shows_history_and_quality(app_db):
     assert any("Välj aktören" in w.value for w in at.warning)
 
 
-def test_upload_check_import_and_undo(app_db):
+def test_upload_check_import_and_undo(app_db, app_test):
     before = _count(app_db)
-    at = data_page()
+    at = app_test("data", timeout=90)
     at.selectbox(key="data_actor").set_value("kommun")
     at.file_uploader[0].set_value(("klotterlogg.txt", KOMMUN_FILE, "text/plain")).run()
     assert not at.exception
@@ -79,9 +68,9 @@ def test_upload_check_import_and_undo(app_db):
     assert _count(app_db) == before
 
 
-def test_new_actor_with_corrected_mapping_saved_as_profile(app_db, tmp_path, monkeypatch):
+def test_new_actor_with_corrected_mapping_saved_as_profile(app_db, tmp_path, monkeypatch, app_test):
     monkeypatch.setattr(config, "PROFILES_DIR", tmp_path / "profiles")
-    at = data_page()
+    at = app_test("data", timeout=90)
     at.selectbox(key="data_actor").set_value("__ny__").run()
     at.text_input(key="data_new_name").input("Bostadsbolaget Öst").run()
     text = "När;Vad;Var\n2026-11-01;Klotter;Storgatan 1\n".encode("utf-8")
@@ -108,26 +97,26 @@ def test_new_actor_with_corrected_mapping_saved_as_profile(app_db, tmp_path, mon
     (bytes(range(256)) * 10, "Filen kan inte läsas"),
     (b"", "Filen kan inte läsas"),
 ], ids=["binary", "empty"])
-def test_unreadable_upload_gives_a_swedish_message(app_db, content, message):
-    at = data_page()
+def test_unreadable_upload_gives_a_swedish_message(app_db, content, message, app_test):
+    at = app_test("data", timeout=90)
     at.selectbox(key="data_actor").set_value("polisen")
     at.file_uploader[0].set_value(("junk.csv", content, "text/csv")).run()
     assert not at.exception
     assert any(message in e.value for e in at.error)
 
 
-def test_upload_size_limit(app_db, monkeypatch):
+def test_upload_size_limit(app_db, monkeypatch, app_test):
     monkeypatch.setattr(config, "MAX_UPLOAD_MB", 0)
-    at = data_page()
+    at = app_test("data", timeout=90)
     at.file_uploader[0].set_value(("klotterlogg.txt", KOMMUN_FILE, "text/plain")).run()
     assert not at.exception
     assert any("gränsen här är 0 MB" in e.value for e in at.error)
 
 
-def test_police_feed_upload(app_db):
+def test_police_feed_upload(app_db, app_test):
     from ingest_util import POLICE_FILE
 
-    at = data_page()
+    at = app_test("data", timeout=90)
     at.selectbox(key="data_actor").set_value("polisen")
     at.file_uploader[0].set_value(("events.json", POLICE_FILE.read_bytes(),
                                    "application/json")).run()
@@ -138,7 +127,7 @@ def test_police_feed_upload(app_db):
     assert labels["Nya händelser"] == "697" and labels["Överhoppade"] == "2\u00a0699"
 
 
-def test_excel_workbook_with_two_sheets(app_db, tmp_path):
+def test_excel_workbook_with_two_sheets(app_db, tmp_path, app_test):
     import datetime as dt
 
     import openpyxl
@@ -152,7 +141,7 @@ def test_excel_workbook_with_two_sheets(app_db, tmp_path):
                   63.1792, 14.6361, "Tags på dörren"])
     path = tmp_path / "rapport.xlsx"
     book.save(path)
-    at = data_page()
+    at = app_test("data", timeout=90)
     at.selectbox(key="data_actor").set_value("fastighetsagare")
     at.file_uploader[0].set_value(("rapport.xlsx", path.read_bytes(),
                                    "application/vnd.ms-excel")).run()

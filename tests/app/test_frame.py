@@ -1,22 +1,9 @@
 """AppTest runs of the app frame and its pages."""
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
 
-from repo import REPO_ROOT
-
-APP = str(REPO_ROOT / "app.py")
-
-
-def run_app(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def test_oversikt_shows_totals_and_tables(app_db):
-    at = run_app()
+def test_oversikt_shows_totals_and_tables(app_db, app_test):
+    at = app_test()
     assert not at.exception
     assert at.title[0].value == "Översikt"
     assert [m.label for m in at.metric][:1] == ["Händelser"]
@@ -24,16 +11,16 @@ def test_oversikt_shows_totals_and_tables(app_db):
     assert int(at.metric[0].value.replace("\u00a0", "")) > 0
 
 
-def test_filter_state_goes_into_the_url(app_db):
-    at = run_app()
+def test_filter_state_goes_into_the_url(app_db, app_test):
+    at = app_test()
     at.sidebar.multiselect(key="f_categories").set_value(["klotter"]).run()
     assert not at.exception
     assert at.query_params["kat"] in ("klotter", ["klotter"])
     assert list(at.dataframe[0].value["Kategori"]) == ["Klotter"]
 
 
-def test_url_filters_are_applied_and_junk_is_ignored(app_db):
-    at = run_app(kat="inbrott,'; DROP TABLE incidents;--", period="90d", dag="1,2,99", tim="x")
+def test_url_filters_are_applied_and_junk_is_ignored(app_db, app_test):
+    at = app_test(kat="inbrott,'; DROP TABLE incidents;--", period="90d", dag="1,2,99", tim="x")
     assert not at.exception
     assert at.session_state["f_categories"] == ["inbrott"]
     assert at.session_state["f_weekdays"] == [1, 2]
@@ -41,37 +28,31 @@ def test_url_filters_are_applied_and_junk_is_ignored(app_db):
     assert list(cats["Kategori"]) == ["Inbrott"]
 
 
-def test_empty_database_shows_guidance(tmp_path, monkeypatch):
-    from est_data.store.db import open_db
-
-    path = tmp_path / "empty.duckdb"
-    with open_db(path):
-        pass
-    monkeypatch.setenv("EST_DB", str(path))
-    at = run_app()
+def test_empty_database_shows_guidance(empty_db, app_test):
+    at = app_test()
     assert not at.exception
     assert any("inga händelser" in i.value.lower() for i in at.info)
 
 
-def test_missing_database_is_built_on_first_start(tmp_path, monkeypatch):
+def test_missing_database_is_built_on_first_start(tmp_path, monkeypatch, app_test):
     path = tmp_path / "new" / "est.duckdb"
     monkeypatch.setenv("EST_DB", str(path))
-    at = run_app()
+    at = app_test()
     assert not at.exception
     assert path.exists()
 
 
-def test_damaged_database_gives_swedish_message(tmp_path, monkeypatch):
+def test_damaged_database_gives_swedish_message(tmp_path, monkeypatch, app_test):
     path = tmp_path / "broken.duckdb"
     path.write_bytes(b"this is not a database" * 100)
     monkeypatch.setenv("EST_DB", str(path))
-    at = run_app()
+    at = app_test()
     assert not at.exception
     assert any("Databasen kan inte läsas" in e.value for e in at.error)
 
 
-def test_filters_survive_a_page_without_the_sidebar(app_db):
-    at = run_app()
+def test_filters_survive_a_page_without_the_sidebar(app_db, app_test):
+    at = app_test()
     at.sidebar.multiselect(key="f_categories").set_value(["klotter"]).run()
     for page in ("pages/data.py", "pages/insatser.py", "pages/oversikt.py"):
         at.switch_page(page).run()
@@ -80,7 +61,7 @@ def test_filters_survive_a_page_without_the_sidebar(app_db):
     assert at.session_state["f_hours"] == (0, 23)
 
 
-def test_database_of_an_older_version_is_upgraded_on_start(tmp_path, monkeypatch):
+def test_database_of_an_older_version_is_upgraded_on_start(tmp_path, monkeypatch, app_test):
     import duckdb
 
     from est_data.store import schema
@@ -92,7 +73,7 @@ def test_database_of_an_older_version_is_upgraded_on_start(tmp_path, monkeypatch
         m.setattr(schema, "SCHEMA_VERSION", 1)
         build_demo_file(path, incidents=300, seed=1)
     monkeypatch.setenv("EST_DB", str(path))
-    at = run_app()
+    at = app_test()
     assert not at.exception and not at.error
     at.switch_page("pages/data.py").run()
     assert not at.exception
@@ -101,6 +82,6 @@ def test_database_of_an_older_version_is_upgraded_on_start(tmp_path, monkeypatch
     con.close()
 
 
-def test_sidebar_tells_that_the_link_shares_the_view(app_db):
-    at = AppTest.from_file(APP, default_timeout=60).run()
+def test_sidebar_tells_that_the_link_shares_the_view(app_db, app_test):
+    at = app_test()
     assert any("adressfältet" in c.value for c in at.sidebar.caption)

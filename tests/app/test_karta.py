@@ -2,21 +2,14 @@
 from __future__ import annotations
 
 import json
+import re
 
+import duckdb
 from streamlit.testing.v1 import AppTest
 
-from repo import REPO_ROOT
 from est_data import maps
-
-APP = str(REPO_ROOT / "app.py")
-
-
-def open_karta(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    return at.switch_page("pages/karta.py").run()
+from est_data.core import fmt
+from json_util import readable
 
 
 def map_args(at: AppTest) -> dict:
@@ -25,8 +18,8 @@ def map_args(at: AppTest) -> dict:
     return json.loads(comps[0].proto.json_args)
 
 
-def test_karta_draws_map_with_default_layers(app_db):
-    at = open_karta()
+def test_karta_draws_map_with_default_layers(app_db, app_test):
+    at = app_test("karta")
     assert not at.exception
     assert at.title[0].value == "Karta"
     args = map_args(at)
@@ -39,8 +32,8 @@ def test_karta_draws_map_with_default_layers(app_db):
     assert "händelser i filtret" in caption and "kommunnivå" in caption
 
 
-def test_layer_choice_changes_the_map(app_db):
-    at = open_karta()
+def test_layer_choice_changes_the_map(app_db, app_test):
+    at = app_test("karta")
     at.pills(key="lager").set_value(["heat"]).run()
     assert not at.exception
     script = map_args(at)["script"]
@@ -48,8 +41,8 @@ def test_layer_choice_changes_the_map(app_db):
     assert "L.markerClusterGroup(" not in script
 
 
-def test_filter_change_redraws(app_db):
-    at = open_karta()
+def test_filter_change_redraws(app_db, app_test):
+    at = app_test("karta")
     before = at.caption[0].value
     at.sidebar.multiselect(key="f_categories").set_value(["brand"]).run()
     assert not at.exception
@@ -57,15 +50,15 @@ def test_filter_change_redraws(app_db):
     assert at.query_params["kat"] in ("brand", ["brand"])
 
 
-def test_too_many_incidents_are_not_drawn_one_by_one(app_db):
-    at = open_karta(fran="2023-11-16", till="2026-11-15")
+def test_too_many_incidents_are_not_drawn_one_by_one(app_db, app_test):
+    at = app_test("karta", fran="2023-11-16", till="2026-11-15")
     assert not at.exception
     assert any(f"{maps.MAX_POINTS:,}".replace(",", "\u00a0") in i.value for i in at.info)
     assert "L.markerClusterGroup(" not in map_args(at)["script"]
 
 
-def test_area_figures_below_the_map(app_db):
-    at = open_karta()
+def test_area_figures_below_the_map(app_db, app_test):
+    at = app_test("karta")
     at.selectbox(key="visa").set_value("fokus_kyrkgatan").run()
     assert not at.exception
     assert any("Kyrkgatan" in m.value for m in at.markdown)
@@ -77,24 +70,28 @@ def test_area_figures_below_the_map(app_db):
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
 
 
-def test_rate_colouring_and_no_tiles(app_db, monkeypatch):
+def test_rate_colouring_and_no_tiles(app_db, monkeypatch, app_test):
     monkeypatch.setenv("EST_TILES", "none")
-    at = open_karta()
+    at = app_test("karta")
     at.segmented_control(key="farg").set_value("rate").run()
     assert not at.exception
     script = map_args(at)["script"]
     assert "L.tileLayer(" not in script
-    assert "per 1 000 inv" in json.dumps(script, ensure_ascii=False) or "1 000 inv" in script
+    text = readable(script)
+    assert "Händelser per 1 000 invånare" in text  # the legend's heading
+    # Every area's tooltip: its count per 1 000 of its population, one decimal, decimal comma.
+    tips = re.findall(r"<b>([^<]+)</b><br>Händelser: ([\d\u00a0]+) [^<]*"
+                      r"<br>Per 1 000 invånare: ([^<]+)<", text)
+    with duckdb.connect(str(app_db), read_only=True) as con:
+        population = dict(con.execute("SELECT name, population FROM areas").fetchall())
+    assert len(tips) >= 20, tips
+    for name, count, rate in tips:
+        per_1000 = round(int(count.replace("\u00a0", "")) / population[name] * 1000, 1)
+        assert re.fullmatch(r"\d+,\d", rate) and rate == fmt.num(per_1000, 1), (name, rate)
 
 
-def test_empty_database_gives_guidance(tmp_path, monkeypatch):
-    from est_data.store.db import open_db
-
-    path = tmp_path / "empty.duckdb"
-    with open_db(path):
-        pass
-    monkeypatch.setenv("EST_DB", str(path))
-    at = open_karta()
+def test_empty_database_gives_guidance(empty_db, app_test):
+    at = app_test("karta")
     assert not at.exception
     assert any("inga händelser" in i.value.lower() for i in at.info)
     assert not at.get("component_instance")
@@ -102,10 +99,10 @@ def test_empty_database_gives_guidance(tmp_path, monkeypatch):
 
 # --- The map's own choices in the URL (bind="query-params") ---------------------------------
 
-def test_a_link_opens_the_same_map(app_db):
+def test_a_link_opens_the_same_map(app_db, app_test):
     """Layers, colouring, cell size and the chosen area come from the URL (Swedish labels)."""
-    at = open_karta(kat="klotter", lager=["Täthet", "Fokusområden"], farg="Per 1 000 invånare",
-                    ruta="200 m", visa="Kyrkgatan")
+    at = app_test("karta", kat="klotter", lager=["Täthet", "Fokusområden"],
+                  farg="Per 1 000 invånare", ruta="200 m", visa="Kyrkgatan")
     assert not at.exception
     assert at.pills(key="lager").value == ["heat", "focus"]
     assert at.segmented_control(key="farg").value == "rate"
@@ -117,10 +114,10 @@ def test_a_link_opens_the_same_map(app_db):
     assert at.sidebar.multiselect(key="f_categories").value == ["klotter"]
 
 
-def test_a_filter_change_keeps_the_map_choices_in_the_url(app_db):
+def test_a_filter_change_keeps_the_map_choices_in_the_url(app_db, app_test):
     """The sidebar rewrites only the filter's parameters (the browser test checks that the
     browser writes the map's own ones when they change)."""
-    at = open_karta(lager=["Täthet", "Ortnamn"], farg="Per 1 000 invånare")
+    at = app_test("karta", lager=["Täthet", "Ortnamn"], farg="Per 1 000 invånare")
     at.sidebar.multiselect(key="f_categories").set_value(["brand"]).run()
     assert not at.exception
     assert at.query_params["kat"] in ("brand", ["brand"])
@@ -129,8 +126,8 @@ def test_a_filter_change_keeps_the_map_choices_in_the_url(app_db):
     assert at.pills(key="lager").value == ["heat", "labels"]
 
 
-def test_unknown_map_values_in_a_link_fall_back_to_the_defaults(app_db):
-    at = open_karta(lager="<script>", farg="blå", ruta="7 m", visa="2380X9999")
+def test_unknown_map_values_in_a_link_fall_back_to_the_defaults(app_db, app_test):
+    at = app_test("karta", lager="<script>", farg="blå", ruta="7 m", visa="2380X9999")
     assert not at.exception
     assert at.pills(key="lager").value == list(maps.DEFAULT_LAYERS)
     assert at.segmented_control(key="farg").value == "count"
@@ -138,11 +135,8 @@ def test_unknown_map_values_in_a_link_fall_back_to_the_defaults(app_db):
     assert at.selectbox(key="visa").value is None
 
 
-
-def test_colour_by_change_against_the_previous_period(app_db):
-    at = open_karta(farg="Förändring")
+def test_colour_by_change_against_the_previous_period(app_db, app_test):
+    at = app_test("karta", farg="Förändring")
     assert not at.exception
     assert at.segmented_control(key="farg").value == "change"
-    script = json.loads(json.dumps(map_args(at)["script"]))
-    assert "F\\u00f6r\\u00e4ndring mot f\\u00f6reg\\u00e5ende period" in script \
-        or "Förändring mot föregående period" in script
+    assert "Förändring mot föregående period" in readable(map_args(at)["script"])

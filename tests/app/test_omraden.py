@@ -5,17 +5,8 @@ import json
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from repo import REPO_ROOT
 from est_data.areas.geometry import to_sweref
-
-APP = str(REPO_ROOT / "app.py")
-
-
-def omraden_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90).run()
-    return at.switch_page("pages/omraden.py").run()
 
 
 def square_geojson(con, half_m: float, crs: str | None = "EPSG:3006", **props) -> bytes:
@@ -33,8 +24,8 @@ def square_geojson(con, half_m: float, crs: str | None = "EPSG:3006", **props) -
     return json.dumps(doc).encode("utf-8")
 
 
-def test_lists_stored_areas_focus_first(app_db):
-    at = omraden_page()
+def test_lists_stored_areas_focus_first(app_db, app_test):
+    at = app_test("omraden", timeout=90)
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 24
@@ -42,10 +33,10 @@ def test_lists_stored_areas_focus_first(app_db):
     assert set(table["name"][:2]) == {"Kyrkgatan", "Arågränd"}
 
 
-def test_upload_a_new_focus_area(app_db):
+def test_upload_a_new_focus_area(app_db, app_test):
     with duckdb.connect(str(app_db), read_only=True) as con:
         data = square_geojson(con, 150, id="fokus_torget", namn="Torget")
-    at = omraden_page()
+    at = app_test("omraden", timeout=90)
     at.file_uploader(key="omr_upload").set_value(("torget.geojson", data, "application/geo+json")).run()
     assert not at.exception
     assert at.selectbox(key="omr_id").value == "id"          # fields guessed from their names
@@ -71,8 +62,8 @@ def test_upload_a_new_focus_area(app_db):
     ("trasig.geojson", b"{not json", "kan inte läsas som GeoJSON"),
     ("tom.geojson", b'{"type": "FeatureCollection", "features": []}', "inga områden"),
 ])
-def test_unreadable_files_give_swedish_messages(app_db, name, content, message):
-    at = omraden_page()
+def test_unreadable_files_give_swedish_messages(app_db, name, content, message, app_test):
+    at = app_test("omraden", timeout=90)
     at.file_uploader(key="omr_upload").set_value((name, content, "application/json")).run()
     assert not at.exception
     assert any(message in e.value for e in at.error)
@@ -95,11 +86,11 @@ def test_metres_without_a_crs_are_read_as_sweref(app_db):
     assert 14 < bounds(without)[0] < 15 and 63 < bounds(without)[1] < 64
 
 
-def test_coordinates_in_no_known_system_are_refused(app_db):
+def test_coordinates_in_no_known_system_are_refused(app_db, app_test):
     doc = {"type": "FeatureCollection", "features": [{"type": "Feature",
            "properties": {"id": "x", "namn": "X"}, "geometry": {"type": "Polygon", "coordinates": [
                [[5e7, 5e7], [5e7 + 10, 5e7], [5e7 + 10, 5e7 + 10], [5e7, 5e7]]]}}]}
-    at = omraden_page()
+    at = app_test("omraden", timeout=90)
     at.file_uploader(key="omr_upload").set_value(
         ("x.geojson", json.dumps(doc).encode(), "application/json")).run()
     assert not at.exception
@@ -107,8 +98,8 @@ def test_coordinates_in_no_known_system_are_refused(app_db):
     assert len(at.button) == 1  # only the focus form's button: nothing to save
 
 
-def test_mark_an_area_as_focus_area(app_db):
-    at = omraden_page()
+def test_mark_an_area_as_focus_area(app_db, app_test):
+    at = app_test("omraden", timeout=90)
     at.selectbox(key="omr_focus_area").set_value("2380C1220").run()
     at.toggle(key="omr_focus_2380C1220").set_value(True).run()
     at.button(key="omr_focus_save").click().run()

@@ -1,22 +1,14 @@
-"""AppTest of Översikt: the normal view, Mötesläge, and meetings added/removed in the UI."""
+"""AppTest of Översikt: the normal view, Mötesläge, meetings added/removed in the UI, and
+the alert block on unusual weeks."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 
 import duckdb
-from streamlit.testing.v1 import AppTest
 
-from repo import REPO_ROOT
-
-APP = str(REPO_ROOT / "app.py")
-
-
-def run_app(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
+from est_data.store.db import open_db
+from json_util import readable
 
 
 def meeting_count(path) -> int:
@@ -24,8 +16,8 @@ def meeting_count(path) -> int:
         return con.execute("SELECT count(*) FROM meetings").fetchall()[0][0]
 
 
-def test_normal_view_has_meetings_and_lagesbild(app_db):
-    at = run_app()
+def test_normal_view_has_meetings_and_lagesbild(app_db, app_test):
+    at = app_test()
     assert not at.exception
     assert at.title[0].value == "Översikt"
     assert at.toggle(key="moteslage").value is False
@@ -34,8 +26,8 @@ def test_normal_view_has_meetings_and_lagesbild(app_db):
     assert downloads == ["Lägesbild (PNG)", "Lägesbild (PDF)"]
 
 
-def test_meeting_mode(app_db):
-    at = run_app()
+def test_meeting_mode(app_db, app_test):
+    at = app_test()
     at.toggle(key="moteslage").set_value(True).run()
     assert not at.exception
     assert at.title[0].value.startswith("Lägesbild ")
@@ -62,18 +54,18 @@ def test_meeting_mode(app_db):
     assert 'section[data-testid="stSidebar"]' in css and "3.6rem" in css
 
 
-def test_meeting_mode_without_meetings_warns(app_db):
+def test_meeting_mode_without_meetings_warns(app_db, app_test):
     with duckdb.connect(str(app_db)) as con:
         con.execute("DELETE FROM meetings")
-    at = run_app()
+    at = app_test()
     at.toggle(key="moteslage").set_value(True).run()
     assert not at.exception
     assert any("Inga tidigare möten" in w.value for w in at.warning)
 
 
-def test_add_and_remove_a_meeting(app_db):
+def test_add_and_remove_a_meeting(app_db, app_test):
     before = meeting_count(app_db)
-    at = run_app()
+    at = app_test()
     at.date_input[0].set_value(dt.date(2026, 11, 14))
     at.text_input[0].set_value("Extrainsatt möte")
     at.button[0].click().run()
@@ -90,9 +82,9 @@ def test_add_and_remove_a_meeting(app_db):
     assert meeting_count(app_db) == before
 
 
-def test_duplicate_meeting_gives_swedish_error(app_db):
+def test_duplicate_meeting_gives_swedish_error(app_db, app_test):
     before = meeting_count(app_db)
-    at = run_app()
+    at = app_test()
     at.date_input[0].set_value(dt.date(2026, 11, 12))
     at.button[0].click().run()
     assert not at.exception
@@ -100,7 +92,7 @@ def test_duplicate_meeting_gives_swedish_error(app_db):
     assert meeting_count(app_db) == before
 
 
-def test_meeting_mode_lists_unusual_weeks(app_db):
+def test_meeting_mode_lists_unusual_weeks(app_db, app_test):
     """A planted jump in the meeting's last week shows up as a Swedish sentence."""
     with duckdb.connect(str(app_db)) as con:
         con.execute("""INSERT INTO incidents (incident_id, source, occurred_at, category,
@@ -108,7 +100,7 @@ def test_meeting_mode_lists_unusual_weeks(app_db):
                        SELECT 'plant-' || i, 'kommun', TIMESTAMP '2026-11-14 12:00'
                                   + i * INTERVAL 5 MINUTE, 'brand', 'Brand', 'area', '2380C1310'
                        FROM range(12) t(i)""")
-    at = run_app()
+    at = app_test()
     at.toggle(key="moteslage").set_value(True).run()
     assert not at.exception
     texts = [m.value for m in at.markdown]
@@ -116,21 +108,57 @@ def test_meeting_mode_lists_unusual_weeks(app_db):
     assert any(t.startswith("- Brand i Brittsbo") and "senaste veckan, normalt" in t for t in texts)
 
 
-def test_meeting_mode_without_unusual_weeks_says_nothing_about_them(app_db):
-    at = run_app()
+def test_meeting_mode_without_unusual_weeks_says_nothing_about_them(app_db, app_test):
+    at = app_test()
     at.toggle(key="moteslage").set_value(True).run()
+    assert not at.exception
+    assert at.title[0].value.startswith("Lägesbild ")  # the meeting view is there to look at
     assert not any("Ovanligt mycket" in m.value for m in at.markdown)
 
 
-def test_meeting_map_can_show_where_it_increased(app_db):
-    at = run_app()
+def test_meeting_map_can_show_where_it_increased(app_db, app_test):
+    at = app_test()
     at.toggle(key="moteslage").set_value(True).run()
     at.segmented_control(key="mote_map_shows").set_value("change").run()
     assert not at.exception
     script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
     assert "L.heatLayer(" not in script
-    assert "F\\u00f6r\\u00e4ndring mot f\\u00f6reg\\u00e5ende period" in script \
-        or "Förändring mot föregående period" in script
+    assert "Förändring mot föregående period" in readable(script)
     # The meeting view keeps small counts hidden: their areas get no change colour.
-    assert ("F\\u00f6r f\\u00e5 h\\u00e4ndelser att j\\u00e4mf\\u00f6ra" in script
-            or "För få händelser att jämföra" in script)
+    assert "För få händelser att jämföra" in readable(script)
+
+
+# --- The alert block: unusual weeks in the normal view -----------------------------------------
+
+def _plant_jump(path) -> dt.date:
+    """Ten graffiti reports in one area during the last week of the data."""
+    with open_db(path) as con:
+        last = con.execute("SELECT max(occurred_at) FROM incidents").fetchall()[0][0]
+        rows = [(f"test:{i}", "kommun", str(i), last - dt.timedelta(hours=3 * i), "klotter",
+                 "point", "2380C1140", "Klotter på fasad.") for i in range(10)]
+        con.executemany(
+            "INSERT INTO incidents (incident_id, source, source_ref, occurred_at, category, "
+            "precision, area_id, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return last.date()
+
+
+def test_oversikt_lists_unusual_weeks(app_db, app_test):
+    _plant_jump(app_db)
+    at = app_test()
+    assert not at.exception
+    assert "Ovanligt många händelser senaste veckan" in [s.value for s in at.subheader]
+    texts = [w.value for w in at.warning]
+    assert any(t.startswith("Klotter i Norra Odenslund-Odenskog (C1140): 1") and "normalt" in t
+               for t in texts), texts
+    assert not at.success
+
+
+def test_oversikt_says_when_nothing_is_unusual(app_db, app_test):
+    with duckdb.connect(str(app_db)) as con:
+        con.execute("DELETE FROM incidents WHERE occurred_at >= "
+                    "(SELECT max(occurred_at) - INTERVAL 6 DAY FROM incidents) "
+                    "AND occurred_at < (SELECT max(occurred_at) FROM incidents)")
+    at = app_test()
+    assert not at.exception
+    assert not at.warning
+    assert any("Inget område har ovanligt många" in s.value for s in at.success)

@@ -1,31 +1,14 @@
-"""AppTest runs of the Trender page and of the alert block on Översikt."""
+"""AppTest runs of the Trender page."""
 from __future__ import annotations
 
 import json
 
-import datetime as dt
-
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from repo import REPO_ROOT
 from json_util import strings_in
-from est_data.store.db import open_db
 
-APP = str(REPO_ROOT / "app.py")
 TABS = ["Över tid", "Veckodag och klockslag", "Områden", "Händelser"]
-
-
-def trender(tab: str | None = None, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page("pages/trender.py")
-    if tab:
-        at.session_state["trend_tab"] = tab
-    return at.run()
 
 
 def charts(at: AppTest) -> list:
@@ -38,8 +21,8 @@ def spec(chart) -> dict:
     return json.loads(chart.proto.spec)
 
 
-def test_over_time_tab(app_db):
-    at = trender(fran="2025-06-01", till="2026-11-15")
+def test_over_time_tab(app_db, app_test):
+    at = app_test("trender", fran="2025-06-01", till="2026-11-15")
     assert not at.exception
     assert at.title[0].value == "Trender"
     assert [t.label for t in at.tabs] == TABS
@@ -56,8 +39,8 @@ def test_over_time_tab(app_db):
 @pytest.mark.parametrize("grain,view,by", [("week", "small", "source"),
                                            ("month", "stack", "area"),
                                            ("week", "small", "total")])
-def test_over_time_choices(app_db, grain, view, by):
-    at = trender()
+def test_over_time_choices(app_db, grain, view, by, app_test):
+    at = app_test("trender")
     at.session_state["trend_grain"] = grain
     at.session_state["trend_view"] = view
     at.session_state["trend_by"] = by
@@ -67,16 +50,16 @@ def test_over_time_choices(app_db, grain, view, by):
     assert any(trace["type"] == "bar" for trace in spec(charts(at)[0])["data"])
 
 
-def test_weekday_and_season_tab(app_db):
-    at = trender("Veckodag och klockslag", period="90d")
+def test_weekday_and_season_tab(app_db, app_test):
+    at = app_test("trender", state={"trend_tab": "Veckodag och klockslag"}, period="90d")
     assert not at.exception
     assert len(charts(at)) == 2
     assert any(c.value.startswith("Flest händelser:") for c in at.caption)
     assert "mån" in strings_in(spec(charts(at)[0]))
 
 
-def test_area_tab_ranking_and_drill_down(app_db):
-    at = trender("Områden")
+def test_area_tab_ranking_and_drill_down(app_db, app_test):
+    at = app_test("trender", state={"trend_tab": "Områden"})
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 24  # 22 DeSO + 2 focus areas
@@ -95,8 +78,8 @@ def test_area_tab_ranking_and_drill_down(app_db):
     assert len(at.session_state["f_areas"]) == 1
 
 
-def test_incidents_tab_pages_and_exports(app_db):
-    at = trender("Händelser")
+def test_incidents_tab_pages_and_exports(app_db, app_test):
+    at = app_test("trender", state={"trend_tab": "Händelser"})
     assert not at.exception
     rows = at.dataframe[0].value
     assert len(rows) == 100
@@ -115,8 +98,8 @@ def test_incidents_tab_pages_and_exports(app_db):
     assert "<3" in set(shared["Antal"])
 
 
-def test_no_matching_incidents_gives_guidance(app_db):
-    at = trender(period="7d", kat="ovrigt", omr="fokus_aragrand", dag="1", tim="3-4")
+def test_no_matching_incidents_gives_guidance(app_db, app_test):
+    at = app_test("trender", period="7d", kat="ovrigt", omr="fokus_aragrand", dag="1", tim="3-4")
     assert not at.exception
     assert any("Inga händelser matchar filtret" in i.value for i in at.info)
     for tab in TABS[1:]:
@@ -125,42 +108,8 @@ def test_no_matching_incidents_gives_guidance(app_db):
         assert not at.exception, tab
 
 
-def _plant_jump(path) -> dt.date:
-    """Ten graffiti reports in one area during the last week of the data."""
-    with open_db(path) as con:
-        last = con.execute("SELECT max(occurred_at) FROM incidents").fetchall()[0][0]
-        rows = [(f"test:{i}", "kommun", str(i), last - dt.timedelta(hours=3 * i), "klotter",
-                 "point", "2380C1140", "Klotter på fasad.") for i in range(10)]
-        con.executemany(
-            "INSERT INTO incidents (incident_id, source, source_ref, occurred_at, category, "
-            "precision, area_id, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    return last.date()
-
-
-def test_oversikt_lists_unusual_weeks(app_db):
-    _plant_jump(app_db)
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception
-    assert "Ovanligt många händelser senaste veckan" in [s.value for s in at.subheader]
-    texts = [w.value for w in at.warning]
-    assert any(t.startswith("Klotter i Norra Odenslund-Odenskog (C1140): 1") and "normalt" in t
-               for t in texts), texts
-    assert not at.success
-
-
-def test_oversikt_says_when_nothing_is_unusual(app_db):
-    with duckdb.connect(str(app_db)) as con:
-        con.execute("DELETE FROM incidents WHERE occurred_at >= "
-                    "(SELECT max(occurred_at) - INTERVAL 6 DAY FROM incidents) "
-                    "AND occurred_at < (SELECT max(occurred_at) FROM incidents)")
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception
-    assert not at.warning
-    assert any("Inget område har ovanligt många" in s.value for s in at.success)
-
-
-def test_chart_choices_survive_a_visit_to_another_tab(app_db):
-    at = trender()
+def test_chart_choices_survive_a_visit_to_another_tab(app_db, app_test):
+    at = app_test("trender")
     at.session_state["trend_grain"] = "month"
     at.run()
     at.session_state["trend_tab"] = "Områden"
@@ -172,8 +121,8 @@ def test_chart_choices_survive_a_visit_to_another_tab(app_db):
     assert at.metric[2].label == "Ovanligt höga månader"
 
 
-def test_page_number_beyond_a_narrower_filter_is_clamped(app_db):
-    at = trender("Händelser")
+def test_page_number_beyond_a_narrower_filter_is_clamped(app_db, app_test):
+    at = app_test("trender", state={"trend_tab": "Händelser"})
     at.number_input(key="rows_page").set_value(4).run()
     assert not at.exception
     at.sidebar.multiselect(key="f_categories").set_value(["brand"]).run()

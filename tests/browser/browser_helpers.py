@@ -10,13 +10,15 @@ from est_data.store.db import write_session
 
 PASSWORD = "hemligt-losen"
 
-SETTLED_JS = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+SETTLED_JS = ("() => document.querySelector('[data-testid=\"stApp\"]')"
+              "?.getAttribute('data-test-script-state') === 'notRunning'"
+              " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
               " && !document.querySelector('[data-stale=\"true\"]')")
 
 
 def wait_settled(page) -> None:
-    """Until the app's run is over: no status widget ("Running…") and no stale element
-    left over from the previous run."""
+    """Until the app's run is over: the app says its script is not running, there is no
+    status widget ("Running…") and no stale element left over from the previous run."""
     page.wait_for_function(SETTLED_JS)
 
 

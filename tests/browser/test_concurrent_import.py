@@ -2,36 +2,46 @@
 error, and the app shows the new data on its next run."""
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
 import sys
 
-from browser_helpers import wait_settled
 from conftest import REPO_ROOT, serve
 
 TIMEOUT_MS = 30_000
+_WAITS = itertools.count()
+
+
+#: The "Händelser" tile's number once the run has settled, or null while it has not.
+#: Read by its label, not by position: while the first run of a session is replaced by its
+#: rerun, the DOM can briefly hold the tiles of both, and the first tile found may be
+#: another one ("Med plats på kartan"). So the value counts only when the app's script
+#: is not running, nothing is stale, exactly one tile carries the label, and two polls in
+#: a row (``key`` names this wait's memory) read the same number.
+SETTLED_INCIDENTS_JS = """(key) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (app?.getAttribute('data-test-script-state') !== 'notRunning'
+      || document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]')) {
+    return null;
+  }
+  const tiles = [...document.querySelectorAll('[data-testid="stMetric"]')].filter(
+    t => t.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === 'Händelser');
+  if (tiles.length !== 1) return null;
+  const digits = tiles[0].querySelector('[data-testid="stMetricValue"]').innerText.replace(/\\D/g, '');
+  const value = digits ? Number(digits) : null;
+  const agrees = value !== null && window[key] === value;
+  window[key] = value;
+  return agrees ? value : null;
+}"""
 
 
 def incidents_metric(page) -> int:
-    """The "Händelser" tile once the run has settled.
-
-    Read by its label, not by position: while the first run of a session is replaced by
-    its rerun, the DOM can briefly hold the tiles of both, and the first tile found may be
-    another one ("Med plats på kartan"). So wait until no element is stale and the status
-    widget is gone, and accept the value only when two reads a moment apart agree.
-    """
+    """The "Händelser" tile on Översikt once the run has settled (see the script above)."""
     page.get_by_role("heading", name="Översikt").wait_for()
-    tile = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(r"^\s*Händelser\s*$")))
-    seen = []
-    for _ in range(40):
-        wait_settled(page)
-        seen.append(int(re.sub(r"\D", "", tile.locator('[data-testid="stMetricValue"]').inner_text())))
-        if len(seen) >= 2 and seen[-1] == seen[-2]:
-            return seen[-1]
-        page.wait_for_timeout(250)
-    raise AssertionError(f"the Händelser tile never settled: {seen}")
+    key = f"__est_incidents_{next(_WAITS)}"
+    return page.wait_for_function(SETTLED_INCIDENTS_JS, arg=key, polling=250).json_value()
 
 
 def test_cli_import_while_the_app_reads(browser, demo_db_master, tmp_path):

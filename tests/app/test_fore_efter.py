@@ -1,0 +1,136 @@
+"""AppTest of Före/efter: the Årsuppföljning's cards and the detailed evaluation."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from est_data.evaluation import evaluate as ev_mod, followup
+from est_data.evaluation.selection import EvaluationSpec
+
+FOLLOWUP_LABEL = "Före → efter"  # the Årsuppföljning's cards, above the detailed evaluation
+
+
+def downloads(at: AppTest) -> list:
+    return [e for e in at.main.get("download_button")]
+
+
+def detail_metrics(at: AppTest) -> list:
+    """The detailed evaluation's tiles (not the Årsuppföljning's cards above them)."""
+    return [m for m in at.metric if m.label != FOLLOWUP_LABEL]
+
+
+def report_downloads(at: AppTest) -> list:
+    return [d for d in downloads(at) if "rapporten" in d.proto.label]
+
+
+def test_fore_efter_defaults(app_db, app_test):
+    at = app_test("fore_efter")
+    assert not at.exception
+    assert at.title[0].value == "Före/efter"
+    assert at.session_state["fe_categories"] == ["storning", "inbrott"]
+    assert [m.label for m in detail_metrics(at)] == ["Målområdet, före → efter",
+                                                     "Jämförelseområdena", "Bufferten"]
+    summary = " ".join(m.value for m in at.markdown)
+    assert "Sammanfattning" in summary and "jämförelseområdena" in summary
+    counts, stats, selection = (t.value for t in at.table)
+    assert list(counts["Grupp"])[:2] == ["Målområde", "Jämförelseområden"]
+    assert "Relativ effektstorlek, RES" in set(stats["Mått"])
+    assert "Arågränd" in set(selection["Värde"])
+    assert len(report_downloads(at)) == 1
+
+
+def test_fore_efter_kyrkgatan_matches_the_evaluation(app_db, app_test):
+    at = app_test("fore_efter")
+    assert not at.exception
+    at.multiselect(key="fe_targets").set_value(["fokus_kyrkgatan"]).run()
+    at.selectbox(key="fe_measure").set_value("demo-03").run()  # police presence, 2025-11-01
+    assert not at.exception
+    con = duckdb.connect(str(app_db), read_only=True)
+    try:
+        ev = ev_mod.evaluate(con, EvaluationSpec(
+            ("fokus_kyrkgatan",), dt.date(2025, 11, 1), categories=("storning", "inbrott")))
+    finally:
+        con.close()
+    tiles = detail_metrics(at)
+    assert tiles[0].value == f"{ev.target.before} → {ev.target.after}"
+    assert tiles[1].value == f"{ev.control.before} → {ev.control.after}"
+    assert any("insats 2025-11-01" in c.value for c in at.caption)
+
+
+def test_fore_efter_own_date_gap_ring_and_own_areas(app_db, app_test):
+    at = app_test("fore_efter")
+    assert not at.exception
+    at.selectbox(key="fe_measure").set_value("__date__").run()
+    at.date_input(key="fe_date").set_value(dt.date(2025, 5, 1))
+    at.number_input(key="fe_months").set_value(6)
+    at.number_input(key="fe_gap").set_value(14).run()
+    assert not at.exception
+    assert any("insats 2025-05-01" in c.value and "Efter: 2025-05-15" in c.value
+               for c in at.caption)
+    assert any("årstidsvariationer" in w.value for w in at.warning)
+    at.radio(key="fe_buf_mode").set_value("ring").run()
+    at.number_input(key="fe_ring_m").set_value(500).run()
+    assert not at.exception
+    assert any("ringen 500" in m.value for m in at.markdown)
+    at.radio(key="fe_ctrl_mode").set_value("egna").run()
+    assert any("Välj minst ett jämförelseområde" in i.value for i in at.info)
+    at.multiselect(key="fe_controls").set_value(["2380C1040", "2380C1240"]).run()
+    assert not at.exception
+    assert len(detail_metrics(at)) == 3
+
+
+def test_fore_efter_needs_a_target_and_new_targets_get_their_latest_measure(app_db, app_test):
+    at = app_test("fore_efter")
+    assert not at.exception
+    assert at.session_state["fe_measure"] == "demo-07"  # Arågränd, 2025-11-07
+    at.multiselect(key="fe_targets").set_value([]).run()
+    assert not at.exception
+    assert any("Välj ett målområde" in i.value for i in at.info)
+    at.multiselect(key="fe_targets").set_value(["fokus_kyrkgatan"]).run()
+    assert at.session_state["fe_measure"] == "demo-03"  # Kyrkgatan, 2025-11-01
+
+
+def test_followup_cards_and_the_way_to_the_details(app_db, app_test):
+    at = app_test("fore_efter")
+    assert not at.exception
+    cards = [m for m in at.metric if m.label == FOLLOWUP_LABEL]
+    con = duckdb.connect(str(app_db), read_only=True)
+    try:
+        expected = followup.followup_table(followup.focus_followup(con))
+    finally:
+        con.close()
+    assert len(cards) == len(expected) > 1
+    assert [c.value for c in cards] == list(expected["Före → efter"])
+    assert [d.proto.label for d in downloads(at)][:2] == [
+        "Ladda ner årsuppföljningen (HTML, för utskrift)", "Tabellen (CSV)"]
+    bold = [m.value for m in at.markdown if m.value.startswith("**") and "." in m.value]
+    assert all(f"**{v}**" in bold for v in expected["Bedömning"])
+    # "Utvärdera i detalj" on Kyrkgatan: its first measure, 12 months, the standard categories.
+    at.session_state["fe_months"] = 24
+    at.button(key="fe_followup_fokus_kyrkgatan").click().run()
+    assert not at.exception
+    assert at.session_state["fe_targets"] == ["fokus_kyrkgatan"]
+    assert at.session_state["fe_measure"] == "demo-01"
+    assert at.session_state["fe_months"] == 12
+    assert any("Kyrkgatan, insats 2025-10-06" in c.value for c in at.caption)
+    assert detail_metrics(at)[0].value == cards[1].value
+
+
+def test_filter_state_survives_a_visit_to_the_evaluation_pages(app_db, app_test):
+    at = app_test()
+    at.sidebar.multiselect(key="f_categories").set_value(["klotter"]).run()
+    at.switch_page("pages/fore_efter.py").run()
+    at.switch_page("pages/insatser.py").run()
+    at.switch_page("pages/oversikt.py").run()
+    assert not at.exception
+    assert at.session_state["f_categories"] == ["klotter"]
+
+
+@pytest.mark.parametrize("role", ["mote", "analytiker"])
+def test_every_role_can_evaluate(app_db, app_test, role):
+    at = app_test("fore_efter", role=role)
+    assert not at.exception
+    assert len(detail_metrics(at)) == 3 and len(report_downloads(at)) == 1
