@@ -16,7 +16,6 @@ from repo import REPO_ROOT
 PASSWORD = "hemligt-losen"
 #: One user per role (role -> username); the users file holds exactly these.
 USERS = {"mote": "mote", "analytiker": "anna", "admin": "admin"}
-_process_ran_the_app = False
 
 
 @pytest.fixture
@@ -62,14 +61,8 @@ def app_test(request):
         at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=timeout)
         for key, value in query.items():
             at.query_params[key] = value
-        global _process_ran_the_app
         if role is not None:
             request.getfixturevalue("users_file")
-        if not _process_ran_the_app:
-            # The first app run in a process imports the frame's modules, and the run after
-            # it drops widget triggers (a sign-in click): a test run alone must not fail.
-            at.run()
-            _process_ran_the_app = True
         fresh = False  # whether the last run shows the app as it is now
         if role is not None:
             sign_in(at.run(), USERS[role], password)

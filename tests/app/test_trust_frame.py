@@ -7,32 +7,6 @@ import logging
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from est_data.core.auth import hash_password
-from repo import REPO_ROOT
-
-APP = str(REPO_ROOT / "app.py")
-PASSWORD = "hemligt-losen"
-
-
-@pytest.fixture
-def users(tmp_path, monkeypatch):
-    """Three users, one per role, from ``$EST_USERS_FILE``."""
-    h = hash_password(PASSWORD, salt=b"f" * 16)
-    path = tmp_path / "users.toml"
-    path.write_text("".join(
-        f'[auth.users.{u}]\nname = "{u.title()}"\nrole = "{r}"\npassword_hash = "{h}"\n\n'
-        for u, r in [("mote", "mote"), ("anna", "analytiker"), ("admin", "admin")]),
-        encoding="utf-8")
-    monkeypatch.setenv("EST_USERS_FILE", str(path))
-    return path
-
-
-def signed_in(username: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input(key="login_user").input(username)
-    at.text_input(key="login_password").input(PASSWORD)
-    return at.button[0].click().run()
-
 
 def shown_text(at: AppTest) -> str:
     """Every text the run put on the page (markdown, alerts, captions, titles)."""
@@ -40,9 +14,9 @@ def shown_text(at: AppTest) -> str:
     return "\n".join(str(getattr(e, "value", e.proto)) for k in kinds for e in at.get(k))
 
 
-@pytest.mark.parametrize("username, writes", [("mote", False), ("anna", False), ("admin", True)])
-def test_meeting_forms_only_for_writers(app_db, users, username, writes):
-    at = signed_in(username)
+@pytest.mark.parametrize("role, writes", [("mote", False), ("analytiker", False), ("admin", True)])
+def test_meeting_forms_only_for_writers(app_db, app_test, role, writes):
+    at = app_test(role=role)
     assert not at.exception
     submits = {b.proto.label for b in at.get("form_submit_button")}
     assert ("Lägg till möte" in submits) is writes
@@ -51,7 +25,8 @@ def test_meeting_forms_only_for_writers(app_db, users, username, writes):
     assert any(e.label.startswith("Möten (") for e in at.expander)
 
 
-def test_unexpected_error_in_a_page_shows_a_swedish_message(app_db, monkeypatch, caplog):
+def test_unexpected_error_in_a_page_shows_a_swedish_message(app_db, app_test, monkeypatch,
+                                                             caplog):
     from est_data.overview import queries
 
     def period_totals(con, f):
@@ -61,7 +36,7 @@ def test_unexpected_error_in_a_page_shows_a_swedish_message(app_db, monkeypatch,
     period_totals.__module__, period_totals.__qualname__ = queries.__name__, "period_totals"
     monkeypatch.setattr(queries, "period_totals", period_totals)
     with caplog.at_level(logging.ERROR, logger="est_data.webui.frame"):
-        at = AppTest.from_file(APP, default_timeout=60).run()
+        at = app_test()
     assert not at.exception
     assert any("Något gick fel" in e.value for e in at.error)
     assert str(app_db) not in shown_text(at) and "kaboom" not in shown_text(at)
@@ -70,13 +45,13 @@ def test_unexpected_error_in_a_page_shows_a_swedish_message(app_db, monkeypatch,
     assert any("adressfältet" in c.value for c in at.sidebar.caption)
 
 
-def test_meeting_role_never_sees_the_database_path(tmp_path, monkeypatch, users):
+def test_meeting_role_never_sees_the_database_path(tmp_path, monkeypatch, app_test):
     path = tmp_path / "broken.duckdb"
     path.write_bytes(b"this is not a database" * 100)
     monkeypatch.setenv("EST_DB", str(path))
-    at = signed_in("mote")
+    at = app_test(role="mote")
     assert not at.exception
     assert any("Databasen kan inte läsas" in e.value for e in at.error)
     assert str(path) not in shown_text(at) and "broken.duckdb" not in shown_text(at)
-    admin = signed_in("admin")
+    admin = app_test(role="admin")
     assert any(str(path) in e.value for e in admin.error)
