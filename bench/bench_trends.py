@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from est_data.trends import alerts as alerting, calendar_charts, charts, export, ranking, series as trends
-from est_data.overview import queries
+from est_data.incidents import queries
 from est_data.store.db import connect
 from est_data.core.filters import IncidentFilter
 

@@ -9,7 +9,7 @@ from est_data.evaluation.evaluate import evaluate
 from est_data.evaluation.selection import (
     DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
 from est_data.measures.store import list_interventions
-from est_data.overview import queries
+from est_data.incidents import queries
 from est_data.webui import cache, setup, sidebar, signin, style
 from est_data.core.config import db_path
 from est_data.evaluation.summary_sv import (

@@ -3,7 +3,7 @@ import streamlit as st
 
 from est_data.core import auth, config, fmt
 from est_data import maps
-from est_data.overview import queries
+from est_data.incidents import queries
 from est_data.webui import cache, setup, sidebar, signin, style, widgets
 from est_data.maps import click
 

@@ -5,7 +5,8 @@ import streamlit as st
 from est_data.trends import alerts as alerting
 from est_data.core import auth, config, fmt
 from est_data.core.errors import DATABASE_BUSY_SV
-from est_data.overview import briefing, display, lagesbild, meetings, queries
+from est_data.incidents import queries
+from est_data.overview import briefing, display, lagesbild, meetings
 from est_data import maps
 from est_data.webui import cache, setup, sidebar, signin, style, widgets
 from est_data.store.dbfile import DatabaseError

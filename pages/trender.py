@@ -6,7 +6,7 @@ import streamlit as st
 
 from est_data.trends import alerts as alerting, calendar_charts, charts, export, ranking, series as trends
 from est_data.core import auth, fmt
-from est_data.overview import queries
+from est_data.incidents import queries
 from est_data.webui import cache, setup, sidebar, signin, style
 from est_data.core.config import db_path
 

@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 
 from est_data.core import fmt
-from est_data.overview import queries
+from est_data.incidents import queries
 from est_data.core.filters import IncidentFilter, where_clause
 from est_data.store.sqlutil import fetch_df, fetch_row
 from est_data.core.taxonomy import labels

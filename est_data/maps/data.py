@@ -176,7 +176,7 @@ def counts_and_extent(con: duckdb.DuckDBPyConnection, f: IncidentFilter
 
 
 def area_stats(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFrame:
-    """The same table as :func:`est_data.overview.queries.area_table` (statistical and focus
+    """The same table as :func:`est_data.incidents.queries.area_table` (statistical and focus
     areas, counts now and in the previous period, change, rate), counted in one scan
     with grouping sets instead of two: the map needs it on every filter change."""
     prev = f.previous()

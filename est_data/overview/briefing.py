@@ -10,7 +10,8 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from est_data.overview import meetings, queries
+from est_data.incidents import queries
+from est_data.overview import meetings
 from est_data.core.filters import IncidentFilter
 from est_data.maps.data import measures
 from est_data.core.taxonomy import labels

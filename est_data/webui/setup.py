@@ -10,7 +10,7 @@ import streamlit as st
 
 from est_data.core import auth
 from est_data.core.config import db_path
-from est_data.overview import queries
+from est_data.incidents import queries
 from est_data.store.db import write_session
 from est_data.store.dbfile import DatabaseError
 from est_data.store.schema import SCHEMA_VERSION, SchemaError, current_version

@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from est_data.core import filters as flt
-from est_data.overview import queries
+from est_data.incidents import queries
 from est_data.webui.cache import read
 
 _DEFAULTS = {"f_preset": "30d", "f_categories": [], "f_sources": [], "f_areas": [],

@@ -27,7 +27,7 @@ def test_meeting_forms_only_for_writers(app_db, app_test, role, writes):
 
 def test_unexpected_error_in_a_page_shows_a_swedish_message(app_db, app_test, monkeypatch,
                                                              caplog):
-    from est_data.overview import queries
+    from est_data.incidents import queries
 
     def period_totals(con, f):
         raise RuntimeError(f"kaboom in {app_db}")

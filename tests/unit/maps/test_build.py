@@ -314,7 +314,7 @@ FILTERS = [MONTH, IncidentFilter(dt.date(2026, 1, 1), END, categories=("klotter"
 
 @pytest.mark.parametrize("f", FILTERS)
 def test_area_stats_equal_the_shared_area_table(demo_con, f):
-    from est_data.overview import queries
+    from est_data.incidents import queries
     from est_data.maps.data import area_stats
 
     ours = area_stats(demo_con, f).sort_values("area_id").reset_index(drop=True)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from est_data import maps
-from est_data.overview import queries
+from est_data.incidents import queries
 from est_data.core.filters import IncidentFilter
 from est_data.maps import click
 

@@ -8,7 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from est_data.overview import briefing, meetings, queries
+from est_data.incidents import queries
+from est_data.overview import briefing, meetings
 from est_data.store.db import transaction
 from est_data.core.filters import IncidentFilter
 

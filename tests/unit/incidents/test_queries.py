@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from est_data.overview import queries
+from est_data.incidents import queries
 from est_data.store.db import open_db
 from est_data.core.filters import IncidentFilter
 
