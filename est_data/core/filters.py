@@ -121,21 +121,36 @@ def _parse_date(text: str | None) -> dt.date | None:
         return None
 
 
-def _parse_ints(text: str | None, low: int, high: int) -> tuple[int, ...]:
+def _int_range(part: str, low: int, high: int) -> range | None:
+    """``"a"`` or ``"a-b"`` (either order) as a range inside ``[low, high]``, or None when
+    it is not numbers or leaves the domain. Checked at its ends, never walked: a link
+    with ``tim=0-300000000`` costs nothing."""
+    a_text, sep, b_text = part.partition("-")
+    try:
+        a = int(a_text)
+        b = int(b_text) if sep else a
+    except ValueError:
+        return None
+    a, b = min(a, b), max(a, b)
+    if a < low or b > high:
+        return None
+    return range(a, b + 1)
+
+
+def _parse_ints(text: str | None, low: int, high: int) -> tuple[tuple[int, ...], bool]:
+    """The numbers a link lists (``"1,3-5"``) and whether any part was rejected."""
     out: set[int] = set()
+    rejected = False
     for part in str(text or "").split(","):
         part = part.strip()
-        try:
-            if "-" in part:
-                a, b = (int(v) for v in part.split("-", 1))
-                out.update(v for v in range(a, b + 1) if low <= v <= high)
-            elif part:
-                v = int(part)
-                if low <= v <= high:
-                    out.add(v)
-        except ValueError:
+        if not part:
             continue
-    return tuple(sorted(out))
+        numbers = _int_range(part, low, high)
+        if numbers is None:
+            rejected = True
+        else:
+            out.update(numbers)
+    return tuple(sorted(out)), rejected
 
 
 def _parse_keys(text: str | None, allowed: set[str] | None) -> tuple[str, ...]:
@@ -143,6 +158,15 @@ def _parse_keys(text: str | None, allowed: set[str] | None) -> tuple[str, ...]:
     if allowed is not None:
         values = [v for v in values if v in allowed]
     return tuple(dict.fromkeys(values))
+
+
+def clamp_period(start: dt.date, end: dt.date, first: dt.date, last: dt.date
+                 ) -> tuple[dt.date, dt.date, bool]:
+    """``(start, end, clamped)``: the period moved inside the data's span ``[first, last]``
+    (a period wholly before or after it becomes its first or last day)."""
+    new_start = min(max(start, first), last)
+    new_end = max(min(end, last), first)
+    return new_start, new_end, (new_start, new_end) != (start, end)
 
 
 @dataclass
@@ -181,10 +205,23 @@ def from_query_params(params: dict, categories: set[str] | None = None,
     p.categories = _parse_keys(get("kat"), categories)
     p.sources = _parse_keys(get("aktor"), sources)
     p.areas = _parse_keys(get("omr"), areas)
-    p.weekdays = _parse_ints(get("dag"), 1, 7)
-    p.hours = _parse_ints(get("tim"), 0, 23)
+    p.weekdays, bad_days = _parse_ints(get("dag"), 1, 7)
+    p.hours, bad_hours = _parse_ints(get("tim"), 0, 23)
+    p.ignored = _ignored(get, p, {"dag": bad_days, "tim": bad_hours})
     p.include_duplicates = get("dubbl") in ("1", "true", "ja")
     return p
+
+
+def _ignored(get, p: ParsedParams, rejected_ints: dict[str, bool]) -> list[str]:
+    """``key=value`` for every link parameter that was given but (partly) not used."""
+    used_all = {
+        "period": p.preset is not None, "fran": p.start is not None, "till": p.end is not None,
+        "kat": len(p.categories) == len(_parse_keys(get("kat"), None)),
+        "aktor": len(p.sources) == len(_parse_keys(get("aktor"), None)),
+        "omr": len(p.areas) == len(_parse_keys(get("omr"), None)),
+        **{key: not bad for key, bad in rejected_ints.items()},
+    }
+    return [f"{key}={get(key)[:40]}" for key, ok in used_all.items() if get(key) and not ok]
 
 
 # --- Period presets ----------------------------------------------------------------------

@@ -45,6 +45,10 @@ def _init_from_url(look: dict, presets: set[str]) -> None:
     st.session_state.f_hours = (min(hours), max(hours))
     st.session_state.f_duplicates = p.include_duplicates
     st.session_state._filters_initialised = True
+    if p.ignored:
+        st.session_state._link_notes = [
+            "Länken innehöll värden som inte kunde användas och har ignorerats: "
+            + ", ".join(p.ignored) + "."]
 
 
 def _restore_state() -> None:
@@ -59,14 +63,20 @@ def _custom_period(first: dt.date | None, last: dt.date | None,
                    anchor: dt.date) -> tuple[dt.date, dt.date]:
     """Two date fields for the period "anpassad"; swapped (with a word) if reversed."""
     sb = st.sidebar
-    lo = first or anchor - dt.timedelta(days=365)
+    lo, hi = first or anchor - dt.timedelta(days=365), last or anchor
     st.session_state.setdefault("f_start", anchor - dt.timedelta(days=29))
     st.session_state.setdefault("f_end", anchor)
+    asked = st.session_state.f_start, st.session_state.f_end
+    start, end, clamped = flt.clamp_period(*asked, lo, hi)
+    if clamped:  # a link (or stored choice) outside the data: the date fields cannot show it
+        st.session_state.f_start, st.session_state.f_end = start, end
+        st.session_state.setdefault("_link_notes", []).append(
+            f"Perioden {asked[0]:%Y-%m-%d} – {asked[1]:%Y-%m-%d} ligger utanför datan "
+            f"({lo:%Y-%m-%d} – {hi:%Y-%m-%d}) och visas som {start:%Y-%m-%d} – {end:%Y-%m-%d}.")
     c1, c2 = sb.columns(2)
-    start = c1.date_input("Från", key="f_start", min_value=lo, max_value=last or anchor,
+    start = c1.date_input("Från", key="f_start", min_value=lo, max_value=hi,
                           format="YYYY-MM-DD")
-    end = c2.date_input("Till", key="f_end", min_value=lo, max_value=last or anchor,
-                        format="YYYY-MM-DD")
+    end = c2.date_input("Till", key="f_end", min_value=lo, max_value=hi, format="YYYY-MM-DD")
     if start > end:
         sb.warning("Från-datum ligger efter till-datum; datumen har bytt plats.")
         start, end = end, start
@@ -135,8 +145,22 @@ def filter_sidebar() -> flt.IncidentFilter:
     f = flt.IncidentFilter(start=start, end=end, categories=tuple(cats), sources=tuple(sources),
                            areas=tuple(areas), weekdays=tuple(sorted(weekdays)), hours=hours,
                            include_duplicates=dupes)
-    _sync_url(flt.to_query_params(f, preset))
+    query = flt.to_query_params(f, preset)
+    _link_notes(query)
+    _sync_url(query)
     return f
+
+
+def _link_notes(query: dict[str, str]) -> None:
+    """What the link asked for and did not get, shown until the filter is changed."""
+    notes = st.session_state.get("_link_notes")
+    if not notes:
+        return
+    if st.session_state.setdefault("_link_notes_for", query) != query:
+        del st.session_state["_link_notes"], st.session_state["_link_notes_for"]
+        return
+    for note in notes:
+        st.sidebar.warning(note, icon=":material/link_off:")
 
 
 def _sync_url(params: dict[str, str]) -> None:

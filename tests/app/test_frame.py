@@ -1,6 +1,10 @@
 """AppTest runs of the app frame and its pages."""
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+
 
 def test_oversikt_shows_totals_and_tables(app_db, app_test):
     at = app_test()
@@ -26,6 +30,27 @@ def test_url_filters_are_applied_and_junk_is_ignored(app_db, app_test):
     assert at.session_state["f_weekdays"] == [1, 2]
     cats = at.dataframe[0].value
     assert list(cats["Kategori"]) == ["Inbrott"]
+
+
+def test_rejected_link_values_are_named_in_the_sidebar(app_db, app_test):
+    at = app_test("karta", tim="0-300000000", kat="klotter")
+    assert not at.exception
+    assert at.session_state["f_hours"] == (0, 23)
+    notes = " ".join(w.value for w in at.sidebar.warning)
+    assert "tim=0-300000000" in notes and "inte kunde användas" in notes
+
+
+@pytest.mark.parametrize("page", ["oversikt", "karta", "trender"])
+@pytest.mark.parametrize("fran, till", [("2001-01-01", "2001-02-01"),
+                                        ("2040-01-01", "2041-01-01"),
+                                        ("0001-01-01", "9999-12-31")])
+def test_link_period_outside_the_data_is_clamped(app_db, app_test, page, fran, till):
+    at = app_test(page, fran=fran, till=till)
+    assert not at.exception, at.exception
+    first, last = at.session_state["f_start"], at.session_state["f_end"]
+    assert dt.date(2023, 1, 1) <= first <= last <= dt.date(2026, 11, 30)
+    notes = " ".join(w.value for w in at.sidebar.warning)
+    assert "utanför" in notes and f"{first:%Y-%m-%d}" in notes
 
 
 def test_empty_database_shows_guidance(empty_db, app_test):

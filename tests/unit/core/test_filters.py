@@ -75,7 +75,12 @@ def test_url_round_trip():
 @pytest.mark.parametrize("params, field, expected", [
     ({"kat": "klotter,okänd"}, "categories", ("klotter",)),
     ({"dag": "0,1,8,x,7"}, "weekdays", (1, 7)),
-    ({"tim": "22-30,3"}, "hours", (3, 22, 23)),
+    ({"tim": "22-30,3"}, "hours", (3,)),
+    ({"tim": "20-23,3"}, "hours", (3, 20, 21, 22, 23)),
+    ({"tim": "23-20"}, "hours", (20, 21, 22, 23)),
+    ({"tim": "0-300000000"}, "hours", ()),
+    ({"tim": "-5-3"}, "hours", ()),
+    ({"dag": "1-99999999999999999999"}, "weekdays", ()),
     ({"fran": "2025-13-01"}, "start", None),
     ({"fran": "2025-02-01", "till": "2025-01-01"}, "start", dt.date(2025, 1, 1)),
     ({"period": "evig"}, "preset", None),
@@ -84,6 +89,41 @@ def test_url_round_trip():
 def test_junk_in_url_falls_back(params, field, expected):
     p = flt.from_query_params(params, categories={"klotter"}, presets={"7d", "30d"})
     assert getattr(p, field) == expected
+
+
+@pytest.mark.parametrize("params, ignored", [
+    ({"tim": "0-300000000"}, ["tim"]),
+    ({"tim": "22-30,3"}, ["tim"]),
+    ({"dag": "8"}, ["dag"]),
+    ({"dag": "1,2", "tim": "3"}, []),
+    ({"kat": "klotter,okänd"}, ["kat"]),
+    ({"fran": "2025-13-01"}, ["fran"]),
+])
+def test_rejected_link_values_are_named(params, ignored):
+    p = flt.from_query_params(params, categories={"klotter"}, presets={"7d"})
+    assert [text.split("=")[0] for text in p.ignored] == ignored
+
+
+def test_a_huge_range_in_the_link_costs_nothing():
+    """A range is checked against its domain, never walked: ``tim=0-10**18`` answers at
+    once (walking it would take years)."""
+    import time
+    t0 = time.perf_counter()
+    for _ in range(100):
+        p = flt.from_query_params({"tim": f"0-{10**18}", "dag": f"1-{10**18}"})
+    assert (p.hours, p.weekdays) == ((), ())
+    assert time.perf_counter() - t0 < 0.5
+
+
+@pytest.mark.parametrize("start, end, lo, hi, expected, clamped", [
+    (dt.date(2020, 1, 1), dt.date(2030, 1, 1), D0, D1, (D0, D1), True),
+    (dt.date(2030, 1, 1), dt.date(2031, 1, 1), D0, D1, (D1, D1), True),
+    (dt.date(1999, 1, 1), dt.date(1999, 2, 1), D0, D1, (D0, D0), True),
+    (D0, D1, D0, D1, (D0, D1), False),
+    (dt.date(1, 1, 1), D1, D0, D1, (D0, D1), True),
+])
+def test_clamp_period_to_the_data(start, end, lo, hi, expected, clamped):
+    assert flt.clamp_period(start, end, lo, hi) == (*expected, clamped)
 
 
 @given(st.dictionaries(st.sampled_from(["period", "fran", "till", "kat", "aktor", "omr", "dag", "tim", "dubbl", "x"]),
