@@ -154,11 +154,20 @@ def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
     if fmt_ not in FORMATS:
         raise ValueError(f"format must be one of {list(FORMATS)}")
     # matplotlib is imported only when a lägesbild is made (it takes a second).
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    import matplotlib
 
     today = today or dt.date.today()
     b = briefing(con, f)
+    # Every text on the page is plain: names with "$...$" are data, not mathtext.
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _draw(con, f, b, heading, fmt_, today)
+
+
+def _draw(con: duckdb.DuckDBPyConnection, f: IncidentFilter, b: dict, heading: str,
+          fmt_: str, today: dt.date) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=A4_LANDSCAPE_IN, dpi=DPI)
     FigureCanvasAgg(fig)
     _heading(fig, f, heading)

@@ -65,3 +65,31 @@ def test_small_counts_leave_the_app_as_under_three():
     assert t["increases"] == [("Lugnvik (C1300)", "0 → <3"), ("Brittsbo (C1310)", "4 → 9 (+5)")]
     tiny = lagesbild.panel_texts({**b, "totals": {"current": 2, "previous": 0}})
     assert tiny["total"] == "<3" and tiny["total_change"] is None
+
+
+@pytest.mark.parametrize("text", [r"Gården $\notacommand{$ norr", "Kv. $x^2$ och $100 lampor$"])
+def test_dollar_signs_in_names_are_text_not_mathtext(demo_db, text):
+    """Area and measure names are data: ``$…$`` in them must neither break the page
+    (matplotlib's mathtext raised ValueError) nor be typeset as a formula."""
+    import duckdb
+    from matplotlib.text import Text
+
+    con = duckdb.connect(str(demo_db))
+    con.execute("UPDATE areas SET name = ? || name WHERE is_focus", [text])
+    con.execute("UPDATE interventions SET title = ?", [text])
+    drawn: list[str] = []
+    original = Text.draw
+
+    def draw(self, renderer):
+        if text in self.get_text():
+            drawn.append(self._preprocess_math(self.get_text())[1])
+        return original(self, renderer)
+
+    Text.draw = draw
+    try:
+        png = lagesbild.render(con, F, "x")
+    finally:
+        Text.draw = original
+        con.close()
+    assert png.startswith(b"\x89PNG")
+    assert drawn and not any(drawn), "a name was typeset as mathtext"
