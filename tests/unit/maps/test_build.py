@@ -141,6 +141,33 @@ def test_popups_and_tooltips_are_escaped(hostile_con):
     assert any(ESCAPED in s and "Klicka" in s for s in texts)  # an area tooltip
 
 
+JINJA = "{{7*7}}{% for x in [1] %}LOOP{% endfor %}{#c#}"
+
+
+@pytest.mark.parametrize("layers", [ALL_LAYERS, MapOptions(layers=("points",)),
+                                    MapOptions(layers=("areas", "focus", "labels"))])
+def test_template_syntax_in_data_is_never_evaluated(demo_db, layers):
+    """Texts from the data reach the page as text: a template engine never evaluates them
+    (``{{7*7}}`` in a name became 49)."""
+    con = duckdb.connect(str(demo_db))
+    con.execute("UPDATE areas SET name = ? || name", [JINJA])
+    con.execute("UPDATE actors SET name = ? || name", [JINJA])
+    con.execute("UPDATE incidents SET description = ?, address = ? WHERE occurred_at >= ?",
+                [JINJA, JINJA, END - dt.timedelta(days=6)])
+    con.execute("UPDATE interventions SET title = ?, note = ?, actor = ?", [JINJA] * 3)
+    try:
+        _, html = render(con, f=IncidentFilter(END - dt.timedelta(days=6), END), options=layers)
+    finally:
+        con.close()
+    import html as html_lib
+
+    texts = [html_lib.unescape(s) for v in json_literals(html) for s in strings_in(v)]
+    page = html_lib.unescape(html.encode().decode("unicode_escape", errors="ignore"))
+    assert "49LOOP" not in page and "49LOOP" not in "".join(texts)
+    shown = [t for t in texts if "7*7" in t]
+    assert shown and all(JINJA in t for t in shown)
+
+
 def test_incident_row_escapes_every_field():
     row = pd.Series({"occurred_at": pd.Timestamp("2026-11-02 21:14"), "category": "klotter",
                      "source_name": XSS, "address": XSS, "description": XSS, "lat": 63.1,
