@@ -1,4 +1,4 @@
-"""Swedish number and date formatting for the UI (DESIGN.md §7)."""
+"""Swedish number and date formatting for the UI (README §7)."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Canonical incident categories, read from ``taxonomy.toml`` (DESIGN.md §3).
+"""Canonical incident categories, read from ``taxonomy.toml`` (README §3).
 
 The vocabulary is data: a coordinator edits the TOML file, no code changes.
 """

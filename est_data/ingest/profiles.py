@@ -1,4 +1,4 @@
-"""Actor profiles: one TOML file per actor in ``profiles/`` (DESIGN.md §3).
+"""Actor profiles: one TOML file per actor in ``profiles/`` (README §3).
 
 A profile says how to read one actor's exports: the file (encoding, delimiter, sheet),
 which column holds which field, extra date formats, the coordinate system, the actor's

@@ -1,6 +1,6 @@
 """What the Data page asks of the import, as functions of a database path.
 
-Each call opens the database for as short a time as it needs it (DESIGN.md §5): reading
+Each call opens the database for as short a time as it needs it (README §5): reading
 a file's preview touches no database at all; a check (dry run) or an import opens it
 for writing, does one transaction and closes it.
 """

@@ -1,4 +1,4 @@
-"""Maps of the situation picture (DESIGN.md §4): data in :mod:`.data`, folium layers in
+"""Maps of the situation picture (README §4): data in :mod:`.data`, folium layers in
 :mod:`.build`, our own Leaflet elements in :mod:`.elements`, colours and legend in
 :mod:`.style`, click handling in :mod:`.click`."""
 from est_data.maps.build import OSM, build_map, map_html

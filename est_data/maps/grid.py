@@ -1,6 +1,6 @@
 """Square grid cells on SWEREF 99 TM, counted in DuckDB, for heat and hot spot maps.
 
-The browser never gets raw points by the hundred thousand (DESIGN.md §4): incidents are
+The browser never gets raw points by the hundred thousand (README §4): incidents are
 counted per cell in SQL (``floor(x / size)``, ``floor(y / size)``) and only the occupied
 cells travel, with their centres converted to WGS84 for Leaflet. The cell size follows
 the extent the map opens on, so a view of one district gets finer cells than a view of

@@ -2,7 +2,7 @@
 "sedan förra mötet" (since the last meeting) means the real last meeting.
 
 Writers take an open read-write connection; the caller owns the transaction
-(``ui.write`` wraps each call in one). Bad input raises :class:`MeetingError` with a
+(``webui.cache.write`` wraps each call in one). Bad input raises :class:`MeetingError` with a
 Swedish message the app shows as it is.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Opening the DuckDB file.
 
 DuckDB allows one writing process per file, and a process holding the file blocks
-other processes' writers (DESIGN.md §5). So connections are short-lived: the app opens
+other processes' writers (README §5). So connections are short-lived: the app opens
 read-only for each query batch and closes again; writers open, write one transaction,
 close.
 

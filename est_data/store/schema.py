@@ -1,4 +1,4 @@
-"""The DuckDB schema (DESIGN.md §2) and its upgrades.
+"""The DuckDB schema (README §2) and its upgrades.
 
 The file is a product interface: analysts open it in the ``duckdb`` CLI. Column names
 of the contract are fixed; later versions only add. Each entry of ``MIGRATIONS`` takes

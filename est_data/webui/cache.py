@@ -3,7 +3,7 @@ copy-on-write with an audit entry.
 
 Reads share one read-only connection per version of the database file
 (``est_data.store.reader``); writers write a copy and rename it over the file, so a CLI import
-can write while the app is open (DESIGN.md §5). Results are cached on the file's data
+can write while the app is open (README §5). Results are cached on the file's data
 version (inode, modification time and size), so a new import is seen on the next run.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The layer guard: est_data's rooms import only downwards, and nothing imports in a circle.
 
-Layers, low to high (DESIGN.md §1); a room may import its own layer and the ones below:
+Layers, low to high (README §1); a room may import its own layer and the ones below:
 
     {store, core} < {ingest, areas, incidents} < {overview, maps, trends, measures, evaluation, demo}
     < {webui, cli}

@@ -1,4 +1,4 @@
-"""The taxonomy file (DESIGN.md §3) and classification of raw words."""
+"""The taxonomy file (README §3) and classification of raw words."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""The data contract of DESIGN.md §2 and schema versioning."""
+"""The data contract of README §2 and schema versioning."""
 from __future__ import annotations
 
 import duckdb
@@ -21,7 +21,7 @@ def test_contract_columns_exist(tmp_path, table):
 
 
 def test_contract_lists_the_design_columns():
-    # The columns DESIGN.md §2 fixes; the app may add, never drop or rename.
+    # The columns README §2 fixes; the app may add, never drop or rename.
     assert CONTRACT_COLUMNS["incidents"] == (
         "incident_id", "source", "source_ref", "occurred_at", "reported_at", "category",
         "raw_category", "lat", "lon", "x", "y", "precision", "address", "area_id",
