@@ -21,7 +21,7 @@ from est_data.evaluation.selection import EvaluationSpec
 from est_data.core.auth import hash_password
 from est_data.core.errors import UserError
 from est_data.core.config import (
-    BACKUP_DIR, PROGRESS_MIN_BYTES, RETENTION_YEARS, db_path, raw_dir)
+    PROGRESS_MIN_BYTES, RETENTION_YEARS, backup_dir, db_path, raw_dir)
 from est_data.store.db import open_db, write_session
 from est_data.ingest.errors import IngestError
 from est_data.evaluation.summary_sv import headline, summary_text
@@ -75,9 +75,9 @@ def cmd_backup(args) -> int:
     path = args.db or db_path()
     stamp = audit.now_local().strftime("%Y%m%d-%H%M%S")
     if args.parquet:
-        out = backup.export_parquet(path, args.out or BACKUP_DIR / f"est-{stamp}-parquet")
+        out = backup.export_parquet(path, args.out or backup_dir(path) / f"est-{stamp}-parquet")
     else:
-        out = backup.backup_copy(path, args.out or BACKUP_DIR / f"est-{stamp}.duckdb")
+        out = backup.backup_copy(path, args.out or backup_dir(path) / f"est-{stamp}.duckdb")
     print(f"backup written: {out}")
     return 0
 
@@ -87,17 +87,10 @@ def cmd_retention(args) -> int:
     today = audit.now_local().date()
     if args.dry_run:
         with open_db(path, read_only=True) as con:
-            p = retention.plan(con, args.years, today, raw_dir(path))
-        verb = "would delete"
+            p = retention.plan(con, args.years, today, retention.Places.of(path))
     else:
-        with write_session(path) as con:
-            p = retention.apply(con, args.years, today, audit.cli_user(), raw_dir(path))
-        verb = "deleted"
-    print(f"{verb} {p.incidents:,} incidents that occurred before {p.cutoff} "
-          f"(keeping {args.years} years), {p.rejected_rows:,} rejected raw rows and "
-          f"{len(p.raw_files)} original import files")
-    for source, n in p.by_source.items():
-        print(f"  {source:<20}{n:>10,}")
+        p = retention.run(path, args.years, today, audit.cli_user())
+    print("\n".join(retention.lines(p, args.years, args.dry_run)))
     return 0
 
 
@@ -220,9 +213,7 @@ def cmd_rebuild(args) -> int:
     print(f"rebuilt {path}: {result.replayed} imports replayed from raw files, "
           f"{result.carried_batches} batches carried over, {result.incidents:,} incidents")
     # The raw files may hold rows older than the retention setting: apply it again.
-    with write_session(path) as con:
-        p = retention.apply(con, args.years, audit.now_local().date(), audit.cli_user(),
-                            raw_dir(path))
+    p = retention.run(path, args.years, audit.now_local().date(), audit.cli_user())
     if p.incidents:
         print(f"retention: {p.incidents:,} incidents older than {p.cutoff} deleted again")
     if result.missing_files:
@@ -362,7 +353,8 @@ def _add_maintenance_commands(sub) -> None:
     p = sub.add_parser("backup", help="a consistent copy of the database (or Parquet files)")
     _db_arg(p)
     p.add_argument("--out", type=Path, default=None,
-                   help="target file (or folder with --parquet); default data/backups/est-<time>")
+                   help="target file (or folder with --parquet); default "
+                        "backups/est-<time> beside the database")
     p.add_argument("--parquet", action="store_true", help="export every table as Parquet instead")
     p.set_defaults(func=cmd_backup)
 

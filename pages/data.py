@@ -72,6 +72,7 @@ def _show_report(r: rpt.ImportReport) -> None:
 
 
 with tab_import:
+    service.sweep_uploads()  # files of previews whose import never came go after a day
     if "data_done" in st.session_state:
         st.success(st.session_state.pop("data_done"))
     choices = cache.read(service.actor_choices)
@@ -91,7 +92,8 @@ with tab_import:
             c2.caption(f"Aktörens nyckel blir `{source}`.")
     upload = st.file_uploader(
         f"Exportfil: CSV/text, Excel (XLSX) eller Polisens händelseflöde (JSON), högst "
-        f"{MAX_UPLOAD_MB} MB", type=["csv", "txt", "tsv", "xlsx", "json"], key="data_upload")
+        f"{MAX_UPLOAD_MB} MB", type=["csv", "txt", "tsv", "xlsx", "json"],
+        key=f"data_upload_{st.session_state.get('data_upload_round', 0)}")
     if upload is None:
         st.info("Välj aktör och ladda upp en exportfil. Filen kontrolleras och visas innan "
                 "något sparas.")
@@ -180,6 +182,11 @@ with tab_import:
                     st.error(f"**Importen avbröts; inget sparades.** {exc.sv}")
                 else:
                     st.session_state.pop("data_checked", None)
+                    # The file is in the database and kept under raw/: the upload goes,
+                    # and a new uploader (a new key) takes the next file.
+                    service.discard_upload(path)
+                    st.session_state.data_upload_round = (
+                        st.session_state.get("data_upload_round", 0) + 1)
                     st.session_state.data_done = (
                         f"Importen är klar: {fmt.num(done.rows_new)} nya och "
                         f"{fmt.num(done.rows_updated)} uppdaterade händelser från "

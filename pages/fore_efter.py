@@ -89,7 +89,7 @@ with st.expander("Årsuppföljning: alla fokusområden", expanded=True, icon=":m
                  "område, metod och förbehåll. Öppna i webbläsaren och skriv ut eller "
                  "spara som PDF.")
         d2.download_button("Tabellen (CSV)",
-                           data=table.to_csv(index=False, sep=";").encode("utf-8-sig"),
+                           data=followup.table_csv(results),
                            file_name="arsuppfoljning_fokusomraden.csv", mime="text/csv",
                            icon=":material/download:", on_click="ignore")
     else:

@@ -79,7 +79,24 @@ PROGRESS_MIN_BYTES = 5_000_000
 
 def raw_dir(db: Path | None = None) -> Path:
     """Where the original files of a database's imports are kept: ``raw/`` beside it."""
-    return (Path(db) if db is not None else db_path()).resolve().parent / "raw"
+    return _beside(db, "raw")
+
+
+def upload_dir(db: Path | None = None) -> Path:
+    """Where files uploaded on the Data page wait for their import: ``uploads/`` beside
+    the database (owner-only; removed after the import, or after a day)."""
+    return _beside(db, "uploads")
+
+
+def backup_dir(db: Path | None = None) -> Path:
+    """Where ``python -m est_data backup`` writes: ``backups/`` beside the database
+    (:data:`BACKUP_DIR` for the default database)."""
+    return _beside(db, "backups")
+
+
+def _beside(db: Path | None, name: str) -> Path:
+    return (Path(db) if db is not None else db_path()).resolve().parent / name
+
 
 # Limits on one imported file (trust item 15): a larger file is refused with a reason, a
 # longer line becomes a rejected row, instead of exhausting memory or vanishing silently.

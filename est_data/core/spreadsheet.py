@@ -11,6 +11,7 @@ Reference: OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_I
 """
 from __future__ import annotations
 
+import io
 import re
 
 import pandas as pd
@@ -37,3 +38,20 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(safe_cell, na_action="ignore")
     out.columns = [safe_cell(c) for c in out.columns]
     return out
+
+
+def plain_cell(value: object) -> object:
+    """The inverse of :func:`safe_cell`, for a file of ours read back in (the measures'
+    CSV is also their import template): ``'=1+1`` is ``=1+1`` again."""
+    if isinstance(value, str) and value.startswith("'") and safe_cell(value[1:]) != value[1:]:
+        return value[1:]
+    return value
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """A table as CSV the way Swedish Excel opens it (semicolons, decimal comma, UTF-8
+    with BOM), every text cell inert (:func:`safe_frame`)."""
+    buf = io.StringIO()
+    safe_frame(df).to_csv(buf, sep=";", decimal=",", index=False,
+                          date_format="%Y-%m-%d %H:%M")
+    return buf.getvalue().encode("utf-8-sig")

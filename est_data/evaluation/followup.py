@@ -19,6 +19,7 @@ import pandas as pd
 from est_data.core import fmt
 from est_data.core.config import MUNICIPALITY_NAME
 from est_data.core.html import esc
+from est_data.core.spreadsheet import csv_bytes
 from est_data.evaluation import report, templates
 from est_data.evaluation.chart import svg_chart
 from est_data.evaluation.evaluate import Evaluation, evaluate
@@ -103,6 +104,12 @@ def followup_table(results: list[FocusResult]) -> pd.DataFrame:
     columns = ["Fokusområde", "Första insats", "Insatser", "Före → efter", "Förändring",
                "Jämförelseområden", "Relativt jämförelse", "Bedömning"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def table_csv(results: list[FocusResult]) -> bytes:
+    """:func:`followup_table` as the page's CSV download (Swedish Excel, no live formula:
+    a focus area's name is typed by an administrator)."""
+    return csv_bytes(followup_table(results))
 
 
 # --- The printable report --------------------------------------------------------------------

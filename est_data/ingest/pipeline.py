@@ -256,6 +256,7 @@ def _write(con, staged: Staged, report: ImportReport, prof: Profile | None,
                         "count(*) FILTER (WHERE NOT unchanged) FROM _known").fetchall()[0]
     total, lo, hi = con.execute(f"SELECT count(*), min(occurred_at), max(occurred_at) "
                                 f"FROM {staged.table}").fetchall()[0]
+    report.rows_from, report.rows_to = (None if t is None else str(t) for t in (lo, hi))
     report.rows_unchanged, report.rows_updated = int(known[0]), int(known[1])
     report.rows_new = int(total) - report.rows_unchanged - report.rows_updated
     changed = "SELECT incident_id FROM _known WHERE NOT unchanged"

@@ -43,6 +43,10 @@ class ImportReport:
     rows_rejected: int = 0
     rows_duplicate: int = 0
     time_unknown: int = 0
+    # When the file's usable rows occurred (first and last, ISO text): retention deletes
+    # the kept original file once its last row is past the retention period.
+    rows_from: str | None = None
+    rows_to: str | None = None
     # Lines of a UTF-8 file that were not UTF-8 and were decoded as Windows-1252.
     lines_decoded_fallback: int = 0
     skipped: dict[str, int] = field(default_factory=dict)

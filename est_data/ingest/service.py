@@ -6,7 +6,6 @@ for writing, does one transaction and closes it.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import tempfile
 import unicodedata
@@ -20,7 +19,7 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
-from est_data.store import audit
+from est_data.store import audit, uploads
 from est_data.core import config
 from est_data.store.db import open_db, write_session
 from est_data.ingest import headers
@@ -29,7 +28,6 @@ from est_data.ingest.profiles import Profile, list_profiles, load_profile, save_
 from est_data.ingest.readers import read_file
 from est_data.ingest.report import ImportReport
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "est-uploads"
 NO_COLUMN = ""
 
 
@@ -49,15 +47,20 @@ class Preview:
     sheet: str | None = None
 
 
-def keep_upload(name: str, data: bytes) -> Path:
-    """Store an uploaded file under a name made of its hash (same file, same path)."""
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    suffix = Path(name).suffix.lower()
-    suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""
-    path = UPLOAD_DIR / (hashlib.sha256(data).hexdigest()[:32] + suffix)
-    if not path.exists():
-        path.write_bytes(data)
-    return path
+def keep_upload(name: str, data: bytes, folder: Path | None = None) -> Path:
+    """Store an uploaded file, owner-only, in the data folder's ``uploads/`` under a name
+    made of its hash (same file, same path); see :mod:`est_data.store.uploads`."""
+    return uploads.keep(folder or config.upload_dir(), name, data)
+
+
+def discard_upload(path: Path, folder: Path | None = None) -> bool:
+    """Remove an uploaded file once its import is done."""
+    return uploads.discard(folder or config.upload_dir(), path)
+
+
+def sweep_uploads(folder: Path | None = None) -> list[Path]:
+    """Remove uploads left for more than a day (previews whose import never came)."""
+    return uploads.sweep(folder or config.upload_dir())
 
 
 def preview_file(path: Path, source: str, sheet: str | None = None, rows: int = 8) -> Preview:
@@ -100,8 +103,12 @@ def profile_stamp(source: str) -> int:
 @contextmanager
 def scratch_copy(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a throwaway copy of the database (for dry runs): nothing done
-    there can reach the real file, and it needs no lock on it."""
-    with tempfile.TemporaryDirectory(prefix="est-check-") as tmp:
+    there can reach the real file, and it needs no lock on it. The copy holds every
+    incident, so it stays beside the database (a private ``<name>.check-*`` folder, which
+    retention removes should a crash leave one behind), not in a shared temporary folder."""
+    db = Path(db).resolve()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{db.name}.check-", dir=db.parent) as tmp:
         copy = Path(tmp) / "check.duckdb"
         if Path(db).exists():
             shutil.copy2(db, copy)

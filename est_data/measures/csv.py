@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from est_data.areas.catalog import area_names
+from est_data.core.spreadsheet import plain_cell, safe_cell
 from est_data.measures.model import (
     COLUMNS, Intervention, InterventionError, is_blank, parse_date, parse_intervention)
 from est_data.measures.store import (
@@ -60,7 +61,9 @@ def _csv_number(value: Any, decimals: int) -> str:
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """Measures as CSV for Swedish Excel: ``;``-separated, decimal comma, UTF-8 with BOM.
 
-    Columns are the table's (:data:`COLUMNS`), so the file can be imported again.
+    Columns are the table's (:data:`COLUMNS`), so the file can be imported again. A
+    text that a spreadsheet would run as a formula (``=…``, ``+…``, ``@…``) is written
+    inert with a leading apostrophe, which :func:`read_csv` takes off again.
     """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -74,7 +77,7 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
             elif col in ("started_on", "ended_on"):
                 cells.append("" if is_blank(value) else parse_date(value).isoformat())
             else:
-                cells.append("" if is_blank(value) else str(value))
+                cells.append("" if is_blank(value) else safe_cell(str(value)))
         writer.writerow(cells)
     return out.getvalue().encode("utf-8-sig")
 
@@ -121,8 +124,8 @@ def read_csv(data: bytes) -> list[dict[str, str]]:
     for cells in reader:
         if not any(c.strip() for c in cells):
             continue
-        rows.append({col: (cells[i] if i < len(cells) else "") for i, col in enumerate(mapped)
-                     if col in COLUMNS})
+        rows.append({col: (plain_cell(cells[i]) if i < len(cells) else "")
+                     for i, col in enumerate(mapped) if col in COLUMNS})
     if not rows:
         raise InterventionError(["Filen innehåller inga insatser."])
     return rows

@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from est_data.store.db import connect
+from est_data.core.spreadsheet import csv_bytes, safe_cell, safe_frame
 from est_data.core.filters import IncidentFilter, where_clause
 from est_data.store.sqlutil import fetch_df, fetch_value
 from est_data.core.taxonomy import labels
@@ -177,15 +178,16 @@ def shared_export(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
 # --- Files --------------------------------------------------------------------------------
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV as Swedish Excel opens it: semicolons, decimal comma, UTF-8 with BOM."""
-    buf = io.StringIO()
-    df.to_csv(buf, sep=";", decimal=",", index=False, date_format="%Y-%m-%d %H:%M")
-    return buf.getvalue().encode("utf-8-sig")
+    """CSV as Swedish Excel opens it: semicolons, decimal comma, UTF-8 with BOM; no
+    cell is a live formula (:mod:`est_data.core.spreadsheet`)."""
+    return csv_bytes(df)
 
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet: str, about: list[tuple[str, str]]) -> bytes:
     """An XLSX workbook: the table (bold header, frozen first row) and an
-    "Om uttaget" sheet describing the filter. Write-only mode keeps big files fast."""
+    "Om uttaget" sheet describing the filter. Write-only mode keeps big files fast.
+    No cell is a live formula (:mod:`est_data.core.spreadsheet`)."""
+    df = safe_frame(df)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
     ws.freeze_panes = "A2"
@@ -222,7 +224,7 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str, about: list[tuple[str, str]]) ->
     info.column_dimensions["A"].width = 28
     info.column_dimensions["B"].width = 90
     for key, value in about:
-        info.append([key, value])
+        info.append([safe_cell(key), safe_cell(value)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,6 +1,8 @@
 """AppTest of the Data page: upload, mapping, check, import, history, undo, quality."""
 from __future__ import annotations
 
+import stat
+
 import pytest
 
 from est_data.core import config
@@ -66,6 +68,24 @@ def test_upload_check_import_and_undo(app_db, app_test):
     assert not at.exception
     assert any("Importen är ångrad: 2 händelser" in s.value for s in at.success)
     assert _count(app_db) == before
+
+
+def test_an_upload_waits_owner_only_and_goes_with_its_import(app_db, app_test):
+    """An upload holds personal data unmasked: it waits in the data folder's uploads/
+    (never a world-readable file in /tmp), readable by the server's user only, and is
+    removed once its import is done; the uploader is empty again (issue 12, item 10)."""
+    folder = config.upload_dir(app_db)
+    at = app_test("data", timeout=90)
+    at.selectbox(key="data_actor").set_value("kommun")
+    at.file_uploader[0].set_value(("klotterlogg.txt", KOMMUN_FILE, "text/plain")).run()
+    waiting = list(folder.iterdir()) if folder.is_dir() else []
+    assert [stat.S_IMODE(p.stat().st_mode) for p in waiting] == [0o600]
+    at.button(key="data_check").click().run()
+    at.button(key="data_commit").click().run()
+    assert not at.exception
+    assert any("Importen är klar" in s.value for s in at.success)
+    assert list(folder.iterdir()) == []
+    assert at.file_uploader[0].value is None
 
 
 def test_new_actor_with_corrected_mapping_saved_as_profile(app_db, tmp_path, monkeypatch, app_test):

@@ -140,3 +140,23 @@ def test_first_direct_link_after_start_has_the_frame(browser, demo_db_master, tm
             assert page.get_by_text("Page not found").count() == 0
         finally:
             page.close()
+
+
+def test_tables_have_no_download_of_their_own(browser, hostile_url):
+    """A table's own "Download as CSV" writes every cell as it is, a live ``=HYPERLINK(…)``
+    too (OWASP CSV injection). The app's exports make such cells inert and are the way
+    out, so the tables' toolbar offers no download (issue 12, item 11)."""
+    ctx, page, dialogs = signed_in(browser, hostile_url, "anna")
+    try:
+        visit(page, "Trender")
+        page.get_by_role("tab", name="Händelser").click()
+        table = page.get_by_role("tabpanel", name="Händelser").locator(
+            '[data-testid="stDataFrame"]').first
+        table.hover()
+        toolbar = page.locator('[data-testid="stElementToolbar"]').filter(
+            has=page.get_by_role("button", name=re.compile("Fullscreen")))
+        toolbar.first.wait_for()
+        assert page.get_by_role("button", name=re.compile("Download as CSV")).count() == 0
+        assert not dialogs
+    finally:
+        ctx.close()

@@ -33,6 +33,22 @@ def test_csv_round_trip_into_an_empty_log(demo_db, tmp_path):
     assert (again["lat"] - original["lat"]).abs().max() < 1e-6
 
 
+def test_formula_text_is_inert_in_the_file_and_itself_again_on_import(demo_db):
+    """OWASP CSV injection: the file never holds a live formula, and the apostrophe that
+    makes it inert is not stored when the file is imported again (it is the template)."""
+    with open_db(demo_db) as con:
+        con.execute("UPDATE interventions SET title = '=1+1', note = '@SUM(A1)' "
+                    "WHERE intervention_id = 'demo-01'")
+        data = measures_csv.export_csv(con)
+        con.execute("DELETE FROM interventions")
+        measures_csv.import_csv(con, data)
+        again = store.list_interventions(con).set_index("intervention_id")
+    text = data.decode("utf-8-sig")
+    assert ";'=1+1;" in text and ";'@SUM(A1)" in text
+    assert again.loc["demo-01", "title"] == "=1+1"
+    assert again.loc["demo-01", "note"] == "@SUM(A1)"
+
+
 def test_csv_reimport_updates_by_id(demo_db):
     with open_db(demo_db) as con:
         data = measures_csv.export_csv(con).decode("utf-8-sig").replace(
