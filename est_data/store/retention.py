@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from est_data.store import audit
+from est_data.store.db import after_write
 from est_data.store.sqlutil import fetch_value
 
 
@@ -63,8 +64,9 @@ def apply(con: duckdb.DuckDBPyConnection, years: int, today: dt.date, username: 
           raw_root: Path | None = None) -> RetentionPlan:
     """Delete what :func:`plan` lists and log it. Call inside a write session.
 
-    The original files go last, after the database changes succeeded; ``rebuild``
-    replays the files that are left and applies retention again.
+    The original files go last, once the database changes have landed
+    (:func:`est_data.store.db.after_write`): a write that fails keeps them, and
+    ``rebuild`` replays the files that are left and applies retention again.
     """
     p = plan(con, years, today, raw_root)
     # A kept report must not point at a deleted one.
@@ -77,6 +79,11 @@ def apply(con: duckdb.DuckDBPyConnection, years: int, today: dt.date, username: 
                  f"{p.incidents} händelser före {p.cutoff.isoformat()} raderade "
                  f"({years} års lagring); {p.rejected_rows} avvisade rader och "
                  f"{len(p.raw_files)} originalfiler raderade")
-    for name in p.raw_files:
-        (raw_root / name).unlink(missing_ok=True)
+    if p.raw_files:
+        after_write(con, lambda: _delete(raw_root, p.raw_files))
     return p
+
+
+def _delete(raw_root: Path, names: tuple[str, ...]) -> None:
+    for name in names:
+        (raw_root / name).unlink(missing_ok=True)

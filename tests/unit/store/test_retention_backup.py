@@ -95,3 +95,32 @@ def test_retention_deletes_original_files_of_old_imports(tmp_path):
     with write_session(db) as con:
         retention.apply(con, 1, today, "t", raw)
     assert not any(p.name.startswith(report.sha256) for p in raw.iterdir() if p.is_file())
+
+
+def test_retention_keeps_the_original_files_when_its_write_does_not_land(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from est_data.core.config import raw_dir
+    from est_data.ingest.service import commit_file
+    from est_data.store.dbfile import DatabaseError
+
+    db = tmp_path / "r.duckdb"
+    csv = tmp_path / "old.csv"
+    csv.write_text("Datum;Kategori\n2020-01-05 22:00;Klotter\n", encoding="utf-8")
+    commit_file(db, csv, "gammal", None, "old.csv", username="t")
+    raw = raw_dir(db)
+    kept = sorted(p.name for p in raw.iterdir() if p.is_file())
+    real_replace = os.replace
+
+    def full_disk(src, dst):
+        if os.fspath(dst) == os.fspath(db):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_replace(src, dst)
+    monkeypatch.setattr(os, "replace", full_disk)
+    today = dt.date.today() + dt.timedelta(days=2 * 366)
+    with pytest.raises((OSError, DatabaseError)):
+        with write_session(db) as con:
+            retention.apply(con, 1, today, "t", raw)
+    assert sorted(p.name for p in raw.iterdir() if p.is_file()) == kept
+    assert q(db, "SELECT count(*) FROM incidents")[0][0] == 1

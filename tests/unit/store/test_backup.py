@@ -1,0 +1,56 @@
+"""Backups of a damaged database, or onto a full disk, leave nothing at ``--out``
+(issue 12, item 19)."""
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+
+import duckdb
+import pytest
+
+from est_data.cli import main
+from est_data.store import backup
+
+
+def damage(db, how: str) -> None:
+    if how == "garbage":
+        db.write_bytes(os.urandom(200_000))
+    else:  # the end of the file is gone (a disk that filled up, a copy cut short)
+        os.truncate(db, db.stat().st_size // 3)
+
+
+@pytest.mark.parametrize("how", ["garbage", "truncated"])
+@pytest.mark.parametrize("parquet", [False, True])
+def test_backup_of_a_damaged_database_leaves_nothing_at_out(demo_db, tmp_path, capsys,
+                                                             how, parquet):
+    damage(demo_db, how)
+    out = tmp_path / "backups" / ("pq" if parquet else "copy.duckdb")
+    args = ["backup", "--db", str(demo_db), "--out", str(out)] + (["--parquet"] if parquet else [])
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "damaged" in err
+    assert not out.exists()
+    assert list(out.parent.iterdir()) == [] if out.parent.exists() else True
+
+
+def test_backup_onto_a_full_disk_leaves_nothing_at_out(demo_db, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "copy.duckdb"
+
+    def half_then_full(src, dst, **_kw):
+        with open(dst, "wb") as fh:
+            fh.write(b"\0" * 4096)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(shutil, "copy2", half_then_full)
+    assert main(["backup", "--db", str(demo_db), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "no space left" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.duckdb", "demo.duckdb.lock"]
+
+
+def test_a_good_backup_is_complete_and_opens(demo_db, tmp_path):
+    out = backup.backup_copy(demo_db, tmp_path / "b" / "copy.duckdb")
+    con = duckdb.connect(str(out), read_only=True)
+    assert con.execute("SELECT count(*) FROM incidents").fetchall()[0][0] == 4000
+    con.close()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["copy.duckdb"]
