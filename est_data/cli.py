@@ -24,6 +24,7 @@ from est_data.core.config import (
     BACKUP_DIR, PROGRESS_MIN_BYTES, RETENTION_YEARS, db_path, raw_dir)
 from est_data.store.db import open_db, write_session
 from est_data.ingest.errors import IngestError
+from est_data.ingest.progress import terminal_bar
 from est_data.evaluation.summary_sv import headline, summary_text
 
 # Every expected failure is a UserError; IngestError (and the ValueErrors of evaluation
@@ -167,26 +168,6 @@ def cmd_followup(args) -> int:
     return 0
 
 
-def _progress_bar(enabled: bool):
-    """A one-line progress bar on stderr (a line per step when not a terminal)."""
-    if not enabled:
-        return None
-    from est_data.ingest.pipeline import STEPS
-
-    tty = sys.stderr.isatty()
-
-    def show(fraction: float, step: str) -> None:
-        text = STEPS.get(step, (step,))[0]
-        filled = int(round(fraction * 30))
-        line = f"[{'#' * filled}{'.' * (30 - filled)}] {fraction * 100:3.0f}% {text}"
-        if tty:
-            sys.stderr.write("\r" + line.ljust(90) + ("\n" if fraction >= 1 else ""))
-        else:
-            sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    return show
-
-
 def cmd_import(args) -> int:
     from est_data.ingest import import_file
 
@@ -199,12 +180,12 @@ def cmd_import(args) -> int:
 
         with scratch_copy(path) as con:
             report = import_file(con, args.file, args.source, args.profile, dry_run=True,
-                                 sheet=args.sheet, progress=_progress_bar(big), keep_raw=False)
+                                 sheet=args.sheet, progress=terminal_bar(big), keep_raw=False)
     else:
         # Copy-on-write: an app that has the database open never blocks the import.
         with write_session(path) as con:
             report = import_file(con, args.file, args.source, args.profile, sheet=args.sheet,
-                                 progress=_progress_bar(big), raw_root=raw_dir(path))
+                                 progress=terminal_bar(big), raw_root=raw_dir(path))
             audit.record(con, audit.cli_user(), "import", report.audit_summary())
     print("\n".join(report.lines()))
     if not args.dry_run:
@@ -216,7 +197,7 @@ def cmd_rebuild(args) -> int:
     from est_data.ingest.rebuild import rebuild
 
     path = args.db or db_path()
-    result = rebuild(path, progress=_progress_bar(True))
+    result = rebuild(path, progress=terminal_bar(True))
     print(f"rebuilt {path}: {result.replayed} imports replayed from raw files, "
           f"{result.carried_batches} batches carried over, {result.incidents:,} incidents")
     # The raw files may hold rows older than the retention setting: apply it again.
