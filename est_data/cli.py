@@ -197,9 +197,14 @@ def cmd_rebuild(args) -> int:
     from est_data.ingest.rebuild import rebuild
 
     path = args.db or db_path()
-    result = rebuild(path, progress=terminal_bar(True))
+    result = rebuild(path, progress=terminal_bar(True), username=audit.cli_user())
     print(f"rebuilt {path}: {result.replayed} imports replayed from raw files, "
-          f"{result.carried_batches} batches carried over, {result.incidents:,} incidents")
+          f"{result.carried_batches} batches carried over, {result.undone_kept} undone "
+          f"imports kept as undone, {result.incidents:,} incidents")
+    if result.interrupted:
+        n = len(result.interrupted)
+        print(f"{n} interrupted import{'s' if n != 1 else ''} left out (killed before "
+              "reaching the database): " + ", ".join(result.interrupted))
     # The raw files may hold rows older than the retention setting: apply it again.
     with write_session(path) as con:
         p = retention.apply(con, args.years, audit.now_local().date(), audit.cli_user(),
