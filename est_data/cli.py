@@ -23,6 +23,7 @@ from est_data.core.errors import UserError
 from est_data.core.config import (
     BACKUP_DIR, PROGRESS_MIN_BYTES, RETENTION_YEARS, db_path, raw_dir)
 from est_data.store.db import open_db, write_session
+from est_data.store.dbfile import refusal
 from est_data.ingest.errors import IngestError
 from est_data.ingest.progress import terminal_bar
 from est_data.evaluation.summary_sv import headline, summary_text
@@ -121,8 +122,16 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+# Dates an evaluation can be about: far outside them the windows leave the calendar.
+EVALUATION_DATES = (dt.date(1900, 1, 1), dt.date(2199, 12, 31))
+
+
 def cmd_evaluate(args) -> int:
     path = args.db or db_path()
+    first, last = EVALUATION_DATES
+    if not first <= args.date <= last:
+        raise UserError(f"--date {args.date.isoformat()} is outside {first} to {last}",
+                        f"Datumet {args.date.isoformat()} ligger utanför {first}–{last}.")
     if args.buffer and args.buffer_m is not None:
         raise ValueError("give either --buffer areas or --buffer-m, not both")
     spec = EvaluationSpec(
@@ -372,6 +381,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except EXPECTED_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:   # a full disk or a read-only folder outside the database
+        error = refusal(exc, Path(exc.filename or "."))
+        if error is None:
+            raise
+        print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept", file=sys.stderr)
