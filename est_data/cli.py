@@ -23,7 +23,9 @@ from est_data.core.errors import UserError
 from est_data.core.config import (
     PROGRESS_MIN_BYTES, RETENTION_YEARS, backup_dir, db_path, raw_dir)
 from est_data.store.db import open_db, write_session
+from est_data.store.dbfile import refusal
 from est_data.ingest.errors import IngestError
+from est_data.ingest.progress import terminal_bar
 from est_data.evaluation.summary_sv import headline, summary_text
 
 # Every expected failure is a UserError; IngestError (and the ValueErrors of evaluation
@@ -113,8 +115,16 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+# Dates an evaluation can be about: far outside them the windows leave the calendar.
+EVALUATION_DATES = (dt.date(1900, 1, 1), dt.date(2199, 12, 31))
+
+
 def cmd_evaluate(args) -> int:
     path = args.db or db_path()
+    first, last = EVALUATION_DATES
+    if not first <= args.date <= last:
+        raise UserError(f"--date {args.date.isoformat()} is outside {first} to {last}",
+                        f"Datumet {args.date.isoformat()} ligger utanför {first}–{last}.")
     if args.buffer and args.buffer_m is not None:
         raise ValueError("give either --buffer areas or --buffer-m, not both")
     spec = EvaluationSpec(
@@ -160,26 +170,6 @@ def cmd_followup(args) -> int:
     return 0
 
 
-def _progress_bar(enabled: bool):
-    """A one-line progress bar on stderr (a line per step when not a terminal)."""
-    if not enabled:
-        return None
-    from est_data.ingest.pipeline import STEPS
-
-    tty = sys.stderr.isatty()
-
-    def show(fraction: float, step: str) -> None:
-        text = STEPS.get(step, (step,))[0]
-        filled = int(round(fraction * 30))
-        line = f"[{'#' * filled}{'.' * (30 - filled)}] {fraction * 100:3.0f}% {text}"
-        if tty:
-            sys.stderr.write("\r" + line.ljust(90) + ("\n" if fraction >= 1 else ""))
-        else:
-            sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    return show
-
-
 def cmd_import(args) -> int:
     from est_data.ingest import import_file
 
@@ -192,12 +182,12 @@ def cmd_import(args) -> int:
 
         with scratch_copy(path) as con:
             report = import_file(con, args.file, args.source, args.profile, dry_run=True,
-                                 sheet=args.sheet, progress=_progress_bar(big), keep_raw=False)
+                                 sheet=args.sheet, progress=terminal_bar(big), keep_raw=False)
     else:
         # Copy-on-write: an app that has the database open never blocks the import.
         with write_session(path) as con:
             report = import_file(con, args.file, args.source, args.profile, sheet=args.sheet,
-                                 progress=_progress_bar(big), raw_root=raw_dir(path))
+                                 progress=terminal_bar(big), raw_root=raw_dir(path))
             audit.record(con, audit.cli_user(), "import", report.audit_summary())
     print("\n".join(report.lines()))
     if not args.dry_run:
@@ -209,9 +199,14 @@ def cmd_rebuild(args) -> int:
     from est_data.ingest.rebuild import rebuild
 
     path = args.db or db_path()
-    result = rebuild(path, progress=_progress_bar(True))
+    result = rebuild(path, progress=terminal_bar(True), username=audit.cli_user())
     print(f"rebuilt {path}: {result.replayed} imports replayed from raw files, "
-          f"{result.carried_batches} batches carried over, {result.incidents:,} incidents")
+          f"{result.carried_batches} batches carried over, {result.undone_kept} undone "
+          f"imports kept as undone, {result.incidents:,} incidents")
+    if result.interrupted:
+        n = len(result.interrupted)
+        print(f"{n} interrupted import{'s' if n != 1 else ''} left out (killed before "
+              "reaching the database): " + ", ".join(result.interrupted))
     # The raw files may hold rows older than the retention setting: apply it again.
     p = retention.run(path, args.years, audit.now_local().date(), audit.cli_user())
     if p.incidents:
@@ -378,6 +373,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except EXPECTED_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:   # a full disk or a read-only folder outside the database
+        error = refusal(exc, Path(exc.filename or "."))
+        if error is None:
+            raise
+        print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept", file=sys.stderr)

@@ -46,3 +46,43 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 REPO_ROOT_FOR_CLI = Path(__file__).resolve().parent.parent
+
+
+def incident_csv(path: Path, rows: int, prefix: str = "R") -> Path:
+    """A small actor export: ``rows`` disturbances with ids ``<prefix>0..``, in 2025."""
+    start = dt.datetime(2025, 3, 1, 8, 0)
+    lines = ["Id;Datum;Kategori"] + [
+        f"{prefix}{i};{start + dt.timedelta(minutes=37 * i):%Y-%m-%d %H:%M};Klotter"
+        for i in range(rows)]
+    return write(path, "\n".join(lines) + "\n")
+
+
+# A CLI run in another process that SIGKILLs itself when the database file is renamed
+# into place: "before" the rename (the copy is written, the database never receives it),
+# or right "after" it (the database has it, nothing after the rename ran).
+_KILLED_CLI = """
+import os, signal, sys
+from pathlib import Path
+when, db, args = sys.argv[1], Path(sys.argv[2]).resolve(), sys.argv[3:]
+real_replace = os.replace
+def replace(src, dst, *a, **k):
+    hit = Path(dst).resolve() == db
+    if hit and when == "before":
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_replace(src, dst, *a, **k)
+    if hit and when == "after":
+        os.kill(os.getpid(), signal.SIGKILL)
+os.replace = replace
+from est_data.cli import main
+sys.exit(main(args))
+"""
+
+
+def killed_cli(when: str, db: Path, *args: str) -> int:
+    """Run ``python -m est_data *args`` killed at the rename (see above); its exit code."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _KILLED_CLI, when, str(db), *args],
+                          cwd=REPO_ROOT_FOR_CLI, capture_output=True, text=True, timeout=60)
+    return proc.returncode

@@ -5,7 +5,8 @@ with ``encoding``, ``xlsx``, ``jsonfile``, ``limits`` and ``rawtable`` (the shap
 give), ``headers`` and ``profiles`` (which column is what), ``normalize`` with
 ``dates`` and ``police`` (one common shape), ``stage`` with ``coords``, ``addresses`` and
 ``masking`` (rows ready to write), ``dedupe`` (the same event from two actors) and
-``pipeline`` (one transaction per file, raw files, undo, history), ``rebuild``.
+``pipeline`` (one transaction per file, undo, history) with ``rawfiles`` (the kept
+originals and a note per import), ``rebuild``; ``progress`` draws it on the terminal.
 """
 from est_data.ingest.errors import IngestError
 from est_data.ingest.pipeline import batch_report, history, import_file, undo_batch

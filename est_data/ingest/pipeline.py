@@ -10,14 +10,13 @@ Guarantees (issue 3):
 - rejected rows go to ``rejected_rows`` with a Swedish reason, nothing is dropped
   silently;
 - the original file is kept as ``raw/<sha256>.<ext>`` beside the database, with a
-  small JSON note per import so ``rebuild`` can replay every import with the profiles.
+  small JSON note per import so ``rebuild`` can replay every import with the profiles;
+  the note counts (``committed``) only once the import has landed in the database file.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-import shutil
 import time
 from pathlib import Path
 from typing import Callable
@@ -27,9 +26,9 @@ import pandas as pd
 
 from est_data.core import config
 from est_data.areas.geometry import load_areas
-from est_data.store.db import transaction
+from est_data.store.db import after_write, transaction
 from est_data.store.sqlutil import fetch_value
-from est_data.ingest import dedupe, normalize, places, police
+from est_data.ingest import dedupe, normalize, places, police, rawfiles
 from est_data.ingest.addresses import load_register
 from est_data.ingest.errors import IngestError
 from est_data.ingest.profiles import Profile, load_profile
@@ -50,7 +49,6 @@ POLICE_PROFILE_KEY = "polisen_handelser"
 COMPARED_COLUMNS = ("occurred_at", "reported_at", "category", "raw_category", "lat", "lon",
                     "x", "y", "precision", "address", "area_id", "focus_area_id",
                     "description", "time_known")
-BATCH_NOTES = "batches"  # sub-folder of raw/ with one JSON note per import
 
 
 class _DryRun(Exception):
@@ -174,8 +172,6 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
             _write(con, staged, report, prof, now, actor_kind)
             if dry_run:
                 raise _DryRun()
-            if keep_raw and root is not None and sha:
-                _keep_raw(root, path, sha)
             timings["write_dedupe"] = time.perf_counter() - t1
             timings["total"] = time.perf_counter() - t0
             report.seconds = {k: round(v, 3) for k, v in timings.items()}
@@ -188,7 +184,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
     finally:
         raw.close()
     if keep_raw and root is not None and sha and not dry_run:
-        _write_note(root, report, path, now, mapping, sheet)
+        rawfiles.keep_files(con, root, path, report, now, mapping, sheet)
     progress(1.0, "done")
     return report
 
@@ -296,46 +292,6 @@ def _write(con, staged: Staged, report: ImportReport, prof: Profile | None,
                  report.rows_skipped, report.values_masked])
 
 
-# --- the raw files ---------------------------------------------------------------------
-
-def _raw_name(path: Path, sha: str) -> str:
-    ext = path.suffix.lower().lstrip(".")
-    return f"{sha}.{ext}" if ext.isalnum() and len(ext) <= 5 else sha
-
-
-def _keep_raw(root: Path, path: Path, sha: str) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    target = root / _raw_name(path, sha)
-    if not target.exists():
-        tmp = target.with_name(target.name + ".tmp")
-        shutil.copyfile(path, tmp)
-        tmp.replace(target)
-
-
-def _write_note(root: Path, report: ImportReport, path: Path, now: dt.datetime,
-                mapping: dict[str, str] | None, sheet: str | None) -> None:
-    notes = root / BATCH_NOTES
-    notes.mkdir(parents=True, exist_ok=True)
-    note = {"batch_id": report.batch_id, "source": report.source,
-            "actor_name": report.actor_name, "file_name": report.file_name,
-            "raw_file": _raw_name(path, report.sha256), "sha256": report.sha256,
-            "profile": report.profile, "mapping": mapping, "sheet": sheet,
-            "imported_at": now.isoformat(), "undone": False}
-    (notes / f"{report.batch_id}.json").write_text(json.dumps(note, ensure_ascii=False, indent=1),
-                                                   encoding="utf-8")
-
-
-def batch_notes(root: Path) -> list[dict]:
-    """The import notes under ``raw/batches``, oldest first."""
-    out = []
-    for p in sorted((Path(root) / BATCH_NOTES).glob("*.json")):
-        try:
-            out.append(json.loads(p.read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError):
-            continue
-    return sorted(out, key=lambda n: (n.get("imported_at", ""), n.get("batch_id", "")))
-
-
 # --- undo ------------------------------------------------------------------------------
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: str,
@@ -374,11 +330,8 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: str,
             dedupe.mark_duplicates(con, span[0], span[1])
     root = raw_root if raw_root is not None else raw_root_for(con)
     if root is not None:
-        note = Path(root) / BATCH_NOTES / f"{batch_id}.json"
-        if note.exists():
-            data = json.loads(note.read_text(encoding="utf-8"))
-            data["undone"] = True
-            note.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        note = Path(root) / rawfiles.BATCH_NOTES / f"{batch_id}.json"
+        after_write(con, lambda: rawfiles.mark_note(note, undone=True))
     return removed
 
 

@@ -1,26 +1,45 @@
-"""Consistent backups: a copy of the database file, or every table as Parquet."""
+"""Consistent backups: a copy of the database file, or every table as Parquet.
+
+A backup is written beside its target under a temporary name, read back in full, and
+only then renamed into place: a damaged database, a full disk or an interrupted run
+leaves nothing at the target.
+"""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import duckdb
 
 from est_data.store.db import writer_lock, connect
+from est_data.store.dbfile import DatabaseError, refusal
 
 
 def backup_copy(db: Path, out: Path) -> Path:
-    """Copy the database while no writer can change it; verify the copy opens."""
+    """Copy the database while no writer can change it; verify every table of the copy
+    reads back."""
     if not db.exists():
         raise FileNotFoundError(f"no database at {db}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with writer_lock(db, wait_s=60):
-        shutil.copy2(db, out)
-    con = duckdb.connect(str(out), read_only=True)
+    part = out.with_name(f"{out.name}.part{os.getpid()}")
     try:
-        con.execute("SELECT count(*) FROM incidents").fetchall()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with writer_lock(db, wait_s=60):
+            shutil.copy2(db, part)
+        con = _open_backup(part, db)
+        try:
+            _read_all(con, db)
+        finally:
+            con.close()
+        os.replace(part, out)
+    except OSError as exc:
+        error = refusal(exc, out)
+        if error is None:
+            raise
+        raise error from exc
     finally:
-        con.close()
+        for p in (part, part.with_name(part.name + ".wal")):
+            p.unlink(missing_ok=True)
     return out
 
 
@@ -32,14 +51,57 @@ def export_parquet(db: Path, out_dir: Path) -> Path:
     """
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"{out_dir} is not empty")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with writer_lock(db, wait_s=60):
-        con = connect(db, read_only=True)
-        try:
-            con.execute(f"EXPORT DATABASE '{_sql_path(out_dir)}' (FORMAT parquet)")
-        finally:
-            con.close()
+    part = out_dir.with_name(f"{out_dir.name}.part{os.getpid()}")
+    shutil.rmtree(part, ignore_errors=True)
+    try:
+        part.mkdir(parents=True)
+        with writer_lock(db, wait_s=60):
+            con = _open_backup(db, db)
+            try:
+                con.execute(f"EXPORT DATABASE '{_sql_path(part)}' (FORMAT parquet)")
+            except duckdb.Error as exc:
+                raise _damaged(db, exc) from exc
+            finally:
+                con.close()
+        os.replace(part, out_dir)   # onto an empty folder, or none
+    except OSError as exc:
+        error = refusal(exc, out_dir)
+        if error is None:
+            raise
+        raise error from exc
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
     return out_dir
+
+
+def _open_backup(path: Path, db: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return connect(path, read_only=True)
+    except (DatabaseError, duckdb.Error) as exc:
+        raise _damaged(db, exc) from exc
+
+
+def _read_all(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    """Read every row of every table: a file cut short fails here, not at restore."""
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'").fetchall()]
+        if "incidents" not in tables:
+            raise duckdb.CatalogException("there is no incidents table")
+        for table in tables:
+            con.execute(f'SELECT count(*), max(hash(COLUMNS(*))) FROM "{table}"').fetchall()
+    except duckdb.Error as exc:
+        raise _damaged(db, exc) from exc
+
+
+def _damaged(db: Path, exc: Exception) -> DatabaseError:
+    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return DatabaseError(
+        f"the database {db} is damaged, no backup was written ({detail}); restore an "
+        "earlier backup or run 'python -m est_data rebuild'",
+        "Databasen är skadad, ingen säkerhetskopia skrevs. Återställ en tidigare "
+        "säkerhetskopia eller bygg om databasen.")
 
 
 def _sql_path(path: Path) -> str:

@@ -7,6 +7,8 @@ module, and db imports reader only to release its shared connection before writi
 """
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import duckdb
@@ -16,6 +18,42 @@ from est_data.core.errors import UserError
 
 class DatabaseError(UserError, RuntimeError):
     """The database file cannot be opened; the message says what to do."""
+
+
+NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def refusal(exc: BaseException, where: Path) -> DatabaseError | None:
+    """The :func:`write_error` for a disk that is full or does not let us write (the user
+    can act on it), whether the system said so (``OSError``) or DuckDB passed it on;
+    None for any other failure."""
+    if isinstance(exc, OSError):
+        return write_error(exc, where) if exc.errno in NO_SPACE | READ_ONLY else None
+    if isinstance(exc, duckdb.Error):  # IOException, or a commit that could not write
+        for code in sorted(NO_SPACE | READ_ONLY):
+            if os.strerror(code) in str(exc):
+                return write_error(OSError(code, os.strerror(code)), where)
+    return None
+
+
+def write_error(exc: OSError, where: Path) -> DatabaseError:
+    """The error to raise when writing at ``where`` failed with ``exc``: a full disk and a
+    read-only folder say so; anything else names the file and the system's reason."""
+    folder = where.parent
+    reason = exc.strerror or str(exc)
+    if exc.errno in NO_SPACE:
+        return DatabaseError(
+            f"no space left on the disk of {folder} ({reason}); nothing was written: "
+            "free some space and try again",
+            "Disken är full: inget skrevs. Frigör utrymme och försök igen.")
+    if exc.errno in READ_ONLY:
+        return DatabaseError(
+            f"cannot write in {folder}: the folder is read-only or belongs to another user "
+            f"({reason}); nothing was written",
+            "Datamappen är skrivskyddad eller tillhör en annan användare: inget skrevs.")
+    return DatabaseError(f"cannot write in {folder} ({reason}); nothing was written",
+                         "Det gick inte att skriva i datamappen: inget skrevs.")
 
 
 def open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -1,10 +1,12 @@
-"""Counts that describe a database: per table, actor and category."""
+"""Counts that describe a database: per table, actor and category, and the copies
+interrupted writers left beside it."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
 
+from est_data.store import strays
 from est_data.store.sqlutil import fetch_row, fetch_value
 from est_data.store.schema import SCHEMA_VERSION, current_version
 from est_data.core.taxonomy import labels
@@ -29,7 +31,8 @@ def database_info(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 def format_info(info: dict, path: Path | str) -> str:
-    """Plain-text report of :func:`database_info` for the terminal."""
+    """Plain-text report of :func:`database_info` for the terminal, ending with the
+    copies killed writers left beside the file (:mod:`est_data.store.strays`)."""
     names = labels()
     lines = [f"database: {path}",
              f"schema version: {info['schema_version']} (this app: {SCHEMA_VERSION})", "",
@@ -42,4 +45,7 @@ def format_info(info: dict, path: Path | str) -> str:
     lines += [f"  {name:<28}{n:>12,}" for _, name, n in info["by_actor"]]
     lines += ["", "incidents per category:"]
     lines += [f"  {names.get(code, code):<28}{n:>12,}" for code, n in info["by_category"]]
+    left = strays.describe(strays.stray_copies(path))
+    if left:
+        lines += [""] + left
     return "\n".join(lines)

@@ -68,3 +68,27 @@ def test_followup_writes_the_report(demo_db, tmp_path, capsys):
 def test_followup_refuses_odd_windows(demo_db, months, capsys):
     assert main(["followup", "--db", str(demo_db), "--months", months]) == 2
     assert "--months must be between 1 and 36" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31"])
+def test_evaluate_with_a_date_out_of_range_is_one_error_line(demo_db, capsys, date):
+    assert main(["evaluate", "--db", str(demo_db), "--area", "fokus_kyrkgatan",
+                 "--date", date]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and date in err
+
+
+def test_a_full_disk_outside_the_database_is_one_error_line(demo_db, tmp_path, capsys,
+                                                            monkeypatch):
+    import errno
+    import os
+    from pathlib import Path
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+    monkeypatch.setattr(Path, "write_text", full)
+    report = tmp_path / "out" / "followup.html"
+    assert main(["followup", "--db", str(demo_db), "--html", str(report)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no space left") and err.count("\n") == 1
+    assert str(report.parent) in err

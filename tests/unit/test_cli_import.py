@@ -1,8 +1,12 @@
 """``python -m est_data import|rebuild|undo``: exit codes and messages."""
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -138,3 +142,92 @@ def test_a_too_long_line_is_a_rejected_row_not_lost(tmp_path, capsys, monkeypatc
     assert main(["import", str(path), "--source", "test", "--db", str(db)]) == 0
     assert "rejected: Raden är längre än 500 byte: 1" in capsys.readouterr().out
     assert _count(db) == 2
+
+
+# --- a full or read-only disk (issue 12, item 19) ------------------------------------------
+
+def _files(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("code, says", [(errno.ENOSPC, "no space left"),
+                                        (errno.EROFS, "read-only"), (errno.EACCES, "read-only")])
+@pytest.mark.parametrize("step", ["copy", "raw", "rename"])
+def test_a_full_or_read_only_disk_is_one_error_line_and_keeps_no_raw_file(
+        tmp_path, capsys, monkeypatch, code, says, step):
+    data = tmp_path / "data"
+    db = data / "est.duckdb"
+    first = write(tmp_path / "a.csv", "Id;Datum;Kategori\nA;2025-01-01;Klotter\n")
+    assert main(["import", str(first), "--source", "test", "--db", str(db)]) == 0
+    before = _files(data)
+    capsys.readouterr()
+
+    def fail(*_args):
+        raise OSError(code, os.strerror(code))
+    real = {"copy": shutil.copy2, "raw": shutil.copyfile, "rename": os.replace}[step]
+    hit = {"copy": lambda src, dst: Path(src) == db,
+           "raw": lambda src, dst: Path(dst).parent == data / "raw",
+           "rename": lambda src, dst: Path(dst) == db}[step]
+    patched = lambda src, dst, *a, **k: fail() if hit(src, dst) else real(src, dst, *a, **k)
+    monkeypatch.setattr(*{"copy": (shutil, "copy2"), "raw": (shutil, "copyfile"),
+                          "rename": (os, "replace")}[step], patched)
+
+    second = write(tmp_path / "b.csv", "Id;Datum;Kategori\nB;2025-01-02;Brand\n")
+    assert main(["import", str(second), "--source", "test", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and says in err
+    assert _files(data) == before           # no raw file, no note, no copy left behind
+    assert _count(db) == 1
+
+
+def _writes_anyway(folder) -> bool:
+    """True when this user writes into ``folder`` despite its mode (root)."""
+    probe = folder / "probe"
+    try:
+        probe.touch()
+    except PermissionError:
+        return False
+    probe.unlink()
+    return True
+
+
+def test_a_read_only_data_folder_is_one_error_line(tmp_path):
+    data = tmp_path / "data"
+    db = data / "est.duckdb"
+    first = write(tmp_path / "a.csv", "Id;Datum;Kategori\nA;2025-01-01;Klotter\n")
+    assert main(["import", str(first), "--source", "test", "--db", str(db)]) == 0
+    before = _files(data)
+    second = write(tmp_path / "b.csv", "Id;Datum;Kategori\nB;2025-01-02;Brand\n")
+    folders = [data, data / "raw", data / "raw" / "batches"]
+    for folder in folders:
+        folder.chmod(0o555)
+    try:
+        if _writes_anyway(data):
+            pytest.skip("root writes into a read-only folder anyway; "
+                        "test_a_full_or_read_only_disk_is_one_error_line_and_keeps_no_raw_file "
+                        "covers EROFS/EACCES for root")
+        proc = subprocess.run([sys.executable, "-m", "est_data", "import", str(second),
+                               "--source", "test", "--db", str(db)], capture_output=True,
+                              text=True, cwd=REPO_ROOT_FOR_CLI, timeout=120)
+    finally:
+        for folder in folders:
+            folder.chmod(0o755)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1
+    assert "read-only" in proc.stderr
+    assert _files(data) == before
+
+
+def test_a_dry_run_on_a_full_disk_is_one_error_line(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "est.duckdb"
+    first = write(tmp_path / "a.csv", "Id;Datum;Kategori\nA;2025-01-01;Klotter\n")
+    assert main(["import", str(first), "--source", "test", "--db", str(db)]) == 0
+    capsys.readouterr()
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(shutil, "copy2", full)
+    assert main(["import", str(first), "--source", "test", "--db", str(db), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no space left on the disk of ") and err.count("\n") == 1
+    assert ".check-" in err      # the scratch copy beside the database, not "."

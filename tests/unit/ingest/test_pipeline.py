@@ -326,7 +326,9 @@ def test_raw_files_are_kept_and_rebuild_replays_them(world, db, monkeypatch):
     after = table_dump(con)
     for table in ("incidents", "areas", "actors", "rejected_rows"):
         assert after[table] == before[table], table
-    assert _count(con, "SELECT count(*) FROM import_batches") == 2   # the undone one is gone
+    assert _count(con, "SELECT count(*) FROM import_batches WHERE undone_at IS NULL") == 2
+    assert _count(con, "SELECT count(*) FROM import_batches WHERE undone_at IS NOT NULL "
+                       "AND batch_id = ?", [police.batch_id]) == 1    # still undone
     con.close()
 
 

@@ -230,3 +230,28 @@ def test_cli_lists_every_copy(demo_db, capsys):
     for words in ("earlier versions", "rejected raw rows", "original import files",
                   "uploads", "temporary copies", "backups"):
         assert words in out
+
+
+def test_retention_keeps_the_original_files_when_its_write_does_not_land(tmp_path, monkeypatch):
+    import errno
+
+    from est_data.store.dbfile import DatabaseError
+
+    db = tmp_path / "r.duckdb"
+    csv = tmp_path / "old.csv"
+    csv.write_text("Datum;Kategori\n2020-01-05 22:00;Klotter\n", encoding="utf-8")
+    commit_file(db, csv, "gammal", None, "old.csv", username="t")
+    raw = raw_dir(db)
+    kept = sorted(p.name for p in raw.iterdir() if p.is_file())
+    real_replace = os.replace
+
+    def full_disk(src, dst):
+        if os.fspath(dst) == os.fspath(db):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_replace(src, dst)
+    monkeypatch.setattr(os, "replace", full_disk)
+    today = dt.date.today() + dt.timedelta(days=2 * 366)
+    with pytest.raises((OSError, DatabaseError)):
+        retention.run(db, 1, today, "t")
+    assert sorted(p.name for p in raw.iterdir() if p.is_file()) == kept
+    assert q(db, "SELECT count(*) FROM incidents")[0][0] == 1
