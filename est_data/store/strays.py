@@ -2,8 +2,9 @@
 
 Every writer works on a full copy beside the database (``est.duckdb.tmp<pid>``, and from
 earlier versions ``est.duckdb.rebuild<pid>``; retention's ``est.duckdb.compact<pid>``; the
-demo build's ``est.duckdb.<random>.tmp``) and renames it over the original when it is done. A writer killed halfway (SIGKILL, a
-power cut, an out-of-memory kill) leaves its copy there, as large as the database.
+demo build's ``est.duckdb.<random>.tmp``) and renames it over the original when it is
+done. A writer killed halfway (SIGKILL, a power cut, an out-of-memory kill) leaves its
+copy there, as large as the database.
 
 :func:`sweep` removes the stale ones; :func:`est_data.store.db.write_session` calls it
 under the writer lock, so the next write cleans up. A copy is stale when the process
