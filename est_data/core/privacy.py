@@ -79,6 +79,13 @@ def primary(value: float, limit: int = SUPPRESS_BELOW) -> str:
     return SMALL if limit and 0 < value < limit else SHOWN
 
 
+def mark_of(row, column: str, limit: int = SUPPRESS_BELOW) -> str:
+    """How ``row[column]`` is published: the row's ``<column>_mark`` when it has one (and
+    there is a ``limit``), else its primary mark."""
+    mark = row.get(f"{column}_mark") if hasattr(row, "get") else None
+    return mark if limit and isinstance(mark, str) else primary(row[column], limit)
+
+
 def text(value, mark: str) -> str:
     """What a reader sees for a count published as ``mark``."""
     if mark == SMALL:
@@ -260,21 +267,23 @@ def _protect_level(level: _Level, lower: list[_Level], limit: int) -> list[str]:
 def _audit(level: _Level, lower: list[_Level], marks: list[str], limit: int) -> list[str]:
     """The attacker's linear program: for each "<3" cell, its least and greatest value
     given every lower level as published. Where one can be pinned down, the first of the
-    smallest shown counts that frees it is hidden too (else the smallest in its row or
-    column, and again). Hiding a count only widens what the reader must consider, so
+    smallest shown counts beside a hidden one that frees it is hidden too (else the
+    smallest in its row or column, or beside any hidden one, and again). Hiding a count only widens what the reader must consider, so
     cells found safe stay safe while more are hidden."""
     system = _System(level, lower, limit)
     for i in range(len(marks)):
         while marks[i] == SMALL and not system.free(marks, i):
-            near = system.neighbours(marks, [i])
-            if not near:  # every neighbour hidden already: leave the cell's group out
-                for j in system.group_of(i):
-                    marks[j] = WITHHELD
-                break
             others = [j for j, m in enumerate(marks) if m != SHOWN]
-            trial = system.neighbours(marks, others)[:MAX_TRIALS]
-            pick = next((j for j in trial if system.free(
-                marks[:j] + [HIDDEN] + marks[j + 1:], i)), near[0])
+            trial = system.neighbours(marks, others)
+            pick = next((j for j in trial[:MAX_TRIALS] if system.free(
+                marks[:j] + [HIDDEN] + marks[j + 1:], i)), None)
+            if pick is None:
+                near = system.neighbours(marks, [i]) or trial
+                if not near:  # nothing left to hide: leave the cell's group out
+                    for j in system.group_of(i):
+                        marks[j] = WITHHELD
+                    break
+                pick = near[0]
             marks[pick] = HIDDEN
     return marks
 

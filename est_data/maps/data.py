@@ -20,7 +20,9 @@ from est_data.maps import grid, style
 from est_data.areas.catalog import area_attributes
 from est_data.areas.geometry import load_areas
 from est_data.core.config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
+from est_data.core import privacy
 from est_data.core.filters import IncidentFilter, where_clause
+from est_data.incidents import published
 from est_data.store.sqlutil import fetch_df, fetch_row, in_list
 
 #: Layers a map can have: key -> Swedish name (also the order they are drawn in).
@@ -85,7 +87,7 @@ class MapData:
     bounds: list[list[float]]          # [[south, west], [north, east]]
     zoom: int
     counts: dict[str, int]             # total, located, area_only, municipality_only
-    areas: pd.DataFrame                # area_stats (as queries.area_table)
+    areas: pd.DataFrame                # marked_area_stats (as queries.area_table)
     heat: pd.DataFrame | None = None   # lat, lon, n, w
     heat_cell: int | None = None
     # Finer cells for closer zooms: (from this zoom on, cell size, cells like ``heat``).
@@ -95,6 +97,8 @@ class MapData:
     hot_note: str | None = None        # why no hot spots could be computed
     points: pd.DataFrame | None = None
     measures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # How each of ``counts`` is published (est_data.incidents.published.placement_marks).
+    count_marks: dict[str, str] = field(default_factory=dict)
 
     @property
     def points_withheld(self) -> bool:
@@ -200,6 +204,17 @@ def area_stats(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFram
     return df.sort_values(["is_focus", "current"], ascending=[False, False]).reset_index(drop=True)
 
 
+def marked_area_stats(con: duckdb.DuckDBPyConnection, f: IncidentFilter, limit: int = 0
+                      ) -> pd.DataFrame:
+    """:func:`area_stats` with ``current_mark`` and ``previous_mark``: how each count is
+    published (:mod:`est_data.incidents.published`; all shown without a ``limit``)."""
+    stats = area_stats(con, f)
+    if not limit:
+        return stats.assign(current_mark=privacy.SHOWN, previous_mark=privacy.SHOWN)
+    marks = published.area_marks(con, f, limit)[["current_mark", "previous_mark"]]
+    return published.with_marks(stats, marks)
+
+
 def incident_points(con: duckdb.DuckDBPyConnection, f: IncidentFilter, limit: int) -> pd.DataFrame:
     """Located incidents of the filter (at most ``limit``), newest first, for markers."""
     where, params = where_clause(f, alias="i.")
@@ -262,13 +277,16 @@ def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
     if extent is None:
         extent = _centre_extent()
     zoom = grid.zoom_for_extent(extent)
+    limit = options.suppress_below
     data = MapData(filter=f, options=options, bounds=extent.wgs84_bounds(), zoom=zoom,
-                   counts=counts, areas=area_stats(con, f))
+                   counts=counts, areas=marked_area_stats(con, f, limit),
+                   count_marks=published.placement_marks(counts, limit))
     layers = set(options.layers)
     heat_cell = options.cell_size or grid.cell_size_for(extent, zoom)
     if "heat" in layers and counts["located"]:
         data.heat, data.heat_cell, data.heat_fine = _heat_levels(
-            con, f, heat_cell, zoom, finer=options.cell_size is None)
+            con, f, heat_cell, zoom, finer=options.cell_size is None,
+            limit=options.suppress_below)
         heat_cell = data.heat_cell
     if "hotspots" in layers and counts["located"]:
         data.hotspots, data.hot_cell, data.hot_note = _hotspots(con, f, heat_cell)
@@ -279,18 +297,23 @@ def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
     return data
 
 
-def _heat_frame(cells: pd.DataFrame, size: int) -> pd.DataFrame:
+def _heat_frame(cells: pd.DataFrame, size: int, limit: int = 0) -> pd.DataFrame:
+    """Heat cells as centres with a weight; with a suppression ``limit`` (the meeting
+    role) only cells of at least ``limit`` incidents, their weights coarsened."""
+    cells = grid.meeting_heat(cells, limit)
     lat, lon = grid.cell_centres_wgs84(cells["cx"], cells["cy"], size)
+    weights = grid.heat_weights(cells["n"])
     return pd.DataFrame({"lat": np.round(lat, 5), "lon": np.round(lon, 5),
-                         "n": cells["n"].to_numpy(), "w": grid.heat_weights(cells["n"])})
+                         "n": cells["n"].to_numpy(),
+                         "w": grid.coarse_weights(weights) if limit else weights})
 
 
-def _heat_levels(con, f: IncidentFilter, cell: int, zoom: int, finer: bool
+def _heat_levels(con, f: IncidentFilter, cell: int, zoom: int, finer: bool, limit: int = 0
                  ) -> tuple[pd.DataFrame, int, list[tuple[int, int, pd.DataFrame]]]:
     """Heat cells at ``cell`` (or the next size up with at most
     :data:`~est_data.maps.grid.MAX_HEAT_CELLS` occupied), and, when ``finer``, one finer level
     (a quarter or half the size, at most :data:`MAX_FINE_CELLS`) for zooming in. One scan
-    of the incidents for all sizes."""
+    of the incidents for all sizes. ``limit``: see :func:`_heat_frame`."""
     coarse = [s for s in grid.CELL_SIZES_M if s >= cell][:3]
     fine = [s for s in grid.CELL_SIZES_M if cell / 4 <= s < cell] if finer else []
     levels = grid.cells_by_size(con, f, fine + coarse)
@@ -301,9 +324,9 @@ def _heat_levels(con, f: IncidentFilter, cell: int, zoom: int, finer: bool
     out_fine = []
     for s in fine:
         if s < size and len(levels[s]) <= MAX_FINE_CELLS:
-            out_fine = [(zoom + FINE_ZOOM_STEP, s, _heat_frame(levels[s], s))]
+            out_fine = [(zoom + FINE_ZOOM_STEP, s, _heat_frame(levels[s], s, limit))]
             break
-    return _heat_frame(cells, size), size, out_fine
+    return _heat_frame(cells, size, limit), size, out_fine
 
 
 def _areas_extent(con, area_ids: tuple[str, ...]) -> grid.Extent | None:
