@@ -50,6 +50,9 @@ MIN_HOTSPOT_CELL_M = 100
 #: quarter of the size (when they are not too many): the cell size follows the zoom.
 FINE_ZOOM_STEP = 2
 MAX_FINE_CELLS = 4000
+#: Said when the meeting role's heat layer is empty: every cell held under 3 incidents.
+HEAT_TOO_SPARSE_SV = ("Tätheten visas bara i rutor med minst 3 händelser, så att ingen "
+                      "enskild händelse pekas ut; med det här filtret finns ingen sådan ruta.")
 #: Extra margin around the data extent, in metres, so nothing sits on the map's edge.
 EXTENT_PAD_M = 250.0
 
@@ -99,6 +102,12 @@ class MapData:
     measures: pd.DataFrame = field(default_factory=pd.DataFrame)
     # How each of ``counts`` is published (est_data.incidents.published.placement_marks).
     count_marks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def heat_too_sparse(self) -> bool:
+        """Heat was asked for, there are located incidents, but no cell may be shown."""
+        return ("heat" in self.options.layers and self.counts["located"] > 0
+                and (self.heat is None or self.heat.empty))
 
     @property
     def points_withheld(self) -> bool:
@@ -308,22 +317,39 @@ def _heat_frame(cells: pd.DataFrame, size: int, limit: int = 0) -> pd.DataFrame:
                          "w": grid.coarse_weights(weights) if limit else weights})
 
 
+#: With small counts suppressed and the cell size free, the heat uses the smallest cells
+#: in which at least this share of the located incidents lie in cells that may be shown.
+MEETING_HEAT_SHARE = 0.5
+
+
+def _shown_share(cells: pd.DataFrame, limit: int) -> float:
+    total = float(cells["n"].sum())
+    return float(cells.loc[cells["n"] >= limit, "n"].sum()) / total if total else 1.0
+
+
 def _heat_levels(con, f: IncidentFilter, cell: int, zoom: int, finer: bool, limit: int = 0
                  ) -> tuple[pd.DataFrame, int, list[tuple[int, int, pd.DataFrame]]]:
     """Heat cells at ``cell`` (or the next size up with at most
     :data:`~est_data.maps.grid.MAX_HEAT_CELLS` occupied), and, when ``finer``, one finer level
     (a quarter or half the size, at most :data:`MAX_FINE_CELLS`) for zooming in. One scan
-    of the incidents for all sizes. ``limit``: see :func:`_heat_frame`."""
-    coarse = [s for s in grid.CELL_SIZES_M if s >= cell][:3]
+    of the incidents for all sizes. With a suppression ``limit`` (see :func:`_heat_frame`)
+    and a free size (``finer``), cells grow until :data:`MEETING_HEAT_SHARE` of the
+    incidents can be shown: coarser cells rather than an empty map."""
+    coarse = [s for s in grid.CELL_SIZES_M if s >= cell]
     fine = [s for s in grid.CELL_SIZES_M if cell / 4 <= s < cell] if finer else []
-    levels = grid.cells_by_size(con, f, fine + coarse)
-    size = next((s for s in coarse if len(levels[s]) <= grid.MAX_HEAT_CELLS), coarse[-1])
+    levels = grid.cells_by_size(con, f, fine + (coarse if limit and finer else coarse[:3]))
+    fits = [s for s in coarse[:3] if len(levels[s]) <= grid.MAX_HEAT_CELLS]
+    if limit and finer:
+        fits = [s for s in coarse if len(levels[s]) <= grid.MAX_HEAT_CELLS
+                and _shown_share(levels[s], limit) >= MEETING_HEAT_SHARE] or fits
+    size = fits[0] if fits else coarse[:3][-1]
     cells = levels[size]
     if len(cells) > grid.MAX_HEAT_CELLS:
         cells = cells.nlargest(grid.MAX_HEAT_CELLS, "n")
     out_fine = []
     for s in fine:
-        if s < size and len(levels[s]) <= MAX_FINE_CELLS:
+        if s < size and len(levels[s]) <= MAX_FINE_CELLS and (
+                not limit or _shown_share(levels[s], limit) >= MEETING_HEAT_SHARE):
             out_fine = [(zoom + FINE_ZOOM_STEP, s, _heat_frame(levels[s], s, limit))]
             break
     return _heat_frame(cells, size, limit), size, out_fine

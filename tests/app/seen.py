@@ -37,6 +37,7 @@ COUNT_PHRASES = [
     r"(?<![\d,.])[12] (?:har en plats|är bara kända)",
     r"<b>[^<]*</b> \([12]\)",                     # small multiples' titles
     r"(?<![\d,.:–\-/ ])[12] \((?:[+−±]|före)",     # "2 (+1)" in lists
+    r"normalt 0,[12](?!\d)",                      # a mean of 1-2 incidents in 12 weeks
 ]
 
 
