@@ -50,10 +50,12 @@ def shown(key: str) -> str:
 st.caption(
     f"**{shown('total')}** händelser i filtret, {fmt.period(f.start, f.end)}. "
     f"{shown('located')} har en plats och ritas på kartan"
+    # A withheld split names every part, so it never tells which of them are zero.
     + (f"; {shown('area_only')} är bara kända på områdesnivå och räknas i områdena"
-       if c["area_only"] else "")
+       if c["area_only"] or shown("area_only") == "–" else "")
     + (f"; **{shown('municipality_only')}** är bara kända på kommunnivå (t.ex. Polisens "
-       "publicerade händelser) och syns inte på kartan" if c["municipality_only"] else "")
+       "publicerade händelser) och syns inte på kartan"
+       if c["municipality_only"] or shown("municipality_only") == "–" else "")
     + ".")
 if data.heat_too_sparse:
     st.info(maps.data.HEAT_TOO_SPARSE_SV, icon=":material/info:")

@@ -23,6 +23,8 @@ COUNT_COLUMNS = {"Antal", "Föregående", "Föreg.", "Nu", "Före", "current", "
 DERIVED_COLUMNS = {"Förändring", "Förändr.", "Ökning", "change", "change_pct", "per_1000",
                    "change_prev", "change_prev_pct", "change_year", "change_year_pct",
                    "Per 1 000", "%"}
+#: A rate is made from the count now only (a rate beside a hidden count before is fine).
+RATE_COLUMNS = {"per_1000", "Per 1 000"}
 HIDDEN_TEXTS = {"<3", "dolt", "–"}
 #: Phrases with a count in them, as the app writes them.
 COUNT_PHRASES = [
@@ -36,8 +38,9 @@ COUNT_PHRASES = [
     r"\*\*[12]\*\* händelser",                    # Karta's caption
     r"(?<![\d,.])[12] (?:har en plats|är bara kända)",
     r"<b>[^<]*</b> \([12]\)",                     # small multiples' titles
-    r"(?<![\d,.:–\-/ ])[12] \((?:[+−±]|före)",     # "2 (+1)" in lists
+    r"(?<![\d,.:–\-/ +−±])[12] \((?:[+−±]|före)",  # "2 (+1)" in lists
     r"normalt 0,[12](?!\d)",                      # a mean of 1-2 incidents in 12 weeks
+    r"(?<![\d,.])[12] →|→ [12](?![\d,])",          # "2 → 0" before and after
 ]
 
 
@@ -61,8 +64,11 @@ def table_findings(where: str, df: pd.DataFrame) -> list[str]:
         for c in counts:
             if _number(row[c]) in SMALL:
                 out.append(f"{where}: {c} = {row[c]!r} ({dict(row)})")
+        now_hidden = any(str(row[c]) in HIDDEN_TEXTS for c in counts if c in ("current", "Antal", "Nu"))
         if any(str(row[c]) in HIDDEN_TEXTS for c in counts):
             for c in derived:
+                if c in RATE_COLUMNS and not now_hidden:
+                    continue
                 if _number(row[c]) is not None or re.search(r"\d", str(row[c])):
                     out.append(f"{where}: {c} = {row[c]!r} beside a hidden count")
     return out
@@ -116,7 +122,7 @@ def findings(at: AppTest, page: str) -> list[str]:
     for m in at.metric:
         if _number(m.value) in SMALL:
             out.append(f"{page}: metric {m.label!r} = {m.value!r}")
-        out += text_findings(f"{page} metric {m.label!r}", f"{m.proto.delta} {m.proto.help}")
+        out += text_findings(f"{page} metric {m.label!r}", f"{m.value} {m.proto.delta} {m.proto.help}")
     for i, df in enumerate(at.dataframe):
         out += table_findings(f"{page} dataframe {i}", df.value)
     for i, table in enumerate(at.table):
