@@ -83,7 +83,7 @@ def _focus_mark(count: int, parents: int, limit: int) -> str:
     """A focus area's mark: "<3" when small, "dolt" when its statistical areas minus it
     would be small, else shown."""
     mark = privacy.primary(count, limit)
-    if mark == privacy.SHOWN and privacy.primary(parents - count, limit) == privacy.SMALL:
+    if count and mark == privacy.SHOWN and privacy.primary(parents - count, limit) == privacy.SMALL:
         return privacy.HIDDEN
     return mark
 

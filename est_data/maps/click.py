@@ -129,12 +129,12 @@ def category_table(cats: pd.DataFrame, suppress_below: int = 0,
     if not suppress_below:
         return table
     if marks is None:
-        marks = pd.DataFrame({"key": cats["key"], "current_mark": [
-            privacy.primary(v, suppress_below) for v in cats["current"]], "previous_mark": [
-            privacy.primary(v, suppress_below) for v in cats["previous"]]})
-    given = marks.set_index("key")
-    now = [given["current_mark"].get(k, privacy.SHOWN) for k in cats["key"]]
-    before = [given["previous_mark"].get(k, privacy.SHOWN) for k in cats["key"]]
+        now = [privacy.primary(v, suppress_below) for v in cats["current"]]
+        before = [privacy.primary(v, suppress_below) for v in cats["previous"]]
+    else:
+        given = marks.set_index("key")
+        now = [given["current_mark"].get(k, privacy.SHOWN) for k in cats["key"]]
+        before = [given["previous_mark"].get(k, privacy.SHOWN) for k in cats["key"]]
     return table.assign(
         Antal=[privacy.text(int(v), m) for v, m in zip(table["Antal"], now)],
         Föregående=[privacy.text(int(v), m) for v, m in zip(table["Föregående"], before)],

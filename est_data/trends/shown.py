@@ -78,8 +78,8 @@ def season(df: pd.DataFrame, limit: int) -> pd.DataFrame:
     out = df.assign(count=df["count"].astype(float))
     for _, year in df.groupby("year"):
         marks = privacy.protect(year["count"].tolist(), limit, keys=year["month"].tolist())
-        out.loc[year.index, "count"] = privacy.chart_values(year["count"].astype(float).tolist(), marks)
-    out["count"] = out["count"].astype(float)
+        out.loc[year.index, "count"] = [v if m == privacy.SHOWN else np.nan
+                                        for v, m in zip(year["count"].astype(float), marks)]
     return out
 
 

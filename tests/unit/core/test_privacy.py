@@ -226,3 +226,10 @@ def test_ties_are_broken_by_name_not_by_order():
     assert marks["a"] == HIDDEN and marks["x"] == SHOWN
     table = pd.DataFrame({"area": values.index, "n": values.to_numpy()})
     assert privacy.protect_table(table.iloc[::-1], ["area"]) == again.tolist()
+
+
+def test_mark_of_reads_a_rows_mark_or_falls_back_to_the_primary_one():
+    row = {"current": 7, "current_mark": HIDDEN, "previous": 2}
+    assert privacy.mark_of(row, "current") == HIDDEN
+    assert privacy.mark_of(row, "previous") == SMALL
+    assert privacy.mark_of(row, "current", limit=0) == SHOWN
