@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import re
 
 import duckdb
 import numpy as np
 import pytest
 
-from est_data.areas.geometry import to_sweref
 from est_data.core import privacy
 from est_data.core.filters import IncidentFilter
-from est_data.maps import grid
 from est_data.trends import export
+from heat_payload import heat_cell_counts
 from seen import findings, map_scripts
 
 ONE_DAY = {"fran": "2026-11-13", "till": "2026-11-13"}
@@ -50,47 +48,18 @@ def small_areas(db, f: IncidentFilter) -> list[str]:
     return [r[0] for r in rows]
 
 
-# --- Heat cells in the map's page source -----------------------------------------------------
-
-def heat_points(script: str) -> list[list[float]]:
-    """Every heat cell the map's page holds: the layer's own and each finer level's."""
-    points = []
-    for m in re.finditer(r"L\.heatLayer\(\s*(\[\[.*?\]\])\s*,", script, re.S):
-        points += json.loads(m.group(1))
-    for m in re.finditer(r"\.concat\((\[\{.*?\}\])\);", script, re.S):
-        points += [p for level in json.loads(m.group(1)) for p in level["data"]]
-    return points
-
-
-def heat_cell_counts(con, f: IncidentFilter, points) -> list[int]:
-    """The number of incidents in the grid cell each heat point stands for (a point is a
-    cell's centre; the cell size is the largest that fits it)."""
-    x, y = to_sweref([p[1] for p in points], [p[0] for p in points])
-    counts = {s: grid.grid_cells(con, f, s).set_index(["cx", "cy"])["n"].to_dict()
-              for s in grid.CELL_SIZES_M}
-    out = []
-    for px, py in zip(np.asarray(x), np.asarray(y)):
-        for size in sorted(grid.CELL_SIZES_M, reverse=True):
-            fx, fy = px / size - 0.5, py / size - 0.5
-            if abs(fx - round(fx)) * size < 2 and abs(fy - round(fy)) * size < 2:
-                out.append(counts[size].get((int(round(fx)), int(round(fy))), 0))
-                break
-        else:
-            out.append(-1)
-    return out
-
+# --- Heat cells in the map's page source ----------------------------------------------------
 
 def heat_findings(db, f: IncidentFilter, scripts: list[str], where: str) -> list[str]:
     out = []
     with duckdb.connect(str(db), read_only=True) as con:
         for script in scripts:
-            points = heat_points(script)
-            counts = heat_cell_counts(con, f, points)
-            small = [(p, n) for p, n in zip(points, counts) if n < privacy.SUPPRESS_BELOW]
+            cells = heat_cell_counts(con, f, script)
+            small = [(p, n) for p, n in cells if n < privacy.SUPPRESS_BELOW]
             if small:
-                out.append(f"{where}: {len(small)} of {len(points)} heat cells hold under 3 "
+                out.append(f"{where}: {len(small)} of {len(cells)} heat cells hold under 3 "
                            f"incidents, e.g. {small[:3]}")
-            weights = {round(p[2], 3) for p in points}
+            weights = {round(p[2], 3) for p, _ in cells}
             if len(weights) > 5:
                 out.append(f"{where}: {len(weights)} distinct heat weights (ratios of counts)")
     return out
