@@ -1,16 +1,17 @@
 """Karta: where things happen, where it got worse, what was done there."""
 import streamlit as st
 
-from est_data.core import auth, config, fmt
+from est_data.core import auth, config, fmt, privacy
 from est_data import maps
-from est_data.incidents import queries
+from est_data.incidents import published, queries
 from est_data.webui import cache, setup, sidebar, signin, style, widgets
 from est_data.maps import click
 
 user = signin.require(auth.VIEW_AGGREGATES)
-# The meeting role sees aggregates only: no single incidents, small counts as "<3".
+# The meeting role sees aggregates only: no single incidents, small counts suppressed
+# (est_data.core.privacy: "<3", and "dolt" where a total would give one away).
 aggregates_only = not user.can(auth.VIEW_INCIDENTS)
-suppress = fmt.SUPPRESS_BELOW if aggregates_only else 0
+suppress = privacy.limit_for(user)
 layer_names = {k: v for k, v in maps.LAYERS.items() if not (aggregates_only and k == "points")}
 f = sidebar.filter_sidebar()
 
@@ -39,15 +40,25 @@ options = maps.MapOptions(layers=tuple(k for k in layer_names if k in (layers or
                           area_measure=measure, cell_size=cell, suppress_below=suppress)
 data = cache.read(maps.map_data, f, options)
 shapes = cache.read(maps.area_shapes)
-c = data.counts
+c, cm = data.counts, data.count_marks
+
+
+def shown(key: str) -> str:
+    return privacy.text(c[key], cm.get(key, privacy.SHOWN))
+
+
 st.caption(
-    f"**{fmt.num(c['total'])}** händelser i filtret, {fmt.period(f.start, f.end)}. "
-    f"{fmt.num(c['located'])} har en plats och ritas på kartan"
-    + (f"; {fmt.num(c['area_only'])} är bara kända på områdesnivå och räknas i områdena"
-       if c["area_only"] else "")
-    + (f"; **{fmt.num(c['municipality_only'])}** är bara kända på kommunnivå (t.ex. Polisens "
-       "publicerade händelser) och syns inte på kartan" if c["municipality_only"] else "")
+    f"**{shown('total')}** händelser i filtret, {fmt.period(f.start, f.end)}. "
+    f"{shown('located')} har en plats och ritas på kartan"
+    # A withheld split names every part, so it never tells which of them are zero.
+    + (f"; {shown('area_only')} är bara kända på områdesnivå och räknas i områdena"
+       if c["area_only"] or shown("area_only") == "–" else "")
+    + (f"; **{shown('municipality_only')}** är bara kända på kommunnivå (t.ex. Polisens "
+       "publicerade händelser) och syns inte på kartan"
+       if c["municipality_only"] or shown("municipality_only") == "–" else "")
     + ".")
+if data.heat_too_sparse:
+    st.info(maps.data.HEAT_TOO_SPARSE_SV, icon=":material/info:")
 if data.points_withheld:
     st.info(f"Enskilda händelser visas när filtret rymmer högst {fmt.num(maps.MAX_POINTS)} "
             f"händelser med plats (nu {fmt.num(c['located'])}). Välj en kortare period, färre "
@@ -82,26 +93,32 @@ if area_id:
         st.markdown(f"#### {fig['name']}" + (" ★ fokusområde" if fig["is_focus"] else ""))
         k1, k2, k3 = st.columns(3)
         now, before = fig["current"], fig["previous"]
-        # The meeting role sees small counts as "<3" here too, as in the map's tooltip.
-        small = fmt.hides_change(now, before, suppress_below=suppress)
-        k1.metric("Händelser", fmt.count(now, suppress),
+        # The meeting role sees the counts as published, as in the map's tooltip.
+        marks = cache.read(published.area_marks, f, suppress) if suppress else None
+        row = {**fig, **(marks.loc[area_id].to_dict() if marks is not None and area_id in marks.index
+                         else {})}
+        m_now, m_before = (privacy.mark_of(row, c, suppress) for c in ("current", "previous"))
+        small = privacy.hides(m_now, m_before)
+        k1.metric("Händelser", privacy.text(now, m_now),
                   delta=None if small else f"{fmt.signed(fig['change'])} mot föregående period"
                   + (f" ({fmt.pct(fig['change_pct'])})" if fig["change_pct"] is not None else ""),
                   **({} if small else style.delta_style(fig["change"])))
-        k2.metric("Föregående period", fmt.count(before, suppress),
+        k2.metric("Föregående period", privacy.text(before, m_before),
                   help=f"{fmt.period(prev.start, prev.end)}")
         k3.metric("Per 1 000 invånare", fmt.num(fig["per_1000"], 1)
-                  if fig["per_1000"] is not None and not small else "–",
+                  if fig["per_1000"] is not None and m_now == privacy.SHOWN else "–",
                   help="Händelser under perioden per 1 000 invånare. Fokusområden "
                   "saknar egen befolkningsuppgift.")
         t1, t2 = st.columns([1, 1])
         with t1:
-            table = click.category_table(fig["by_category"], suppress)
+            cat_marks = cache.read(click.category_marks, f, area_id, suppress) if suppress else None
+            table = click.category_table(fig["by_category"], suppress, cat_marks)
             style.table(table if suppress else fmt.styled(
                 table, {"Antal": fmt.num, "Föregående": fmt.num, "Förändring": fmt.signed}))
         with t2:
-            trend = fig["trend"]
+            trend = click.trend_shown(fig["trend"], suppress)
             unit = {"day": "dag", "week": "vecka", "month": "månad"}[click.trend_bucket(f)]
-            st.caption(f"Händelser per {unit}, föregående och vald period")
+            st.caption(f"Händelser per {unit}, föregående och vald period"
+                       + (" (antal under 3 visas inte)" if suppress else ""))
             st.bar_chart(trend, x="start", y="count", color="period", height=230,
                          x_label="", y_label="Antal")

@@ -3,15 +3,17 @@
 import streamlit as st
 
 from est_data.trends import alerts as alerting
-from est_data.core import auth, config, fmt
+from est_data.core import auth, config, fmt, privacy
 from est_data.core.errors import DATABASE_BUSY_SV
-from est_data.incidents import queries
+from est_data.incidents import published, queries
 from est_data.overview import briefing, display, lagesbild, meetings
 from est_data import maps
+from est_data.maps.data import HEAT_TOO_SPARSE_SV, located_counts
 from est_data.webui import cache, setup, sidebar, signin, style, widgets
 from est_data.store.dbfile import DatabaseError
 
 user = signin.require(auth.VIEW_AGGREGATES)
+limit = privacy.limit_for(user)  # the meeting role: small counts suppressed everywhere
 MEETING_ALERTS = 3  # unusual weeks listed in the meeting view (the projector has little room)
 f = sidebar.filter_sidebar()
 anchor = cache.read(queries.anchor_date)
@@ -70,6 +72,8 @@ def meeting_map(view) -> None:
     m = maps.build_map(data, cache.read(maps.area_shapes), tiles=config.map_tiles(),
                        large=True, layer_control=False)
     widgets.show_map(m, key="mote_map", height=560)
+    if data.heat_too_sparse:
+        st.caption(HEAT_TOO_SPARSE_SV)
 
 
 def meeting_lists(b: dict, view) -> None:
@@ -79,7 +83,7 @@ def meeting_lists(b: dict, view) -> None:
         st.markdown("Inget område har fler händelser än perioden före.")
     else:
         st.table(display.increases_table(b["increases"]), hide_index=True)
-    alerts = cache.read(alerting.area_alerts, view)
+    alerts = cache.read(alerting.area_alerts, view, limit=privacy.SUPPRESS_BELOW)
     if not alerts.empty:
         st.markdown("### Ovanligt mycket senaste veckan")
         st.markdown("\n".join(f"- {s}" for s in alerts["sentence"].head(MEETING_ALERTS)))
@@ -164,13 +168,20 @@ def meetings_panel() -> None:
 
 
 def overview_figures(totals: dict) -> None:
-    """Incidents with their change, how many are on the map and how many are not."""
+    """Incidents with their change, how many are on the map and how many are not (as
+    published for the user's role: see est_data.incidents.published)."""
     c1, c2, c3 = st.columns(3)
+    counts = cache.read(located_counts, f)
+    marks = published.placement_marks(counts, limit)
+    now = privacy.primary(totals["current"], limit)
     change = totals["current"] - totals["previous"]
-    c1.metric("Händelser", fmt.num(totals["current"]),
-              delta=f"{fmt.signed(change)} mot föregående period", **style.delta_style(change))
-    c2.metric("Med plats på kartan", fmt.num(totals["located"]))
-    c3.metric("Endast kända på kommunnivå", fmt.num(totals["municipality_only"]),
+    hidden = privacy.hides(now, privacy.primary(totals["previous"], limit))
+    c1.metric("Händelser", privacy.text(totals["current"], now),
+              delta=None if hidden else f"{fmt.signed(change)} mot föregående period",
+              **({} if hidden else style.delta_style(change)))
+    c2.metric("Med plats på kartan", privacy.text(counts["located"], marks["located"]))
+    c3.metric("Endast kända på kommunnivå",
+              privacy.text(counts["municipality_only"], marks["municipality_only"]),
               help="Händelser som bara är kända på kommunnivå, t.ex. Polisens publicerade "
                    "händelser. De räknas här men ritas aldrig som punkter på kartan.")
 
@@ -188,6 +199,21 @@ COUNT_COLUMNS = {
 }
 COUNT_TEXTS = {"current": fmt.num, "previous": fmt.num, "change": fmt.signed, "change_pct": fmt.pct,
                "per_1000": lambda v: fmt.num(v, 1)}
+# The meeting role's tables are texts as published ("<3", "dolt"): the same headers.
+TEXT_COLUMNS = {k: st.column_config.TextColumn(c["label"], width=c["width"], help=c["help"])
+                for k, c in COUNT_COLUMNS.items()}
+
+
+def count_table(rows, **column_config) -> None:
+    """A table of counts: numbers with Swedish texts, or the published texts; the
+    withheld breakdown as a note."""
+    if rows is None:
+        st.info(display.WITHHELD_SV, icon=":material/visibility_off:")
+        return
+    if limit:
+        style.table(rows, column_config={**TEXT_COLUMNS, **column_config})
+    else:
+        style.table(fmt.styled(rows, COUNT_TEXTS), column_config={**COUNT_COLUMNS, **column_config})
 
 
 def overview_tables() -> None:
@@ -195,19 +221,18 @@ def overview_tables() -> None:
     left, right = st.columns([5, 6])
     with left:
         st.subheader("Per kategori")
-        cats = display.category_rows(cache.read(queries.counts_with_change, f, "category"))
-        style.table(fmt.styled(cats, COUNT_TEXTS), column_config=COUNT_COLUMNS)
+        count_table(display.category_rows(cache.read(queries.counts_with_change, f, "category"), limit))
     with right:
         st.subheader("Per område")
         # No percent column here: on an area's small counts it mostly says "+200 %".
-        areas = display.area_rows(cache.read(queries.area_table, f))
-        style.table(
-            fmt.styled(areas, COUNT_TEXTS),
-            column_config={**COUNT_COLUMNS, "Område": st.column_config.TextColumn("Område", width="medium"),
-                           "per_1000": st.column_config.NumberColumn(
+        marks = cache.read(published.area_marks, f, limit) if limit else None
+        count_table(
+            display.area_rows(cache.read(queries.area_table, f), marks, limit),
+            Område=st.column_config.TextColumn("Område", width="medium"),
+            per_1000=st.column_config.Column(
                 "Per 1 000", width=70,
                 help="Händelser under perioden per 1 000 invånare (ungefärlig befolkning); "
-                     "– för fokusområden, som saknar egen befolkningssiffra.")})
+                     "– för fokusområden, som saknar egen befolkningssiffra."))
         st.caption("★ = fokusområde. Fokusområden ligger inom statistikområdena och räknas i båda.")
 
 
@@ -226,7 +251,7 @@ def overview() -> None:
         meetings_panel()
         return
     overview_figures(totals)
-    widgets.show_alerts(f)
+    widgets.show_alerts(f, limit)
     overview_tables()
     st.subheader("Möten och lägesbild")
     meetings_panel()

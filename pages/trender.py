@@ -5,8 +5,9 @@ from dataclasses import replace
 import streamlit as st
 
 from est_data.trends import alerts as alerting, calendar_charts, charts, export, ranking, series as trends
-from est_data.core import auth, fmt
-from est_data.incidents import queries
+from est_data.trends import shown
+from est_data.core import auth, fmt, privacy
+from est_data.incidents import published, queries
 from est_data.webui import cache, setup, sidebar, signin, style
 from est_data.core.config import db_path
 
@@ -19,6 +20,8 @@ GRAIN_LABELS = {"week": "Vecka", "month": "Månad"}
 user = signin.require(auth.VIEW_AGGREGATES)
 # Single incidents and descriptions only for roles that may see them (not the meeting role).
 can_rows = user.can(auth.VIEW_INCIDENTS) and user.can(auth.VIEW_DESCRIPTIONS)
+# The meeting role: small counts suppressed on every chart and table (est_data.trends.shown).
+limit = privacy.limit_for(user)
 f = sidebar.filter_sidebar()
 # Defaults in session state (not in the widgets), re-assigned on every run so the
 # choices survive while another tab, which does not draw them, is open.
@@ -67,18 +70,26 @@ with tabs[0]:
                                     required=True,
                                     format_func={"stack": "Staplat",
                                                  "small": "Ett diagram per grupp"}.get)
-        o1, o2 = st.columns(2)
-        show_ly = o1.toggle("Samma period i fjol", key="trend_ly")
-        show_rolling = o2.toggle("Glidande medelvärde", key="trend_rolling")
+        if limit:
+            show_ly = show_rolling = False
+            st.caption("Glidande medelvärde och fjolårets kurva visas inte i mötesrollen: "
+                       "ur dem går små antal att räkna ut.")
+        else:
+            o1, o2 = st.columns(2)
+            show_ly = o1.toggle("Samma period i fjol", key="trend_ly")
+            show_rolling = o2.toggle("Glidande medelvärde", key="trend_rolling")
         df = cache.read(trends.time_series, f, grain, by)
         measures = cache.read(trends.measures, f.areas)
         total = df[df["key"] == trends.TOTAL_KEY]
         now, before = int(total["count"].sum()), int(total["last_year"].sum())
+        now_mark, before_mark = privacy.primary(now, limit), privacy.primary(before, limit)
+        hide_change = privacy.hides(now_mark, before_mark)
         m1, m2, m3 = st.columns(3)
-        m1.metric("Händelser i perioden", fmt.num(now),
-                  delta=f"{fmt.delta(now - before, before)} mot i fjol" if before else None,
+        m1.metric("Händelser i perioden", privacy.text(now, now_mark),
+                  delta=f"{fmt.delta(now - before, before)} mot i fjol"
+                  if before and not hide_change else None,
                   delta_color="inverse")
-        m2.metric("Samma period i fjol", fmt.num(before),
+        m2.metric("Samma period i fjol", privacy.text(before, before_mark),
                   help="Samma datum ett år tidigare (med veckoindelning 52 veckor tidigare, "
                        "så att veckodagarna stämmer).")
         m3.metric("Ovanligt höga " + trends.GRAINS[grain].label_plural,
@@ -94,13 +105,15 @@ with tabs[0]:
                 st.caption("Kort period: välj en längre period i sidopanelen för att se "
                            "utvecklingen över fler veckor.")
             colors = cache.read(trends.series_colors)
-            shown = measures if not measures.empty else None
+            on_axis = measures if not measures.empty else None
+            drawn, totals_text = shown.series(df, limit)
             if view == "small" and by != "total":
-                fig = charts.small_multiples_figure(df, grain, names, colors, shown,
+                fig = charts.small_multiples_figure(drawn, grain, names, colors, on_axis,
                                                     show_last_year=show_ly,
-                                                    show_rolling=show_rolling)
+                                                    show_rolling=show_rolling,
+                                                    totals_text=totals_text)
             else:
-                fig = charts.time_series_figure(df, grain, names, colors, shown,
+                fig = charts.time_series_figure(drawn, grain, names, colors, on_axis,
                                                 show_last_year=show_ly,
                                                 show_rolling=show_rolling)
             st.plotly_chart(fig, config=PLOTLY_CONFIG, key="trend_chart")
@@ -108,8 +121,8 @@ with tabs[0]:
             measure_list(measures, charts.measures_on_axis(measures, first_day, last_day))
             alerts = df[df["alert"]].sort_values(["period", "p_value"])
             if not alerts.empty:
-                lines = [f"{charts.period_label(p.date(), grain)}: "
-                         f"{names.get(k, k)} {fmt.num(n)} (normalt {fmt.num(e)})"
+                lines = [f"{charts.period_label(p.date(), grain)}: {names.get(k, k)}"
+                         + ("" if limit else f" {fmt.num(n)} (normalt {fmt.num(e)})")
                          for p, k, n, e in zip(alerts["period"], alerts["key"],
                                                alerts["full_count"], alerts["expected"])]
                 with st.expander(f"Ovanligt höga {trends.GRAINS[grain].label_plural} "
@@ -126,12 +139,11 @@ with tabs[1]:
         if int(matrix["count"].sum()) == 0:
             st.info("Inga händelser matchar filtret under perioden.")
         else:
-            top = matrix.sort_values("count", ascending=False).iloc[0]
-            st.caption(f"Flest händelser: **{fmt.WEEKDAY_NAMES[int(top['weekday']) - 1]} "
-                       f"kl. {int(top['hour']):02d}–{(int(top['hour']) + 1) % 24:02d}** "
-                       f"({fmt.num(int(top['count']))} under perioden).")
-            st.plotly_chart(calendar_charts.weekday_hour_figure(matrix), config=PLOTLY_CONFIG,
-                            key="weekday_chart")
+            peak = shown.peak_sentence(matrix, limit)
+            st.caption(peak or "Antal under 3 visas inte, och inte heller antal som skulle "
+                       "avslöja dem; rutorna är tomma.")
+            st.plotly_chart(calendar_charts.weekday_hour_figure(shown.weekday_hour(matrix, limit)),
+                            config=PLOTLY_CONFIG, key="weekday_chart")
         st.subheader("Säsongsmönster över året")
         st.caption("Händelser per månad, ett år per linje (filtrets kategorier, aktörer och "
                    "områden; alla år med data fram till periodens slut). Månader som data "
@@ -140,7 +152,8 @@ with tabs[1]:
         if not season["complete"].any():
             st.info("Det finns ännu ingen hel månad med data att visa.")
         else:
-            st.plotly_chart(calendar_charts.seasonal_figure(season), config=PLOTLY_CONFIG,
+            st.plotly_chart(calendar_charts.seasonal_figure(shown.season(season, limit)),
+                            config=PLOTLY_CONFIG,
                             key="season_chart")
 
 # --- Områden ---------------------------------------------------------------------------
@@ -157,63 +170,80 @@ with tabs[2]:
         trend_text = ("Antal per vecka" if bin_days == 7 else "Antal per fyraveckorsperiod")
         columns = ["Område", "Typ", "current", "per_1000", "change_prev", "change_prev_pct",
                    "change_year", "change_year_pct", "trend"]
-        # Swedish number formats whatever the browser's locale; the values stay numbers,
-        # so sorting by a column still sorts numerically.
-        styled = fmt.styled(view[columns], {
-            "current": fmt.num, "per_1000": lambda v: fmt.num(v, 1),
-            "change_prev": fmt.signed, "change_year": fmt.signed,
-            "change_prev_pct": fmt.pct, "change_year_pct": fmt.pct})
+        # Numbers for those who may see them, with Swedish formats whatever the browser's
+        # locale (the values stay numbers, so a column sorts numerically); the meeting
+        # role gets the texts as published and no weekly trend.
+        marks = cache.read(published.area_marks, f, limit) if limit else None
+        Column = st.column_config.TextColumn if limit else st.column_config.NumberColumn
+        if limit:
+            columns = columns[:-1]
+            shown_rows = shown.ranking(view, marks, limit)[columns]
+        else:
+            shown_rows = fmt.styled(view[columns], {
+                "current": fmt.num, "per_1000": lambda v: fmt.num(v, 1),
+                "change_prev": fmt.signed, "change_year": fmt.signed,
+                "change_prev_pct": fmt.pct, "change_year_pct": fmt.pct})
         event = style.table(
-            styled, key="area_rank", on_select="rerun",
+            shown_rows, key="area_rank", on_select="rerun",
             selection_mode="single-row", placeholder="–",
             column_config={
-                "current": st.column_config.NumberColumn("Antal"),
-                "per_1000": st.column_config.NumberColumn(
+                "current": Column("Antal"),
+                "per_1000": Column(
                     "Per 1 000 inv.",
                     help="Händelser under perioden per 1 000 invånare. Saknas för egna "
                          "områden utan befolkningssiffra."),
-                "change_prev": st.column_config.NumberColumn(
+                "change_prev": Column(
                     "Mot föregående", help=f"Skillnad mot {fmt.period(prev.start, prev.end)}."),
-                "change_prev_pct": st.column_config.NumberColumn("Föreg. %"),
-                "change_year": st.column_config.NumberColumn(
+                "change_prev_pct": Column("Föreg. %"),
+                "change_year": Column(
                     "Mot i fjol",
                     help=f"Skillnad mot samma datum förra året, {fmt.date(ly_start)} – "
                          f"{fmt.date(ly_end)}."),
-                "change_year_pct": st.column_config.NumberColumn("I fjol %"),
+                "change_year_pct": Column("I fjol %"),
                 "trend": st.column_config.LineChartColumn(
                     "Trend", y_min=0,
                     help=f"{trend_text}, de senaste {bins * bin_days} dagarna till "
                          f"{fmt.date(f.end)}."),
             })
         unplaced = cache.read(ranking.unplaced_count, f)
+        unplaced_text = privacy.text(unplaced, marks["current_mark"].get(
+            published.UNKNOWN_AREA, privacy.SHOWN) if limit else privacy.SHOWN)
         st.caption("Välj en rad för att se området närmare. Klicka på en kolumnrubrik för "
                    "att sortera. ★ = fokusområde; fokusområden ligger inom statistikområdena "
                    "och räknas i båda, så raderna ska inte summeras."
-                   + (f" {fmt.num(unplaced)} händelser är bara kända på kommunnivå och "
-                      "saknar område." if unplaced else ""))
+                   + (f" {unplaced_text} händelser är bara kända på kommunnivå och "
+                      "saknar område." if unplaced and unplaced_text != "–" else ""))
         rows = event.selection.rows if event is not None else []
         if rows:
             chosen = table.iloc[rows[0]]
             area_id = chosen["area_id"]
             st.subheader(f"{chosen['name']}")
             d1, d2, d3, d4 = st.columns(4)
-            d1.metric("Händelser i perioden", fmt.num(int(chosen["current"])))
+            m = {c: privacy.mark_of({**chosen, **(marks.loc[area_id].to_dict() if limit
+                                                  and area_id in marks.index else {})}, c, limit)
+                 for c in ("current", "previous", "last_year")}
+            n = {c: privacy.text(int(chosen[c]), m[c]) for c in m}
+            d1.metric("Händelser i perioden", n["current"])
             d2.metric("Mot föregående period",
+                      None if privacy.hides(m["current"], m["previous"]) else
                       fmt.delta(int(chosen["change_prev"]), int(chosen["previous"])),
                       help=f"Föregående period ({fmt.period(prev.start, prev.end)}): "
-                           f"{fmt.num(int(chosen['previous']))} händelser.")
+                           f"{n['previous']} händelser.")
             d3.metric("Mot samma period i fjol",
+                      None if privacy.hides(m["current"], m["last_year"]) else
                       fmt.delta(int(chosen["change_year"]), int(chosen["last_year"])),
                       help=f"Samma datum i fjol ({fmt.date(ly_start)} – {fmt.date(ly_end)}): "
-                           f"{fmt.num(int(chosen['last_year']))} händelser.")
-            d4.metric("Per 1 000 invånare", fmt.num(chosen["per_1000"], 1))
+                           f"{n['last_year']} händelser.")
+            d4.metric("Per 1 000 invånare", fmt.num(chosen["per_1000"], 1)
+                      if m["current"] == privacy.SHOWN else "–")
             area_f = replace(f, areas=(area_id,))
             grain = "week" if f.days <= 190 else "month"
             area_df = cache.read(trends.time_series, area_f, grain, "category")
             area_measures = cache.read(trends.measures, (area_id,))
             fig = charts.time_series_figure(
-                area_df, grain, names, cache.read(trends.series_colors),
-                area_measures if not area_measures.empty else None)
+                shown.series(area_df, limit)[0], grain, names, cache.read(trends.series_colors),
+                area_measures if not area_measures.empty else None,
+                show_last_year=not limit, show_rolling=not limit)
             st.plotly_chart(fig, config=PLOTLY_CONFIG, key="area_chart")
             a_first, a_last = charts.axis_span(area_df, grain)
             numbers = charts.measures_on_axis(area_measures, a_first, a_last)
@@ -272,12 +302,10 @@ with tabs[3]:
         if sharing:
             by = tuple(st.multiselect(
                 "Antal per", list(export.SHARE_DIMENSIONS),
-                format_func=lambda k: export.SHARE_DIMENSIONS[k][0], key="export_by")
-                or ["area"])
-            st.caption(f"Antal under {export.SUPPRESS_BELOW} visas som "
-                       f"\"{export.SUPPRESSED}\". Filen innehåller inga beskrivningar, "
-                       "adresser, koordinater, fokusområden eller summor (en summa skulle "
-                       "avslöja de dolda talen).")
+                format_func=lambda k: export.SHARE_DIMENSIONS[k][0], key="export_by",
+                max_selections=export.MAX_SHARE_DIMENSIONS)
+                or ["area"])[:export.MAX_SHARE_DIMENSIONS]
+            st.caption(export.SHARING_NOTE_SV + " Filen innehåller inte heller fokusområden.")
             preview = cache.read(export.shared_export, f, by)
             style.table(preview, key="share_preview", height=300)
         else:

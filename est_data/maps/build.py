@@ -13,7 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from est_data.core import fmt, taxonomy
+from est_data.core import fmt, privacy, taxonomy
 from est_data.core.html import esc
 from est_data.maps import grid, assets as mapassets
 from est_data.maps.assets import FastMarkerCluster, HeatMap
@@ -54,13 +54,17 @@ def base_map(data: MapData, tiles: str | None = OSM, large: bool = False) -> fol
 # --- Areas -------------------------------------------------------------------------------
 
 def area_tooltip(row: pd.Series, suppress_below: int = 0) -> str:
-    """Escaped tooltip HTML for one area's figures (small counts as "<3" if asked)."""
+    """Escaped tooltip HTML for one area's figures; with ``suppress_below`` (the meeting
+    role) the counts as published (``current_mark``/``previous_mark``), no change, and no
+    rate beside a count that is not shown (rate times population is the count)."""
+    now = privacy.mark_of(row, "current", suppress_below)
+    before = privacy.mark_of(row, "previous", suppress_below)
     change = "" if suppress_below else f", {esc(fmt.signed(row['change']))}"
     parts = [f"<b>{esc(row['name'])}</b>",
-             f"Händelser: {esc(fmt.count(row['current'], suppress_below))} "
-             f"(föregående period {esc(fmt.count(row['previous'], suppress_below))}{change})"]
+             f"Händelser: {esc(privacy.text(row['current'], now))} "
+             f"(föregående period {esc(privacy.text(row['previous'], before))}{change})"]
     rate = row.get("per_1000")
-    if rate is not None and not pd.isna(rate):
+    if rate is not None and not pd.isna(rate) and now == privacy.SHOWN:
         parts.append(f"Per 1 000 invånare: {esc(fmt.num(rate, 1))}")
     parts.append('<span class="est-muted">Klicka för detaljer</span>')
     return "<br>".join(parts)
@@ -80,26 +84,29 @@ def area_classes(data: MapData, stats: pd.DataFrame
     """The value each area is coloured by, its classes, the label of areas without a
     value and a note for the legend.
 
-    With small counts suppressed (the meeting role), an area whose count now or before
-    is under the limit gets no change colour: the change would give the small count away.
+    With small counts suppressed (the meeting role), an area whose count is not shown
+    gets no colour of its own (a class is a range of counts), nor a rate, and an area
+    whose count now or before is not shown gets no change colour.
     """
     measure = data.options.area_measure
+    limit = data.options.suppress_below
+    now = [privacy.mark_of(r, "current", limit) for _, r in stats.iterrows()]
+    before = [privacy.mark_of(r, "previous", limit) for _, r in stats.iterrows()]
+    shown = pd.Series([m == privacy.SHOWN for m in now], index=stats.index)
+    few = " eller få händelser" if limit else ""
     if measure == "rate":
-        values = stats["per_1000"].astype(float)
+        values = stats["per_1000"].astype(float).where(shown)
         return (values, style.class_breaks(values.tolist(), decimals=1),
-                "Saknar befolkningsuppgift", None)
+                f"Saknar befolkningsuppgift{few}", None)
     if measure == "change":
-        values = stats["change"].astype(float)
-        limit = data.options.suppress_below
-        small = [fmt.hides_change(c, p, suppress_below=limit)
-                 for c, p in zip(stats["current"], stats["previous"])]
-        values = values.mask(pd.Series(small, index=values.index))
+        hidden = pd.Series([privacy.hides(a, b) for a, b in zip(now, before)], index=stats.index)
+        values = stats["change"].astype(float).mask(hidden)
         prev = data.filter.previous()
         return (values, style.change_classes(values.tolist()),
                 "För få händelser att jämföra",
                 f"Antal nu mot {fmt.period(prev.start, prev.end)}.")
-    values = stats["current"].astype(float)
-    return values, style.class_breaks(values.tolist()), None, None
+    values = stats["current"].astype(float).where(shown)
+    return values, style.class_breaks(values.tolist()), "Få händelser (visas inte)", None
 
 
 def area_layer(data: MapData, shapes: gpd.GeoDataFrame, large: bool = False
@@ -354,8 +361,10 @@ def build_map(data: MapData, shapes: gpd.GeoDataFrame, tiles: str | None = OSM,
         if rows:
             SymbolLayer(rows, LAYERS["labels"]).add_to(m)
             drawn.add("labels")
+    muni = data.count_marks.get("municipality_only", privacy.SHOWN)
     facts = style.LegendFacts(data.options.area_measure, data.heat_cell, data.hot_cell,
-                              data.counts["municipality_only"])
+                              data.counts["municipality_only"],
+                              privacy.text(data.counts["municipality_only"], muni))
     legend = style.legend_for(facts, area_rows, point_legend, drawn)
     if large:
         legend = legend.replace('class="est-legend"', 'class="est-legend est-large"', 1)

@@ -13,8 +13,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from est_data.core import fmt
-from est_data.incidents import queries
+from est_data.core import fmt, privacy
+from est_data.incidents import published, queries
 from est_data.core.filters import IncidentFilter, where_clause
 from est_data.store.sqlutil import fetch_df, fetch_row
 from est_data.core.taxonomy import labels
@@ -115,20 +115,70 @@ def area_figures(con: duckdb.DuckDBPyConnection, f: IncidentFilter, area_id: str
     }
 
 
-def category_table(cats: pd.DataFrame, suppress_below: int = 0) -> pd.DataFrame:
+def category_table(cats: pd.DataFrame, suppress_below: int = 0,
+                   marks: pd.DataFrame | None = None) -> pd.DataFrame:
     """An area's counts by category for the table under the map: ``Kategori``, ``Antal``,
     ``Föregående``, ``Förändring``. Numbers (so they sort), unless ``suppress_below`` is
-    set (the meeting role): then text, a count of 1 or 2 shows as "<3" and its change as
-    "–", as in the map's tooltip for the same area."""
+    set (the meeting role): then text as published (``marks``: :func:`category_marks`,
+    by ``key``; else each count's own primary mark), the change "–" beside a count not
+    shown, as in the map's tooltip for the same area."""
     table = pd.DataFrame({"Kategori": cats["label"].to_numpy(),
                           "Antal": cats["current"].to_numpy(),
                           "Föregående": cats["previous"].to_numpy(),
                           "Förändring": cats["change"].to_numpy()})
     if not suppress_below:
         return table
-    small = [fmt.hides_change(n, p, suppress_below=suppress_below)
-             for n, p in zip(table["Antal"], table["Föregående"])]
+    if marks is None:
+        now = [privacy.primary(v, suppress_below) for v in cats["current"]]
+        before = [privacy.primary(v, suppress_below) for v in cats["previous"]]
+    else:
+        given = marks.set_index("key")
+        now = [given["current_mark"].get(k, privacy.SHOWN) for k in cats["key"]]
+        before = [given["previous_mark"].get(k, privacy.SHOWN) for k in cats["key"]]
     return table.assign(
-        Antal=[fmt.count(int(v), suppress_below) for v in table["Antal"]],
-        Föregående=[fmt.count(int(v), suppress_below) for v in table["Föregående"]],
-        Förändring=["–" if s else fmt.signed(int(c)) for s, c in zip(small, table["Förändring"])])
+        Antal=[privacy.text(int(v), m) for v, m in zip(table["Antal"], now)],
+        Föregående=[privacy.text(int(v), m) for v, m in zip(table["Föregående"], before)],
+        Förändring=["–" if privacy.hides(a, b) else fmt.signed(int(c))
+                    for a, b, c in zip(now, before, table["Förändring"])])
+
+
+def category_marks(con: duckdb.DuckDBPyConnection, f: IncidentFilter, area_id: str,
+                   limit: int = privacy.SUPPRESS_BELOW) -> pd.DataFrame:
+    """How an area's counts by category are published, now and in the previous period:
+    ``key``, ``current_mark``, ``previous_mark``. A statistical area's row of the one
+    protected area x category table (:func:`~est_data.incidents.published.area_category_marks`,
+    the sharing download's); a focus area's categories protected as a group against its
+    own total as published."""
+    out = {}
+    for col, period in (("current_mark", f), ("previous_mark", f.previous())):
+        table = published.area_category_marks(con, period, limit)
+        row = table[table["area_id"] == area_id]
+        if row.empty and limit:
+            row = _focus_category_marks(con, period, area_id, limit)
+        out[col] = dict(zip(row["category"], row["mark"]))
+    keys = sorted(set(out["current_mark"]) | set(out["previous_mark"]))
+    return pd.DataFrame({"key": keys,
+                         "current_mark": [out["current_mark"].get(k, privacy.SHOWN) for k in keys],
+                         "previous_mark": [out["previous_mark"].get(k, privacy.SHOWN) for k in keys]})
+
+
+def _focus_category_marks(con, f: IncidentFilter, area_id: str, limit: int) -> pd.DataFrame:
+    cats = queries.counts_with_change(con, replace(f, areas=(area_id,)), "category")
+    marks = published.area_marks(con, f, limit)
+    mark = marks["current_mark"].get(area_id, privacy.SHOWN)
+    total = privacy.interval(int(cats["current"].sum()), mark, limit)
+    return pd.DataFrame({"category": cats["key"], "mark": privacy.protect(
+        cats["current"].tolist(), limit, total=total, keys=cats["key"].tolist())})
+
+
+def trend_shown(trend: pd.DataFrame, limit: int = 0) -> pd.DataFrame:
+    """:func:`area_trend` as the chart may show it: with a suppression ``limit`` each
+    period's counts are protected as a group (their sum is the area's count) and a
+    count not shown is left out (None: no bar)."""
+    if not limit:
+        return trend
+    out = trend.copy().astype({"count": "object"})
+    for _, group in trend.groupby("period"):
+        marks = privacy.protect(group["count"].tolist(), limit, keys=group["start"].astype(str))
+        out.loc[group.index, "count"] = privacy.chart_values(group["count"].tolist(), marks)
+    return out

@@ -20,7 +20,9 @@ from est_data.maps import grid, style
 from est_data.areas.catalog import area_attributes
 from est_data.areas.geometry import load_areas
 from est_data.core.config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
+from est_data.core import privacy
 from est_data.core.filters import IncidentFilter, where_clause
+from est_data.incidents import published
 from est_data.store.sqlutil import fetch_df, fetch_row, in_list
 
 #: Layers a map can have: key -> Swedish name (also the order they are drawn in).
@@ -48,6 +50,9 @@ MIN_HOTSPOT_CELL_M = 100
 #: quarter of the size (when they are not too many): the cell size follows the zoom.
 FINE_ZOOM_STEP = 2
 MAX_FINE_CELLS = 4000
+#: Said when the meeting role's heat layer is empty: every cell held under 3 incidents.
+HEAT_TOO_SPARSE_SV = ("Tätheten visas bara i rutor med minst 3 händelser, så att ingen "
+                      "enskild händelse pekas ut; med det här filtret finns ingen sådan ruta.")
 #: Extra margin around the data extent, in metres, so nothing sits on the map's edge.
 EXTENT_PAD_M = 250.0
 
@@ -85,7 +90,7 @@ class MapData:
     bounds: list[list[float]]          # [[south, west], [north, east]]
     zoom: int
     counts: dict[str, int]             # total, located, area_only, municipality_only
-    areas: pd.DataFrame                # area_stats (as queries.area_table)
+    areas: pd.DataFrame                # marked_area_stats (as queries.area_table)
     heat: pd.DataFrame | None = None   # lat, lon, n, w
     heat_cell: int | None = None
     # Finer cells for closer zooms: (from this zoom on, cell size, cells like ``heat``).
@@ -95,6 +100,14 @@ class MapData:
     hot_note: str | None = None        # why no hot spots could be computed
     points: pd.DataFrame | None = None
     measures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # How each of ``counts`` is published (est_data.incidents.published.placement_marks).
+    count_marks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def heat_too_sparse(self) -> bool:
+        """Heat was asked for, there are located incidents, but no cell may be shown."""
+        return ("heat" in self.options.layers and self.counts["located"] > 0
+                and (self.heat is None or self.heat.empty))
 
     @property
     def points_withheld(self) -> bool:
@@ -200,6 +213,17 @@ def area_stats(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFram
     return df.sort_values(["is_focus", "current"], ascending=[False, False]).reset_index(drop=True)
 
 
+def marked_area_stats(con: duckdb.DuckDBPyConnection, f: IncidentFilter, limit: int = 0
+                      ) -> pd.DataFrame:
+    """:func:`area_stats` with ``current_mark`` and ``previous_mark``: how each count is
+    published (:mod:`est_data.incidents.published`; all shown without a ``limit``)."""
+    stats = area_stats(con, f)
+    if not limit:
+        return stats.assign(current_mark=privacy.SHOWN, previous_mark=privacy.SHOWN)
+    marks = published.area_marks(con, f, limit)[["current_mark", "previous_mark"]]
+    return published.with_marks(stats, marks)
+
+
 def incident_points(con: duckdb.DuckDBPyConnection, f: IncidentFilter, limit: int) -> pd.DataFrame:
     """Located incidents of the filter (at most ``limit``), newest first, for markers."""
     where, params = where_clause(f, alias="i.")
@@ -262,13 +286,16 @@ def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
     if extent is None:
         extent = _centre_extent()
     zoom = grid.zoom_for_extent(extent)
+    limit = options.suppress_below
     data = MapData(filter=f, options=options, bounds=extent.wgs84_bounds(), zoom=zoom,
-                   counts=counts, areas=area_stats(con, f))
+                   counts=counts, areas=marked_area_stats(con, f, limit),
+                   count_marks=published.placement_marks(counts, limit))
     layers = set(options.layers)
     heat_cell = options.cell_size or grid.cell_size_for(extent, zoom)
     if "heat" in layers and counts["located"]:
         data.heat, data.heat_cell, data.heat_fine = _heat_levels(
-            con, f, heat_cell, zoom, finer=options.cell_size is None)
+            con, f, heat_cell, zoom, finer=options.cell_size is None,
+            limit=options.suppress_below)
         heat_cell = data.heat_cell
     if "hotspots" in layers and counts["located"]:
         data.hotspots, data.hot_cell, data.hot_note = _hotspots(con, f, heat_cell)
@@ -279,31 +306,53 @@ def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
     return data
 
 
-def _heat_frame(cells: pd.DataFrame, size: int) -> pd.DataFrame:
+def _heat_frame(cells: pd.DataFrame, size: int, limit: int = 0) -> pd.DataFrame:
+    """Heat cells as centres with a weight; with a suppression ``limit`` (the meeting
+    role) only cells of at least ``limit`` incidents, their weights coarsened."""
+    cells = grid.meeting_heat(cells, limit)
     lat, lon = grid.cell_centres_wgs84(cells["cx"], cells["cy"], size)
+    weights = grid.heat_weights(cells["n"])
     return pd.DataFrame({"lat": np.round(lat, 5), "lon": np.round(lon, 5),
-                         "n": cells["n"].to_numpy(), "w": grid.heat_weights(cells["n"])})
+                         "n": cells["n"].to_numpy(),
+                         "w": grid.coarse_weights(weights) if limit else weights})
 
 
-def _heat_levels(con, f: IncidentFilter, cell: int, zoom: int, finer: bool
+#: With small counts suppressed and the cell size free, the heat uses the smallest cells
+#: in which at least this share of the located incidents lie in cells that may be shown.
+MEETING_HEAT_SHARE = 0.5
+
+
+def _shown_share(cells: pd.DataFrame, limit: int) -> float:
+    total = float(cells["n"].sum())
+    return float(cells.loc[cells["n"] >= limit, "n"].sum()) / total if total else 1.0
+
+
+def _heat_levels(con, f: IncidentFilter, cell: int, zoom: int, finer: bool, limit: int = 0
                  ) -> tuple[pd.DataFrame, int, list[tuple[int, int, pd.DataFrame]]]:
     """Heat cells at ``cell`` (or the next size up with at most
     :data:`~est_data.maps.grid.MAX_HEAT_CELLS` occupied), and, when ``finer``, one finer level
     (a quarter or half the size, at most :data:`MAX_FINE_CELLS`) for zooming in. One scan
-    of the incidents for all sizes."""
-    coarse = [s for s in grid.CELL_SIZES_M if s >= cell][:3]
+    of the incidents for all sizes. With a suppression ``limit`` (see :func:`_heat_frame`)
+    and a free size (``finer``), cells grow until :data:`MEETING_HEAT_SHARE` of the
+    incidents can be shown: coarser cells rather than an empty map."""
+    coarse = [s for s in grid.CELL_SIZES_M if s >= cell]
     fine = [s for s in grid.CELL_SIZES_M if cell / 4 <= s < cell] if finer else []
-    levels = grid.cells_by_size(con, f, fine + coarse)
-    size = next((s for s in coarse if len(levels[s]) <= grid.MAX_HEAT_CELLS), coarse[-1])
+    levels = grid.cells_by_size(con, f, fine + (coarse if limit and finer else coarse[:3]))
+    fits = [s for s in coarse[:3] if len(levels[s]) <= grid.MAX_HEAT_CELLS]
+    if limit and finer:
+        fits = [s for s in coarse if len(levels[s]) <= grid.MAX_HEAT_CELLS
+                and _shown_share(levels[s], limit) >= MEETING_HEAT_SHARE] or fits
+    size = fits[0] if fits else coarse[:3][-1]
     cells = levels[size]
     if len(cells) > grid.MAX_HEAT_CELLS:
         cells = cells.nlargest(grid.MAX_HEAT_CELLS, "n")
     out_fine = []
     for s in fine:
-        if s < size and len(levels[s]) <= MAX_FINE_CELLS:
-            out_fine = [(zoom + FINE_ZOOM_STEP, s, _heat_frame(levels[s], s))]
+        if s < size and len(levels[s]) <= MAX_FINE_CELLS and (
+                not limit or _shown_share(levels[s], limit) >= MEETING_HEAT_SHARE):
+            out_fine = [(zoom + FINE_ZOOM_STEP, s, _heat_frame(levels[s], s, limit))]
             break
-    return _heat_frame(cells, size), size, out_fine
+    return _heat_frame(cells, size, limit), size, out_fine
 
 
 def _areas_extent(con, area_ids: tuple[str, ...]) -> grid.Extent | None:

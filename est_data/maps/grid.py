@@ -227,3 +227,21 @@ def heat_weights(n, cap_quantile: float = 0.98) -> np.ndarray:
     top = float(np.quantile(n, cap_quantile)) if n.size > 1 else float(n[0])
     top = max(top, 1.0)
     return np.round(np.minimum(n / top, 1.0), 3)
+
+
+#: Heat levels the meeting role's map gets: the weights are rounded up to fifths, so
+#: ratios between cells (and with them counts) cannot be read from the page.
+MEETING_HEAT_LEVELS = 5
+
+
+def meeting_heat(cells: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The cells a map may send for a user with suppression ``limit`` (0: all): cells
+    with fewer than ``limit`` incidents are left out (a cell of one or two incidents is
+    a place and a person), see :mod:`est_data.core.privacy`."""
+    return cells[cells["n"] >= limit].reset_index(drop=True) if limit else cells
+
+
+def coarse_weights(weights, levels: int = MEETING_HEAT_LEVELS) -> np.ndarray:
+    """Heat weights in ``(0, 1]`` rounded up to ``1 / levels`` steps."""
+    w = np.asarray(weights, dtype=float)
+    return np.round(np.ceil(w * levels - 1e-9) / levels, 3)

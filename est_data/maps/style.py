@@ -210,6 +210,9 @@ class LegendFacts:
     heat_cell: int | None
     hot_cell: int | None
     municipality_only: int
+    #: The count as published (small counts suppressed for the meeting role); "–" when
+    #: the split is withheld (then the note never says whether there are any).
+    municipality_text: str | None = None
 
 
 def legend_for(facts: LegendFacts, area_legend: list[str],
@@ -232,9 +235,11 @@ def legend_for(facts: LegendFacts, area_legend: list[str],
         sections.append(("Symboler", symbols))
     if "points" in drawn:
         sections.append(("Enskilda händelser", category_rows(point_legend)))
-    hidden = facts.municipality_only
-    note = (f"{fmt.num(hidden)} händelser är bara kända på kommunnivå och syns inte på kartan."
-            if hidden else None)
+    hidden, text = facts.municipality_only, facts.municipality_text or fmt.num(facts.municipality_only)
+    note = (f"{text} händelser är bara kända på kommunnivå och syns inte på kartan."
+            if hidden and text != "–" else None)
+    if text == "–":
+        note = "Händelser som bara är kända på kommunnivå syns inte på kartan."
     return legend_html(sections, note)
 
 

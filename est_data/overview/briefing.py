@@ -1,7 +1,10 @@
 """The meeting view's figures: since the last meeting against the same length before.
 
 One call, :func:`briefing`, gathers what a projector shows (key figures, the largest
-increases, the newest measures) so the app caches it as one read.
+increases, the newest measures) so the app caches it as one read. The meeting view is
+projected and its one-page lägesbild leaves the app, so its counts always follow the
+small-count rule (:mod:`est_data.core.privacy`), whoever is signed in: every count comes
+with its ``*_mark``.
 """
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from est_data.incidents import queries
+from est_data.core import privacy
+from est_data.incidents import published, queries
 from est_data.overview import meetings
 from est_data.core.filters import IncidentFilter
 from est_data.maps.data import measures
@@ -44,16 +48,22 @@ def top_increases(table: pd.DataFrame, n: int = TOP_AREAS) -> pd.DataFrame:
 def briefing(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> dict:
     """Figures for the meeting view of ``f`` (usually :func:`meeting_filter`'s).
 
-    Keys: ``totals`` (queries.period_totals), ``categories`` (top categories with
-    ``label``), ``focus`` (focus areas' rows of queries.area_table), ``increases``
-    (:func:`top_increases`), ``measures`` (newest measures started by the period end).
+    Keys: ``totals`` (queries.period_totals, with ``current_mark`` and
+    ``previous_mark``), ``categories`` (top categories with ``label``), ``focus`` (focus
+    areas' rows of queries.area_table), ``increases`` (:func:`top_increases`),
+    ``measures`` (newest measures started by the period end). The count frames carry
+    ``current_mark`` and ``previous_mark`` (:mod:`est_data.incidents.published`).
     """
-    table = queries.area_table(con, f)
-    cats = queries.counts_with_change(con, f, "category").head(TOP_CATEGORIES)
+    limit = privacy.SUPPRESS_BELOW
+    table = published.with_marks(queries.area_table(con, f), published.area_marks(con, f, limit))
+    cats = published.category_marks(queries.counts_with_change(con, f, "category"), limit)
+    cats = cats.head(TOP_CATEGORIES)
     names = labels()
     cats.insert(0, "label", cats["key"].map(lambda c: names.get(c, c)))
+    totals = queries.period_totals(con, f)
+    totals.update({f"{p}_mark": privacy.primary(totals[p], limit) for p in ("current", "previous")})
     return {
-        "totals": queries.period_totals(con, f),
+        "totals": totals,
         "categories": cats,
         "focus": table[table["is_focus"]].reset_index(drop=True),
         "increases": top_increases(table),

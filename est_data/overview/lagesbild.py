@@ -14,8 +14,10 @@ import duckdb
 import numpy as np
 import shapely
 
-from est_data.core import fmt
+from est_data.core import fmt, privacy
+from est_data.incidents import published
 from est_data.maps import grid
+from est_data.maps.data import located_counts
 from est_data.areas.geometry import load_areas, to_sweref
 from est_data.overview.briefing import briefing
 from est_data.core.config import CRS_SWEREF99TM, MUNICIPALITY_NAME
@@ -53,7 +55,8 @@ def _map_panel(ax, con: duckdb.DuckDBPyConnection, f: IncidentFilter, measures) 
             x, y = poly.exterior.xy
             ax.fill(x, y, facecolor="#ffffff", edgecolor="#8c8c8c", linewidth=0.6, zorder=1)
     cell = max(PRINT_CELL_M, grid.cell_size_for(extent, grid.zoom_for_extent(extent)))
-    _draw_heat(ax, grid.grid_cells(con, f, cell), cell)
+    # The page leaves the app: as on the projector, no cell of fewer than 3 incidents.
+    _draw_heat(ax, grid.meeting_heat(grid.grid_cells(con, f, cell), privacy.SUPPRESS_BELOW), cell)
     if not metric.empty:
         _draw_names(ax, metric, extent, halo)
     if measures is not None and len(measures):
@@ -75,7 +78,7 @@ def _draw_heat(ax, cells, cell: int) -> None:
     x0, y0 = cells["cx"].min(), cells["cy"].min()
     w, h = cells["cx"].max() - x0 + 1, cells["cy"].max() - y0 + 1
     raster = np.full((h, w), np.nan)
-    raster[cells["cy"] - y0, cells["cx"] - x0] = grid.heat_weights(cells["n"])
+    raster[cells["cy"] - y0, cells["cx"] - x0] = grid.coarse_weights(grid.heat_weights(cells["n"]))
     ax.imshow(raster, origin="lower", cmap=heat, vmin=0, vmax=1, alpha=0.9, zorder=2,
               interpolation="nearest",
               extent=(x0 * cell, (x0 + w) * cell, y0 * cell, (y0 + h) * cell))
@@ -111,36 +114,41 @@ def _frame(ax, extent, halo) -> None:
             zorder=8, path_effects=halo)
 
 
-def count_change(now: int, before: int) -> str:
-    """``"14 (−2)"``; a count of 1 or 2, now or before, shows as ``"<3"`` (or the count)
-    without the change, which would give the small count away."""
-    if fmt.hides_change(now, before):
-        return fmt.count(now, fmt.SUPPRESS_BELOW)
-    return f"{fmt.num(now)} ({fmt.signed(now - before)})"
+def count_change(row) -> str:
+    """``"14 (−2)"`` for a row with ``current`` and ``previous`` (and their marks, as
+    the briefing gives them); a count not shown, now or before, shows as published
+    (``"<3"``, ``"dolt"``) without the change, which would give it away."""
+    now = privacy.mark_of(row, "current", privacy.SUPPRESS_BELOW)
+    before = privacy.mark_of(row, "previous", privacy.SUPPRESS_BELOW)
+    if privacy.hides(now, before):
+        return privacy.text(row["current"], now)
+    return f"{fmt.num(row['current'])} ({fmt.signed(row['current'] - row['previous'])})"
 
 
 def panel_texts(b: dict) -> dict:
     """The right-hand texts of the lägesbild from a :func:`~est_data.overview.briefing.briefing`.
 
     The page is attached to the minutes and leaves the app, so it follows the meeting
-    view: counts under :data:`~est_data.core.fmt.SUPPRESS_BELOW` show as "<3" and lose their
-    change (privacy; see README, "Personal data")."""
+    view: counts as :mod:`est_data.core.privacy` publishes them ("<3", "dolt"), and no
+    change beside a count not shown (privacy; see README, "Personal data")."""
     t = b["totals"]
-    small_total = fmt.hides_change(t["current"], t["previous"])
-    S = fmt.SUPPRESS_BELOW
+    limit = privacy.SUPPRESS_BELOW
+    now, before = privacy.mark_of(t, "current", limit), privacy.mark_of(t, "previous", limit)
+    small_total = privacy.hides(now, before)
+
+    def numbers(r) -> str:
+        old, new = privacy.mark_of(r, "previous", limit), privacy.mark_of(r, "current", limit)
+        return (f"{privacy.text(r['previous'], old)} → {privacy.text(r['current'], new)}"
+                + ("" if privacy.hides(old, new) else f" ({fmt.signed(r['change'])})"))
+
     return {
-        "total": fmt.count(t["current"], S),
+        "total": privacy.text(t["current"], now),
         "total_change": None if small_total else
         f"{fmt.signed(t['current'] - t['previous'])} mot föregående\nperiod ({fmt.num(t['previous'])})",
         "change_sign": 0 if small_total else (t["current"] > t["previous"]) - (t["current"] < t["previous"]),
-        "focus": [f"{r['name']} (fokusområde): {count_change(r['current'], r['previous'])}"
-                  for _, r in b["focus"].iterrows()],
-        "categories": [f"{r['label']}: {count_change(r['current'], r['previous'])}"
-                       for _, r in b["categories"].iterrows()],
-        "increases": [(f"{r['name']}{' ★' if r['is_focus'] else ''}",
-                       f"{fmt.count(r['previous'], S)} → {fmt.count(r['current'], S)}"
-                       + ("" if fmt.hides_change(r["current"], r["previous"])
-                          else f" ({fmt.signed(r['change'])})"))
+        "focus": [f"{r['name']} (fokusområde): {count_change(r)}" for _, r in b["focus"].iterrows()],
+        "categories": [f"{r['label']}: {count_change(r)}" for _, r in b["categories"].iterrows()],
+        "increases": [(f"{r['name']}{' ★' if r['is_focus'] else ''}", numbers(r))
                       for _, r in b["increases"].iterrows()],
     }
 
@@ -174,7 +182,7 @@ def _draw(con: duckdb.DuckDBPyConnection, f: IncidentFilter, b: dict, heading: s
     ax = fig.add_axes((0.03, 0.07, 0.56, 0.80))
     cell = _map_panel(ax, con, f, b["measures"])
     _figures_panel(fig, panel_texts(b), b["measures"])
-    _notes(fig, f, cell, b["totals"], today)
+    _notes(fig, f, cell, located_counts(con, f), today)
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt_, dpi=DPI, metadata={"Title": f"Lägesbild EST {MUNICIPALITY_NAME}"}
                 if fmt_ == "pdf" else None)
@@ -239,13 +247,17 @@ def _measures_list(fig, x: float, y: float, measures) -> None:
         y -= 0.052
 
 
-def _notes(fig, f: IncidentFilter, cell: int, t: dict, today: dt.date) -> None:
+def _notes(fig, f: IncidentFilter, cell: int, counts: dict, today: dt.date) -> None:
     """The small print at the bottom: how the map counts, what it leaves out, when made."""
     notes = [f"Kartan: händelser med plats räknade i rutor om {fmt.num(cell)} m "
-             "(gul = få, mörkröd = många). Streckat = fokusområde, romb = åtgärd."]
-    if t["municipality_only"]:
-        notes.append(f"{fmt.num(t['municipality_only'])} händelser är bara kända på kommunnivå: "
-                     "de ingår i siffrorna men syns inte på kartan.")
+             "(gul = få, mörkröd = många; rutor med färre än 3 visas inte). "
+             "Streckat = fokusområde, romb = åtgärd."]
+    muni = published.placement_marks(counts, privacy.SUPPRESS_BELOW)["municipality_only"]
+    if counts["municipality_only"] or muni == privacy.WITHHELD:
+        notes.append(f"{privacy.text(counts['municipality_only'], muni)} händelser är bara "
+                     "kända på kommunnivå: de ingår i siffrorna men syns inte på kartan."
+                     if muni != privacy.WITHHELD else "Händelser som bara är kända på "
+                     "kommunnivå ingår i siffrorna men syns inte på kartan.")
     notes.append(f"Skapad {fmt.date(today)} med EST Lägesbild. Unika händelser"
                  + (" inklusive dubbletter." if f.include_duplicates else "."))
     fig.text(0.03, 0.022, "  ".join(notes), fontsize=8, color="#444", wrap=True)

@@ -134,14 +134,14 @@ def window_counts_sql(f: IncidentFilter, window_days: int = 7,
 
 
 def area_alerts(con: duckdb.DuckDBPyConnection, f: IncidentFilter, window_days: int = 7,
-                rule: AlertRule = DEFAULT_RULE) -> pd.DataFrame:
+                rule: AlertRule = DEFAULT_RULE, limit: int = 0) -> pd.DataFrame:
     """Area × category pairs whose latest window is significantly above normal.
 
     The latest window is the ``window_days`` days ending on the filter's last day;
     the filter's categories, actors, areas, weekdays and hours apply. Columns:
     ``area_id``, ``area_name``, ``category``, ``category_label``, ``count``,
     ``expected``, ``last_year`` (the same window 52 weeks earlier), ``p_value``,
-    ``sentence``; most significant first.
+    ``sentence``; most significant first. ``limit``: see :func:`alert_sentence`.
     """
     if LAST_YEAR_DAYS % window_days:
         raise ValueError(f"window_days must divide {LAST_YEAR_DAYS}, got {window_days}")
@@ -186,7 +186,7 @@ def area_alerts(con: duckdb.DuckDBPyConnection, f: IncidentFilter, window_days: 
     out["area_name"] = out["area_id"].map(lambda a: names.get(a, a))
     out["category_label"] = out["category"].map(lambda c: cat_labels.get(c, c))
     when = WINDOW_TEXT.get(window_days, f"senaste {window_days} dagarna")
-    out["sentence"] = [alert_sentence(c, a, n, e, when) for c, a, n, e in
+    out["sentence"] = [alert_sentence(c, a, n, e, when, limit) for c, a, n, e in
                        zip(out["category_label"], out["area_name"], out["count"],
                            out["expected"])]
     out = out.sort_values(["p_value", "count"], ascending=[True, False], kind="stable")
@@ -194,7 +194,13 @@ def area_alerts(con: duckdb.DuckDBPyConnection, f: IncidentFilter, window_days: 
 
 
 def alert_sentence(category: str, area: str, count: int, expected: float,
-                   when: str = "senaste veckan") -> str:
-    """``"Klotter i Norra Odenslund-Odenskog: 14 senaste veckan, normalt 5"``."""
+                   when: str = "senaste veckan", limit: int = 0) -> str:
+    """``"Klotter i Norra Odenslund-Odenskog: 14 senaste veckan, normalt 5"``.
+
+    The count is at least ``min_count`` (4); the normal level is a mean over the
+    baseline weeks, so "normalt 0,1" would say one incident in twelve weeks. With a
+    suppression ``limit`` (the meeting role) a normal level under 1 reads "under 1"."""
     normal = fmt.num(expected, 0 if expected >= 3 else 1)
+    if limit and expected < 1:
+        normal = "under 1"
     return f"{category} i {area}: {fmt.num(count)} {when}, normalt {normal}"

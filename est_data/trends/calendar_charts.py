@@ -12,14 +12,15 @@ from est_data.trends import charts
 
 
 def weekday_hour_figure(df: pd.DataFrame) -> go.Figure:
-    """Heat matrix: weekdays (Monday on top) × hours of the day."""
+    """Heat matrix: weekdays (Monday on top) × hours of the day. A count left out (NaN,
+    see :mod:`est_data.trends.shown`) is an empty cell without a hover text."""
     matrix = df.pivot(index="weekday", columns="hour", values="count").reindex(
         index=range(1, 8), columns=range(24), fill_value=0)
     hover = [[f"{WEEKDAY_NAMES[d - 1]} kl. {h:02d}–{(h + 1) % 24:02d}" for h in range(24)]
              for d in range(1, 8)]
     trace = dict(type="heatmap", z=matrix.to_numpy(), x=[f"{h:02d}" for h in range(24)],
                  y=[WEEKDAYS_SV[d - 1] for d in range(1, 8)], colorscale="YlOrRd",
-                 customdata=hover, xgap=2, ygap=2,
+                 customdata=hover, xgap=2, ygap=2, hoverongaps=False,
                  colorbar=dict(title=dict(text="Antal"), tickformat=",d"),
                  hovertemplate="%{customdata}: %{z:,d} händelser<extra></extra>")
     layout = charts.base_layout(

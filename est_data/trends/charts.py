@@ -293,7 +293,9 @@ def _stack_alerts(df: pd.DataFrame, total: pd.DataFrame, names: dict[str, str],
     for period, key, n, e in zip(flagged["period"], flagged["key"], flagged["full_count"],
                                  flagged["expected"]):
         label = "Totalt" if key == TOTAL_KEY else names.get(key, key)
-        by_period.setdefault(period, []).append(f"{label}: {num(n)} (normalt {num(e)})")
+        # Without numbers where they are withheld (the meeting role, trends.shown).
+        by_period.setdefault(period, []).append(
+            label if pd.isna(n) else f"{label}: {num(n)} (normalt {num(e)})")
     if not by_period:
         return []
     heights = total.set_index("period")["count"]
@@ -327,8 +329,10 @@ def _grid(n: int, columns: int, hspace: float = 0.05, vspace_px: float = 70,
 def small_multiples_figure(df: pd.DataFrame, grain: str, names: dict[str, str],
                            colors: dict[str, str], measures: pd.DataFrame | None = None,
                            columns: int = 3, show_last_year: bool = True,
-                           show_rolling: bool = True) -> go.Figure:
-    """One panel per key (own y scale): bars, rolling mean, last year, alerts, measures."""
+                           show_rolling: bool = True,
+                           totals_text: dict[str, str] | None = None) -> go.Figure:
+    """One panel per key (own y scale): bars, rolling mean, last year, alerts, measures.
+    ``totals_text``: each key's total as published (default: the sum, as a number)."""
     keys = ordered_keys(df)
     palette = key_colors(keys, colors)
     columns = max(1, min(columns, len(keys)))
@@ -354,7 +358,8 @@ def small_multiples_figure(df: pd.DataFrame, grain: str, names: dict[str, str],
             **({} if i == 0 else {"matches": "x"}))
         layout[f"yaxis{axis}"] = dict(domain=yd, anchor=f"x{axis}", tickformat=",d",
                                       rangemode="tozero")
-        titles.append(dict(text=f"<b>{label}</b> ({num(int(totals[key]))})", x=sum(xd) / 2,
+        total = totals_text[key] if totals_text else num(int(totals[key]))
+        titles.append(dict(text=f"<b>{label}</b> ({total})", x=sum(xd) / 2,
                            y=yd[1], xref="paper", yref="paper", xanchor="center",
                            yanchor="bottom", showarrow=False, font=dict(size=FONT_SIZE)))
     # Legend entries once, for what every panel shows.

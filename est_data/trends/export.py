@@ -5,10 +5,16 @@ Two kinds of export:
 * **Inom EST-gruppen**: one row per incident with actor, category, time, areas,
   address, coordinates and the description with personal identifiers masked
   (:data:`MASKS`, applied in SQL).
-* **Delning utanför EST-gruppen**: counts only, per statistical area and category
-  (optionally actor and month). Counts of 1 and 2 are shown as ``"<3"``; there are no
-  descriptions, addresses, coordinates, focus areas or totals (a total would let a
-  reader subtract their way back to a hidden count).
+* **Delning utanför EST-gruppen** (the only export of the meeting role): counts only,
+  per statistical area, category, actor or month, or two of them. No descriptions,
+  addresses, coordinates, focus areas or totals. Small counts follow the one rule of
+  :mod:`est_data.core.privacy`: a count of 1 or 2 is ``"<3"``, and the table is
+  protected against its margins (the same file per area, per category, the total on
+  Översikt), so that downloads taken together cannot be subtracted back to a hidden
+  count: where a row or column would give a ``"<3"`` away, one more count is hidden as
+  ``"dolt"``, and a row that cannot be protected at all is one line, ``"–"`` (its
+  breakdown withheld, :data:`WITHHELD_ROW`). Areas are protected by their id, so the file
+  hides the same counts as every page does.
 """
 from __future__ import annotations
 
@@ -22,14 +28,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from est_data.areas.catalog import area_names
+from est_data.core import privacy
 from est_data.store.db import connect
 from est_data.core.spreadsheet import csv_bytes, safe_cell, safe_frame
 from est_data.core.filters import IncidentFilter, where_clause
+from est_data.incidents.published import UNKNOWN_AREA
 from est_data.store.sqlutil import fetch_df, fetch_value
 from est_data.core.taxonomy import labels
 
-SUPPRESS_BELOW = 3
-SUPPRESSED = "<3"
+SUPPRESS_BELOW = privacy.SUPPRESS_BELOW
+SUPPRESSED = privacy.SMALL_TEXT
 MAX_XLSX_ROWS = 100_000
 PAGE_SIZE = 100
 
@@ -48,11 +57,16 @@ MASKS: tuple[tuple[str, str], ...] = (
 PRECISION_SV = {"point": "punkt", "address": "adress", "area": "område",
                 "municipality": "kommun"}
 SHARE_DIMENSIONS = {
-    "area": ("Område", "coalesce(a.name, 'Okänt område (endast kommun)')"),
+    "area": ("Område", f"coalesce(i.area_id, '{UNKNOWN_AREA}')"),
     "category": ("Kategori", "i.category"),
-    "source": ("Aktör", "coalesce(ac.name, i.source)"),
+    "source": ("Aktör", "i.source"),
     "month": ("Månad", "strftime(i.occurred_at, '%Y-%m')"),
 }
+#: At most this many dimensions in one sharing file (the protection audits each table).
+MAX_SHARE_DIMENSIONS = 2
+UNKNOWN_AREA_SV = "Okänt område (endast kommun)"
+#: The value of the dimension whose breakdown is withheld, in the single row left.
+WITHHELD_ROW = "(uppdelningen visas inte)"
 
 
 def _sql_literal(text: str) -> str:
@@ -143,36 +157,77 @@ def internal_export(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
 
 def shared_counts_sql(f: IncidentFilter, by: tuple[str, ...] = ("area", "category")
                       ) -> tuple[str, list]:
-    """SQL for counts per ``by`` (keys of :data:`SHARE_DIMENSIONS`) with small counts
-    suppressed: ``n`` is the true count (for sorting), ``shown`` the text to publish."""
+    """SQL for counts per ``by`` (keys of :data:`SHARE_DIMENSIONS`: area ids, category
+    codes, actor keys, months) in column ``n``."""
     if not by or any(b not in SHARE_DIMENSIONS for b in by):
         raise ValueError(f"unknown grouping {by!r}; choose from {list(SHARE_DIMENSIONS)}")
     where, params = where_clause(f, alias="i.")
     cols = ", ".join(f"{SHARE_DIMENSIONS[b][1]} AS {b}" for b in by)
     sql = f"""
-    SELECT {cols}, count(*) AS n,
-           CASE WHEN count(*) < ? THEN ? ELSE count(*)::VARCHAR END AS shown
+    SELECT {cols}, count(*) AS n
     FROM incidents i
-    LEFT JOIN actors ac ON ac.source = i.source
-    LEFT JOIN areas a ON a.area_id = i.area_id
     WHERE {where}
     GROUP BY ALL
-    ORDER BY {', '.join(b for b in by)}"""
-    return sql, [SUPPRESS_BELOW, SUPPRESSED, *params]
+    ORDER BY {', '.join(by)}"""
+    return sql, params
+
+
+def shared_counts(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
+                  by: tuple[str, ...] = ("area", "category"),
+                  limit: int = SUPPRESS_BELOW) -> pd.DataFrame:
+    """:func:`shared_counts_sql` with each count's ``mark`` (how it is published, see
+    :func:`est_data.core.privacy.protect_table`)."""
+    if len(by) > MAX_SHARE_DIMENSIONS:
+        raise ValueError(f"at most {MAX_SHARE_DIMENSIONS} dimensions, got {by!r}")
+    df = fetch_df(con, *shared_counts_sql(f, by))
+    return df.assign(mark=privacy.protect_table(df, list(by), "n", limit))
+
+
+def _names(con: duckdb.DuckDBPyConnection, dim: str) -> dict[str, str]:
+    if dim == "area":
+        return {**area_names(con), UNKNOWN_AREA: UNKNOWN_AREA_SV}
+    if dim == "category":
+        return labels()
+    if dim == "source":
+        return dict(con.execute("SELECT source, name FROM actors").fetchall())
+    return {}
 
 
 def shared_export(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
                   by: tuple[str, ...] = ("area", "category")) -> pd.DataFrame:
-    """Counts for sharing outside the EST group: Swedish column names, ``Antal`` as
-    text with ``"<3"`` for 1 and 2; no descriptions, places or totals."""
-    df = fetch_df(con, *shared_counts_sql(f, by))
-    cat = labels()
-    out = pd.DataFrame({SHARE_DIMENSIONS[b][0]: df[b] for b in by})
-    if "category" in by:
-        out["Kategori"] = out["Kategori"].map(lambda c: cat.get(c, c))
-    out["Antal"] = df["shown"]
+    """Counts for sharing outside the EST group: Swedish column names, ``Antal`` as the
+    text a reader sees (a number, ``"<3"``, ``"dolt"``, or ``"–"`` on the one row left
+    of a withheld breakdown); no descriptions, places or totals."""
+    df = shared_counts(con, f, by)
+    out = pd.DataFrame({SHARE_DIMENSIONS[b][0]: df[b].map(lambda k, n=_names(con, b): n.get(k, k))
+                        for b in by})
+    out["Antal"] = [privacy.text(n, m) for n, m in zip(df["n"], df["mark"])]
+    out = _collapse_withheld(out, list(out.columns[:-1]), df["mark"].tolist())
     return out.sort_values(list(out.columns[:-1]), key=lambda s: s.str.lower(),
                            kind="stable").reset_index(drop=True)
+
+
+def _collapse_withheld(out: pd.DataFrame, dims: list[str], marks: list[str]) -> pd.DataFrame:
+    """Each withheld group (the cells sharing all columns but one) as one row with
+    :data:`WITHHELD_ROW` in that column: the reader learns neither the counts nor which
+    of them are zero. A cell in several withheld groups goes with the largest."""
+    withheld = pd.Series([m == privacy.WITHHELD for m in marks], index=out.index)
+    if not withheld.any():
+        return out
+    best = pd.Series(0, index=out.index)
+    column = pd.Series(dims[-1], index=out.index)
+    for d in dims:
+        others = [x for x in dims if x != d]
+        keys = [out[x] for x in others] if others else [pd.Series(0, index=out.index)]
+        whole = withheld.groupby(keys).transform("all")
+        size = withheld.groupby(keys).transform("size")
+        better = withheld & whole & (size > best)
+        best, column = best.mask(better, size), column.mask(better, d)
+    out = out.copy()
+    for d in dims:
+        out.loc[withheld & (column == d), d] = WITHHELD_ROW
+    out.loc[withheld, "Antal"] = privacy.WITHHELD_TEXT
+    return out.drop_duplicates().reset_index(drop=True)
 
 
 # --- Files --------------------------------------------------------------------------------
@@ -248,10 +303,17 @@ def export_file(db: Path | str, f: IncidentFilter, sharing: bool, fmt: str,
     if fmt == "csv":
         return to_csv_bytes(df)
     if fmt == "xlsx":
-        if sharing:  # counts as numbers in Excel, "<3" as text
+        if sharing:  # counts as numbers in Excel, "<3", "dolt" and "–" as text
             df["Antal"] = df["Antal"].map(lambda v: int(v) if str(v).isdigit() else v)
         return to_xlsx_bytes(df, sheet, about)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+SHARING_NOTE_SV = (
+    f"Antal under {SUPPRESS_BELOW} visas som \"{SUPPRESSED}\". Där en rad- eller kolumnsumma "
+    f"annars skulle avslöja ett sådant tal döljs ännu ett antal (\"{privacy.HIDDEN_TEXT}\"), "
+    f"och en uppdelning som inte går att skydda visas inte alls (\"{WITHHELD_ROW}\"). "
+    "Inga beskrivningar, adresser, koordinater eller summor.")
 
 
 def about_rows(f: IncidentFilter, look: dict[str, dict[str, str]], sharing: bool,
@@ -278,8 +340,7 @@ def about_rows(f: IncidentFilter, look: dict[str, dict[str, str]], sharing: bool
     if f.hours:
         rows.append(("Klockslag", f"{min(f.hours):02d}–{max(f.hours) + 1:02d}"))
     if sharing:
-        rows += [("Sekretess", f"Antal under {SUPPRESS_BELOW} visas som \"{SUPPRESSED}\". "
-                               "Inga beskrivningar, adresser, koordinater eller summor.")]
+        rows += [("Sekretess", SHARING_NOTE_SV)]
     else:
         rows += [("Sekretess", "Internt underlag för EST-gruppen. Personnummer, "
                                "telefonnummer, e-post, registreringsnummer och "

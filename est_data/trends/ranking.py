@@ -13,22 +13,16 @@ import duckdb
 import pandas as pd
 
 from est_data.core.filters import IncidentFilter, where_clause
+from est_data.incidents.published import year_earlier
 from est_data.store.sqlutil import fetch_df, in_list
 from est_data.trends.series import named
 
 MIN_TREND_DAYS = 84
 
 
-def year_earlier(day: dt.date) -> dt.date:
-    """The same calendar day one year earlier (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
 def last_year(f: IncidentFilter) -> tuple[dt.date, dt.date]:
-    """The filter's period one calendar year earlier (inclusive dates)."""
+    """The filter's period one calendar year earlier (inclusive dates; the same dates
+    ``est_data.incidents.published`` counts last year's counts over)."""
     return year_earlier(f.start), year_earlier(f.end)
 
 

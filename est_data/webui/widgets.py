@@ -18,13 +18,14 @@ def show_map(m, key: str, height: int = 620, clickable: bool = False) -> dict:
                      returned_objects=["last_object_clicked"] if clickable else []) or {}
 
 
-def show_alerts(f: flt.IncidentFilter) -> None:
+def show_alerts(f: flt.IncidentFilter, limit: int = 0) -> None:
     """Area × category pairs with a week significantly above their normal level, as
-    short Swedish sentences (rule and parameters: ``est_data.trends.alerts``)."""
+    short Swedish sentences (rule and parameters: ``est_data.trends.alerts``; small
+    normal levels hidden for a suppression ``limit``)."""
     from est_data.trends import alerts as alerting
 
     st.subheader("Ovanligt många händelser senaste veckan")
-    alerts = read(alerting.area_alerts, f)
+    alerts = read(alerting.area_alerts, f, limit=limit)
     st.caption(alerting.window_caption(f))
     for sentence in alerts["sentence"].head(alerting.MAX_SENTENCES):
         st.warning(sentence, icon=":material/trending_up:")

@@ -106,8 +106,8 @@ def _trends(sharing: bool, fmt: str):
         about = export.about_rows(
             IncidentFilter(dt.date(2020, 1, 1), dt.date(2026, 12, 31), areas=(area,),
                            sources=("kommun",)), lookups(con), sharing)
-        return export.export_file(db, everything, sharing, fmt, about,
-                                  ("area", "category", "source"))
+        dims = ("area", "category") if sharing else ("area", "category", "source")
+        return export.export_file(db, everything, sharing, fmt, about, dims)
     return produce
 
 

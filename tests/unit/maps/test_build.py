@@ -283,85 +283,12 @@ def test_map_options_validate():
         MapOptions(cell_size=123)
 
 
-def test_counts_split_the_filter(demo_con):
-    data = maps.map_data(demo_con, MONTH)
-    c = data.counts
-    assert c["total"] == c["located"] + c["area_only"] + c["municipality_only"]
-    assert c["total"] == demo_con.execute(
-        "SELECT count(*) FROM incidents WHERE duplicate_of IS NULL AND occurred_at >= ? "
-        "AND occurred_at < ?", [MONTH.start, END + dt.timedelta(days=1)]).fetchall()[0][0]
-    assert data.heat["n"].sum() == c["located"]
-
-
-def test_points_never_include_municipality_or_area_level(demo_con):
-    data = maps.map_data(demo_con, MONTH, MapOptions(layers=("points",)))
-    assert set(data.points["precision"]) <= {"point", "address"}
-    assert len(data.points) == data.counts["located"]
-
-
-def test_hotspots_are_significant_hot_cells(demo_con):
-    data = maps.map_data(demo_con, IncidentFilter(dt.date(2024, 11, 16), END),
-                         MapOptions(layers=("hotspots",)))
-    hot = data.hotspots
-    assert len(hot) > 0 and (hot["z"] > 1.64).all() and (hot["p_adj"] <= 0.10).all()
-    # The busiest demo street (Kyrkgatan, before the measures) lies in a hot cell.
-    from est_data.areas.geometry import to_sweref
-
-    x, y = to_sweref([14.6384], [63.1793])
-    cells = {(r.cx, r.cy) for r in hot.itertuples()}
-    near = {(int(x[0] // data.hot_cell) + dx, int(y[0] // data.hot_cell) + dy)
-            for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
-    assert cells & near
-
-
 def test_empty_filter_still_gives_a_map(demo_con, shapes):
     f = IncidentFilter(dt.date(2030, 1, 1), dt.date(2030, 1, 31))
     data, html = render(demo_con, f=f, shapes_=shapes)
     assert data.counts["total"] == 0 and data.heat is None and data.points is None
     assert "L.map(" in html and find_external_urls(html) == []
 
-
-def test_heat_gets_finer_cells_when_zoomed_in(demo_con, shapes):
-    data, html = render(demo_con, options=MapOptions(layers=("heat",)), shapes_=shapes)
-    assert data.heat_fine, "a finer level for closer zooms"
-    min_zoom, cell, cells = data.heat_fine[0]
-    assert min_zoom > data.zoom and cell < data.heat_cell
-    assert cells["n"].sum() == data.heat["n"].sum() == data.counts["located"]
-    assert len(cells) <= maps.data.MAX_FINE_CELLS
-    assert 'map.on("zoomend", pick)' in html
-    # A cell size chosen by the user stays at every zoom.
-    fixed = maps.map_data(demo_con, MONTH, MapOptions(layers=("heat",), cell_size=200))
-    assert fixed.heat_cell == 200 and fixed.heat_fine == []
-
-
-FILTERS = [MONTH, IncidentFilter(dt.date(2026, 1, 1), END, categories=("klotter", "inbrott")),
-           IncidentFilter(END - dt.timedelta(days=6), END, areas=("fokus_kyrkgatan",)),
-           IncidentFilter(dt.date(2024, 1, 1), END, include_duplicates=True, hours=(22, 23, 0))]
-
-
-@pytest.mark.parametrize("f", FILTERS)
-def test_area_stats_equal_the_shared_area_table(demo_con, f):
-    from est_data.incidents import queries
-    from est_data.maps.data import area_stats
-
-    ours = area_stats(demo_con, f).sort_values("area_id").reset_index(drop=True)
-    theirs = queries.area_table(demo_con, f).sort_values("area_id").reset_index(drop=True)
-    pd.testing.assert_frame_equal(ours, theirs[ours.columns], check_dtype=False)
-
-
-@pytest.mark.parametrize("f", FILTERS)
-def test_counts_and_extent_in_one_scan(demo_con, f):
-    from est_data.maps.data import counts_and_extent, located_counts
-
-    counts, extent = counts_and_extent(demo_con, f)
-    assert counts == located_counts(demo_con, f)
-    single = grid.data_extent(demo_con, f)
-    assert (extent is None) == (single is None)
-    if extent:
-        assert extent == single
-
-
-# --- Areas coloured by the change against the previous period ----------------------------
 
 @pytest.mark.parametrize("values, labels, colour_checks", [
     ([], ("minst 2 färre", "1 färre", "oförändrat", "1 fler", "minst 2 fler"),
@@ -415,3 +342,36 @@ def test_change_colours_hide_small_counts_when_suppressed(demo_con, shapes):
     assert style.NO_VALUE_COLOR not in {fills[a] for a in others["area_id"]}
     _, rows = build.area_layer(data, shapes)
     assert any("För få händelser att jämföra" in r for r in rows)
+
+
+def test_a_tooltip_shows_counts_as_published_and_no_rate_beside_a_hidden_one():
+    """Rate times population (public) is the count: no rate where the count is hidden."""
+    row = pd.Series({"name": "Fjällmon", "current": 7, "previous": 2, "change": 5,
+                     "per_1000": 3.3, "current_mark": "hidden", "previous_mark": "small"})
+    tip = build.area_tooltip(row, suppress_below=3)
+    assert "Händelser: dolt (föregående period &lt;3)" in tip
+    assert "Per 1 000" not in tip and "+5" not in tip
+    shown = build.area_tooltip(pd.Series({**row, "current_mark": "shown"}), suppress_below=3)
+    assert "Händelser: 7 " in shown and "Per 1 000 invånare: 3,3" in shown
+    assert "Händelser: 7 (föregående period 2, +5)" in build.area_tooltip(row)
+
+
+@pytest.mark.parametrize("measure", ["count", "rate"])
+def test_areas_whose_count_is_hidden_get_no_colour_of_their_own(demo_con, shapes, measure):
+    """A colour class is a range of counts: with "dolt" (at least 3) it could pin a "<3"."""
+    options = MapOptions(layers=("areas",), area_measure=measure, suppress_below=3)
+    data = maps.map_data(demo_con, IncidentFilter(END, END), options)
+    fills = area_fills(data, shapes)
+    stats = data.areas[data.areas["kind"] != "custom"]
+    hidden = stats[stats["current_mark"] != "shown"]
+    assert not hidden.empty
+    assert {fills[a] for a in hidden["area_id"]} == {style.NO_VALUE_COLOR}
+    _, rows = build.area_layer(data, shapes)
+    assert any("få händelser" in r.lower() for r in rows)
+
+
+def test_the_legend_counts_municipality_incidents_as_published():
+    facts = style.LegendFacts("count", 100, None, 2, "<3")
+    assert "&lt;3 händelser är bara kända på kommunnivå" in style.legend_for(facts, [], [], set())
+    withheld = style.legend_for(style.LegendFacts("count", 100, None, 0, "–"), [], [], set())
+    assert "Händelser som bara är kända på kommunnivå syns inte" in withheld

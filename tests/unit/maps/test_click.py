@@ -120,3 +120,38 @@ def test_category_table_suppresses_small_counts_for_the_meeting_role(suppress, e
     table = click.category_table(cats, suppress)
     assert list(table.columns) == ["Kategori", "Antal", "Föregående", "Förändring"]
     assert [tuple(r) for r in table.itertuples(index=False)] == expected
+
+
+ONE_DAY = IncidentFilter(END, END)
+
+
+def test_a_districts_categories_are_its_row_of_the_shared_table(demo_con):
+    """The table under the map hides what the area x category download hides: one
+    protection, so the two together give nothing away."""
+    from est_data.incidents import published
+
+    table = published.area_category_marks(demo_con, ONE_DAY)
+    area = table.loc[table["mark"] == "small", "area_id"].iloc[0]
+    marks = click.category_marks(demo_con, ONE_DAY, area)
+    row = table[table["area_id"] == area]
+    assert dict(zip(marks["key"], marks["current_mark"])) == dict(zip(row["category"], row["mark"]))
+    fig = click.area_figures(demo_con, ONE_DAY, area)
+    shown = click.category_table(fig["by_category"], 3, marks)
+    assert not set(shown["Antal"]) & {"1", "2"}
+
+
+def test_a_focus_areas_categories_are_protected_against_its_total(demo_con):
+    marks = click.category_marks(demo_con, MONTH, "fokus_kyrkgatan")
+    assert len(marks) and set(marks["current_mark"]) <= {"shown", "small", "hidden", "withheld"}
+    fig = click.area_figures(demo_con, MONTH, "fokus_kyrkgatan")
+    cats = fig["by_category"].set_index("key")["current"]
+    small = marks[marks["key"].map(cats).between(1, 2)]
+    assert set(small["current_mark"]) <= {"small", "withheld"}
+
+
+def test_the_trend_bars_leave_small_counts_out(demo_con):
+    trend = click.area_trend(demo_con, IncidentFilter(END - dt.timedelta(days=13), END))
+    assert trend["count"].between(1, 2).any()
+    out = click.trend_shown(trend, 3)
+    assert not any(v in (1, 2) for v in out["count"]) and out["count"].isna().any()
+    assert click.trend_shown(trend, 0) is trend

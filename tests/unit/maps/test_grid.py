@@ -168,3 +168,11 @@ def test_cells_by_size_match_single_queries(demo_con, sizes):
 def test_cells_by_size_needs_whole_positive_metres(bad):
     with pytest.raises(ValueError):
         grid.multi_cell_sql(F, bad)
+
+
+def test_meeting_heat_leaves_small_cells_out_and_coarsens_weights():
+    cells = pd.DataFrame({"cx": [1, 2, 3, 4], "cy": [0, 0, 0, 0], "n": [1, 2, 3, 40]})
+    assert list(grid.meeting_heat(cells, 3)["n"]) == [3, 40]
+    assert grid.meeting_heat(cells, 0) is cells
+    w = grid.coarse_weights([0.01, 0.2, 0.21, 0.5, 1.0])
+    assert list(w) == [0.2, 0.2, 0.4, 0.6, 1.0]

@@ -48,3 +48,33 @@ def test_category_rows_put_the_swedish_label_first():
     rows = display.category_rows(cats)
     assert list(rows.columns) == ["Kategori", "current"]
     assert list(rows["Kategori"]) == ["Klotter", "okand_kod"]
+
+
+def test_meeting_tiles_and_increases_follow_the_briefings_marks():
+    """A count hidden to protect another ("dolt") loses its change like a "<3"."""
+    b = briefing_of(40, 30, focus=[("Kyrkgatan", 7, 5)])
+    b["focus"]["current_mark"], b["focus"]["previous_mark"] = ["hidden"], ["shown"]
+    tiles = display.meeting_tiles(b)
+    assert tiles[1]["value"] == "dolt" and tiles[1]["delta"] is None
+    up = pd.DataFrame({"name": ["A"], "is_focus": [False], "previous": [4], "current": [9],
+                       "change": [5], "previous_mark": ["hidden"], "current_mark": ["shown"]})
+    assert display.increases_table(up)["Ökning"] == ["–"]
+
+
+def test_the_meeting_roles_tables_are_texts_as_published():
+    cats = pd.DataFrame({"key": ["klotter", "brand", "stold"], "current": [5, 5, 2],
+                         "previous": [1, 0, 9], "change": [4, 5, -7],
+                         "change_pct": [400.0, None, -78.0]})
+    rows = display.category_rows(cats, limit=3)
+    assert list(rows["current"]) == ["5", "dolt", "<3"]
+    assert list(rows["change"]) == ["–", "–", "–"]
+    assert display.category_rows(cats.assign(current=[1, 1, 0]), limit=3) is None  # withheld
+    areas = pd.DataFrame({"area_id": ["a", "b"], "name": ["A", "B"], "is_focus": [False, False],
+                          "current": [9, 2], "previous": [4, 4], "change": [5, -2],
+                          "per_1000": [3.1, 0.7]})
+    marks = pd.DataFrame({"current_mark": ["shown", "small"], "previous_mark": ["shown", "shown"]},
+                         index=["a", "b"])
+    rows = display.area_rows(areas, marks, limit=3)
+    assert rows.to_dict("list") == {"Område": ["A", "B"], "current": ["9", "<3"],
+                                    "previous": ["4", "4"], "change": ["+5", "–"],
+                                    "per_1000": ["3,1", "–"]}

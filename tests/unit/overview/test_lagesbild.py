@@ -93,3 +93,21 @@ def test_dollar_signs_in_names_are_text_not_mathtext(demo_db, text):
         con.close()
     assert png.startswith(b"\x89PNG")
     assert drawn and not any(drawn), "a name was typeset as mathtext"
+
+
+def test_the_minutes_hide_what_the_meeting_view_hides():
+    """Counts hidden to protect a "<3" ("dolt") leave the app hidden too, with no change."""
+    import pandas as pd
+
+    b = {"totals": {"current": 40, "previous": 31},
+         "focus": pd.DataFrame({"name": ["Kyrkgatan"], "current": [8], "previous": [5],
+                                "current_mark": ["hidden"], "previous_mark": ["shown"]}),
+         "categories": pd.DataFrame({"label": ["Klotter"], "current": [17], "previous": [2],
+                                     "current_mark": ["shown"], "previous_mark": ["small"]}),
+         "increases": pd.DataFrame({"name": ["Lugnvik"], "is_focus": [False], "previous": [5],
+                                    "current": [8], "change": [3], "current_mark": ["hidden"],
+                                    "previous_mark": ["shown"]})}
+    t = lagesbild.panel_texts(b)
+    assert t["focus"] == ["Kyrkgatan (fokusområde): dolt"]
+    assert t["categories"] == ["Klotter: 17"]
+    assert t["increases"] == [("Lugnvik", "5 → dolt")]

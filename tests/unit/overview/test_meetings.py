@@ -94,7 +94,8 @@ def test_top_increases():
 def test_briefing_matches_the_queries(demo_con):
     f = IncidentFilter(dt.date(2026, 10, 30), TODAY)
     b = briefing.briefing(demo_con, f)
-    assert b["totals"] == queries.period_totals(demo_con, f)
+    totals = queries.period_totals(demo_con, f)
+    assert b["totals"] == {**totals, "current_mark": "shown", "previous_mark": "shown"}
     assert set(b["focus"]["area_id"]) == {"fokus_kyrkgatan", "fokus_aragrand"}
     assert len(b["increases"]) <= 5 and (b["increases"]["change"] > 0).all()
     assert list(b["increases"]["change"]) == sorted(b["increases"]["change"], reverse=True)

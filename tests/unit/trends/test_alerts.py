@@ -112,3 +112,11 @@ def test_window_caption_states_the_rule():
     text = alerting.window_caption(F)
     assert text.startswith("2026-03-23 – 2026-03-29")
     assert "12 veckorna" in text and "1\u00a0000" in text
+
+
+@pytest.mark.parametrize("expected, text", [(0.1, "under 1"), (0.9, "under 1"), (1.2, "1,2"),
+                                            (5.0, "5")])
+def test_the_meeting_role_never_reads_a_small_normal_level(expected, text):
+    """"normalt 0,1" over twelve weeks is one incident: the meeting role reads "under 1"."""
+    sentence = alerting.alert_sentence("Klotter", "Frösön", 6, expected, limit=3)
+    assert sentence.endswith(f"normalt {text}")

@@ -136,3 +136,21 @@ def test_the_app_builds_figures_without_validation(monkeypatch):
     monkeypatch.undo()
     fig = charts.time_series_figure(_series(), "week", NAMES, {}, MEASURES)
     assert go.Figure(fig.to_dict()).layout.separators == ", "  # still valid
+
+
+def test_withheld_numbers_stay_out_of_titles_and_alert_markers():
+    """The meeting role's series (est_data.trends.shown): titles from the published totals,
+    alert markers naming the series without counts, no bar where a count is hidden."""
+    df = _series(alert_at=(2, "inbrott"))
+    df.loc[df["key"] == "klotter", "count"] = float("nan")
+    df[["full_count", "expected"]] = float("nan")
+    small = charts.small_multiples_figure(df, "week", NAMES, {}, totals_text={
+        "klotter": "dolt", "inbrott": "<3"})
+    titles = {a.text for a in small.layout.annotations if a.text.startswith("<b>")}
+    assert titles == {"<b>Klotter</b> (dolt)", "<b>Inbrott</b> (<3)"}
+    stack = charts.time_series_figure(df, "week", NAMES, {}, show_rolling=False,
+                                      show_last_year=False)
+    marker = next(t for t in stack.data if t.name == "Ovanligt hög nivå")
+    assert marker.customdata[0].endswith("<br>Inbrott")
+    klotter = next(t for t in stack.data if t.name == "Klotter")
+    assert all(y is None or y != y for y in klotter.y)

@@ -86,13 +86,16 @@ def test_internal_export_has_the_rows_with_masked_descriptions(con):
 
 
 def test_shared_export_suppresses_small_counts_and_leaves_out_details(con):
+    """Klotter is 1 in Alfa, 3 in Beta and 1 without an area, 5 in all (the file per
+    category, or Översikt, says so): "<3", 3, "<3" would give 1 and 1 away, and so would
+    hiding the 3 (it is at least 3), so Klotter's breakdown is one row, "–". Then the
+    total 11 minus Klotter 5 minus Störning 4 would be Inbrott's 2: Störning is hidden."""
     df = export.shared_export(con, WEEK)
     assert list(df.columns) == ["Område", "Kategori", "Antal"]
     cells = {(r["Område"], r["Kategori"]): r["Antal"] for _, r in df.iterrows()}
     assert cells == {
-        ("Alfa", "Klotter"): "<3", ("Alfa", "Inbrott"): "<3",
-        ("Beta", "Klotter"): "3", ("Beta", "Störning"): "4",
-        ("Okänt område (endast kommun)", "Klotter"): "<3",
+        ("Alfa", "Inbrott"): "<3", ("Beta", "Störning"): "dolt",
+        (export.WITHHELD_ROW, "Klotter"): "–",
     }
     text = df.to_csv()
     for leak in ("Händelse", "Storgatan", "63.175", "Fokus", "070"):
@@ -126,7 +129,7 @@ def test_xlsx_has_table_and_about_sheet(con):
     assert wb.sheetnames == ["Antal", "Om uttaget"]
     rows = list(wb["Antal"].iter_rows(values_only=True))
     assert rows[0] == ("Område", "Kategori", "Antal")
-    assert ("Alfa", "Klotter", "<3") in rows
+    assert ("Alfa", "Inbrott", "<3") in rows
     info = dict(wb["Om uttaget"].iter_rows(values_only=True))
     assert info["Period"] == "2026-03-02 – 2026-03-08"
     assert "<3" in info["Sekretess"]
@@ -144,7 +147,19 @@ def test_export_file_opens_its_own_connection(db, sharing, fmt):
         wb = openpyxl.load_workbook(io.BytesIO(data))
         assert wb.sheetnames[0] == ("Antal" if sharing else "Händelser")
         sheet = wb[wb.sheetnames[0]]
-        assert sheet.max_row == (6 if sharing else 12)
+        assert sheet.max_row == (4 if sharing else 12)
         if sharing:
             counts = [r[-1] for r in sheet.iter_rows(min_row=2, values_only=True)]
-            assert sorted(c for c in counts if c != "<3") == [3, 4]  # numbers, not text
+            assert sorted(counts, key=str) == ["<3", "dolt", "–"]
+
+
+def test_shared_xlsx_has_counts_as_numbers(db):
+    data = export.export_file(db, WEEK, True, "xlsx", [("Uttag", "test")], ("source",))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Antal"]
+    assert [r for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ("Bostadsbolaget", 7), ("Polisen", 4)]
+
+
+def test_sharing_files_hold_at_most_two_dimensions(con):
+    with pytest.raises(ValueError):
+        export.shared_export(con, WEEK, ("area", "category", "source"))
