@@ -9,6 +9,7 @@ is to turn thousands of guesses per hour into a handful.
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -16,6 +17,31 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 MAX_KEYS = 10_000  # bounded memory, however many names an attacker tries
+
+
+def client_key(remote_ip: object, forwarded_for: str | None) -> str | None:
+    """The client address to count failures under, or None (count per user name only).
+
+    ``remote_ip`` is the connection's address (Streamlit gives None for a local one). A
+    direct client's own ``X-Forwarded-For`` is not believed; on a local connection (a
+    reverse proxy on the same machine) the header's last entry is the address that proxy
+    saw. Locally without a proxy there is no address to tell clients apart.
+    """
+    if isinstance(remote_ip, str) and remote_ip.strip():
+        return remote_ip.strip()
+    hops = [h.strip() for h in (forwarded_for or "").split(",") if h.strip()]
+    return hops[-1] if hops else None
+
+
+def wait_text_sv(seconds: float) -> str:
+    """A wait in Swedish words: "15 minuter", "1 minut", "13 sekunder"."""
+    if seconds > 60:
+        minutes = math.ceil(seconds / 60)
+        return f"{minutes} minuter"
+    if seconds == 60:
+        return "1 minut"
+    secs = max(1, math.ceil(seconds))
+    return "1 sekund" if secs == 1 else f"{secs} sekunder"
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,32 @@ give), ``headers`` and ``profiles`` (which column is what), ``normalize`` with
 ``masking`` (rows ready to write), ``dedupe`` (the same event from two actors) and
 ``pipeline`` (one transaction per file, undo, history) with ``rawfiles`` (the kept
 originals and a note per import), ``rebuild``; ``progress`` draws it on the terminal.
-"""
-from est_data.ingest.errors import IngestError
-from est_data.ingest.pipeline import batch_report, history, import_file, undo_batch
-from est_data.ingest.profiles import (
-    Profile, ProfileError, list_profiles, load_profile, save_profile)
-from est_data.ingest.report import ImportReport
 
-__all__ = ["IngestError", "ImportReport", "Profile", "ProfileError", "batch_report",
-           "history", "import_file", "list_profiles", "load_profile", "save_profile",
-           "undo_batch"]
+The names below are loaded from their module on first use (PEP 562), so importing the
+package never waits for one of its modules (tests/unit/test_import_threads.py).
+"""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_HOMES = {"IngestError": "errors", "ImportReport": "report",
+          "batch_report": "pipeline", "history": "pipeline", "import_file": "pipeline",
+          "undo_batch": "pipeline",
+          "Profile": "profiles", "ProfileError": "profiles", "list_profiles": "profiles",
+          "load_profile": "profiles", "save_profile": "profiles"}
+__all__ = list(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+
+
+if TYPE_CHECKING:
+    from est_data.ingest.errors import IngestError
+    from est_data.ingest.pipeline import batch_report, history, import_file, undo_batch
+    from est_data.ingest.profiles import (
+        Profile, ProfileError, list_profiles, load_profile, save_profile)
+    from est_data.ingest.report import ImportReport

@@ -1,12 +1,19 @@
 """The app frame's parts: the pages in their sections, running a page inside the frame,
 and what a user sees when a page fails unexpectedly.
 
-``app.py`` signs the user in and calls ``st.navigation(navigation_pages(user))`` and
-``run_page``. Every page asks ``enter_from_page`` (through ``signin.require``) whether it
-runs inside that frame: Streamlit treats a ``pages/`` folder next to ``app.py`` as the
-legacy multipage layout until the first ``st.navigation`` call in the process, so on a
-fresh server (and in every AppTest run) a direct link such as ``/karta`` runs the page alone, with no
-sign-in and no navigation. Nothing here runs at import time.
+``app.py`` signs the user in (or shows the sign-in form), calls
+``st.navigation(navigation_pages(user))`` with every page registered, and ``run_page``
+when someone is signed in. Every page asks ``enter_from_page`` (through
+``signin.require``) whether it runs inside that frame: Streamlit treats a ``pages/``
+folder next to ``app.py`` as the legacy multipage layout until the first
+``st.navigation`` call in the process, so on a fresh server (and in every AppTest run) a
+direct link such as ``/karta`` runs the page alone, with no sign-in and no navigation,
+and ``/`` runs ``app.py`` as a page of that layout (``run_as_frame``). Nothing here runs
+at import time.
+
+``run_as_frame`` and ``_run_frame_script`` use two parts of Streamlit that are not its
+public API (the run context's ``run_with_active_hash`` and ``ThreadState``); the AppTest
+sign-in tests fail if a Streamlit upgrade changes them.
 """
 from __future__ import annotations
 
@@ -17,6 +24,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from est_data.core import auth
 from est_data.core.config import REPO_ROOT
@@ -41,9 +50,9 @@ class PageSpec:
     needs: str
     default: bool = False
 
-    def page(self) -> st.Page:
+    def page(self, visible: bool = True) -> st.Page:
         return st.Page(self.script, title=self.title, icon=self.icon, url_path=self.url_path,
-                       default=self.default)
+                       default=self.default, visibility="visible" if visible else "hidden")
 
 
 # The navigation's sections (see est_data/core/auth.py for the capabilities).
@@ -69,13 +78,20 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
 
 
 def navigation_pages(user: auth.User | None) -> dict[str, list[st.Page]]:
-    """The pages ``user`` may see, by section (a section left empty is left out);
-    every page when ``user`` is None."""
+    """Every page, by section; those ``user`` may not see are hidden from the menu (a
+    section with none to show is left out of it).
+
+    Every page stays registered, so a link to any of them is never Streamlit's English
+    "Page not found": signed out it shows the sign-in form in its place (and after the
+    sign-in the page, with the link's parameters), and a page the role does not cover
+    says so in Swedish (``signin.user_with``).
+    """
     sections = {}
     for section, specs in SECTIONS.items():
-        pages = [spec.page() for spec in specs if user is None or user.can(spec.needs)]
-        if pages:
-            sections[section] = pages
+        shown = [user is not None and user.can(spec.needs) for spec in specs]
+        key = section if any(shown) else ""
+        sections.setdefault(key, []).extend(
+            spec.page(visible) for spec, visible in zip(specs, shown))
     return sections
 
 
@@ -104,6 +120,30 @@ def run_page(page: st.Page) -> None:
         _IN_FRAME.reset(token)
 
 
+def _run_frame_script() -> None:
+    """Run ``app.py`` in this run with its widgets under the main script's id (the id
+    Streamlit gives them in every run that starts with the frame), so a widget drawn
+    now (the sign-in form) is the same widget in the next run."""
+    ctx = get_script_run_ctx()
+    with ctx.run_with_active_hash(ctx.pages_manager.main_script_hash):
+        runpy.run_path(str(APP_SCRIPT), run_name="__main__")
+
+
+def run_as_frame() -> None:
+    """``app.py``'s first call: nothing, unless Streamlit runs the frame as a page.
+
+    In the legacy ``pages/`` mode (see the module docstring) a link to ``/`` runs
+    ``app.py`` as a page of that layout, under that page's id: its widgets would not be
+    the same widgets in the next run, and the first sign-in of a fresh server would be
+    lost. Then the frame runs again here under its own id, and this run stops.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None or ThreadState.get().active_script_hash == ctx.pages_manager.main_script_hash:
+        return
+    _run_frame_script()
+    st.stop()
+
+
 def enter_from_page() -> None:
     """Run a page that was started outside the frame through ``app.py``; inside it, nothing.
 
@@ -115,5 +155,5 @@ def enter_from_page() -> None:
     """
     if _IN_FRAME.get():
         return
-    runpy.run_path(str(APP_SCRIPT), run_name="__main__")
+    _run_frame_script()
     st.stop()

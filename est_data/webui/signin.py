@@ -1,4 +1,11 @@
-"""Sign-in and roles: who is using the app and what their role lets them see."""
+"""Sign-in and roles: who is using the app and what their role lets them see.
+
+A sign-in lasts beyond the session through the session cookie
+(``est_data.webui.session_cookie``). Failed sign-ins are counted per user name and per
+client address across every session of the server (``est_data.core.throttle``); a lock
+refuses even the right password until it ends, and each lock is written to the audit
+log, where an administrator sees it (Data → Ändringslogg).
+"""
 from __future__ import annotations
 
 import os
@@ -7,8 +14,17 @@ import tomllib
 
 import streamlit as st
 
-from est_data.core import auth
-from est_data.webui import frame
+from est_data.core import auth, throttle
+from est_data.store import audit
+from est_data.webui import frame, session_cookie
+
+# Process-wide, like the sessions they guard: every browser session runs in this process.
+THROTTLE = throttle.SignInThrottle()
+LOCKOUT_LOG = audit.SpacedWriter(min_interval_s=30)
+LOCKOUT_ACTION = "signin.lockout"
+WRONG_SV = "Fel användarnamn eller lösenord."
+LOCKED_SV = ("För många misslyckade inloggningar. Inloggningen är spärrad en stund; försök "
+             "igen om {wait}.")
 
 
 def _secrets() -> dict:
@@ -34,16 +50,48 @@ def current_user() -> auth.User | None:
     return st.session_state.get("_user")
 
 
-def _signed_in_sidebar(user: auth.User) -> None:
-    """Who is signed in, and the way out."""
-    st.sidebar.caption(f"Inloggad: **{user.name}** ({user.role_label})")
-    if st.sidebar.button("Logga ut", key="logout"):
-        del st.session_state["_user"]
-        st.rerun()
+def _client() -> str | None:
+    """The client address failures are counted under (see ``throttle.client_key``)."""
+    return throttle.client_key(st.context.ip_address,
+                               st.context.headers.to_dict().get("X-Forwarded-For"))
+
+
+def _record_lockouts(locks: list[throttle.Lockout], username: str, client: str | None) -> None:
+    for lock in locks:
+        wait = throttle.wait_text_sv(lock.seconds)
+        if lock.kind == "user":
+            details = (f"Användarnamnet {lock.key} spärrat i {wait} efter för många "
+                       f"misslyckade inloggningar (senast från {client or 'okänd adress'}).")
+        else:
+            details = (f"Adressen {lock.key} spärrad i {wait} efter för många misslyckade "
+                       f"inloggningar (senast som {username or '–'}).")
+        LOCKOUT_LOG.add(lock.key if lock.kind == "user" else "-", LOCKOUT_ACTION, details)
+
+
+def _check_password(users: dict[str, auth.UserRecord], username: str, password: str
+                    ) -> auth.User | None:
+    """The user for a right password, unless their name or address is locked; shows why
+    not. Every failure counts, in every session."""
+    client = _client()
+    wait = THROTTLE.wait_s(username, client)
+    if wait > 0:
+        st.error(LOCKED_SV.format(wait=throttle.wait_text_sv(wait)))
+        return None
+    user = auth.authenticate(users, username, password)
+    if user is not None:
+        THROTTLE.success(username)
+        return user
+    locks = THROTTLE.failure(username, client)
+    _record_lockouts(locks, username, client)
+    time.sleep(0.5)  # slows guessing within one session
+    wait = THROTTLE.wait_s(username, client)
+    st.error(LOCKED_SV.format(wait=throttle.wait_text_sv(wait)) if wait > 0 else WRONG_SV)
+    return None
 
 
 def _login_form(users: dict[str, auth.UserRecord]) -> None:
-    """The sign-in form; a correct password stores the user and reruns."""
+    """The sign-in form, in place of the page the link asked for; a right password signs
+    in and reruns that page (its address and parameters are kept)."""
     st.title("EST Lägesbild")
     with st.form("login"):
         st.subheader("Logga in")
@@ -51,17 +99,59 @@ def _login_form(users: dict[str, auth.UserRecord]) -> None:
         password = st.text_input("Lösenord", type="password", key="login_password")
         submitted = st.form_submit_button("Logga in", type="primary")
     if submitted:
-        user = auth.authenticate(users, username, password)
-        if user is None:
-            time.sleep(0.5)  # slows guessing
-            st.error("Fel användarnamn eller lösenord.")
-        else:
+        user = _check_password(users, username, password)
+        if user is not None:
             st.session_state["_user"] = user
+            st.session_state["_token"] = session_cookie.issue(users[user.username])
+            st.session_state.pop("_signed_out", None)
             st.rerun()
 
 
+def _sign_out() -> None:
+    session_cookie.revoke(st.session_state.get("_token"))
+    for key in ("_user", "_token"):
+        st.session_state.pop(key, None)
+    st.session_state["_signed_out"] = True  # the cookie sent at the start is not used again
+
+
+def _signed_in_sidebar(user: auth.User) -> None:
+    """Who is signed in, and the way out."""
+    st.sidebar.caption(f"Inloggad: **{user.name}** ({user.role_label})")
+    if st.sidebar.button("Logga ut", key="logout"):
+        _sign_out()
+        st.rerun()
+
+
+def _session_user(users: dict[str, auth.UserRecord]) -> auth.User | None:
+    """The user this session is signed in as: from its own sign-in while its token holds
+    (a token signed out in another tab, or a changed password, ends it), else from the
+    browser's session cookie."""
+    state = st.session_state
+    if "_user" in state:
+        token = state.get("_token")
+        if token is None:  # signed in without a cookie (no key file could be kept)
+            record = users.get(state["_user"].username)
+            return record.user if record else None
+        found = session_cookie.check(token, users)
+        if found is None:
+            _sign_out()
+            return None
+        if token != session_cookie.from_browser():
+            session_cookie.give(token)
+        state["_user"] = found[0]  # the role as configured now
+        return found[0]
+    if state.get("_signed_out"):
+        return None
+    token = session_cookie.from_browser()
+    found = session_cookie.check(token, users)
+    if found is None:
+        return None
+    state["_user"], state["_token"] = found[0], token
+    return found[0]
+
+
 def sign_in() -> auth.User | None:
-    """Show the sign-in form until a configured user signs in; None while signed out."""
+    """The signed-in user; while signed out, the sign-in form and None."""
     try:
         users = configured_users()
     except (auth.AuthConfigError, OSError, tomllib.TOMLDecodeError) as exc:
@@ -71,10 +161,12 @@ def sign_in() -> auth.User | None:
         st.sidebar.info("Öppet läge: ingen inloggning är konfigurerad. Använd bara så här "
                         "med demodata på den egna datorn.", icon=":material/lock_open:")
         return auth.OPEN_USER
-    user = st.session_state.get("_user")
+    user = _session_user(users)
     if user is not None:
         _signed_in_sidebar(user)
         return user
+    if st.session_state.get("_signed_out") or session_cookie.from_browser():
+        session_cookie.take_back()
     _login_form(users)
     return None
 
@@ -101,4 +193,3 @@ def user_with(capability: str) -> auth.User:
         st.warning(f"Din roll ({user.role_label}) ger inte tillgång till den här sidan.")
         st.stop()
     return user
-

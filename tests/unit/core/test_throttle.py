@@ -85,3 +85,23 @@ def test_default_rules_stop_fast_guessing():
         t.failure("admin", "1.1.1.1")
         clock.t += 0.125
     assert locked_after == throttle.PER_USER.max_failures
+
+
+@pytest.mark.parametrize("ip, forwarded, expected", [
+    ("203.0.113.7", None, "203.0.113.7"),               # a direct client
+    ("203.0.113.7", "198.51.100.1", "203.0.113.7"),     # a client's own header is not believed
+    (None, "198.51.100.1, 192.0.2.9", "192.0.2.9"),     # behind a local proxy: the hop it saw
+    (None, " , ", None),
+    (None, None, None),                                  # local, no proxy: user names only
+    (object(), None, None),                              # not an address (AppTest's stand-in)
+])
+def test_client_key(ip, forwarded, expected):
+    assert throttle.client_key(ip, forwarded) == expected
+
+
+def test_wait_text_in_swedish():
+    assert throttle.wait_text_sv(15 * 60) == "15 minuter"
+    assert throttle.wait_text_sv(61) == "2 minuter"
+    assert throttle.wait_text_sv(60) == "1 minut"
+    assert throttle.wait_text_sv(12.5) == "13 sekunder"
+    assert throttle.wait_text_sv(0.2) == "1 sekund"
