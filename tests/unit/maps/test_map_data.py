@@ -1,4 +1,5 @@
-"""What a map shows, read from the database (est_data.maps.data): counts, heat cells at
+"""est_data.maps.data (named apart from tests/app/test_data.py: pytest wants unique
+basenames). What a map shows, read from the database: counts, heat cells at
 several sizes, points, hot spots, the area figures; and what the meeting role's map may
 hold (no heat cell of fewer than 3 incidents, coarse weights, counts as published)."""
 from __future__ import annotations
