@@ -106,7 +106,8 @@ with tabs[0]:
                            "utvecklingen över fler veckor.")
             colors = cache.read(trends.series_colors)
             on_axis = measures if not measures.empty else None
-            drawn, totals_text = shown.series(df, limit)
+            drawn, totals_text = (cache.read(shown.time_series, f, grain, by, limit) if limit
+                                  else (df, None))
             if view == "small" and by != "total":
                 fig = charts.small_multiples_figure(drawn, grain, names, colors, on_axis,
                                                     show_last_year=show_ly,
@@ -240,8 +241,10 @@ with tabs[2]:
             grain = "week" if f.days <= 190 else "month"
             area_df = cache.read(trends.time_series, area_f, grain, "category")
             area_measures = cache.read(trends.measures, (area_id,))
+            drawn = cache.read(shown.time_series, area_f, grain, "category", limit)[0] \
+                if limit else area_df
             fig = charts.time_series_figure(
-                shown.series(area_df, limit)[0], grain, names, cache.read(trends.series_colors),
+                drawn, grain, names, cache.read(trends.series_colors),
                 area_measures if not area_measures.empty else None,
                 show_last_year=not limit, show_rolling=not limit)
             st.plotly_chart(fig, config=PLOTLY_CONFIG, key="area_chart")
