@@ -178,7 +178,9 @@ with tabs[2]:
         Column = st.column_config.TextColumn if limit else st.column_config.NumberColumn
         if limit:
             columns = columns[:-1]
-            shown_rows = shown.ranking(view, marks, limit)[columns]
+            texts = shown.ranking(view, marks, limit)
+            table = table.loc[texts.index].reset_index(drop=True)  # a selected row's area
+            shown_rows = texts[columns].reset_index(drop=True)
         else:
             shown_rows = fmt.styled(view[columns], {
                 "current": fmt.num, "per_1000": lambda v: fmt.num(v, 1),
