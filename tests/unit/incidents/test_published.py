@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from est_data.core import fmt, privacy
+from est_data.core import fmt
 from est_data.core.filters import IncidentFilter
 from est_data.core.privacy import HIDDEN, SHOWN, SMALL, WITHHELD
 from est_data.incidents import published, queries

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -16,7 +15,15 @@ from est_data.core.filters import IncidentFilter
 from est_data.incidents import published
 from est_data.maps import grid
 from est_data.maps.data import MapOptions
-from unit.maps.test_build import END, MONTH, render, shapes  # noqa: F401 (fixture)
+from unit.maps.test_build import END, MONTH, render
+
+
+@pytest.fixture(scope="module")
+def shapes(demo_db_master):
+    import duckdb
+
+    with duckdb.connect(str(demo_db_master), read_only=True) as con:
+        return maps.area_shapes(con)
 
 
 def test_counts_split_the_filter(demo_con):

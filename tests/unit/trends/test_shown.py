@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from est_data.core import privacy
 from est_data.core.filters import IncidentFilter
 from est_data.incidents import published
 from est_data.trends import ranking, series, shown
