@@ -106,7 +106,8 @@ with tabs[0]:
                            "utvecklingen över fler veckor.")
             colors = cache.read(trends.series_colors)
             on_axis = measures if not measures.empty else None
-            drawn, totals_text = shown.series(df, limit)
+            drawn, totals_text = (cache.read(shown.time_series, f, grain, by, limit) if limit
+                                  else (df, None))
             if view == "small" and by != "total":
                 fig = charts.small_multiples_figure(drawn, grain, names, colors, on_axis,
                                                     show_last_year=show_ly,
@@ -177,7 +178,9 @@ with tabs[2]:
         Column = st.column_config.TextColumn if limit else st.column_config.NumberColumn
         if limit:
             columns = columns[:-1]
-            shown_rows = shown.ranking(view, marks, limit)[columns]
+            texts = shown.ranking(view, marks, limit)
+            table = table.loc[texts.index].reset_index(drop=True)  # a selected row's area
+            shown_rows = texts[columns].reset_index(drop=True)
         else:
             shown_rows = fmt.styled(view[columns], {
                 "current": fmt.num, "per_1000": lambda v: fmt.num(v, 1),
@@ -240,8 +243,10 @@ with tabs[2]:
             grain = "week" if f.days <= 190 else "month"
             area_df = cache.read(trends.time_series, area_f, grain, "category")
             area_measures = cache.read(trends.measures, (area_id,))
+            drawn = cache.read(shown.time_series, area_f, grain, "category", limit)[0] \
+                if limit else area_df
             fig = charts.time_series_figure(
-                shown.series(area_df, limit)[0], grain, names, cache.read(trends.series_colors),
+                drawn, grain, names, cache.read(trends.series_colors),
                 area_measures if not area_measures.empty else None,
                 show_last_year=not limit, show_rolling=not limit)
             st.plotly_chart(fig, config=PLOTLY_CONFIG, key="area_chart")

@@ -161,3 +161,19 @@ def area_category_marks(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
     page and download of area x category counts uses."""
     cells = area_category_counts(con, f)
     return cells.assign(mark=privacy.protect_table(cells, ["area_id", "category"], "n", limit))
+
+
+def in_published_order(df: pd.DataFrame, name: str, value: str = "current",
+                        mark: str = "current_mark", first: str | None = None) -> pd.DataFrame:
+    """``df`` sorted as a list of counts may be shown: the shown counts largest first,
+    then the counts not shown by ``name`` (sorted by count, a "<3" of 2 would stand
+    before a "<3" of 1, and the order would tell them apart). ``first``: a boolean column
+    whose True rows come first (focus areas)."""
+    key = pd.DataFrame({"hidden": df[mark] != privacy.SHOWN,
+                        "value": -df[value].where(df[mark] == privacy.SHOWN, 0),
+                        "name": df[name].astype(str)}, index=df.index)
+    cols, ascending = ["hidden", "value", "name"], [True, True, True]
+    if first is not None:
+        key.insert(0, "first", df[first].astype(bool))
+        cols, ascending = ["first", *cols], [False, *ascending]
+    return df.loc[key.sort_values(cols, ascending=ascending, kind="stable").index]

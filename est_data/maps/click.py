@@ -121,7 +121,7 @@ def category_table(cats: pd.DataFrame, suppress_below: int = 0,
     ``Föregående``, ``Förändring``. Numbers (so they sort), unless ``suppress_below`` is
     set (the meeting role): then text as published (``marks``: :func:`category_marks`,
     by ``key``; else each count's own primary mark), the change "–" beside a count not
-    shown, as in the map's tooltip for the same area."""
+    shown, as in the map's tooltip for the same area, the hidden counts last, by name."""
     table = pd.DataFrame({"Kategori": cats["label"].to_numpy(),
                           "Antal": cats["current"].to_numpy(),
                           "Föregående": cats["previous"].to_numpy(),
@@ -135,7 +135,10 @@ def category_table(cats: pd.DataFrame, suppress_below: int = 0,
         given = marks.set_index("key")
         now = [given["current_mark"].get(k, privacy.SHOWN) for k in cats["key"]]
         before = [given["previous_mark"].get(k, privacy.SHOWN) for k in cats["key"]]
-    return table.assign(
+    order = published.in_published_order(
+        table.assign(m=now), "Kategori", "Antal", "m").index  # hidden ones by name
+    table, now, before = table.loc[order], [now[i] for i in order], [before[i] for i in order]
+    return table.reset_index(drop=True).assign(
         Antal=[privacy.text(int(v), m) for v, m in zip(table["Antal"], now)],
         Föregående=[privacy.text(int(v), m) for v, m in zip(table["Föregående"], before)],
         Förändring=["–" if privacy.hides(a, b) else fmt.signed(int(c))

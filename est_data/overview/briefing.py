@@ -38,8 +38,13 @@ def meeting_filter(con: duckdb.DuckDBPyConnection, f: IncidentFilter, anchor: dt
 
 def top_increases(table: pd.DataFrame, n: int = TOP_AREAS) -> pd.DataFrame:
     """The ``n`` areas whose count rose the most (ties: larger relative rise, then name).
-    Areas that did not rise are left out, so the list may be shorter than ``n``."""
+    Areas that did not rise are left out, so the list may be shorter than ``n``; so are
+    areas whose count now or before is not shown (``*_mark``): being listed would say
+    that "<3" rose to "<3", from 1 to 2."""
     up = table[table["change"] > 0].copy()
+    for col in ("current_mark", "previous_mark"):
+        if col in up:
+            up = up[up[col] == privacy.SHOWN]
     up["_pct"] = up["change_pct"].fillna(float("inf"))
     up = up.sort_values(["change", "_pct", "name"], ascending=[False, False, True])
     return up.drop(columns="_pct").head(n).reset_index(drop=True)
@@ -49,7 +54,8 @@ def briefing(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> dict:
     """Figures for the meeting view of ``f`` (usually :func:`meeting_filter`'s).
 
     Keys: ``totals`` (queries.period_totals, with ``current_mark`` and
-    ``previous_mark``), ``categories`` (top categories with ``label``), ``focus`` (focus
+    ``previous_mark``), ``categories`` (the top categories whose count is shown, with
+    ``label``), ``focus`` (focus
     areas' rows of queries.area_table), ``increases`` (:func:`top_increases`),
     ``measures`` (newest measures started by the period end). The count frames carry
     ``current_mark`` and ``previous_mark`` (:mod:`est_data.incidents.published`).
@@ -57,7 +63,9 @@ def briefing(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> dict:
     limit = privacy.SUPPRESS_BELOW
     table = published.with_marks(queries.area_table(con, f), published.area_marks(con, f, limit))
     cats = published.category_marks(queries.counts_with_change(con, f, "category"), limit)
-    cats = cats.head(TOP_CATEGORIES)
+    # The largest categories among those shown: a "<3" among them would say which of
+    # the small ones are larger than the others.
+    cats = cats[cats["current_mark"] == privacy.SHOWN].head(TOP_CATEGORIES).reset_index(drop=True)
     names = labels()
     cats.insert(0, "label", cats["key"].map(lambda c: names.get(c, c)))
     totals = queries.period_totals(con, f)

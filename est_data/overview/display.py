@@ -68,7 +68,8 @@ DERIVED = {"change": (fmt.signed, COUNTS), "change_pct": (fmt.pct, COUNTS),
 def category_rows(cats: pd.DataFrame, limit: int = 0) -> pd.DataFrame | None:
     """``queries.counts_with_change`` by category with the Swedish label first
     ("Kategori") instead of the code. With a ``limit`` (the meeting role) the counts
-    are texts as published; None when the breakdown is withheld."""
+    are texts as published, the hidden ones after the shown ones by name; None when the
+    breakdown is withheld."""
     labels = taxonomy.labels()
     out = cats.drop(columns=["key"])
     out.insert(0, "Kategori", cats["key"].map(lambda c: labels.get(c, c)))
@@ -78,6 +79,7 @@ def category_rows(cats: pd.DataFrame, limit: int = 0) -> pd.DataFrame | None:
     if any(published.withheld(marked[f"{c}_mark"]) for c in COUNTS):
         return None
     out = pd.concat([out, marked[[f"{c}_mark" for c in COUNTS]]], axis=1)
+    out = published.in_published_order(out, "Kategori").reset_index(drop=True)
     return published.as_texts(out, COUNTS, {k: v for k, v in DERIVED.items() if k in out})
 
 
@@ -85,8 +87,9 @@ def area_rows(areas: pd.DataFrame, marks: pd.DataFrame | None = None,
               limit: int = 0) -> pd.DataFrame | None:
     """``queries.area_table`` rows with events in either period, named with ★ for a
     focus area, in the columns Översikt shows. With a ``limit`` (the meeting role) and
-    the areas' ``marks`` (``published.area_marks``) the counts are texts as published;
-    None when the breakdown of the statistical areas is withheld."""
+    the areas' ``marks`` (``published.area_marks``) the counts are texts as published,
+    the hidden ones after the shown ones by name; None when the breakdown of the
+    statistical areas is withheld."""
     areas = areas[(areas["current"] > 0) | (areas["previous"] > 0)]
     named = areas["name"] + areas["is_focus"].map({True: FOCUS_MARK, False: ""})
     columns = ["Område", "current", "previous", "change", "per_1000"]
@@ -96,6 +99,7 @@ def area_rows(areas: pd.DataFrame, marks: pd.DataFrame | None = None,
     if any(published.withheld(marks[f"{c}_mark"]) for c in COUNTS):
         return None
     rows = published.with_marks(rows, marks)
+    rows = published.in_published_order(rows, "Område", first="is_focus").reset_index(drop=True)
     return published.as_texts(rows[columns + [f"{c}_mark" for c in COUNTS]], COUNTS,
                               {k: v for k, v in DERIVED.items() if k in columns})
 

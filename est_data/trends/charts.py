@@ -108,10 +108,14 @@ def key_colors(keys: list[str], known: dict[str, str]) -> dict[str, str]:
 
 
 def ordered_keys(df: pd.DataFrame) -> list[str]:
-    """Series keys by size (largest first), "Övriga" last, the total left out."""
-    totals = df[df["key"] != TOTAL_KEY].groupby("key", sort=False)["count"].sum()
-    keys = sorted(totals.index, key=lambda k: (k == OTHER_KEY, -totals[k], k))
-    return keys
+    """Series keys by size (largest first), "Övriga" last, the total left out; by the
+    ``rank`` column when there is one (the meeting role's order, trends.shown)."""
+    parts = df[df["key"] != TOTAL_KEY]
+    if "rank" in df:
+        ranks = parts.groupby("key", sort=False)["rank"].min()
+        return sorted(ranks.index, key=lambda k: (k == OTHER_KEY, ranks[k], k))
+    totals = parts.groupby("key", sort=False)["count"].sum()
+    return sorted(totals.index, key=lambda k: (k == OTHER_KEY, -totals[k], k))
 
 
 # --- Time series -------------------------------------------------------------------------

@@ -18,11 +18,14 @@ single incidents).
 """
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from est_data.core import fmt, privacy
+from est_data.core.filters import IncidentFilter
 from est_data.incidents import published
+from est_data.trends import series as series_sql
 from est_data.trends.series import TOTAL_KEY
 
 
@@ -46,7 +49,19 @@ def series(df: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, dict[str, str] |
     out[["rolling", "last_year", "full_count", "expected"]] = np.nan
     sums = parts.groupby("key")["count"].sum()
     key_marks = privacy.protect_series(sums, limit)
+    # Series in published order (charts.ordered_keys reads it): by size, hidden by key.
+    order = published.in_published_order(
+        pd.DataFrame({"key": sums.index, "n": sums.to_numpy(), "m": key_marks.to_numpy()}),
+        "key", "n", "m")["key"].tolist()
+    out["rank"] = out["key"].map({k: i for i, k in enumerate(order)})
     return out, {k: privacy.text(sums[k], key_marks[k]) for k in sums.index}
+
+
+def time_series(con: duckdb.DuckDBPyConnection, f: IncidentFilter, grain: str, by: str,
+                limit: int) -> tuple[pd.DataFrame, dict[str, str] | None]:
+    """:func:`series` of ``series.time_series``, in one read the app caches (the audit
+    of a quarter's weeks takes a second)."""
+    return series(series_sql.time_series(con, f, grain, by), limit)
 
 
 def weekday_hour(matrix: pd.DataFrame, limit: int) -> pd.DataFrame:
@@ -95,9 +110,10 @@ RANKING_DERIVED = {
 def ranking(table: pd.DataFrame, marks: pd.DataFrame, limit: int) -> pd.DataFrame:
     """``ranking.area_ranking`` rows with counts as texts as published (``marks``:
     ``published.area_marks``), changes and rates "–" beside a count not shown, and no
-    ``trend`` (weekly counts)."""
+    ``trend`` (weekly counts); the hidden counts after the shown ones, by name (the
+    index says where each row of ``table`` went)."""
     if not limit:
         return table
-    rows = published.with_marks(table, marks)
+    rows = published.in_published_order(published.with_marks(table, marks), "name")
     out = published.as_texts(rows, ("current", "previous", "last_year"), RANKING_DERIVED)
     return out.drop(columns=["trend"])

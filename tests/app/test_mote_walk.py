@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
 
 import duckdb
@@ -244,3 +245,46 @@ def test_mote_sees_no_small_count_on_fore_efter(app_db, app_test):
     assert not at.exception
     seen = findings(at, "Före/efter")
     assert not seen, "\n".join(seen[:20])
+
+
+# --- Order: a list sorted by count tells hidden counts apart ----------------------------------
+
+def hidden_rows_in_name_order(rows: list[tuple[str, str]]) -> bool:
+    """``rows`` as (name, count text) in the order shown: the rows whose count is hidden
+    come after the shown ones and by name, so their order says nothing of their counts
+    (sorted by count, a "<3" of 2 would stand before a "<3" of 1)."""
+    hidden = [n for n, c in rows if c in ("<3", "dolt", "–")]
+    first_hidden = next((i for i, (_, c) in enumerate(rows) if c in ("<3", "dolt", "–")), len(rows))
+    return hidden == sorted(hidden) and all(c in ("<3", "dolt", "–") for _, c in rows[first_hidden:])
+
+
+def test_lists_sorted_by_count_put_hidden_counts_by_name(app_db, app_test):
+    """Översikt's tables, Trender's ranking and the series' order (largest first) would
+    otherwise give the order of the hidden counts away; and the meeting view's "largest
+    increase" would tell a "<3 → <3" that rose (1 → 2)."""
+    at = app_test("oversikt", role="mote", **ONE_CATEGORY)
+    areas = at.dataframe[1].value
+    stat = areas[~areas["Område"].str.endswith("★")]
+    assert hidden_rows_in_name_order(list(zip(stat["Område"], stat["current"])))
+    at = app_test("oversikt", role="mote", **ONE_DAY)
+    cats = at.dataframe[0].value
+    assert hidden_rows_in_name_order(list(zip(cats["Kategori"], cats["current"])))
+    at = app_test("trender", role="mote", state={"trend_tab": "Områden"}, **ONE_CATEGORY)
+    rank = at.dataframe[0].value
+    stat = rank[rank["Typ"] == "DeSO"]
+    assert hidden_rows_in_name_order(list(zip(stat["Område"], stat["current"])))
+    at = app_test("trender", role="mote", state={"trend_view": "small"}, **ONE_DAY)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    titles = [re.match(r"<b>(.*)</b> \((.*)\)", a["text"]).groups()
+              for a in spec["layout"]["annotations"] if a["text"].startswith("<b>")]
+    titles = [t for t in titles if t[0] != "Övriga"]  # always last, whatever its count
+    assert hidden_rows_in_name_order(titles), repr(titles)[:2000]
+
+
+def test_the_largest_increases_list_no_hidden_counts(app_db, app_test):
+    at = app_test("oversikt", role="mote", **ONE_CATEGORY)
+    at.toggle(key="moteslage").set_value(True).run()
+    for table in at.table:
+        df = table.value
+        if "Ökning" in df.columns:
+            assert not set(df["Före"]) & {"<3", "dolt", "–"} and not set(df["Nu"]) & {"<3", "dolt", "–"}

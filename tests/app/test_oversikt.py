@@ -35,7 +35,9 @@ def test_meeting_mode(app_db, app_test):
     labels = [m.label for m in at.metric]
     assert labels[:3] == ["Händelser", "Arågränd ★", "Kyrkgatan ★"] or \
         labels[:3] == ["Händelser", "Kyrkgatan ★", "Arågränd ★"]
-    assert len(labels) == 5
+    # At most five: the largest categories among those whose count is shown (a "<3"
+    # among the largest would say which small counts are larger than the others).
+    assert 3 <= len(labels) <= 5
     # Key figures are since the last meeting, against the same number of days before.
     assert any("jämfört med samma antal dagar före, 2026-11-10 – 2026-11-12" in m.value
                for m in at.markdown)

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from est_data.core import fmt, privacy
+from est_data.core import fmt
 from est_data.core.filters import IncidentFilter
 from est_data.core.privacy import HIDDEN, SHOWN, SMALL, WITHHELD
 from est_data.incidents import published, queries
@@ -96,3 +96,13 @@ def test_the_area_category_table_is_protected_against_its_margins(demo_con):
                                          (dt.date(2024, 2, 29), dt.date(2023, 2, 28))])
 def test_year_earlier(day, before):
     assert published.year_earlier(day) == before
+
+
+def test_lists_put_hidden_counts_after_the_shown_ones_by_name():
+    """Sorted by count, "<3" rows of 2 would stand before those of 1."""
+    df = pd.DataFrame({"name": ["d", "b", "c", "a", "e"], "current": [9, 2, 1, 2, 0],
+                       "current_mark": [SHOWN, SMALL, SMALL, SMALL, SHOWN],
+                       "focus": [False, False, False, False, True]})
+    assert list(published.in_published_order(df, "name")["name"]) == ["d", "e", "a", "b", "c"]
+    assert list(published.in_published_order(df, "name", first="focus")["name"]) == [
+        "e", "d", "a", "b", "c"]

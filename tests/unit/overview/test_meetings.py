@@ -103,3 +103,12 @@ def test_briefing_matches_the_queries(demo_con):
     m = b["measures"]
     assert len(m) == 5 and list(m["started_on"]) == sorted(m["started_on"], reverse=True)
     assert max(m["started_on"]) <= TODAY
+
+
+def test_top_increases_leave_out_counts_not_shown():
+    """Listed as an increase, "<3 → <3" would say 1 → 2."""
+    table = pd.DataFrame({"name": ["A", "B", "C"], "change": [1, 4, 2],
+                          "change_pct": [100.0, 50.0, 20.0], "current": [2, 12, 12],
+                          "previous": [1, 8, 10], "current_mark": ["small", "shown", "hidden"],
+                          "previous_mark": ["small", "shown", "shown"]})
+    assert list(briefing.top_increases(table)["name"]) == ["B"]

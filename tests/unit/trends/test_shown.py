@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from est_data.core import privacy
 from est_data.core.filters import IncidentFilter
 from est_data.incidents import published
 from est_data.trends import ranking, series, shown
@@ -73,3 +72,11 @@ def test_ranking_as_published(demo_con):
     hidden = out[out["current"].isin(["<3", "dolt"])]
     assert len(hidden) and set(hidden["per_1000"]) <= {"–"} and set(hidden["change_prev"]) == {"–"}
     assert shown.ranking(table, marks, 0) is table
+
+
+def test_the_cached_read_is_the_same_as_the_pure_function(demo_con):
+    df = series.time_series(demo_con, WEEK, "week", "category")
+    out, totals = shown.time_series(demo_con, WEEK, "week", "category", 3)
+    expected, expected_totals = shown.series(df, 3)
+    pd.testing.assert_frame_equal(out, expected)
+    assert totals == expected_totals

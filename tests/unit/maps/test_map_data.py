@@ -1,11 +1,11 @@
-"""What a map shows, read from the database (est_data.maps.data): counts, heat cells at
+"""est_data.maps.data (named apart from tests/app/test_data.py: pytest wants unique
+basenames). What a map shows, read from the database: counts, heat cells at
 several sizes, points, hot spots, the area figures; and what the meeting role's map may
 hold (no heat cell of fewer than 3 incidents, coarse weights, counts as published)."""
 from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -15,7 +15,15 @@ from est_data.core.filters import IncidentFilter
 from est_data.incidents import published
 from est_data.maps import grid
 from est_data.maps.data import MapOptions
-from unit.maps.test_build import END, MONTH, render, shapes  # noqa: F401 (fixture)
+from unit.maps.test_build import END, MONTH, render
+
+
+@pytest.fixture(scope="module")
+def shapes(demo_db_master):
+    import duckdb
+
+    with duckdb.connect(str(demo_db_master), read_only=True) as con:
+        return maps.area_shapes(con)
 
 
 def test_counts_split_the_filter(demo_con):
