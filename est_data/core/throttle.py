@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 MAX_KEYS = 10_000  # bounded memory, however many names an attacker tries
+MAX_KEY_CHARS = 200  # ... and however long they are
 
 
 def client_key(remote_ip: object, forwarded_for: str | None) -> str | None:
@@ -83,7 +84,7 @@ class SignInThrottle:
 
     @staticmethod
     def _norm(kind: str, key: str | None) -> str:
-        key = (key or "").strip()
+        key = (key or "").strip()[:MAX_KEY_CHARS]
         return key.casefold() if kind == "user" else key
 
     def _pairs(self, username: str | None, client: str | None):

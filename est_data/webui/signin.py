@@ -64,7 +64,7 @@ def _record_lockouts(locks: list[throttle.Lockout], username: str, client: str |
                        f"misslyckade inloggningar (senast från {client or 'okänd adress'}).")
         else:
             details = (f"Adressen {lock.key} spärrad i {wait} efter för många misslyckade "
-                       f"inloggningar (senast som {username or '–'}).")
+                       f"inloggningar (senast som {username[:throttle.MAX_KEY_CHARS] or '–'}).")
         LOCKOUT_LOG.add(lock.key if lock.kind == "user" else "-", LOCKOUT_ACTION, details)
 
 

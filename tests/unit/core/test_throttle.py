@@ -105,3 +105,11 @@ def test_wait_text_in_swedish():
     assert throttle.wait_text_sv(60) == "1 minut"
     assert throttle.wait_text_sv(12.5) == "13 sekunder"
     assert throttle.wait_text_sv(0.2) == "1 sekund"
+
+
+def test_long_names_are_kept_short():
+    t, _ = make()
+    t.failure("x" * 1_000_000, "1.2.3.4" * 1000)
+    assert all(len(key) <= throttle.MAX_KEY_CHARS for _, key in t._keys)
+    assert t.failure("x" * 1_000_000, None) == []
+    assert [s.kind for s in t.failure("x" * 2_000_000, None)] == ["user"]  # the same name
