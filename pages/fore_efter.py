@@ -16,7 +16,7 @@ from est_data.evaluation.summary_sv import (
     GENERAL_CAVEATS, caveats, headline, summary_sentences)
 
 sidebar.keep_filter_state()
-signin.require(auth.VIEW_AGGREGATES)
+signin.require(auth.EVALUATE)
 
 st.title("Före/efter")
 st.caption("Minskade händelserna där insatserna gjordes, eller minskade de överallt, eller "

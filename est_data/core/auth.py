@@ -28,12 +28,13 @@ ROLES = {"mote": "Möte", "analytiker": "Analytiker", "admin": "Administratör"}
 VIEW_AGGREGATES = "view_aggregates"      # grid cells, areas, counts
 VIEW_INCIDENTS = "view_incidents"        # single incidents, points, tables of rows
 VIEW_DESCRIPTIONS = "view_descriptions"  # free text, also in exports
+EVALUATE = "evaluate"                    # Före/efter: exact before/after counts of one area
 WRITE = "write"                          # imports, undo, measures, meetings
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "mote": frozenset({VIEW_AGGREGATES}),
-    "analytiker": frozenset({VIEW_AGGREGATES, VIEW_INCIDENTS, VIEW_DESCRIPTIONS}),
-    "admin": frozenset({VIEW_AGGREGATES, VIEW_INCIDENTS, VIEW_DESCRIPTIONS, WRITE}),
+    "analytiker": frozenset({VIEW_AGGREGATES, VIEW_INCIDENTS, VIEW_DESCRIPTIONS, EVALUATE}),
+    "admin": frozenset({VIEW_AGGREGATES, VIEW_INCIDENTS, VIEW_DESCRIPTIONS, EVALUATE, WRITE}),
 }
 
 # scrypt parameters (RFC 7914): n=2**14, r=8, p=1 costs ~16 MB and ~50 ms per check.

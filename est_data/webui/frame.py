@@ -68,7 +68,7 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("pages/insatser.py", "Insatser", ":material/construction:", "insatser",
                  auth.VIEW_AGGREGATES),
         PageSpec("pages/fore_efter.py", "Före/efter", ":material/compare_arrows:", "fore_efter",
-                 auth.VIEW_AGGREGATES),
+                 auth.EVALUATE),
     ),
     "Admin": (
         PageSpec("pages/data.py", "Data", ":material/upload_file:", "data", auth.WRITE),

@@ -129,8 +129,8 @@ def test_filter_state_survives_a_visit_to_the_evaluation_pages(app_db, app_test)
     assert at.session_state["f_categories"] == ["klotter"]
 
 
-@pytest.mark.parametrize("role", ["mote", "analytiker"])
-def test_every_role_can_evaluate(app_db, app_test, role):
+@pytest.mark.parametrize("role", ["analytiker", "admin"])
+def test_analysts_and_admins_evaluate(app_db, app_test, role):
     at = app_test("fore_efter", role=role)
     assert not at.exception
     assert len(detail_metrics(at)) == 3 and len(report_downloads(at)) == 1

@@ -236,15 +236,15 @@ def test_the_sharing_downloads_together_give_no_small_count_away(app_db, name):
         assert hidden_range(cells, margins, k) == (1, 2), k
 
 
-@pytest.mark.xfail(strict=True, reason="Före/efter (est_data.evaluation) still shows the "
-                   "meeting role exact before/after counts: not part of this change")
-def test_mote_sees_no_small_count_on_fore_efter(app_db, app_test):
-    """The evaluation page has its own choices (target area, window, categories), not the
-    sidebar's filter: one month of fires in the chosen area gives counts of 1-2."""
+def test_mote_cannot_open_fore_efter(app_db, app_test):
+    """The evaluation page shows one area's exact before/after counts over the user's own
+    windows and categories (one month of fires gives counts of 1-2): it is for analysts
+    and admins; the meeting role gets a Swedish word and no figure."""
     at = app_test("fore_efter", role="mote", state={"fe_months": 1, "fe_categories": ["brand"]})
     assert not at.exception
-    seen = findings(at, "Före/efter")
-    assert not seen, "\n".join(seen[:20])
+    assert any("ger inte tillgång" in w.value for w in at.warning)
+    assert not at.metric and not at.dataframe and not at.get("download_button")
+    assert not findings(at, "Före/efter")
 
 
 # --- Order: a list sorted by count tells hidden counts apart ----------------------------------
