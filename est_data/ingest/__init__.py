@@ -13,8 +13,9 @@ package never waits for one of its modules (tests/unit/test_import_threads.py).
 """
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from est_data.core.lazy import exports
 
 _HOMES = {"IngestError": "errors", "ImportReport": "report",
           "batch_report": "pipeline", "history": "pipeline", "import_file": "pipeline",
@@ -24,10 +25,7 @@ _HOMES = {"IngestError": "errors", "ImportReport": "report",
 __all__ = list(_HOMES)
 
 
-def __getattr__(name: str):
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+__getattr__ = exports(__name__, _HOMES)
 
 
 if TYPE_CHECKING:

@@ -9,8 +9,9 @@ package never waits for one of its modules: several sessions importing ``maps`` 
 """
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from est_data.core.lazy import exports
 
 # folium's plugins load lazily and its links point at the app's own files before anything
 # imports folium.plugins (see .assets, which imports nothing of this package).
@@ -27,10 +28,7 @@ _HOMES = {"OSM": "build", "build_map": "build", "map_html": "build",
 __all__ = list(_HOMES)
 
 
-def __getattr__(name: str):
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+__getattr__ = exports(__name__, _HOMES)
 
 
 if TYPE_CHECKING:
