@@ -22,7 +22,7 @@ import pandas as pd
 from est_data.store import audit, uploads
 from est_data.core import config
 from est_data.store.db import open_db, write_session
-from est_data.store.dbfile import refusal
+from est_data.store.dbfile import refusals_told
 from est_data.ingest import headers
 from est_data.ingest.pipeline import Progress, import_file, undo_batch
 from est_data.ingest.profiles import Profile, list_profiles, load_profile, save_profile
@@ -112,13 +112,8 @@ def scratch_copy(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with tempfile.TemporaryDirectory(prefix=f"{db.name}.check-", dir=db.parent) as tmp:
         copy = Path(tmp) / "check.duckdb"
         if Path(db).exists():
-            try:
+            with refusals_told(copy):
                 shutil.copy2(db, copy)
-            except OSError as exc:
-                error = refusal(exc, copy)
-                if error is None:
-                    raise
-                raise error from exc
         with open_db(copy) as con:
             yield con
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from est_data.store.db import writer_lock, connect
-from est_data.store.dbfile import DatabaseError, refusal
+from est_data.store.dbfile import DatabaseError, refusals_told
 
 
 def backup_copy(db: Path, out: Path) -> Path:
@@ -23,20 +23,16 @@ def backup_copy(db: Path, out: Path) -> Path:
         raise FileNotFoundError(f"no database at {db}")
     part = out.with_name(f"{out.name}.part{os.getpid()}")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with writer_lock(db, wait_s=60):
-            shutil.copy2(db, part)
-        con = _open_backup(part, db)
-        try:
-            _read_all(con, db)
-        finally:
-            con.close()
-        os.replace(part, out)
-    except OSError as exc:
-        error = refusal(exc, out)
-        if error is None:
-            raise
-        raise error from exc
+        with refusals_told(out):
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with writer_lock(db, wait_s=60):
+                shutil.copy2(db, part)
+            con = _open_backup(part, db)
+            try:
+                _read_all(con, db)
+            finally:
+                con.close()
+            os.replace(part, out)
     finally:
         for p in (part, part.with_name(part.name + ".wal")):
             p.unlink(missing_ok=True)
@@ -54,21 +50,17 @@ def export_parquet(db: Path, out_dir: Path) -> Path:
     part = out_dir.with_name(f"{out_dir.name}.part{os.getpid()}")
     shutil.rmtree(part, ignore_errors=True)
     try:
-        part.mkdir(parents=True)
-        with writer_lock(db, wait_s=60):
-            con = _open_backup(db, db)
-            try:
-                con.execute(f"EXPORT DATABASE '{_sql_path(part)}' (FORMAT parquet)")
-            except duckdb.Error as exc:
-                raise _damaged(db, exc) from exc
-            finally:
-                con.close()
-        os.replace(part, out_dir)   # onto an empty folder, or none
-    except OSError as exc:
-        error = refusal(exc, out_dir)
-        if error is None:
-            raise
-        raise error from exc
+        with refusals_told(out_dir):
+            part.mkdir(parents=True)
+            with writer_lock(db, wait_s=60):
+                con = _open_backup(db, db)
+                try:
+                    con.execute(f"EXPORT DATABASE '{_sql_path(part)}' (FORMAT parquet)")
+                except duckdb.Error as exc:
+                    raise _damaged(db, exc) from exc
+                finally:
+                    con.close()
+            os.replace(part, out_dir)   # onto an empty folder, or none
     finally:
         shutil.rmtree(part, ignore_errors=True)
     return out_dir

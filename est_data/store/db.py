@@ -28,7 +28,7 @@ import duckdb
 from est_data.core.config import db_path
 from est_data.core.errors import DATABASE_BUSY_SV
 from est_data.store import reader, strays
-from est_data.store.dbfile import DatabaseError, open_file, refusal, write_error
+from est_data.store.dbfile import DatabaseError, open_file, refusals_told, write_error
 from est_data.store.schema import ensure_schema
 
 
@@ -157,28 +157,26 @@ def write_session(path: Path | str | None = None, wait_s: float = WRITER_WAIT_S,
         strays.sweep(path)
         tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
         hooks: tuple[list, list] = ([], [])
-        try:
-            con = _open_copy(path, tmp, start_empty)
-            _AFTER[id(con)] = hooks
+        with refusals_told(path):
             try:
-                # No outer transaction: the copy itself is the unit of atomicity (an error
-                # discards it), and the block's own transactions keep their committed
-                # row ids (DuckDB numbers uncommitted rows differently).
-                yield con
-                con.execute("CHECKPOINT")
+                con = _open_copy(path, tmp, start_empty)
+                _AFTER[id(con)] = hooks
+                try:
+                    # No outer transaction: the copy itself is the unit of atomicity (an error
+                    # discards it), and the block's own transactions keep their committed
+                    # row ids (DuckDB numbers uncommitted rows differently).
+                    yield con
+                    con.execute("CHECKPOINT")
+                finally:
+                    del _AFTER[id(con)]
+                    con.close()
+                _install(tmp, path)
+            except BaseException:
+                for undo in reversed(hooks[1]):
+                    _quietly(undo)
+                raise
             finally:
-                del _AFTER[id(con)]
-                con.close()
-            _install(tmp, path)
-        except BaseException as exc:
-            for undo in reversed(hooks[1]):
-                _quietly(undo)
-            error = refusal(exc, path)
-            if error is not None:
-                raise error from exc
-            raise
-        finally:
-            _remove(tmp)
+                _remove(tmp)
         for done in hooks[0]:
             done()
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import errno
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -35,6 +37,19 @@ def refusal(exc: BaseException, where: Path) -> DatabaseError | None:
             if os.strerror(code) in str(exc):
                 return write_error(OSError(code, os.strerror(code)), where)
     return None
+
+
+@contextmanager
+def refusals_told(where: Path) -> Iterator[None]:
+    """Raise a full disk or a read-only folder met in the block as the
+    :class:`DatabaseError` that says so (:func:`refusal`); anything else passes as it is."""
+    try:
+        yield
+    except BaseException as exc:
+        error = refusal(exc, where)
+        if error is None:
+            raise
+        raise error from exc
 
 
 def write_error(exc: OSError, where: Path) -> DatabaseError:
