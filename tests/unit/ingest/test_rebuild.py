@@ -15,16 +15,9 @@ from est_data.store import db as db_module
 from est_data.store.schema import SCHEMA_VERSION
 
 from ingest_util import REPO_ROOT_FOR_CLI, incident_csv, killed_cli
+from readback import q
 
 KILLED = -signal.SIGKILL
-
-
-def q(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def incidents(db) -> int:

@@ -11,14 +11,7 @@ import pytest
 
 from est_data.cli import main
 from est_data.store import backup
-
-
-def q(path, sql):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+from readback import q
 
 
 def test_backup_copy_and_parquet(demo_db, tmp_path, capsys):

@@ -19,18 +19,11 @@ from est_data.ingest.service import commit_file
 from est_data.store import retention
 from est_data.store.db import write_session
 from est_data.store.schema import SCHEMA_VERSION, current_version
+from readback import q
 
 TODAY = dt.date.today()
 OLD = "2020-01-05 22:00"
 DAY_S = 24 * 3600
-
-
-def q(path, sql, params=None):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def recent(days: int = 3) -> str:
