@@ -42,6 +42,15 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "east": ("Öst (SWEREF 99 TM)", (
         "e", "east", "easting", "ost", "y", "sweref e", "e sweref", "sweref99 e",
         "ostkoordinat", "y koordinat", "koordinat y", "e koordinat")),
+    # The end of a time span ("between 22.00 and 06.00"): the start is the fields above.
+    "end_datetime": ("Till datum och tid", (
+        "till datum tid", "till datum och tid", "till tidpunkt", "tidpunkt till",
+        "datum tid till", "sluttidpunkt", "to datetime", "end datetime", "ended at")),
+    "end_date": ("Till datum", (
+        "till datum", "datum till", "slutdatum", "to date", "end date")),
+    "end_time": ("Till klockslag", (
+        "till klockslag", "till kl", "till tid", "klockslag till", "kl till", "tid till",
+        "sluttid", "to time", "end time")),
     "area": ("Områdeskod (DeSO)", (
         "deso", "desokod", "deso kod", "omrade", "omradeskod", "omrades id", "area",
         "area id", "area code", "regso", "regsokod", "statistikomrade", "basomrade")),
