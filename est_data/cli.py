@@ -172,6 +172,7 @@ def cmd_followup(args) -> int:
 
 def cmd_import(args) -> int:
     from est_data.ingest import import_file
+    from est_data.ingest.guard import ImportRefused
 
     path = args.db or db_path()
     if not args.file.is_file():
@@ -184,15 +185,35 @@ def cmd_import(args) -> int:
             report = import_file(con, args.file, args.source, args.profile, dry_run=True,
                                  sheet=args.sheet, progress=terminal_bar(big), keep_raw=False)
     else:
-        # Copy-on-write: an app that has the database open never blocks the import.
-        with write_session(path) as con:
-            report = import_file(con, args.file, args.source, args.profile, sheet=args.sheet,
-                                 progress=terminal_bar(big), raw_root=raw_dir(path))
-            audit.record(con, audit.cli_user(), "import", report.audit_summary())
+        try:
+            # Copy-on-write: an app that has the database open never blocks the import.
+            with write_session(path) as con:
+                report = import_file(con, args.file, args.source, args.profile,
+                                     sheet=args.sheet, progress=terminal_bar(big),
+                                     raw_root=raw_dir(path), accept=args.accept)
+                audit.record(con, audit.cli_user(), "import", report.audit_summary())
+        except ImportRefused as exc:
+            return _refused(args, exc)
     print("\n".join(report.lines()))
     if not args.dry_run:
         print(f"database: {path}")
     return 0
+
+
+def _refused(args, exc) -> int:
+    """A guessed mapping with open questions: show the evidence, write the proposed
+    profile next to the file, exit 3 (nothing was written)."""
+    from est_data.ingest.guard import proposed_profile_toml
+
+    print("\n".join(exc.report.evidence_lines()))
+    for _code, _en, sv in exc.report.questions:
+        print(f"  fråga: {sv}")
+    target = args.file.with_name(args.file.name + ".profile.toml")
+    target.write_text(proposed_profile_toml(args.source, exc.guess, exc.report),
+                      encoding="utf-8")
+    print(f"proposed profile written to {target}")
+    print(f"error: {exc}", file=sys.stderr)
+    return exc.exit_code
 
 
 def cmd_rebuild(args) -> int:
@@ -319,10 +340,15 @@ def _add_import_commands(sub) -> None:
     p.add_argument("--source", required=True, help="actor key, e.g. ostersundshem")
     p.add_argument("--profile", default=None,
                    help="profile key or .toml path (default: profiles/<source>.toml if it exists, "
-                        "else automatic mapping from the headers)")
+                        "else a mapping guessed from the headers and values)")
     p.add_argument("--dry-run", action="store_true",
                    help="check and report what would be imported; write nothing")
-    p.add_argument("--sheet", default=None, help="XLSX: the sheet to read (default: the first)")
+    p.add_argument("--sheet", default=None,
+                   help="XLSX: the sheet to read (default: the one that looks like data)")
+    p.add_argument("--accept", action="store_true",
+                   help="without a profile: commit the guessed mapping even when it leaves "
+                        "questions open (a time or place column unused, many unknown "
+                        "categories, coordinates that could not be placed)")
     p.add_argument("--progress", action="store_true", help="show progress also for small files")
     _db_arg(p)
     p.set_defaults(func=cmd_import)

@@ -14,22 +14,28 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "datetime": ("Datum och tid", (
         "datum tid", "datum och tid", "datumtid", "tidpunkt", "handelsetidpunkt",
         "handelsetid", "datetime", "date time", "timestamp", "occurred at", "occurred",
-        "brottstidpunkt", "starttid", "fran datum tid")),
+        "brottstidpunkt", "starttid", "fran datum tid", "nar", "nar hande det", "when",
+        "tid och datum", "fran tidpunkt", "start time", "start", "fran")),
     "date": ("Datum", (
         "datum", "handelsedatum", "brottsdatum", "rapportdatum", "inkom datum",
         "anmalningsdatum", "felanmalningsdatum", "date", "day", "dag", "incident date",
-        "event date", "observationsdatum", "fran datum", "brott datum")),
+        "event date", "observationsdatum", "fran datum", "brott datum", "datum fran",
+        "startdatum", "start date")),
     "time": ("Klockslag", (
         "tid", "klockslag", "kl", "klocka", "tidpunkt kl", "handelsetid kl", "time",
-        "hour", "timme", "fran klockslag", "fran tid")),
+        "hour", "timme", "fran klockslag", "fran tid", "fran kl", "kl fran", "tid fran",
+        "klockan", "starttid kl")),
     "category": ("Kategori", (
         "kategori", "typ", "handelsetyp", "brottsbenamning", "brottstyp", "arendetyp",
         "felkategori", "orsak", "handelse", "typ av handelse", "category", "type",
-        "incident type", "event type", "kod", "brottskod", "rubrik", "titel")),
+        "incident type", "event type", "kod", "brottskod", "rubrik", "titel", "vad",
+        "vad hande", "what", "what happened", "benamning", "handelsekategori",
+        "incident", "brott", "brottsrubricering", "slag")),
     "address": ("Adress/plats", (
         "adress", "gatuadress", "plats", "platsbeskrivning", "fastighet", "objekt",
         "address", "place", "location", "street", "gata", "brottsplats", "handelseplats",
-        "adress plats", "fastighetsadress")),
+        "adress plats", "fastighetsadress", "var", "var hande det", "where", "gatuadress nr",
+        "plats adress", "hus", "byggnad", "uppgang", "site")),
     "lat": ("Latitud (WGS84)", (
         "lat", "latitud", "latitude", "wgs84 lat", "lat wgs84", "breddgrad", "y wgs84",
         "n wgs84")),

@@ -10,6 +10,8 @@ out on purpose (counted, not an error). Everything is SQL over the whole table.
 """
 from __future__ import annotations
 
+from est_data.ingest import columns, contents
+from est_data.ingest.columns import Guess
 from est_data.ingest.coords import number_sql
 from est_data.ingest.dates import prepare_datetimes, quote_ident
 from est_data.ingest.errors import IngestError
@@ -21,10 +23,24 @@ DATE_PROBLEMS_SV = {"missing": "Datum saknas", "date": "Datumet kan inte tolkas"
                     "time": "Klockslaget kan inte tolkas"}
 
 
-def resolve_mapping(raw: RawTable, profile: Profile | None, source: str = "AKTOR") -> dict[str, str]:
-    """The mapping to use: the profile's columns, completed by the automatic mapping
-    for fields the profile does not name. Raises when a required field is missing or
-    the profile names a column the file lacks."""
+def guess_mapping(raw: RawTable) -> Guess:
+    """The column scorer's proposal for a file without a profile (names and values)."""
+    return columns.guess(raw.columns, contents.measure(raw.con, raw.columns))
+
+
+def resolve_mapping(raw: RawTable, profile: Profile | None, source: str = "AKTOR"
+                    ) -> tuple[dict[str, str], Guess | None]:
+    """The mapping to use and, when it was guessed, the guess with its evidence.
+
+    Without a profile (or one that names no columns) the column scorer guesses from
+    the headers and the values. A profile's columns are completed for the fields it
+    does not name by the headers alone, as before issue 13, so every profile reads its
+    files exactly as it always did. Raises when a required field is missing or the
+    profile names a column the file lacks."""
+    if profile is None or not profile.columns:
+        g = guess_mapping(raw)
+        check_required(raw.columns, g.mapping, profile, source)
+        return g.mapping, g
     auto = auto_map(raw.columns)
     named = dict(profile.columns) if profile else {}
     absent = {f: c for f, c in named.items() if c not in raw.columns}
@@ -46,7 +62,7 @@ def resolve_mapping(raw: RawTable, profile: Profile | None, source: str = "AKTOR
     if "date" in named and "datetime" not in named:
         mapping.pop("datetime", None)
     check_required(raw.columns, mapping, profile, source)
-    return mapping
+    return mapping, None
 
 
 def check_required(columns: list[str], mapping: dict[str, str], profile: Profile | None,

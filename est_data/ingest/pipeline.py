@@ -28,7 +28,8 @@ from est_data.core import config
 from est_data.areas.geometry import load_areas
 from est_data.store.db import after_write, transaction
 from est_data.store.sqlutil import fetch_value
-from est_data.ingest import dedupe, normalize, places, police, rawfiles
+from est_data.ingest import dedupe, guard, normalize, places, police, rawfiles
+from est_data.ingest.columns import Guess
 from est_data.ingest.addresses import load_register
 from est_data.ingest.errors import IngestError
 from est_data.ingest.profiles import Profile, load_profile
@@ -90,11 +91,13 @@ def _resolve_profile(profile: Profile | str | Path | None, source: str) -> Profi
 def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
                    profile: Profile | None, mapping: dict[str, str] | None,
                    now: dt.datetime, progress: Progress, sheet: str | None = None
-                   ) -> tuple[RawTable, Staged, dict, Profile | None]:
-    """Read ``path`` and stage its rows against the areas stored in ``con``."""
+                   ) -> tuple[RawTable, Staged, dict, Profile | None, Guess | None]:
+    """Read ``path`` and stage its rows against the areas stored in ``con``; the guess
+    is the column scorer's when the mapping was guessed (no profile, no mapping)."""
     raw = read_file(path, encoding=profile.encoding if profile else None,
                     delimiter=profile.delimiter if profile else None,
                     sheet=sheet or (profile.sheet if profile else None), con=con)
+    guess = None
     try:
         progress(0.25, "parse")
         areas_wgs = load_areas(con)
@@ -113,7 +116,8 @@ def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
                     f"but the file is {raw.kind.upper()}",
                     f"Profilen {profile.name} förväntar sig Polisens händelseflöde (JSON), "
                     f"men filen är {raw.kind.upper()}.")
-            used = (dict(mapping) if mapping else normalize.resolve_mapping(raw, profile, source))
+            used, guess = ((dict(mapping), None) if mapping
+                           else normalize.resolve_mapping(raw, profile, source))
             if mapping:
                 normalize.check_required(raw.columns, used, profile, source)
                 bad = [c for c in used.values() if c not in raw.columns]
@@ -127,7 +131,7 @@ def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
     except BaseException:
         raw.close()
         raise
-    return raw, staged, used, profile
+    return raw, staged, used, profile, guess
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
@@ -137,7 +141,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
                 actor_name: str | None = None,
                 actor_kind: str | None = None, keep_raw: bool = True,
                 raw_root: Path | None = None, progress: Progress | None = None,
-                now: dt.datetime | None = None) -> ImportReport:
+                now: dt.datetime | None = None, accept: bool = True) -> ImportReport:
     """Import one file for the actor ``source`` in one transaction.
 
     ``profile`` is a :class:`Profile`, a profile key or path, or None (the actor's
@@ -145,6 +149,9 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
     overrides the profile's columns (the app's corrected preview), ``sheet`` its sheet
     of a workbook. With ``dry_run``
     everything is computed and rolled back: the report says what would happen.
+    A guessed mapping (no profile, no ``mapping``) with open questions
+    (:mod:`est_data.ingest.guard`) raises :class:`~est_data.ingest.guard.ImportRefused`
+    unless ``accept``; the report lists the questions either way.
     """
     t0 = time.perf_counter()
     progress = progress or (lambda _f, _t: None)
@@ -155,12 +162,14 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
     prof = _resolve_profile(profile, source)
     progress(0.05, "read")
     sha = file_sha256(path) if path.exists() else ""
-    raw, staged, used, prof = read_and_stage(con, path, source, prof, mapping, now, progress,
-                                             sheet)
+    raw, staged, used, prof, guess = read_and_stage(con, path, source, prof, mapping, now,
+                                                    progress, sheet)
     timings = {"read_transform": time.perf_counter() - t0}
     try:
         report = _report(raw, staged, source, actor_name or (prof.name if prof else source),
                          file_name or path.name, sha, prof, used, dry_run)
+        if guess is not None:
+            guard.ask(guess, report, accept=accept or dry_run)
     except BaseException:
         raw.close()
         raise

@@ -58,6 +58,12 @@ class ImportReport:
     location: dict[str, int] = field(default_factory=dict)
     precision: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    # A guessed mapping (no profile): per field [column, score, confidence, reasons],
+    # the columns left unused, and the questions ([code, English, Swedish]) it raised.
+    guessed: bool = False
+    evidence: dict[str, list] = field(default_factory=dict)
+    unused_columns: list[str] = field(default_factory=list)
+    questions: list[list[str]] = field(default_factory=list)
 
     @property
     def rows_skipped(self) -> int:
@@ -91,6 +97,7 @@ class ImportReport:
                f"already imported {self.rows_unchanged:,}, rejected {self.rows_rejected:,}, "
                f"skipped {self.rows_skipped:,}",
                f"  duplicates of other actors' reports: {self.rows_duplicate:,}"]
+        out += self.evidence_lines()
         if self.rows_repeated_in_file:
             out.append(f"  ids repeated in the file (last version kept): {self.rows_repeated_in_file:,}")
         for reason, n in self.skipped.items():
@@ -112,6 +119,21 @@ class ImportReport:
         if self.lines_decoded_fallback:
             out.append(f"  lines that were not UTF-8, read as Windows-1252: "
                        f"{self.lines_decoded_fallback:,}")
+        return out
+
+
+    def evidence_lines(self) -> list[str]:
+        """The guessed mapping, field by field, with its evidence (Swedish reasons)."""
+        if not self.guessed:
+            return []
+        out = ["  columns (guessed from headers and values; no profile):"]
+        for f, (column, score, confidence, reasons) in self.evidence.items():
+            why = "; ".join(reasons)
+            out.append(f"    {f:<13} <- {column!r} ({confidence}, {score:.2f}: {why})")
+        if self.unused_columns:
+            out.append("    not used: " + ", ".join(repr(c) for c in self.unused_columns))
+        for _code, en, _sv in self.questions:
+            out.append(f"  question: {en}")
         return out
 
 

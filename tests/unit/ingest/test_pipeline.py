@@ -259,13 +259,21 @@ def test_automatic_mapping_without_profile_and_its_limits(con, tmp_path):
     assert report.mapping == {"date": "Händelsedatum", "time": "Klockslag",
                               "category": "Händelsetyp", "lat": "Latitud", "lon": "Longitud"}
     before = table_dump(con)
-    bad = write(tmp_path / "okand.csv", "När;Vad\n2025-04-01;Klotter\n")
+    # Plain words ("När", "Vad") are understood now; columns that say nothing and hold
+    # no dates cannot be.
+    plain = write(tmp_path / "anteckningar.csv", "När;Vad\n2025-04-02;Klotter\n")
+    assert import_file(con, plain, "volontarerna", now=NOW).mapping == {
+        "date": "När", "category": "Vad"}
+    before = table_dump(con)
+    bad = write(tmp_path / "okand.csv", "Kolumn1;Kolumn2\nfoo;Klotter\n")
     with pytest.raises(IngestError) as info:
         import_file(con, bad, "okand", now=NOW)
-    assert "'När', 'Vad'" in str(info.value) and "profiles/okand.toml" in str(info.value)
+    assert "'Kolumn1', 'Kolumn2'" in str(info.value) and "profiles/okand.toml" in str(info.value)
     assert "Hittar inte" in info.value.sv
     # A corrected mapping (the Data page's) imports it.
-    report = import_file(con, bad, "okand", mapping={"date": "När", "category": "Vad"}, now=NOW)
+    bad = write(tmp_path / "okand.csv", "Kolumn1;Kolumn2\n2025-04-01;Klotter\n")
+    report = import_file(con, bad, "okand", mapping={"date": "Kolumn1", "category": "Kolumn2"},
+                         now=NOW)
     assert report.rows_new == 1
     assert len(table_dump(con)["incidents"]) == len(before["incidents"]) + 1
 
