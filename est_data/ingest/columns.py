@@ -109,8 +109,8 @@ def content_score(field_: str, c: ColumnContent) -> tuple[float, str]:
         "north": (c.north, "ligger i intervallet för nordkoordinater (SWEREF 99 TM/RT 90)"),
         "east": (c.east, "ligger i intervallet för östkoordinater (SWEREF 99 TM/RT 90)"),
         "area": (c.deso, "är DeSO-/RegSO-koder"),
-        "ref": (c.unique * c.short_token * (1 - c.date) * (1 - c.time)
-                * (1 - c.category), "är unika korta koder"),
+        "ref": (max(0.0, (c.unique - 0.9) / 0.1) * c.short_token * (1 - c.date)
+                * (1 - c.time) * (1 - c.category), "är unika korta koder"),
         "description": (c.long_text, "är fritext"),
     }
     share, what = scores[field_]
@@ -162,24 +162,33 @@ def guess(columns: list[str], contents: dict[str, ColumnContent],
             total, why = score(f, col, contents.get(col, ColumnContent()))
             matrix[i, j] = total if total >= THRESHOLD else 0.0
             reasons[i, j] = why
-    rows, cols = linear_sum_assignment(matrix, maximize=True)
-    choices = {fields[i]: Choice(fields[i], columns[j], float(matrix[i, j]), reasons[i, j])
-               for i, j in zip(rows, cols) if matrix[i, j] > 0}
-    choices = _coherent(choices)
+    best: dict[str, Choice] = {}
+    best_total = -1.0
+    for left_out in _ALTERNATIVES:
+        keep = [i for i, f in enumerate(fields) if f not in left_out]
+        rows, cols = linear_sum_assignment(matrix[keep], maximize=True)
+        total = float(matrix[keep][rows, cols].sum())
+        if total > best_total + 1e-9:
+            best_total = total
+            best = {fields[keep[i]]: Choice(fields[keep[i]], columns[j],
+                                            float(matrix[keep[i], j]), reasons[keep[i], j])
+                    for i, j in zip(rows, cols) if matrix[keep[i], j] > 0}
+    choices = _coherent(best)
     taken = {c.column for c in choices.values()}
     return Guess(choices=choices, unused=[c for c in columns if c not in taken],
                  contents=dict(contents))
 
 
+# A date-time column and a date (+ time) pair are two ways to say when: the assignment is
+# tried with each left out, for the start and for the end of a span, and the best kept.
+_ALTERNATIVES = tuple(a | b for a in ({"datetime"}, {"date", "time"})
+                      for b in ({"end_datetime"}, {"end_date", "end_time"}))
+
+
 def _coherent(choices: dict[str, Choice]) -> dict[str, Choice]:
-    """Rules between fields: one source of the date, whole coordinate pairs, and no end
-    of a span without its start."""
+    """Rules between fields: whole coordinate pairs, and no end of a span without its
+    start."""
     out = dict(choices)
-    if "datetime" in out and "date" in out:
-        # Separate date (and time) columns are the event's; a weaker date-time goes.
-        drop = "datetime" if ("time" in out or out["date"].score >= out["datetime"].score) \
-            else "date"
-        out.pop(drop)
     for a, b in headers.COORD_PAIRS:
         if (a in out) != (b in out):
             out.pop(a, None)

@@ -38,10 +38,10 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
         "plats adress", "hus", "byggnad", "uppgang", "site")),
     "lat": ("Latitud (WGS84)", (
         "lat", "latitud", "latitude", "wgs84 lat", "lat wgs84", "breddgrad", "y wgs84",
-        "n wgs84")),
+        "n wgs84", "wgs84 n", "wgs 84 n")),
     "lon": ("Longitud (WGS84)", (
         "lon", "long", "lng", "longitud", "longitude", "wgs84 lon", "lon wgs84",
-        "langdgrad", "x wgs84", "e wgs84")),
+        "langdgrad", "x wgs84", "e wgs84", "wgs84 e", "wgs 84 e")),
     "north": ("Norr (SWEREF 99 TM)", (
         "n", "north", "northing", "norr", "nord", "x", "sweref n", "n sweref",
         "sweref99 n", "nordkoordinat", "x koordinat", "koordinat x", "n koordinat")),
@@ -51,7 +51,8 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     # The end of a time span ("between 22.00 and 06.00"): the start is the fields above.
     "end_datetime": ("Till datum och tid", (
         "till datum tid", "till datum och tid", "till tidpunkt", "tidpunkt till",
-        "datum tid till", "sluttidpunkt", "to datetime", "end datetime", "ended at")),
+        "datum tid till", "sluttidpunkt", "to datetime", "end datetime", "ended at", "till", "to", "end",
+        "slut", "tom", "till och med")),
     "end_date": ("Till datum", (
         "till datum", "datum till", "slutdatum", "to date", "end date")),
     "end_time": ("Till klockslag", (

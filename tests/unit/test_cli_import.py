@@ -231,3 +231,31 @@ def test_a_dry_run_on_a_full_disk_is_one_error_line(tmp_path, capsys, monkeypatc
     err = capsys.readouterr().err
     assert err.startswith("error: no space left on the disk of ") and err.count("\n") == 1
     assert ".check-" in err      # the scratch copy beside the database, not "."
+
+
+def test_a_guess_with_open_questions_exits_3_and_proposes_a_profile(tmp_path, capsys):
+    """Issue 13, item 5: more than a fifth of the rows in Övrigt stops a guessed import."""
+    path = write(tmp_path / "vaktbolag.csv", "Datum;Händelse\n2026-10-01 22:40;Trafikbrott\n"
+                 "2026-10-02 06:15;Hittegods\n2026-10-02 07:15;Klotter\n")
+    db = tmp_path / "est.duckdb"
+    assert main(["import", str(path), "--source", "vaktbolag", "--db", str(db)]) == 3
+    captured = capsys.readouterr()
+    assert "datetime      <- 'Datum' (säker" in captured.out
+    assert "fråga: 67 % av raderna har kategoriord" in captured.out
+    assert captured.err.startswith("error: not imported: 67 % of the rows")
+    assert not db.exists()   # nothing written, not even an empty database
+    proposed = tmp_path / "vaktbolag.csv.profile.toml"
+    text = proposed.read_text(encoding="utf-8")
+    assert 'datetime = "Datum"' in text and '# "Trafikbrott" = "?"' in text
+    # The coordinator passes the checked profile: it lands.
+    assert main(["import", str(path), "--source", "vaktbolag", "--db", str(db),
+                 "--profile", str(proposed)]) == 0
+    assert _count(db) == 3
+
+
+def test_accept_commits_a_guess_with_open_questions(tmp_path, capsys):
+    path = write(tmp_path / "v.csv", "Datum;Händelse\n2026-10-01;Trafikbrott\n")
+    db = tmp_path / "est.duckdb"
+    assert main(["import", str(path), "--source", "v", "--db", str(db), "--accept"]) == 0
+    assert "question: 100 % of the rows" in capsys.readouterr().out
+    assert _count(db) == 1
