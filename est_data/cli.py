@@ -192,28 +192,14 @@ def cmd_import(args) -> int:
                                      sheet=args.sheet, progress=terminal_bar(big),
                                      raw_root=raw_dir(path), accept=args.accept)
                 audit.record(con, audit.cli_user(), "import", report.audit_summary())
-        except ImportRefused as exc:
-            return _refused(args, exc)
+        except ImportRefused as exc:   # nothing written; the proposed profile is
+            print("\n".join(exc.propose(args.file)))   # written next to the file
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_code
     print("\n".join(report.lines()))
     if not args.dry_run:
         print(f"database: {path}")
     return 0
-
-
-def _refused(args, exc) -> int:
-    """A guessed mapping with open questions: show the evidence, write the proposed
-    profile next to the file, exit 3 (nothing was written)."""
-    from est_data.ingest.guard import proposed_profile_toml
-
-    print("\n".join(exc.report.evidence_lines()))
-    for _code, _en, sv in exc.report.questions:
-        print(f"  fråga: {sv}")
-    target = args.file.with_name(args.file.name + ".profile.toml")
-    target.write_text(proposed_profile_toml(args.source, exc.guess, exc.report),
-                      encoding="utf-8")
-    print(f"proposed profile written to {target}")
-    print(f"error: {exc}", file=sys.stderr)
-    return exc.exit_code
 
 
 def cmd_rebuild(args) -> int:
@@ -345,10 +331,8 @@ def _add_import_commands(sub) -> None:
                    help="check and report what would be imported; write nothing")
     p.add_argument("--sheet", default=None,
                    help="XLSX: the sheet to read (default: the one that looks like data)")
-    p.add_argument("--accept", action="store_true",
-                   help="without a profile: commit the guessed mapping even when it leaves "
-                        "questions open (a time or place column unused, many unknown "
-                        "categories, coordinates that could not be placed)")
+    p.add_argument("--accept", action="store_true", help="commit a guessed mapping (no "
+                   "profile) even with open questions (unused time/place, unknown words)")
     p.add_argument("--progress", action="store_true", help="show progress also for small files")
     _db_arg(p)
     p.set_defaults(func=cmd_import)

@@ -10,6 +10,7 @@ the Data page asks the same questions before its import button is enabled.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from est_data.ingest.columns import Guess
 from est_data.ingest.errors import IngestError
@@ -100,6 +101,15 @@ class ImportRefused(IngestError):
         self.questions = questions
         self.guess = guess
         self.report = report
+
+    def propose(self, file: Path) -> list[str]:
+        """Write ``<file>.profile.toml`` beside the file; the lines for the terminal."""
+        target = Path(file).with_name(Path(file).name + ".profile.toml")
+        target.write_text(proposed_profile_toml(self.report.source, self.guess, self.report),
+                          encoding="utf-8")
+        return (self.report.evidence_lines()
+                + [f"  fråga: {sv}" for _code, _en, sv in self.report.questions]
+                + [f"proposed profile written to {target}"])
 
 
 def ask(g: Guess, report: ImportReport, accept: bool) -> list[Question]:

@@ -138,18 +138,15 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
                 profile: Profile | str | Path | None = None, *,
                 mapping: dict[str, str] | None = None, dry_run: bool = False,
                 sheet: str | None = None, file_name: str | None = None,
-                actor_name: str | None = None,
-                actor_kind: str | None = None, keep_raw: bool = True,
+                actor_name: str | None = None, actor_kind: str | None = None, keep_raw: bool = True,
                 raw_root: Path | None = None, progress: Progress | None = None,
                 now: dt.datetime | None = None, accept: bool = True) -> ImportReport:
     """Import one file for the actor ``source`` in one transaction.
 
     ``profile`` is a :class:`Profile`, a profile key or path, or None (the actor's
     profile if there is one, else automatic mapping); ``mapping`` ({field: column})
-    overrides the profile's columns (the app's corrected preview), ``sheet`` its sheet
-    of a workbook. With ``dry_run``
-    everything is computed and rolled back: the report says what would happen.
-    A guessed mapping (no profile, no ``mapping``) with open questions
+    overrides the profile's columns (the app's corrected preview), ``sheet`` its sheet of a
+    workbook. ``dry_run`` computes everything and rolls it back. A guessed mapping (no profile, no ``mapping``) with open questions
     (:mod:`est_data.ingest.guard`) raises :class:`~est_data.ingest.guard.ImportRefused`
     unless ``accept``; the report lists the questions either way.
     """
