@@ -226,6 +226,20 @@ YOUTH_CENTRE = [  # youth centre: valid rows and rows that must be rejected with
        "sjobod2", (-60, -40)),
 ]
 
+SCHOOLS = [  # school property unit: the span in four columns "Fr.o.m./T.o.m. datum/kl"
+    ev("SK-2026-061", "Krossade fönster", "skadegorelse", D(2026, 10, 2, 16, 30), "rosen9",
+       to=D(2026, 10, 5, 7, 0), how="address", school="Rosenskolan", cost="12 500,00"),
+    ev("SK-2026-062", "Inbrott i slöjdsalen", "inbrott", D(2026, 10, 2, 17, 0), "lugn2",
+       to=D(2026, 10, 5, 6, 45), how="address", school="Lugnviksskolan", cost="48 000,00"),
+    ev("SK-2026-064", "Anlagd brand i papperskorg", "brand", D(2026, 10, 3, 22, 10), "odens14",
+       to=D(2026, 10, 3, 22, 30), how="address", school="Odensalaskolan", cost="1 200,00"),
+    ev("SK-2026-065", "Klotter på skolgården", "klotter", D(2026, 10, 9, 15, 0), "fros15",
+       to=D(2026, 10, 12, 7, 15), how="address", school="Frösö skola", cost="6 750,50"),
+    ev("SK-2026-067", "Nedskräpning på skolgården", "nedskrapning", D(2026, 10, 10, 8, 0),
+       "karl6", to=D(2026, 10, 10, 18, 0), how="address", school="Karlslundskolan",
+       cost="0,00"),
+]
+
 DUPLICATES = [  # the planted cross-partner duplicates: (file, ref-or-key), twice
     ("D1", "nattvandrare_telefon.csv", 0, "polisen_durtva.csv", 3,
      "same fight: night walkers 22:40 at Kyrkgatan 12, police 22:52 about 15 m away"),
@@ -381,6 +395,15 @@ def student_file() -> bytes:
     return b"\xff\xfe" + csv_bytes(rows, "\t", "utf-16-le", "\r\n")  # UTF-16 LE with BOM
 
 
+def schools_file() -> bytes:
+    rows = [["Skadenr", "Skola", "Adress", "Skadetyp", "Fr.o.m. datum", "Fr.o.m. kl",
+             "T.o.m. datum", "T.o.m. kl", "Uppskattad kostnad (kr)"]]
+    rows += [[e["ref"], e["school"], address(e), e["raw"], f"{e['when']:%Y-%m-%d}",
+              hm(e["when"], "."), f"{e['to']:%Y-%m-%d}", hm(e["to"], "."), e["cost"]]
+             for e in SCHOOLS]
+    return csv_bytes(rows, ";", "utf-8")
+
+
 def youth_file() -> bytes:
     rows = [["Nr", "Datum", "Tid", "Vad hände", "Plats", "Lat", "Long"]]
     for e in YOUTH_CENTRE:
@@ -483,6 +506,10 @@ FILES = {
     "studentbostader_utf16.txt": ("studentbostader", student_file, STUDENT_HOUSING, [
         "UTF-16 LE, tab-separated, CRLF (Excel 'Unicode text')", "dates '22.10.2026'",
         "address in capitals"], 2),
+    "skolfastigheter.csv": ("skolfastigheter", schools_file, SCHOOLS, [
+        "time span over four columns 'Fr.o.m. datum', 'Fr.o.m. kl', 'T.o.m. datum', "
+        "'T.o.m. kl' (over a weekend)", "a money column with decimal commas and spaces",
+        "address only"], 2),
     "fritidsgarden.csv": ("fritidsgarden", youth_file, YOUTH_CENTRE, [
         "invalid rows: no date, unparseable dates, a place in Stockholm"], 2),
 }
