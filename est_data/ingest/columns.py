@@ -30,6 +30,8 @@ TYPED = {"datetime", "date", "time", "end_datetime", "end_date", "end_time", "re
 HEADER_NEEDED = {"end_datetime", "end_date", "end_time", "reported"}
 # Fields that say the same thing in different shapes (the values tell them apart).
 SIBLINGS = ({"datetime", "date", "time"}, {"end_datetime", "end_date", "end_time"})
+START_FIELDS = {"datetime", "date", "time"}
+END_WORDS = {"till", "tom", "to", "end", "slut", "sluttid", "slutdatum", "until"}
 # Words that say which grid a coordinate is in, not what it is.
 GRID_WORDS = {"sweref", "99", "tm", "sweref99", "sweref99tm", "wgs84", "wgs", "84", "rt90",
               "rt", "90", "koordinat", "koord", "m", "grader"}
@@ -66,7 +68,9 @@ class Guess:
 
 def header_score(field_: str, header: str) -> tuple[float, str]:
     """How well ``header`` names ``field_`` (0-1) and a short Swedish reason."""
-    key = headers.normalize_header(header)
+    key = _markers(headers.normalize_header(header))
+    if field_ in START_FIELDS and END_WORDS & set(key.split()):
+        return 0.0, ""       # "T.o.m. datum", "Till kl": the end of a span, not its start
     words = [w for w in key.split() if w not in GRID_WORDS] or key.split()
     core = " ".join(words)
     best, why = 0.0, ""
@@ -83,6 +87,15 @@ def header_score(field_: str, header: str) -> tuple[float, str]:
                 for w in words):
             best, why = 0.6, f"rubriken har ”{s}” i ett sammansatt ord"
     return best, why
+
+
+def _markers(key: str) -> str:
+    """Spell a span's markers one way: "fr o m"/"f o m" → "fran", "t o m" → "till"."""
+    key = f" {key} "
+    for written, word in ((" fr o m ", " fran "), (" f o m ", " fran "), (" fom ", " fran "),
+                          (" t o m ", " till "), (" from ", " fran ")):
+        key = key.replace(written, word)
+    return key.strip()
 
 
 # --- content -------------------------------------------------------------------------

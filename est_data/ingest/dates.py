@@ -3,7 +3,7 @@
 Accepted (case-insensitive, with or without "kl"/"klockan"):
 
 - dates: ``2025-03-04``, ``2025/03/04``, ``2025.03.04``, ``20250304``, ``4.3.2025``,
-  ``4/3/2025``, ``4-3-2025``, ``4/3-2025``, ``4 mars 2025``, ``4 mar. 2025``, an Excel
+  ``4/3/2025``, ``4-3-2025``, ``4/3-2025``, ``4/3 2025``, ``4 mars 2025``, ``4 mar. 2025``, an Excel
   serial day number (``45720``, ``45720,9375``), and any extra formats of the profile;
 - times: ``22.15``, ``kl 22.15``, ``22:15``, ``22:15:30``, ``2215``, ``22``, and an
   Excel time fraction (``0,927``);
@@ -50,7 +50,9 @@ def normalized_sql(expr: str) -> str:
     s = f"regexp_replace({s}, '^(\\d{{4}}-\\d{{2}}-\\d{{2}})t', '\\1 ')"
     s = (f"regexp_replace({s}, '(\\d{{1,2}}[:.]\\d{{2}}(?:[:.]\\d{{2}})?(?:[.,]\\d+)?)"
          f"(z|[+-]\\d{{2}}:?\\d{{2}})$', '\\1')")
-    return f"trim(regexp_replace({s}, '\\s+', ' ', 'g'))"
+    s = f"trim(regexp_replace({s}, '\\s+', ' ', 'g'))"
+    # "16/10 2026" (a phone's or a form's day/month, then the year) is "16/10-2026".
+    return f"regexp_replace({s}, '^(\\d{{1,2}}/\\d{{1,2}}) (\\d{{4}})\\b', '\\1-\\2')"
 
 
 def _months_sql(s: str) -> str:

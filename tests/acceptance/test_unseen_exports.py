@@ -83,11 +83,15 @@ def test_planted_cross_partner_duplicates_are_linked_and_nothing_else(fresh_db):
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_cli_imports_the_unseen_export(name, fresh_db, capsys):
+def test_cli_imports_the_unseen_export(name, fresh_db, capsys, tmp_path):
     source = EXPECTED["files"][name]["source"]
-    code = main(["import", str(CORPUS / name), "--source", source, "--db", str(fresh_db)])
+    # A copy: a refused import writes its proposed profile next to the file.
+    path = tmp_path / name
+    shutil.copyfile(CORPUS / name, path)
+    code = main(["import", str(path), "--source", source, "--db", str(fresh_db)])
     err = capsys.readouterr().err
     assert code == 0, f"{name}: exit {code}: {err.strip()}"
+    assert not list(tmp_path.glob("*.profile.toml"))
 
 
 def test_no_actor_of_the_corpus_has_a_profile():

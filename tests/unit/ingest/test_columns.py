@@ -33,6 +33,10 @@ def _measured(columns: dict[str, list[str]]) -> dict[str, ColumnContent]:
     ("datetime", "När", 1.0, 1.0),
     ("category", "Incident type", 1.0, 1.0),          # English
     ("end_time", "Till kl", 1.0, 1.0),
+    ("time", "Fr.o.m. kl", 1.0, 1.0),                 # "fr o m" is "från"
+    ("end_date", "T.o.m. datum", 1.0, 1.0),           # "t o m" is "till"
+    ("date", "T.o.m. datum", 0.0, 0.0),               # an end is never the start
+    ("time", "Till kl", 0.0, 0.0),
     ("description", "Datum", 0.0, 0.0),               # no relation
     ("time", "Tidigare ärenden", 0.0, 0.0),           # "tid" must start no compound match
 ])
