@@ -141,6 +141,11 @@ with tab_import:
                     index=cols.index(current) if current in cols else 0,
                     key=f"data_map_{source}_{field}")
                 mapping[field] = "" if choice == NONE else choice
+            if preview.guess is not None:
+                with st.expander("Varför dessa kolumner?", expanded=True):
+                    st.caption("Ingen profil finns för aktören: kolumnerna valdes utifrån både "
+                               "rubrikerna och värdena i filens första rader.")
+                    style.table(service.evidence_table(preview, mapping))
             if not service.required_ok(mapping):
                 st.warning("Ange vilken kolumn som innehåller **datum** (eller datum och tid) "
                             "och vilken som innehåller **kategori**.")
@@ -170,8 +175,14 @@ with tab_import:
             st.caption("Inget är sparat ännu. Så här skulle importen bli:")
             _show_report(report)
             todo = report.rows_new + report.rows_updated
+            # The CLI's reasons to stop a guessed mapping: each must be seen first.
+            questions = service.open_questions(preview, mapping or {}, report)
+            seen = [st.checkbox(f"{q.sv} Jag har sett detta och vill importera ändå.",
+                                key=f"data_q_{q.code}_{i}") for i, q in enumerate(questions)]
+            if questions and not all(seen):
+                st.warning("Besvara frågorna ovan (eller rätta kolumnerna) innan importen.")
             if st.button(f"Importera {fmt.num(todo)} händelser", type="primary",
-                         key="data_commit", disabled=todo == 0):
+                         key="data_commit", disabled=todo == 0 or not all(seen)):
                 bar = st.progress(0.0, text="Importerar …")
                 try:
                     done = service.commit_file(db_path(), path, source, mapping, upload.name,

@@ -23,7 +23,8 @@ from est_data.store import audit, uploads
 from est_data.core import config
 from est_data.store.db import open_db, write_session
 from est_data.store.dbfile import refusals_told
-from est_data.ingest import headers
+from est_data.ingest import guard, headers, normalize
+from est_data.ingest.columns import Choice, Guess
 from est_data.ingest.pipeline import Progress, import_file, undo_batch
 from est_data.ingest.profiles import Profile, list_profiles, load_profile, save_profile
 from est_data.ingest.readers import read_file
@@ -46,6 +47,8 @@ class Preview:
     missing: list[str] = field(default_factory=list)   # Swedish labels of required fields
     sheets: list[str] = field(default_factory=list)
     sheet: str | None = None
+    # Without a profile: why each column was chosen, and what the values look like.
+    guess: Guess | None = None
 
 
 def keep_upload(name: str, data: bytes, folder: Path | None = None) -> Path:
@@ -77,20 +80,60 @@ def preview_file(path: Path, source: str, sheet: str | None = None, rows: int = 
                            rows=raw.rows, police_feed=True, mapping={},
                            mapping_source="aktörens profil", sheets=raw.sheets,
                            sheet=raw.sheet)
-        auto = headers.auto_map(raw.columns)
         named = {f: c for f, c in (profile.columns if profile else {}).items()
                  if c in raw.columns}
-        mapping = {f: c for f, c in auto.items() if c not in named.values()}
-        mapping.update(named)
+        guess = None
+        if named:
+            auto = headers.auto_map(raw.columns)
+            mapping = {f: c for f, c in auto.items() if c not in named.values()}
+            mapping.update(named)
+        else:
+            guess = normalize.guess_mapping(raw)
+            mapping = guess.mapping
         source_sv = ("aktörens profil" if named and len(named) == len(mapping)
                      else "aktörens profil, kompletterad utifrån rubrikerna" if named
-                     else "filens rubriker (automatiskt)")
+                     else "filens rubriker och innehåll (ingen profil)")
         return Preview(file_format=raw.describe_sv(), columns=raw.columns, head=head,
                        rows=raw.rows, police_feed=False, mapping=mapping,
                        mapping_source=source_sv, missing=headers.missing_fields(mapping),
-                       sheets=raw.sheets, sheet=raw.sheet)
+                       sheets=raw.sheets, sheet=raw.sheet, guess=guess)
     finally:
         raw.close()
+
+
+def evidence_table(preview: Preview, mapping: dict[str, str]) -> pd.DataFrame:
+    """Why each field got its column (for a guessed mapping): ``Fält``, ``Kolumn``,
+    ``Säkerhet``, ``Varför``; a field the person changed says so."""
+    if preview.guess is None:
+        return pd.DataFrame(columns=["Fält", "Kolumn", "Säkerhet", "Varför"])
+    rows = []
+    for f, label in field_labels().items():
+        chosen, proposed = mapping.get(f), preview.guess.choices.get(f)
+        if not chosen and not proposed:
+            continue
+        if proposed and chosen == proposed.column:
+            rows.append((label, chosen, f"{proposed.confidence_sv} "
+                         f"({round(proposed.score * 100)} %)", "; ".join(proposed.reasons)))
+        else:
+            rows.append((label, chosen or "—", "ändrad för hand",
+                         f"förslaget var {proposed.column!r}" if proposed else ""))
+    return pd.DataFrame(rows, columns=["Fält", "Kolumn", "Säkerhet", "Varför"])
+
+
+def open_questions(preview: Preview, mapping: dict[str, str],
+                   report: ImportReport | None) -> list[guard.Question]:
+    """The questions the chosen mapping leaves open (the CLI's reasons to stop), for a
+    file without a profile: unused columns of times or places (from the preview), too
+    many unknown categories and coordinates none of which could be placed (from the
+    check's report)."""
+    if preview.guess is None or preview.police_feed:
+        return []
+    chosen = {f: c for f, c in mapping.items() if c}
+    questions = guard.column_questions(Guess(
+        choices={f: Choice(f, c, 1.0, ()) for f, c in chosen.items()},
+        unused=[c for c in preview.columns if c not in chosen.values()],
+        contents=preview.guess.contents))
+    return questions + (guard.report_questions(report) if report is not None else [])
 
 
 def profile_stamp(source: str) -> int:

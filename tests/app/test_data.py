@@ -93,18 +93,22 @@ def test_new_actor_with_corrected_mapping_saved_as_profile(app_db, tmp_path, mon
     at = app_test("data", timeout=90)
     at.selectbox(key="data_actor").set_value("__ny__").run()
     at.text_input(key="data_new_name").input("Bostadsbolaget Öst").run()
-    text = "När;Vad;Var\n2026-11-01;Klotter;Storgatan 1\n".encode("utf-8")
+    # Columns that say nothing by name: the date is found by its values, the rest not.
+    text = "K1;K2;K3\n2026-11-01;Tjoflöjt;Storgatan 1\n".encode("utf-8")
     at.file_uploader[0].set_value(("ost.csv", text, "text/csv")).run()
     assert not at.exception
-    assert any("datum" in w.value for w in at.warning)
+    assert at.selectbox(key="data_map_bostadsbolaget_ost_date").value == "K1"
+    assert any("kategori" in w.value for w in at.warning)
     assert at.button(key="data_check").disabled
-    at.selectbox(key="data_map_bostadsbolaget_ost_date").set_value("När")
-    at.selectbox(key="data_map_bostadsbolaget_ost_category").set_value("Vad")
-    at.selectbox(key="data_map_bostadsbolaget_ost_address").set_value("Var").run()
+    at.selectbox(key="data_map_bostadsbolaget_ost_category").set_value("K2").run()
+    why = next((df.value for df in at.dataframe if "Säkerhet" in df.value.columns), None)
+    assert why is not None and list(why["Kolumn"]) == ["K1", "K2", "K3"]
+    assert list(why["Säkerhet"]) == ["trolig (55 %)", "ändrad för hand", "trolig (55 %)"]
+    assert list(why["Varför"])[2] == "100 % av värdena är gatuadresser"
     at.button(key="data_save_profile").click().run()
     assert not at.exception
     saved = (tmp_path / "profiles" / "bostadsbolaget_ost.toml").read_text(encoding="utf-8")
-    assert 'date = "När"' in saved and 'category = "Vad"' in saved
+    assert 'date = "K1"' in saved and 'category = "K2"' in saved
     at.button(key="data_check").click().run()
     at.button(key="data_commit").click().run()
     assert not at.exception
@@ -190,3 +194,29 @@ def test_imports_from_the_app_are_in_the_change_log(app_db):
     log = con.execute("SELECT username, action FROM audit_log ORDER BY logged_at, rowid").fetchall()
     con.close()
     assert log[-2:] == [("anna", "import"), ("anna", "import.undo")]
+
+
+def test_a_guess_with_open_questions_asks_before_the_import(app_db, app_test):
+    """Issue 13, item 5: the Data page asks the CLI's questions before importing."""
+    before = _count(app_db)
+    at = app_test("data", timeout=90)
+    at.selectbox(key="data_actor").set_value("__ny__").run()
+    at.text_input(key="data_new_name").input("Väktarbolaget").run()
+    text = ("Datum;Händelse;Klockan\n2026-11-01;Trafikbrott;22:10\n"
+            "2026-11-02;Hittegods;23:40\n2026-11-03;Klotter;01:15\n").encode("utf-8")
+    at.file_uploader[0].set_value(("v.csv", text, "text/csv")).run()
+    # The time column is unused once the person takes it away: a question.
+    at.selectbox(key="data_map_vaktarbolaget_time").set_value("— ingen —").run()
+    at.button(key="data_check").click().run()
+    assert not at.exception
+    asked = [c for c in at.checkbox if c.key.startswith("data_q_")]
+    assert [c.key for c in asked] == ["data_q_unused_time_0", "data_q_ovrigt_1"]
+    assert "Kolumnen ”Klockan” ser ut att innehålla klockslag" in asked[0].label
+    assert at.button(key="data_commit").disabled
+    for c in asked:
+        c.check()
+    at.run()
+    assert not at.button(key="data_commit").disabled
+    at.button(key="data_commit").click().run()
+    assert not at.exception
+    assert _count(app_db) == before + 3
