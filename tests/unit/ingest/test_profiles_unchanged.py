@@ -1,0 +1,16 @@
+"""Every existing profile gives the same database as before issue 13 (its "Done when"):
+the demo's five actors' exports and the real police feed, imported through their
+profiles, digest to what the import made of them at commit fc9a1dc (before the column
+scorer, the category matcher, the header-row finder and the time spans)."""
+from __future__ import annotations
+
+import json
+
+from profile_digest import digest
+from repo import REPO_ROOT
+
+GOLDEN = REPO_ROOT / "tests" / "data" / "profile_digest.json"
+
+
+def test_every_profile_reads_its_files_as_before(tmp_path):
+    assert digest(tmp_path) == json.loads(GOLDEN.read_text(encoding="utf-8"))
