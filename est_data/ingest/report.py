@@ -53,6 +53,10 @@ class ImportReport:
     rejected_reasons: dict[str, int] = field(default_factory=dict)
     rejected_sample: list[tuple[int, str, str]] = field(default_factory=list)
     unknown_categories: dict[str, int] = field(default_factory=dict)
+    # Every distinct category word of the file (not skipped): [code, rule, count], the
+    # rule in Swedish (est_data.core.categorize); ambiguous words with their candidates.
+    category_rules: dict[str, list] = field(default_factory=dict)
+    ambiguous_categories: dict[str, list[str]] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)
     masked: dict[str, int] = field(default_factory=dict)
     location: dict[str, int] = field(default_factory=dict)
@@ -101,6 +105,10 @@ class ImportReport:
             words = ", ".join(f"{w!r} ({n})" for w, n in list(self.unknown_categories.items())[:15])
             out.append(f"  unknown category words (stored as 'ovrigt'; add them to "
                        f"taxonomy.toml or the profile): {words}")
+        if self.ambiguous_categories:
+            words = ", ".join(f"{w!r} ({' or '.join(c)})"
+                              for w, c in list(self.ambiguous_categories.items())[:15])
+            out.append(f"  ambiguous category words (stored as 'ovrigt'): {words}")
         warn = {k: v for k, v in self.location.items() if v and k != "address_in_register"}
         if warn:
             out.append("  location: " + ", ".join(f"{k} {v:,}" for k, v in warn.items()))
@@ -151,6 +159,20 @@ def location_table(r: ImportReport) -> pd.DataFrame:
     if r.time_unknown:
         rows.append(("Datum utan klockslag", int(r.time_unknown)))
     return pd.DataFrame(rows, columns=["Plats och tid", "Antal"])
+
+
+def category_rules_table(r: ImportReport, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Each category word of the file: its count, the category it got and the rule that
+    gave it (ambiguous words with their candidates), most frequent first."""
+    labels = labels or {}
+    rows = []
+    for word, (code, rule, n) in r.category_rules.items():
+        candidates = r.ambiguous_categories.get(word, [])
+        if candidates:
+            rule = f"{rule}: " + " eller ".join(labels.get(c, c) for c in candidates)
+        rows.append((word, int(n), labels.get(code, code), rule))
+    table = pd.DataFrame(rows, columns=["Aktörens ord", "Antal", "Kategori", "Regel"])
+    return table.sort_values("Antal", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def rejected_sample_table(r: ImportReport) -> pd.DataFrame:
