@@ -9,6 +9,7 @@ next import and ``rebuild`` agree with what the database now says.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from est_data.ingest.profiles import Profile, ProfileError, load_profile, save_p
 
 UNMAPPED_COLUMNS = ["source", "actor", "raw_category", "count", "first_at", "last_at",
                     "examples", "category", "rule", "candidates", "suggestion"]
-EXAMPLES = 2
+EXAMPLES = 2       # example descriptions per word
+WORDS_SHOWN = 30   # words the Data page offers for a category at a time (most frequent first)
 
 
 @dataclass(frozen=True)
@@ -116,3 +118,27 @@ def recategorize(db: Path | str, source: str, raw_word: str, code: str, username
     path = save_profile(profile, folder)
     return Recategorized(incidents=int(span[0]), duplicates_changed=int(changed),
                          profile_path=path)
+
+
+def word_key(source: str, raw_word: str) -> str:
+    """A short stable key for one actor's word (for widget keys)."""
+    return hashlib.sha1(f"{source}\0{raw_word}".encode("utf-8")).hexdigest()[:12]
+
+
+def rule_sv(row, labels: dict[str, str]) -> str:
+    """Why a listed word has no category, in Swedish: the rule, the candidates of an
+    ambiguous word, and what the taxonomy suggests now."""
+    text = str(row["rule"])
+    if len(row["candidates"]):
+        text += ": " + " eller ".join(labels.get(c, c) for c in row["candidates"])
+    if row["suggestion"]:
+        text += f" (förslag: {labels.get(row['suggestion'], row['suggestion'])})"
+    return text
+
+
+def unmapped_table(words: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """:func:`unmapped_words` for the Data page, with Swedish column names."""
+    return pd.DataFrame({
+        "Aktör": words["actor"], "Ord": words["raw_category"], "Antal": words["count"],
+        "Senast": words["last_at"], "Exempel": words["examples"],
+        "Regel": [rule_sv(r, labels) for _, r in words.iterrows()]})
