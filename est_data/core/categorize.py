@@ -1,5 +1,8 @@
 """A partner's category phrase → a taxonomy code, by meaning, with the rule that decided.
 
+The matching itself; :func:`est_data.core.taxonomy.match` applies it to the taxonomy
+file and an actor's profile words.
+
 ``taxonomy.toml`` gives each category its ``words``, ``stems`` and ``common`` phrases.
 A phrase is matched in this order:
 
@@ -24,12 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-
-from est_data.core.config import TAXONOMY_PATH
-from est_data.core.taxonomy import (FALLBACK_CODE, ROOT_RE, _normalize, load_taxonomy,
-                                    word_index)
+from typing import Iterable
 
 PROFILE = "profilens ord"
 EXACT = "exakt ord"
@@ -45,6 +43,7 @@ UNDECIDED = (AMBIGUOUS, UNKNOWN)
 _STRENGTH = (FIRST, IN_PHRASE, COMMON, STEM, HEAD)  # which hit names a one-category match
 
 TOKEN_RE = re.compile(r"[a-zåäöéü0-9]+")
+ROOT_RE = re.compile(r"^[a-zåäöéü]+$")  # a one-word word: a root like a stem
 MIN_MODIFIER = 3  # letters before the head of a compound
 # Swedish inflection endings a stem or one-word word may carry (nouns, verbs, participles).
 ENDINGS = frozenset({
@@ -70,23 +69,28 @@ class CategoryMatch:
 
 
 @dataclass(frozen=True)
-class _Index:
+class Index:
+    """A taxonomy's vocabulary as the matcher reads it (:func:`build_index`)."""
+
     exact: dict[str, str]                             # whole phrase -> code
     phrases: tuple[tuple[tuple[str, ...], str, bool, str], ...]  # tokens, code, common, text
     roots: dict[str, tuple[str, bool]]                # root -> (code, is a word)
     prefixes: dict[str, str]                          # stem* without the star -> code
+    fallback: str
 
 
-@lru_cache(maxsize=8)
-def _index(path: Path = TAXONOMY_PATH) -> _Index:
+def build_index(categories: Iterable, exact: dict[str, str], fallback: str) -> Index:
+    """The matcher's index of ``categories`` (objects with ``code``, ``words``, ``stems``
+    and ``common``); ``exact`` maps whole phrases to codes. The fallback category's
+    one-word words are no roots ("övrigt" in "Rån övrigt" says nothing)."""
     phrases, roots, prefixes = [], {}, {}
-    for cat in load_taxonomy(path).values():
-        fallback = cat.code == FALLBACK_CODE
+    for cat in categories:
+        is_fallback = cat.code == fallback
         for text, common in [(w, False) for w in cat.words] + [(c, True) for c in cat.common]:
             tokens = tuple(TOKEN_RE.findall(text))
-            if common or (len(tokens) > 1 and not fallback):
+            if common or (len(tokens) > 1 and not is_fallback):
                 phrases.append((tokens, cat.code, common, text))
-            elif not fallback and ROOT_RE.match(text):
+            elif not is_fallback and ROOT_RE.match(text):
                 roots[text] = (cat.code, True)
         for stem in cat.stems:
             if stem.endswith("*"):
@@ -94,10 +98,10 @@ def _index(path: Path = TAXONOMY_PATH) -> _Index:
             else:
                 roots.setdefault(stem, (cat.code, False))
     phrases.sort(key=lambda p: -len(p[0]))
-    return _Index(word_index(path), tuple(phrases), roots, prefixes)
+    return Index(dict(exact), tuple(phrases), roots, prefixes, fallback)
 
 
-def _root_of(token: str, ix: _Index) -> tuple[str, str] | None:
+def _root_of(token: str, ix: Index) -> tuple[str, str] | None:
     """``(code, root)`` when ``token`` is a root or a root with an ending (longest root
     first), or begins with a ``*`` stem."""
     for cut in range(len(token), 2, -1):
@@ -109,7 +113,7 @@ def _root_of(token: str, ix: _Index) -> tuple[str, str] | None:
     return None
 
 
-def _token_hit(token: str, ix: _Index) -> tuple[str, str, str] | None:
+def _token_hit(token: str, ix: Index) -> tuple[str, str, str] | None:
     """``(code, rule, root)`` for one word: the word itself, its stem, or the head of
     the compound it is."""
     entry = ix.roots.get(token)
@@ -125,7 +129,7 @@ def _token_hit(token: str, ix: _Index) -> tuple[str, str, str] | None:
     return None
 
 
-def _hits(tokens: list[str], ix: _Index) -> list[tuple[str, str, str]]:
+def _hits(tokens: list[str], ix: Index) -> list[tuple[str, str, str]]:
     """Every ``(code, rule, word)`` the phrase's words give, in phrase order."""
     hits: list[tuple[int, str, str, str]] = []
     used = [False] * len(tokens)
@@ -145,34 +149,17 @@ def _hits(tokens: list[str], ix: _Index) -> list[tuple[str, str, str]]:
     return [h[1:] for h in sorted(hits)]
 
 
-@lru_cache(maxsize=20_000)
-def _match_key(key: str, path: Path) -> CategoryMatch:
-    ix = _index(path)
+def match_key(key: str, ix: Index) -> CategoryMatch:
+    """The match of a normalised phrase (lower case, single spaces) against ``ix``."""
+    if not key:
+        return CategoryMatch(ix.fallback, UNKNOWN)
     if key in ix.exact:
         return CategoryMatch(ix.exact[key], EXACT, key)
     hits = _hits(TOKEN_RE.findall(key), ix)
     codes = tuple(dict.fromkeys(code for code, _, _ in hits))
     if not codes:
-        return CategoryMatch(FALLBACK_CODE, UNKNOWN)
+        return CategoryMatch(ix.fallback, UNKNOWN)
     if len(codes) > 1:
-        return CategoryMatch(FALLBACK_CODE, AMBIGUOUS, None, codes)
+        return CategoryMatch(ix.fallback, AMBIGUOUS, None, codes)
     code, rule, word = min(hits, key=lambda h: _STRENGTH.index(h[1]))
     return CategoryMatch(code, rule, word)
-
-
-def match(raw: str | None, extra_words: dict[str, str] | None = None,
-          path: Path = TAXONOMY_PATH) -> CategoryMatch:
-    """The category of a partner's phrase and the rule that gave it (module docstring).
-
-    ``extra_words`` (an actor's profile ``[categories]``) come first, exactly.
-    """
-    if raw is None:
-        return CategoryMatch(FALLBACK_CODE, UNKNOWN)
-    key = _normalize(raw)
-    if extra_words:
-        for word, code in extra_words.items():
-            if _normalize(word) == key:
-                return CategoryMatch(code, PROFILE, key)
-    if not key:
-        return CategoryMatch(FALLBACK_CODE, UNKNOWN)
-    return _match_key(key, path)

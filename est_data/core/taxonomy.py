@@ -4,7 +4,7 @@ The vocabulary is data: a coordinator edits the TOML file, no code changes. Each
 category has its ``words`` (whole phrases), ``stems`` (a word with its inflections and
 as the head of a compound; ``"sönder*"``: any word that begins so) and ``common``
 (phrases partners write that mark the category anywhere in a phrase); how a phrase is
-matched by them is :mod:`est_data.core.categorize`.
+matched by them is :mod:`est_data.core.categorize` (:func:`match` here applies it).
 """
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from est_data.core.categorize import (PROFILE, ROOT_RE, UNKNOWN, CategoryMatch, Index,
+                                      build_index, match_key)
 from est_data.core.config import TAXONOMY_PATH
 from est_data.core.errors import UserError
 
@@ -40,7 +42,6 @@ def _normalize(word: str) -> str:
 
 
 STEM_RE = re.compile(r"^[a-zåäöéü]{3,}\*?$")
-ROOT_RE = re.compile(r"^[a-zåäöéü]+$")  # a one-word word: a root like a stem
 
 
 def _claim(seen: dict[str, str], key: str, code: str, what: str, path: Path) -> None:
@@ -121,15 +122,34 @@ def word_index(path: Path = TAXONOMY_PATH) -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=8)
+def _index(path: Path = TAXONOMY_PATH) -> Index:
+    return build_index(load_taxonomy(path).values(), word_index(path), FALLBACK_CODE)
+
+
+@lru_cache(maxsize=20_000)
+def _match_key(key: str, path: Path) -> CategoryMatch:
+    return match_key(key, _index(path))
+
+
+def match(raw: str | None, extra_words: dict[str, str] | None = None,
+          path: Path = TAXONOMY_PATH) -> CategoryMatch:
+    """The category of a partner's phrase, by meaning, and the rule that gave it
+    (:mod:`est_data.core.categorize`). ``extra_words`` (an actor's profile
+    ``[categories]``) come first, exactly."""
+    if raw is None:
+        return CategoryMatch(FALLBACK_CODE, UNKNOWN)
+    key = _normalize(raw)
+    for word, code in (extra_words or {}).items():
+        if _normalize(word) == key:
+            return CategoryMatch(code, PROFILE, key)
+    return _match_key(key, path)
+
+
 def classify(raw: str | None, extra_words: dict[str, str] | None = None,
              path: Path = TAXONOMY_PATH) -> str:
-    """Canonical code for a raw category phrase, by meaning; unknown and ambiguous
-    phrases give ``ovrigt``. ``extra_words`` (from an actor's profile) come first.
-
-    The code of :func:`est_data.core.categorize.match`, which also tells the rule.
-    """
-    from est_data.core.categorize import match  # categorize builds on this module
-
+    """Canonical code for a raw category phrase (:func:`match`); unknown and ambiguous
+    phrases give ``ovrigt``. ``extra_words`` (from an actor's profile) come first."""
     return match(raw, extra_words, path).code
 
 

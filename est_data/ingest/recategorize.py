@@ -16,8 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from est_data.core.categorize import match
-from est_data.core.taxonomy import FALLBACK_CODE, _normalize, load_taxonomy
+from est_data.core.taxonomy import FALLBACK_CODE, _normalize, load_taxonomy, match
 from est_data.store import audit
 from est_data.store.db import write_session
 from est_data.ingest.dedupe import mark_duplicates

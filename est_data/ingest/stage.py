@@ -18,8 +18,8 @@ import pyarrow as pa
 
 from est_data.areas.geometry import assign_incident_areas
 from est_data.core.config import EARLIEST_DATE
-from est_data.core.categorize import AMBIGUOUS, UNKNOWN, match
-from est_data.core.taxonomy import FALLBACK_CODE, _normalize
+from est_data.core.categorize import AMBIGUOUS, UNKNOWN
+from est_data.core.taxonomy import FALLBACK_CODE, _normalize, match
 from est_data.ingest import addresses, coords, masking
 from est_data.ingest.profiles import Profile
 from est_data.ingest.readers import RawTable

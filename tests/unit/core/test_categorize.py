@@ -10,8 +10,7 @@ import time
 import pytest
 
 from est_data.core import categorize as C
-from est_data.core.categorize import match
-from est_data.core.taxonomy import classify
+from est_data.core.taxonomy import classify, match
 from est_data.ingest.profiles import load_profile
 
 from ingest_util import POLICE_FILE
