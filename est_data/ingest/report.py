@@ -18,6 +18,8 @@ LOCATION_SV = {
     "address_not_in_register": "Endast adress, utan koordinat",
 }
 MASKED_SV = {"personnummer": "Personnummer", "phone": "Telefonnummer", "email": "E-postadresser"}
+# Rules the CLI summary does not repeat: exact words, and words listed on their own.
+PLAIN_RULES = ("exakt ord", "profilens ord", "okänt", "tvetydig")
 PRECISION_SV = {"point": "Punkt", "address": "Adress", "area": "Område",
                 "municipality": "Kommun"}
 
@@ -105,6 +107,11 @@ class ImportReport:
             words = ", ".join(f"{w!r} ({n})" for w, n in list(self.unknown_categories.items())[:15])
             out.append(f"  unknown category words (stored as 'ovrigt'; add them to "
                        f"taxonomy.toml or the profile): {words}")
+        by_meaning = {w: v for w, v in self.category_rules.items() if v[1] not in PLAIN_RULES}
+        if by_meaning:
+            words = ", ".join(f"{w!r} -> {code} ({rule})"
+                              for w, (code, rule, _) in list(by_meaning.items())[:15])
+            out.append(f"  category words mapped by meaning: {words}")
         if self.ambiguous_categories:
             words = ", ".join(f"{w!r} ({' or '.join(c)})"
                               for w, c in list(self.ambiguous_categories.items())[:15])

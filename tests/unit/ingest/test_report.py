@@ -31,3 +31,15 @@ def test_category_rules_table_names_the_rule_and_the_candidates():
     assert table.values.tolist() == [
         ["Inbrott och brand", 3, "Övrigt", "tvetydig: Inbrott eller Brand"],
         ["Klotter", 1, "Klotter", "exakt ord"]]
+
+
+def test_terminal_summary_names_the_words_mapped_by_meaning_and_the_ambiguous():
+    r = _report(category_rules={"Klotter": ["klotter", "exakt ord", 4],
+                                "Inbrott källare": ["inbrott", "första ordet", 2],
+                                "Inbrott och brand": ["ovrigt", "tvetydig", 1]},
+                ambiguous_categories={"Inbrott och brand": ["inbrott", "brand"]})
+    text = "\n".join(r.lines())
+    assert "mapped by meaning: 'Inbrott källare' -> inbrott (första ordet)" in text
+    assert "ambiguous category words (stored as 'ovrigt'): 'Inbrott och brand' " \
+           "(inbrott or brand)" in text
+    assert "'Klotter'" not in text
