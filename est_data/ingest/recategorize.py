@@ -25,6 +25,8 @@ from est_data.ingest.profiles import Profile, ProfileError, load_profile, save_p
 
 UNMAPPED_COLUMNS = ["source", "actor", "raw_category", "count", "first_at", "last_at",
                     "examples", "category", "rule", "candidates", "suggestion"]
+# The actor's word as the profile matches it: case and spacing do not count.
+SAME_WORD = ("source = ? AND lower(regexp_replace(trim(raw_category), '\\s+', ' ', 'g')) = ?")
 EXAMPLES = 2       # example descriptions per word
 WORDS_SHOWN = 30   # words the Data page offers for a category at a time (most frequent first)
 
@@ -104,13 +106,12 @@ def recategorize(db: Path | str, source: str, raw_word: str, code: str, username
                           f"Kategorin {code!r} finns inte i taxonomin.")
     with write_session(db) as con:
         profile = _with_word(_actor_profile(con, source, folder), raw_word, code)
-        span = con.execute("""SELECT count(*), min(occurred_at), max(occurred_at)
-            FROM incidents WHERE source = ? AND raw_category = ?""", [source, raw_word]).fetchall()[0]
-        con.execute("UPDATE incidents SET category = ? WHERE source = ? AND raw_category = ?",
-                    [code, source, raw_word])
+        key = [source, _normalize(raw_word)]
+        span = con.execute(f"""SELECT count(*), min(occurred_at), max(occurred_at)
+            FROM incidents WHERE {SAME_WORD}""", key).fetchall()[0]
+        con.execute(f"UPDATE incidents SET category = ? WHERE {SAME_WORD}", [code, *key])
         # Replaced versions an undo would bring back say the same.
-        con.execute("UPDATE incident_history SET category = ? WHERE source = ? "
-                    "AND raw_category = ?", [code, source, raw_word])
+        con.execute(f"UPDATE incident_history SET category = ? WHERE {SAME_WORD}", [code, *key])
         changed = mark_duplicates(con, span[1], span[2]) if span[0] else 0
         audit.record(con, username, "category.recategorize",
                      f"{source}: '{raw_word}' → {labels[code]} ({span[0]} händelser)")

@@ -125,3 +125,30 @@ def test_an_unknown_code_is_refused_and_nothing_changes(db, profiles):
     assert "finns inte" in info.value.sv
     assert q(db, "SELECT incident_id, category FROM incidents ORDER BY 1") == before
     assert not (profiles / "ny_partner.toml").exists()
+
+
+def test_the_word_is_matched_as_the_profile_matches_it(tmp_path, profiles):
+    """Case and spacing do not count (as in the profile), so the database and the next
+    rebuild agree; another actor's same word is left alone."""
+    path = areas_only_db(tmp_path / "w.duckdb")
+    con = connect(path)
+    try:
+        text = ("Datum;Kategori\n2025-04-01 21:10;Vattenläcka\n"
+                "2025-04-02 21:10;VATTENLÄCKA  i källare\n2025-04-03 21:10;vattenläcka\n")
+        import_file(con, write(tmp_path / "a.csv", text), "bolag_a", now=NOW)
+        import_file(con, write(tmp_path / "b.csv", text), "bolag_b", now=NOW)
+    finally:
+        con.close()
+    assert recategorize(path, "bolag_a", "Vattenläcka", "ovrigt", "admin").incidents == 2
+    assert recategorize(path, "bolag_a", "vattenläcka i källare", "brand", "admin").incidents == 1
+    assert q(path, "SELECT source, raw_category, category FROM incidents ORDER BY ALL") == [
+        ("bolag_a", "VATTENLÄCKA  i källare", "brand"), ("bolag_a", "Vattenläcka", "ovrigt"),
+        ("bolag_a", "vattenläcka", "ovrigt"), ("bolag_b", "VATTENLÄCKA  i källare", "ovrigt"),
+        ("bolag_b", "Vattenläcka", "ovrigt"), ("bolag_b", "vattenläcka", "ovrigt")]
+    # Given "Övrigt" on purpose, the word is no longer listed for bolag_a.
+    con = connect(path, read_only=True)
+    try:
+        listed = unmapped_words(con)[["source", "raw_category"]].values.tolist()
+    finally:
+        con.close()
+    assert [s for s, _ in listed] == ["bolag_b"] * 3
