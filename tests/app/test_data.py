@@ -219,6 +219,11 @@ def test_an_unknown_word_gets_its_category_in_the_app(app_db, app_test, tmp_path
     assert not at.exception
     listed = " ".join(str(df.value) for df in at.dataframe)
     assert "Snöskottning saknas" in listed and "Vid skolan" in listed    # with its example
+    # The import's report (history tab) shows the rule that gave each word its category.
+    rules = next(df.value for df in at.dataframe if "Regel" in df.value.columns
+                 and "Kategori" in df.value.columns)
+    assert rules.values.tolist() == [["Klotter", 2, "Klotter", "exakt ord"],   # rows in the file
+                                     ["Snöskottning saknas", 1, "Övrigt", "okänt"]]
     key = word_key("kommun", "Snöskottning saknas")
     assert at.selectbox(key=f"data_word_{key}").value is None           # no silent default
     assert at.button(key=f"data_word_save_{key}").disabled
