@@ -69,12 +69,18 @@ from ingest_util import POLICE_FILE
     ("Ungdomar samlas vid kiosken", "samling", C.FIRST),
     ("Mörk gångtunnel", "otrygg_plats", C.STEM),
     ("Slagsmål utanför puben", "vald_hot", C.FIRST),
+    ("Glassplitter vid busshållplatsen", "nedskrapning", C.HEAD),
+    ("Spruta hittad i sandlådan", "nedskrapning", C.STEM),
+    ("Bränder i containrar", "brand", C.STEM),
     # police wording
     ("Misshandel, grov", "vald_hot", C.FIRST),
     ("Mord/dråp, försök", "vald_hot", C.STEM),
     ("Motorfordon, stöld", "stold", C.IN_PHRASE),
     ("Rånet", "stold", C.STEM),
     ("Rånare i området", "stold", C.STEM),     # a robber is robbery, not "från"
+    ("Skott avlossade mot bostad", "vald_hot", C.COMMON),
+    ("Sexuellt ofredande", "vald_hot", C.STEM),
+    ("Ofredande/förargelse", "storning", C.COMMON),  # the police feed's type: a phrase
     ("Skyddslagen", "obehorig", C.STEM),
     ("Stöld/inbrott", "inbrott", C.COMMON),
 ])
@@ -115,6 +121,7 @@ def test_phrases_without_a_known_word_are_unknown(raw):
     "Olovlig körning",                     # olovlig vistelse is obehörig, this is traffic
     "Snöskottning",                        # no skott- (shooting) inside
     "Trafikolycka, smitning från",
+    "Rökning i trapphus",                  # smoking, not smoke from a fire
 ])
 def test_false_friends_do_not_match(raw):
     assert match(raw).code == "ovrigt", match(raw)
