@@ -6,7 +6,7 @@ from est_data.store import audit
 from est_data.core import auth, fmt, taxonomy
 from est_data.webui import cache, sidebar, signin, style
 from est_data.core.config import MAX_UPLOAD_MB, db_path
-from est_data.ingest import IngestError, pipeline, quality, report as rpt, service
+from est_data.ingest import IngestError, pipeline, quality, recategorize, report as rpt, service
 from est_data.ingest.profiles import ACTOR_KINDS
 
 COUNTS = {"Antal": fmt.num}  # Swedish thousands in the import report's count tables
@@ -21,8 +21,9 @@ st.caption("Här landar aktörernas egna exporter i den gemensamma lägesbilden:
            "kontrolleras innan den sparas, samma händelse räknas bara en gång och en import "
            "kan ångras. Personnummer, telefonnummer och e-postadresser i fritext maskeras.")
 
-tab_import, tab_history, tab_quality, tab_audit = st.tabs(
-    ["Importera fil", "Importhistorik", "Datakvalitet per aktör", "Ändringslogg"])
+tab_import, tab_history, tab_quality, tab_words, tab_audit = st.tabs(
+    ["Importera fil", "Importhistorik", "Datakvalitet per aktör", "Okända kategoriord",
+     "Ändringslogg"])
 
 
 @st.cache_data(max_entries=8, show_spinner="Läser filen …")
@@ -56,9 +57,11 @@ def _show_report(r: rpt.ImportReport) -> None:
         if r.unknown_categories:
             st.markdown("**Okända kategoriord** (sparas som Övrigt)")
             style.table(fmt.styled(rpt.counts_table(r.unknown_categories, "Aktörens ord"), COUNTS))
-            st.caption("Lägg till orden i aktörens profil (`profiles/`) eller i "
-                       "`est_data/core/taxonomy.toml`; `python -m est_data rebuild` klassar sedan "
-                       "om tidigare importer.")
+            st.caption("Ge orden en kategori under fliken Okända kategoriord när filen är "
+                       "importerad, eller lägg till dem i `est_data/core/taxonomy.toml`.")
+        if r.category_rules:
+            with st.expander("Kategoriord och regeln som gav kategorin"):
+                style.table(fmt.styled(rpt.category_rules_table(r, taxonomy.labels()), COUNTS))
     with right:
         st.markdown("**Plats och tid**")
         style.table(fmt.styled(rpt.location_table(r), COUNTS))
@@ -291,6 +294,46 @@ with tab_quality:
             })
         st.caption("Andelar av aktörens händelser i databasen; avvisade rader räknas av de "
                    "rader som lästs in (ångrade importer oräknade).")
+
+def _category_words() -> None:
+    """The stored words without a category; the admin gives each one a category."""
+    if "data_words_done" in st.session_state:
+        st.success(st.session_state.pop("data_words_done"))
+    words = cache.read(recategorize.unmapped_words)
+    st.caption("Aktörernas kategoriord som inte fick någon kategori (okända eller tvetydiga "
+               "ord) och därför räknas som Övrigt. Välj en kategori: händelserna med ordet "
+               "klassas om direkt och ordet sparas i aktörens profil för nästa import.")
+    if words.empty:
+        st.info("Alla lagrade kategoriord har en kategori.")
+        return
+    labels = taxonomy.labels()
+    style.table(fmt.styled(recategorize.unmapped_table(words, labels), COUNTS),
+                column_config={"Senast": st.column_config.DatetimeColumn(
+                    "Senast", format="YYYY-MM-DD")})
+    codes = list(labels)
+    for _, row in words.head(recategorize.WORDS_SHOWN).iterrows():
+        key = recategorize.word_key(row["source"], row["raw_category"])
+        guess = row["suggestion"] or (row["candidates"][0] if len(row["candidates"]) else None)
+        left, right = st.columns([4, 1], vertical_alignment="bottom")
+        code = left.selectbox(
+            f"{row['raw_category']} ({row['actor']}, {fmt.num(row['count'])} händelser)",
+            codes, index=codes.index(guess) if guess in codes else None,
+            format_func=labels.get, placeholder="Välj kategori", key=f"data_word_{key}")
+        if right.button("Spara", key=f"data_word_save_{key}", disabled=code is None):
+            try:
+                done = recategorize.recategorize(db_path(), row["source"], row["raw_category"],
+                                                 code, user.username)
+            except IngestError as exc:
+                st.error(exc.sv)
+            else:
+                st.session_state.data_words_done = (
+                    f"{fmt.num(done.incidents)} händelser med ordet \"{row['raw_category']}\" "
+                    f"är nu {labels[code]}; ordet sparades i aktörens profil.")
+                st.rerun()
+
+
+with tab_words:
+    _category_words()
 
 with tab_audit:
     log = cache.read(audit.recent, 500)

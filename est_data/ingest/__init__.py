@@ -6,7 +6,8 @@ give), ``headers`` and ``profiles`` (which column is what), ``normalize`` with
 ``dates`` and ``police`` (one common shape), ``stage`` with ``coords``, ``addresses`` and
 ``masking`` (rows ready to write), ``dedupe`` (the same event from two actors) and
 ``pipeline`` (one transaction per file, undo, history) with ``rawfiles`` (the kept
-originals and a note per import), ``rebuild``; ``progress`` draws it on the terminal.
+originals and a note per import), ``rebuild``, ``recategorize`` (an unknown category
+word given its category from the app); ``progress`` draws it on the terminal.
 
 The names below are loaded from their module on first use (PEP 562), so importing the
 package never waits for one of its modules (tests/unit/test_import_threads.py).

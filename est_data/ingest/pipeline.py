@@ -215,7 +215,8 @@ def _report(raw: RawTable, staged: Staged, source: str, actor_name: str, file_na
         skipped=staged.skipped, rejected_reasons=staged.rejected_reasons,
         rejected_sample=[(int(r["row_number"]), r["reason"], r["raw"])
                          for r in staged.rejected.slice(0, 20).to_pylist()],
-        unknown_categories=staged.unknown_categories, categories=staged.categories,
+        unknown_categories=staged.unknown_categories, category_rules=staged.category_rules,
+        ambiguous_categories=staged.ambiguous_categories, categories=staged.categories,
         masked=staged.masked, location=staged.location, precision=staged.precision)
 
 

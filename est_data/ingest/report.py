@@ -18,6 +18,8 @@ LOCATION_SV = {
     "address_not_in_register": "Endast adress, utan koordinat",
 }
 MASKED_SV = {"personnummer": "Personnummer", "phone": "Telefonnummer", "email": "E-postadresser"}
+# Rules the CLI summary does not repeat: exact words, and words listed on their own.
+PLAIN_RULES = ("exakt ord", "profilens ord", "okänt", "tvetydig")
 PRECISION_SV = {"point": "Punkt", "address": "Adress", "area": "Område",
                 "municipality": "Kommun"}
 
@@ -53,6 +55,10 @@ class ImportReport:
     rejected_reasons: dict[str, int] = field(default_factory=dict)
     rejected_sample: list[tuple[int, str, str]] = field(default_factory=list)
     unknown_categories: dict[str, int] = field(default_factory=dict)
+    # Every distinct category word of the file (not skipped): [code, rule, count], the
+    # rule in Swedish (est_data.core.categorize); ambiguous words with their candidates.
+    category_rules: dict[str, list] = field(default_factory=dict)
+    ambiguous_categories: dict[str, list[str]] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)
     masked: dict[str, int] = field(default_factory=dict)
     location: dict[str, int] = field(default_factory=dict)
@@ -108,6 +114,15 @@ class ImportReport:
             words = ", ".join(f"{w!r} ({n})" for w, n in list(self.unknown_categories.items())[:15])
             out.append(f"  unknown category words (stored as 'ovrigt'; add them to "
                        f"taxonomy.toml or the profile): {words}")
+        by_meaning = {w: v for w, v in self.category_rules.items() if v[1] not in PLAIN_RULES}
+        if by_meaning:
+            words = ", ".join(f"{w!r} -> {code} ({rule})"
+                              for w, (code, rule, _) in list(by_meaning.items())[:15])
+            out.append(f"  category words mapped by meaning: {words}")
+        if self.ambiguous_categories:
+            words = ", ".join(f"{w!r} ({' or '.join(c)})"
+                              for w, c in list(self.ambiguous_categories.items())[:15])
+            out.append(f"  ambiguous category words (stored as 'ovrigt'): {words}")
         warn = {k: v for k, v in self.location.items() if v and k != "address_in_register"}
         if warn:
             out.append("  location: " + ", ".join(f"{k} {v:,}" for k, v in warn.items()))
@@ -173,6 +188,20 @@ def location_table(r: ImportReport) -> pd.DataFrame:
     if r.time_unknown:
         rows.append(("Datum utan klockslag", int(r.time_unknown)))
     return pd.DataFrame(rows, columns=["Plats och tid", "Antal"])
+
+
+def category_rules_table(r: ImportReport, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Each category word of the file: its count, the category it got and the rule that
+    gave it (ambiguous words with their candidates), most frequent first."""
+    labels = labels or {}
+    rows = []
+    for word, (code, rule, n) in r.category_rules.items():
+        candidates = r.ambiguous_categories.get(word, [])
+        if candidates:
+            rule = f"{rule}: " + " eller ".join(labels.get(c, c) for c in candidates)
+        rows.append((word, int(n), labels.get(code, code), rule))
+    table = pd.DataFrame(rows, columns=["Aktörens ord", "Antal", "Kategori", "Regel"])
+    return table.sort_values("Antal", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def rejected_sample_table(r: ImportReport) -> pd.DataFrame:

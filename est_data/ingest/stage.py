@@ -18,7 +18,8 @@ import pyarrow as pa
 
 from est_data.areas.geometry import assign_incident_areas
 from est_data.core.config import EARLIEST_DATE
-from est_data.core.taxonomy import FALLBACK_CODE, _normalize, classify, word_index
+from est_data.core.categorize import AMBIGUOUS, UNKNOWN
+from est_data.core.taxonomy import FALLBACK_CODE, _normalize, match
 from est_data.ingest import addresses, coords, masking
 from est_data.ingest.profiles import Profile
 from est_data.ingest.readers import RawTable
@@ -42,6 +43,8 @@ class Staged:
     skipped: dict[str, int] = field(default_factory=dict)
     rejected_reasons: dict[str, int] = field(default_factory=dict)
     unknown_categories: dict[str, int] = field(default_factory=dict)
+    category_rules: dict[str, list] = field(default_factory=dict)
+    ambiguous_categories: dict[str, list[str]] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)
     masked: dict[str, int] = field(default_factory=dict)
     location: dict[str, int] = field(default_factory=dict)
@@ -50,29 +53,45 @@ class Staged:
     time_unknown: int = 0
 
 
-def _category_table(con, profile: Profile | None) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Map each distinct raw word (view ``norm_words``) to a code; return the map and
-    the unknown words with their counts."""
+@dataclass
+class CategoryWords:
+    """The distinct raw words of a file: ``table`` (``raw_category``, ``category``,
+    ``skip_word``) for the join, and for the report, per word not skipped: ``rules``
+    ``{word: [code, rule, count]}``, ``unknown`` ``{word: count}`` (no rule gave a
+    category) and ``ambiguous`` ``{word: [candidate codes]}``."""
+
+    table: pd.DataFrame
+    rules: dict[str, list] = field(default_factory=dict)
+    unknown: dict[str, int] = field(default_factory=dict)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _category_table(con, profile: Profile | None) -> CategoryWords:
+    """Map each distinct raw word (view ``norm_words``) to a code by meaning
+    (:func:`est_data.core.categorize.match`), once per word."""
     words = con.execute("SELECT raw_category, count(*) FROM norm_words "
-                        "WHERE raw_category IS NOT NULL GROUP BY 1").fetchall()
+                        "WHERE raw_category IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
     extra = {_normalize(k): v for k, v in (profile.categories if profile else {}).items()}
     patterns = [p.strip().lower() for p in (profile.skip_categories if profile else ())]
-    index = word_index()
-    rows, unknown = [], {}
+    out = CategoryWords(table=pd.DataFrame())
+    rows = []
     for word, n in words:
-        key = _normalize(word)
-        skip = any(fnmatch.fnmatchcase(key, p) for p in patterns)
-        code = classify(word, extra)
-        known = key in extra or key in index
-        if not known and not skip:
-            unknown[word] = int(n)
-        rows.append((word, code, skip))
-    table = pd.DataFrame(rows, columns=["raw_category", "category", "skip_word"])
-    if table.empty:
-        table = pd.DataFrame({"raw_category": pd.Series([], dtype=object),
-                              "category": pd.Series([], dtype=object),
-                              "skip_word": pd.Series([], dtype=bool)})
-    return table, unknown
+        skip = any(fnmatch.fnmatchcase(_normalize(word), p) for p in patterns)
+        found = match(word, extra)
+        rows.append((word, found.code, skip))
+        if skip:
+            continue
+        out.rules[word] = [found.code, found.rule, int(n)]
+        if found.rule == UNKNOWN:
+            out.unknown[word] = int(n)
+        elif found.rule == AMBIGUOUS:
+            out.ambiguous[word] = list(found.candidates)
+    out.table = pd.DataFrame(rows, columns=["raw_category", "category", "skip_word"])
+    if out.table.empty:
+        out.table = pd.DataFrame({"raw_category": pd.Series([], dtype=object),
+                                  "category": pd.Series([], dtype=object),
+                                  "skip_word": pd.Series([], dtype=bool)})
+    return out
 
 
 def _areas_lookup(areas_wgs: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -101,7 +120,7 @@ def stage(raw: RawTable, profile: Profile | None, source: str,
     docstring."""
     con = raw.con
     read = int(con.execute("SELECT count(*) FROM norm").fetchall()[0][0])
-    unknown = _classify(con, profile, now or dt.datetime.now())
+    words = _classify(con, profile, now or dt.datetime.now())
     skipped = dict(con.execute("SELECT skip_reason, count(*) FROM s1 WHERE skip_reason IS NOT NULL "
                                "GROUP BY 1 ORDER BY 2 DESC").fetchall())
     rejected_reasons, rejected = _rejections(con, raw)
@@ -116,16 +135,17 @@ def stage(raw: RawTable, profile: Profile | None, source: str,
         "SELECT category, count(*) FROM staged GROUP BY 1 ORDER BY 2 DESC").fetchall())
     return Staged(table="staged", rejected=rejected, read=read + len(raw.structural_rejects),
                   skipped=skipped, rejected_reasons=rejected_reasons,
-                  unknown_categories=dict(sorted(unknown.items(), key=lambda kv: -kv[1])),
+                  unknown_categories=words.unknown, category_rules=words.rules,
+                  ambiguous_categories=words.ambiguous,
                   categories=categories, masked=masked, location=location,
                   precision=precision, repeated_in_file=repeated, time_unknown=int(stats[0]))
 
 
-def _classify(con, profile: Profile | None, now: dt.datetime) -> dict[str, int]:
+def _classify(con, profile: Profile | None, now: dt.datetime) -> CategoryWords:
     """Create ``s1`` from ``norm`` in one pass: category, why a row is skipped or
-    rejected, masked free text. Returns the unknown category words with their counts."""
-    cats, unknown = _category_table(con, profile)
-    con.register("cat_map", cats)
+    rejected, masked free text. Returns the file's category words."""
+    words = _category_table(con, profile)
+    con.register("cat_map", words.table)
     latest = now + dt.timedelta(days=1)
     mask_desc = masking.count_sql("n.description", "n.desc_hit")
     mask_addr = masking.count_sql("n.address", "n.addr_hit")
@@ -150,7 +170,7 @@ def _classify(con, profile: Profile | None, now: dt.datetime) -> dict[str, int]:
         LEFT JOIN cat_map c USING (raw_category)""")
     con.unregister("cat_map")
     con.execute("DROP VIEW norm; DROP VIEW norm_words")
-    return unknown
+    return words
 
 
 def _rejections(con, raw: RawTable) -> tuple[dict[str, int], pa.Table]:

@@ -26,7 +26,10 @@ def test_data_page_shows_history_and_quality(app_db, app_test):
     assert at.selectbox(key="data_actor").value is None      # never a silent default actor
     assert at.title[0].value == "Data"
     assert [t.label for t in at.tabs] == ["Importera fil", "Importhistorik",
-                                          "Datakvalitet per aktör", "Ändringslogg"]
+                                          "Datakvalitet per aktör", "Okända kategoriord",
+                                          "Ändringslogg"]
+    # The demo's words all have a category.
+    assert any("Alla lagrade kategoriord har en kategori" in i.value for i in at.info)
     history, quality = at.dataframe[0].value, at.dataframe[1].value
     assert len(history) == 5                                  # the demo's five batches
     assert set(quality["actor"]) == {"Östersundshem", "Övriga fastighetsägare", "Polisen",
@@ -220,3 +223,45 @@ def test_a_guess_with_open_questions_asks_before_the_import(app_db, app_test):
     at.button(key="data_commit").click().run()
     assert not at.exception
     assert _count(app_db) == before + 3
+
+
+def test_an_unknown_word_gets_its_category_in_the_app(app_db, app_test, tmp_path, monkeypatch):
+    """Issue 13, item 7: the stored word without a category is listed; the admin picks
+    one, the incidents change at once and the word lands in the actor's profile."""
+    import shutil
+
+    from est_data.ingest import import_file
+    from est_data.ingest.profiles import load_profile
+    from est_data.ingest.recategorize import word_key
+    from est_data.store.db import write_session
+
+    path = tmp_path / "klotterlogg.txt"
+    path.write_bytes(KOMMUN_FILE)
+    with write_session(app_db) as con:
+        import_file(con, path, "kommun")
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    shutil.copy(config.PROFILES_DIR / "kommun.toml", folder / "kommun.toml")
+    monkeypatch.setattr(config, "PROFILES_DIR", folder)
+    ovrigt = "SELECT count(*) FROM incidents WHERE category = 'ovrigt'"
+    before = _count(app_db, ovrigt)
+    at = app_test("data", timeout=90)
+    assert not at.exception
+    listed = " ".join(str(df.value) for df in at.dataframe)
+    assert "Snöskottning saknas" in listed and "Vid skolan" in listed    # with its example
+    # The import's report (history tab) shows the rule that gave each word its category.
+    rules = next(df.value for df in at.dataframe if "Regel" in df.value.columns
+                 and "Kategori" in df.value.columns)
+    assert rules.values.tolist() == [["Klotter", 2, "Klotter", "exakt ord"],   # rows in the file
+                                     ["Snöskottning saknas", 1, "Övrigt", "okänt"]]
+    key = word_key("kommun", "Snöskottning saknas")
+    assert at.selectbox(key=f"data_word_{key}").value is None           # no silent default
+    assert at.button(key=f"data_word_save_{key}").disabled
+    at.selectbox(key=f"data_word_{key}").set_value("otrygg_plats").run()
+    at.button(key=f"data_word_save_{key}").click().run()
+    assert not at.exception
+    assert any("1 händelser med ordet \"Snöskottning saknas\" är nu Otrygg plats" in s.value
+               for s in at.success)
+    assert _count(app_db, ovrigt) == before - 1
+    assert load_profile("kommun").categories["Snöskottning saknas"] == "otrygg_plats"
+    assert any("Alla lagrade kategoriord har en kategori" in i.value for i in at.info)

@@ -59,3 +59,30 @@ def test_missing_fallback_is_an_error(tmp_path):
 
 def test_labels_in_file_order():
     assert list(taxonomy.labels())[:2] == ["storning", "klotter"]
+
+
+@pytest.mark.parametrize("a, b, message", [
+    ('stems = ["klottr"]', 'stems = ["klottr"]', "stem 'klottr'"),
+    ('stems = ["sönder*"]', 'stems = ["sönder"]', "stem 'sönder'"),
+    ('words = ["brand"]', 'stems = ["brand"]', "stem 'brand'"),
+    ('common = ["sover i trapphus"]', 'words = ["sover i trapphus"]', "'sover i trapphus'"),
+    ('stems = ["ab"]', '', "at least three letters"),
+    ('stems = ["två ord"]', '', "must be one word"),
+])
+def test_stems_and_common_phrases_are_checked(tmp_path, a, b, message):
+    path = tmp_path / "t.toml"
+    path.write_text(f'[a]\nlabel = "A"\n{a}\n[b]\nlabel = "B"\n{b}\n'
+                    '[ovrigt]\nlabel = "Övrigt"\n', encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=message):
+        load_taxonomy(path)
+
+
+def test_a_coordinator_extends_the_vocabulary_in_the_file(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text('[klotter]\nlabel = "Klotter"\nstems = ["klottr"]\n'
+                    'common = ["målat på väggen"]\n[ovrigt]\nlabel = "Övrigt"\n',
+                    encoding="utf-8")
+    assert classify("Klottrat på dörren", path=path) == "klotter"
+    assert classify("Någon har målat på väggen", path=path) == "klotter"
+    assert classify("Sprayat", path=path) == "ovrigt"
+    assert load_taxonomy(path)["klotter"].stems == ("klottr",)
