@@ -21,7 +21,7 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
         "event date", "observationsdatum", "fran datum", "brott datum")),
     "time": ("Klockslag", (
         "tid", "klockslag", "kl", "klocka", "tidpunkt kl", "handelsetid kl", "time",
-        "hour", "timme", "fran klockslag", "fran tid")),
+        "hour", "timme", "fran klockslag", "fran tid", "fran kl")),
     "category": ("Kategori", (
         "kategori", "typ", "handelsetyp", "brottsbenamning", "brottstyp", "arendetyp",
         "felkategori", "orsak", "handelse", "typ av handelse", "category", "type",

@@ -147,7 +147,15 @@ _V3 = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+# Time spans (issue 13): a report known only as "between 22.00 and 06.00" keeps its
+# end. ``occurred_at`` stays the start (occurred_from); ``occurred_to`` is NULL for an
+# instant.
+_V4 = [
+    "ALTER TABLE incidents ADD COLUMN occurred_to TIMESTAMP",  # end of a span, or NULL
+    "ALTER TABLE incident_history ADD COLUMN occurred_to TIMESTAMP",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
