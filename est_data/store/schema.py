@@ -161,7 +161,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "incidents": ("incident_id", "source", "source_ref", "occurred_at", "reported_at",
                   "category", "raw_category", "lat", "lon", "x", "y", "precision",
-                  "address", "area_id", "description", "batch_id", "duplicate_of"),
+                  "address", "area_id", "description", "batch_id", "duplicate_of",
+                  "occurred_to"),
     "areas": ("area_id", "name", "kind", "population", "is_focus", "geometry"),
     "interventions": ("intervention_id", "area_id", "kind", "title", "started_on",
                       "ended_on", "actor", "cost_sek", "note"),
