@@ -137,7 +137,7 @@ with tabs[1]:
     if tabs[1].open:
         st.subheader("Veckodag och klockslag")
         matrix = cache.read(trends.weekday_hour, f)
-        if int(matrix["count"].sum()) == 0:
+        if round(float(matrix["count"].sum())) == 0:
             st.info("Inga händelser matchar filtret under perioden.")
         else:
             peak = shown.peak_sentence(matrix, limit)
@@ -145,6 +145,7 @@ with tabs[1]:
                        "avslöja dem; rutorna är tomma.")
             st.plotly_chart(calendar_charts.weekday_hour_figure(shown.weekday_hour(matrix, limit)),
                             config=PLOTLY_CONFIG, key="weekday_chart")
+            st.caption(calendar_charts.SPREAD_CAPTION)
         st.subheader("Säsongsmönster över året")
         st.caption("Händelser per månad, ett år per linje (filtrets kategorier, aktörer och "
                    "områden; alla år med data fram till periodens slut). Månader som data "

@@ -125,3 +125,21 @@ def test_police_feed_has_no_spans(tmp_path):
         report = import_file(con, POLICE_FILE, "polisen_handelser", now=NOW, keep_raw=False)
         assert report.rows_new > 0 and report.spans == 0 and report.span_dropped == {}
         assert con.execute("SELECT count(occurred_to) FROM incidents").fetchall()[0][0] == 0
+
+
+def test_demo_burglaries_found_in_the_morning_import_with_their_span(tmp_path):
+    """The demo's Östersundshem export carries its burglaries' spans (Till datum, Till
+    klockslag), and its profile brings them in as they were made."""
+    from est_data.demo.samples import demo_rows, write_demo_exports
+
+    rows = demo_rows(3000, 11)
+    files = write_demo_exports(tmp_path, rows=rows, seed=11, messy=False)
+    made = rows[(rows["source"] == "ostersundshem") & rows["occurred_to"].notna()]
+    assert len(made) >= 10 and set(made["category"]) == {"inbrott"}
+    with connect(tmp_path / "x.duckdb") as con:
+        report = import_file(con, files["ostersundshem"], "ostersundshem", now=NOW,
+                             keep_raw=False)
+        got = dict(con.execute("SELECT source_ref, occurred_to FROM incidents "
+                               "WHERE occurred_to IS NOT NULL").fetchall())
+    assert report.spans == len(made) and report.span_dropped == {}
+    assert got == {ref: end.to_pydatetime() for ref, end in zip(made["source_ref"], made["occurred_to"])}
