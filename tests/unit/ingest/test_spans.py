@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from est_data.ingest import import_file
+from est_data.ingest import import_file, undo_batch
 from est_data.ingest.report import location_table
 from est_data.ingest.spans import SPAN_PROBLEMS_SV
 from est_data.store.db import connect
@@ -118,6 +118,8 @@ def test_a_changed_end_is_an_update(tmp_path):
         assert con.execute("SELECT occurred_to FROM incidents").fetchall() == [(D(2025, 3, 5, 7, 30),)]
         assert con.execute("SELECT occurred_to FROM incident_history").fetchall() == [
             (D(2025, 3, 5, 6),)]
+        undo_batch(con, changed.batch_id)       # the earlier end comes back
+        assert con.execute("SELECT occurred_to FROM incidents").fetchall() == [(D(2025, 3, 5, 6),)]
 
 
 def test_police_feed_has_no_spans(tmp_path):
