@@ -276,11 +276,15 @@ with tabs[3]:
                     f"{fmt.num(pages)}", unsafe_allow_html=True)
         rows = cache.read(export.incident_page, f, page)
         style.table(
-            rows[["occurred_at", "category_label", "actor", "area", "focus_area", "address",
+            rows[["occurred_at", "occurred_to", "category_label", "actor", "area", "focus_area", "address",
                   "precision_label", "description"]], key="rows_table", height=560,
             column_config={
                 "occurred_at": st.column_config.DatetimeColumn("Tidpunkt",
                                                                format="YYYY-MM-DD HH:mm"),
+                "occurred_to": st.column_config.DatetimeColumn(
+                    "Till", format="YYYY-MM-DD HH:mm",
+                    help="Slutet när händelsen bara är känd som ett tidsintervall "
+                         "(t.ex. inbrott mellan 22 och 06); annars tom."),
                 "category_label": "Kategori", "actor": "Aktör", "area": "Område",
                 "focus_area": "Fokusområde", "address": "Adress",
                 "precision_label": st.column_config.TextColumn(

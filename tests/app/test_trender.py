@@ -116,7 +116,7 @@ def test_incidents_tab_pages_and_exports(app_db, app_test):
     assert not at.exception
     rows = at.dataframe[0].value
     assert len(rows) == 100
-    assert list(rows.columns)[:3] == ["occurred_at", "category_label", "actor"]
+    assert list(rows.columns)[:4] == ["occurred_at", "occurred_to", "category_label", "actor"]
     assert rows["occurred_at"].is_monotonic_decreasing
     downloads = at.get("download_button")
     assert [d.proto.label for d in downloads] == ["CSV (Excel, semikolon)", "Excel (XLSX)"]
