@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import duckdb
 
 from est_data.core.config import SPAN_MAX_DAYS
-from est_data.ingest.dates import INVALID_TIME, DateSQL, prepare_clock, prepare_datetimes
+from est_data.ingest.dates import (
+    INVALID_TIME, DateSQL, prepare_clock, prepare_datetimes, quote_ident)
 
 END_FIELDS = ("end_datetime", "end_date", "end_time")
 SPAN_PROBLEMS_SV = {
@@ -50,8 +51,7 @@ def _given(mapping: dict[str, str], field: str) -> str:
     """True when the row's cell of ``field`` holds something."""
     if field not in mapping:
         return "false"
-    col = '"' + mapping[field].replace('"', '""') + '"'
-    return f"coalesce(trim(CAST(r.{col} AS VARCHAR)), '') <> ''"
+    return f"coalesce(trim(CAST(r.{quote_ident(mapping[field])} AS VARCHAR)), '') <> ''"
 
 
 def span_sql(con: duckdb.DuckDBPyConnection, mapping: dict[str, str],
