@@ -129,14 +129,17 @@ def _found_in_the_morning(df: pd.DataFrame, seed: int) -> pd.DataFrame:
     from the time given until they were found the next morning (06.30-08.30), in
     ``occurred_to``. A generator of its own, so every other value stays as it was."""
     rng = np.random.default_rng([seed, 13])
-    occurred = pd.to_datetime(df["occurred_at"])
-    hour = occurred.dt.hour.to_numpy()
-    night = (hour >= 16) | (hour < 4)
-    pick = ((df["source"] == SPAN_SOURCE) & (df["category"] == SPAN_CATEGORY)).to_numpy() & night
-    pick &= rng.random(len(df)) < SPAN_SHARE
-    morning = ((occurred - pd.Timedelta(hours=4)).dt.normalize() + pd.Timedelta(days=1, hours=6)
-               + pd.to_timedelta(30 + 15 * rng.integers(0, 9, len(df)), unit="m"))
-    return df.assign(occurred_to=morning.where(pick, pd.NaT))
+    occurred = pd.DatetimeIndex(df["occurred_at"])
+    night = (occurred.hour >= 16) | (occurred.hour < 4)
+    rows = np.flatnonzero(((df["source"] == SPAN_SOURCE) & (df["category"] == SPAN_CATEGORY))
+                          .to_numpy() & night)
+    rows = rows[rng.random(len(rows)) < SPAN_SHARE]
+    start = occurred[rows]
+    found = ((start - pd.Timedelta(hours=4)).normalize() + pd.Timedelta(days=1, hours=6)
+             + pd.to_timedelta(30 + 15 * rng.integers(0, 9, len(rows)), unit="m"))
+    until = np.full(len(df), np.datetime64("NaT"), dtype="datetime64[us]")
+    until[rows] = found.to_numpy(dtype="datetime64[us]")
+    return df.assign(occurred_to=until)
 
 
 def _bucket_weights(buckets) -> tuple[np.ndarray, np.ndarray]:
