@@ -137,7 +137,7 @@ with tabs[1]:
     if tabs[1].open:
         st.subheader("Veckodag och klockslag")
         matrix = cache.read(trends.weekday_hour, f)
-        if int(matrix["count"].sum()) == 0:
+        if round(float(matrix["count"].sum())) == 0:
             st.info("Inga händelser matchar filtret under perioden.")
         else:
             peak = shown.peak_sentence(matrix, limit)
@@ -145,6 +145,7 @@ with tabs[1]:
                        "avslöja dem; rutorna är tomma.")
             st.plotly_chart(calendar_charts.weekday_hour_figure(shown.weekday_hour(matrix, limit)),
                             config=PLOTLY_CONFIG, key="weekday_chart")
+            st.caption(calendar_charts.SPREAD_CAPTION)
         st.subheader("Säsongsmönster över året")
         st.caption("Händelser per månad, ett år per linje (filtrets kategorier, aktörer och "
                    "områden; alla år med data fram till periodens slut). Månader som data "
@@ -275,11 +276,15 @@ with tabs[3]:
                     f"{fmt.num(pages)}", unsafe_allow_html=True)
         rows = cache.read(export.incident_page, f, page)
         style.table(
-            rows[["occurred_at", "category_label", "actor", "area", "focus_area", "address",
+            rows[["occurred_at", "occurred_to", "category_label", "actor", "area", "focus_area", "address",
                   "precision_label", "description"]], key="rows_table", height=560,
             column_config={
                 "occurred_at": st.column_config.DatetimeColumn("Tidpunkt",
                                                                format="YYYY-MM-DD HH:mm"),
+                "occurred_to": st.column_config.DatetimeColumn(
+                    "Till", format="YYYY-MM-DD HH:mm",
+                    help="Slutet när händelsen bara är känd som ett tidsintervall "
+                         "(t.ex. inbrott mellan 22 och 06); annars tom."),
                 "category_label": "Kategori", "actor": "Aktör", "area": "Område",
                 "focus_area": "Fokusområde", "address": "Adress",
                 "precision_label": st.column_config.TextColumn(

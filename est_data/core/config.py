@@ -37,6 +37,9 @@ TILE_SETTINGS = {"openstreetmap": "OpenStreetMap", "none": None}
 READER_MEMORY_LIMIT = "512MB"
 
 PRECISIONS = ("point", "address", "area", "municipality")
+# A report's time span ("between 22.00 and 06.00") longer than this is not kept as a
+# span on import (the start stays); the weekday × hour view spreads spans up to it.
+SPAN_MAX_DAYS = 14
 AREA_KINDS = ("deso", "regso", "custom")
 
 

@@ -1,7 +1,8 @@
 """The demo world as the actors' own export files (for tests, the benchmark and trying
 the Data page): each actor's file has the shape its profile in ``profiles/`` describes.
 
-- Östersundshem: CSV, semicolon, Windows-1252, address only, time as ``22.15``;
+- Östersundshem: CSV, semicolon, Windows-1252, address only, time as ``22.15``; a
+  burglary found in the morning has its span's end in ``Till datum``/``Till klockslag``;
 - övriga fastighetsägare: XLSX, sheet "Rapporter", Excel date and time cells, lat/long;
 - Polisen: CSV, comma, UTF-8, SWEREF 99 TM ``N``/``E`` (blank: municipality level);
 - kommunen: tab-separated, UTF-8 with BOM, ``Datum tid`` as ``2025-03-04 kl 22.15``,
@@ -92,9 +93,13 @@ def _write_csv(df: pd.DataFrame, path: Path, delimiter: str, encoding: str) -> N
 
 def _ostersundshem_frame(df: pd.DataFrame, rng) -> pd.DataFrame:
     occ = pd.to_datetime(df["occurred_at"])
+    until = pd.to_datetime(df["occurred_to"] if "occurred_to" in df else pd.NaT, errors="coerce")
+    until = pd.Series(until, index=df.index)
     return pd.DataFrame({
         "Ärendenr": df["source_ref"], "Registrerad": pd.to_datetime(df["reported_at"]).dt.strftime("%Y-%m-%d %H:%M"),
         "Händelsedatum": occ.dt.strftime("%Y-%m-%d"), "Klockslag": occ.dt.strftime("%H.%M"),
+        "Till datum": until.dt.strftime("%Y-%m-%d").fillna(""),
+        "Till klockslag": until.dt.strftime("%H.%M").fillna(""),
         "Felkategori": df["raw_category"], "Adress": df["address"].fillna(""),
         "Lägenhet": "", "Beskrivning": df["description"]})
 

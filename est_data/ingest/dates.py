@@ -107,33 +107,27 @@ def datetime_stages(prefix: str, date_col: str | None, time_col: str | None,
     return [stage1, stage2, stage3, stage4, *_time_stages(p)]
 
 
+# One clock time as a span's end may write it: "22", "22.00", "22:00:00", "2200".
+_CLOCK = "\\d{1,2}(?:[:.]\\d{2}){0,2}|\\d{4}"
+# A time cell holding a span (after :func:`normalized_sql`, so without "kl"):
+# "22.00-06.00", "22:00–06:00", "22-06", "mellan 22.00 och 06.00", "22.00 till 06.00".
+SPAN_RE = (f"^(?:mellan )?({_CLOCK}) ?(?:-|–|—|till|och) ?({_CLOCK})$")
+
+
 def _time_stages(p: str) -> list[dict[str, str]]:
-    """Stages 5-7 of :func:`datetime_stages`: the time text ``{p}_tt`` as an interval,
-    then the timestamp, whether the time is known, and the problem."""
+    """Stages 5-9 of :func:`datetime_stages`: the time text ``{p}_tt`` (or the two
+    halves of a span in it) as intervals ``{p}_time`` and ``{p}_end_time`` (NULL
+    without a span), then the timestamp, whether the time is known, and the problem."""
     tt = f"{p}_tt"
-    stage5 = {
-        f"{p}_hms": (f"regexp_extract({tt}, '^(\\d{{1,2}})(?:[:.](\\d{{2}}))?(?:[:.](\\d{{2}}))?"
-                     f"(?:[.,]\\d+)?$', ['h', 'm', 's'])"),
-        f"{p}_hhmm": f"regexp_extract({tt}, '^(\\d{{2}})(\\d{{2}})$', ['h', 'm'])",
-        f"{p}_frac": (f"CASE WHEN regexp_full_match({tt}, '0?[.,]\\d+') THEN "
-                      f"TRY_CAST(replace({tt}, ',', '.') AS DOUBLE) END"),
-    }
-    hms, hhmm = f"{p}_hms", f"{p}_hhmm"
-    h, m, sec = (f"TRY_CAST(nullif({hms}.{k}, '') AS INTEGER)" for k in ("h", "m", "s"))
-    h4, m4 = (f"TRY_CAST(nullif({hhmm}.{k}, '') AS INTEGER)" for k in ("h", "m"))
+    span = {f"{p}_span": f"regexp_extract({tt}, '{SPAN_RE}', ['a', 'b'])"}
+    halves = {f"{p}_t1": f"CASE WHEN {p}_span.a <> '' THEN {p}_span.a ELSE {tt} END",
+              f"{p}_t2": f"nullif({p}_span.b, '')"}
+    parts = {**_clock_parts(f"{p}_t1", p), **_clock_parts(f"{p}_t2", f"{p}_e")}
     has_serial_time = f"regexp_full_match({p}_d, '\\d{{5}}[.,]\\d+')"
-    stage6 = {f"{p}_time": f"""CASE
-        WHEN {has_serial_time} THEN {p}_date - CAST({p}_date AS DATE)
-        WHEN {tt} IS NULL THEN NULL
-        WHEN {p}_frac IS NOT NULL AND {p}_frac < 1
-            THEN to_microseconds(CAST(round({p}_frac * 86400) AS BIGINT) * 1000000)
-        WHEN {h4} IS NOT NULL
-            THEN CASE WHEN {h4} < 24 AND {m4} < 60 THEN to_hours({h4}) + to_minutes({m4})
-                 ELSE {INVALID_TIME} END
-        WHEN {h} IS NOT NULL AND {h} < 24 AND coalesce({m}, 0) < 60 AND coalesce({sec}, 0) < 60
-            THEN to_hours({h}) + to_minutes(coalesce({m}, 0)) + to_seconds(coalesce({sec}, 0))
-        ELSE {INVALID_TIME} END"""}
-    stage7 = {
+    serial = f"WHEN {has_serial_time} THEN {p}_date - CAST({p}_date AS DATE)"
+    clocks = {f"{p}_time": _clock_sql(f"{p}_t1", p, serial),
+              f"{p}_end_time": _clock_sql(f"{p}_t2", f"{p}_e")}
+    last = {
         f"{p}_ts": (f"CASE WHEN {p}_time = {INVALID_TIME} OR {p}_date IS NULL THEN NULL "
                     f"ELSE CAST(CAST({p}_date AS DATE) AS TIMESTAMP) "
                     f"+ coalesce({p}_time, INTERVAL 0 SECOND) END"),
@@ -142,7 +136,37 @@ def _time_stages(p: str) -> list[dict[str, str]]:
                          f"WHEN {p}_date IS NULL THEN 'date' "
                          f"WHEN {p}_time = {INVALID_TIME} THEN 'time' END"),
     }
-    return [stage5, stage6, stage7]
+    return [span, halves, parts, clocks, last]
+
+
+def _clock_parts(text: str, q: str) -> dict[str, str]:
+    """The pieces of a time text: ``{q}_hms`` (h, m, s), ``{q}_hhmm``, ``{q}_frac``."""
+    return {
+        f"{q}_hms": (f"regexp_extract({text}, '^(\\d{{1,2}})(?:[:.](\\d{{2}}))?(?:[:.](\\d{{2}}))?"
+                     f"(?:[.,]\\d+)?$', ['h', 'm', 's'])"),
+        f"{q}_hhmm": f"regexp_extract({text}, '^(\\d{{2}})(\\d{{2}})$', ['h', 'm'])",
+        f"{q}_frac": (f"CASE WHEN regexp_full_match({text}, '0?[.,]\\d+') THEN "
+                      f"TRY_CAST(replace({text}, ',', '.') AS DOUBLE) END"),
+    }
+
+
+def _clock_sql(text: str, q: str, first_case: str = "") -> str:
+    """The time text ``text`` (its pieces from :func:`_clock_parts`) as an INTERVAL,
+    NULL without a text, :data:`INVALID_TIME` when it is no time of day."""
+    hms, hhmm = f"{q}_hms", f"{q}_hhmm"
+    h, m, sec = (f"TRY_CAST(nullif({hms}.{k}, '') AS INTEGER)" for k in ("h", "m", "s"))
+    h4, m4 = (f"TRY_CAST(nullif({hhmm}.{k}, '') AS INTEGER)" for k in ("h", "m"))
+    return f"""CASE
+        {first_case}
+        WHEN {text} IS NULL THEN NULL
+        WHEN {q}_frac IS NOT NULL AND {q}_frac < 1
+            THEN to_microseconds(CAST(round({q}_frac * 86400) AS BIGINT) * 1000000)
+        WHEN {h4} IS NOT NULL
+            THEN CASE WHEN {h4} < 24 AND {m4} < 60 THEN to_hours({h4}) + to_minutes({m4})
+                 ELSE {INVALID_TIME} END
+        WHEN {h} IS NOT NULL AND {h} < 24 AND coalesce({m}, 0) < 60 AND coalesce({sec}, 0) < 60
+            THEN to_hours({h}) + to_minutes(coalesce({m}, 0)) + to_seconds(coalesce({sec}, 0))
+        ELSE {INVALID_TIME} END"""
 
 
 def stage_columns(stages: list[dict[str, str]]) -> list[str]:
@@ -172,13 +196,19 @@ def _distinct_parse_sql(table: str, key: str, stages: list[dict[str, str]],
 class DateSQL:
     """How to get the parsed date into a query over the file's table (alias ``r``):
     add ``joins`` after ``FROM <table> r`` and select ``ts``, ``time_known``,
-    ``problem``. ``tables`` are the lookup tables to drop afterwards."""
+    ``problem``. ``tables`` are the lookup tables to drop afterwards. ``date`` (the
+    day, NULL when unreadable) and ``clock`` (the time of day as an INTERVAL, NULL or
+    :data:`INVALID_TIME`) are the parts of ``ts``; ``span_end`` is the end of a span
+    written in the time cell ("22.00-06.00") as a time of day (INTERVAL), else NULL."""
 
     joins: str
     ts: str
     time_known: str
     problem: str
     tables: tuple[str, ...]
+    date: str = "CAST(NULL AS TIMESTAMP)"
+    clock: str = "CAST(NULL AS INTERVAL)"
+    span_end: str = "CAST(NULL AS INTERVAL)"
 
 
 DISTINCT_LIMIT = 200_000  # above this many distinct date values, split them first
@@ -205,18 +235,17 @@ def prepare_datetimes(con: duckdb.DuckDBPyConnection, table: str, date_col: str 
         return _prepare_by_tokens(con, table, main, time_col, extra_formats, prefix, alias)
     full = datetime_stages("x", "v", None, None, extra_formats)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {prefix}_main AS " + _distinct_parse_sql(
-        f"{prefix}_vals", "v", full, {"d": "x_date", "iv": "x_time"}))
+        f"{prefix}_vals", "v", full, {"d": "x_date", "iv": "x_time", "eiv": "x_end_time"}))
     con.execute(f"DROP TABLE {prefix}_vals")
     d = alias
     joins = f" LEFT JOIN {prefix}_main {d} ON {d}.v = {m_raw}"
     tables = [f"{prefix}_main"]
-    iv = f"{d}.iv"
+    iv, eiv = f"{d}.iv", f"{d}.eiv"
     if time_col:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {prefix}_time AS " + _distinct_parse_sql(
-            table, quote_ident(time_col), _time_only_stages(), {"iv": "x_time"}))
-        joins += f" LEFT JOIN {prefix}_time {d}t ON {d}t.v = r.{quote_ident(time_col)}"
+        joins += prepare_clock(con, table, time_col, f"{prefix}_time", f"{d}t")
         tables.append(f"{prefix}_time")
         iv = f"coalesce({d}t.iv, {d}.iv)"
+        eiv = f"CASE WHEN {d}t.iv IS NOT NULL THEN {d}t.eiv ELSE {d}.eiv END"
     return DateSQL(
         joins=joins,
         ts=(f"CASE WHEN {d}.d IS NULL OR {iv} = {INVALID_TIME} THEN NULL "
@@ -224,7 +253,18 @@ def prepare_datetimes(con: duckdb.DuckDBPyConnection, table: str, date_col: str 
         time_known=f"coalesce({iv} IS NOT NULL AND {iv} <> {INVALID_TIME}, false)",
         problem=(f"CASE WHEN nullif(trim(CAST({m_raw} AS VARCHAR)), '') IS NULL THEN 'missing' "
                  f"WHEN {d}.d IS NULL THEN 'date' WHEN {iv} = {INVALID_TIME} THEN 'time' END"),
-        tables=tuple(tables))
+        tables=tuple(tables), date=f"{d}.d", clock=iv, span_end=eiv)
+
+
+def prepare_clock(con: duckdb.DuckDBPyConnection, table: str, time_col: str, out: str,
+                  alias: str) -> str:
+    """Parse the distinct values of a time-only column of ``table`` (alias ``r``) into
+    the lookup table ``out`` (``v``, ``iv`` the time of day, ``eiv`` the end of a span
+    written in the cell); return the join that brings it in as ``alias``."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS " + _distinct_parse_sql(
+        table, quote_ident(time_col), _time_only_stages(),
+        {"iv": "x_time", "eiv": "x_end_time"}))
+    return f" LEFT JOIN {out} {alias} ON {alias}.v = r.{quote_ident(time_col)}"
 
 
 def parse_datetimes(con: duckdb.DuckDBPyConnection, table: str, out: str,
@@ -261,19 +301,21 @@ def _prepare_by_tokens(con, table: str, main: str, time_col: str | None,
     # Distinct time texts (the time column, else what follows the date).
     con.execute("CREATE OR REPLACE TEMP TABLE _dt_times AS " + _distinct_parse_sql(
         "(SELECT coalesce(t, CASE WHEN rest = '00:00:00' THEN NULL ELSE rest END) AS tt "
-        "FROM _dt_rows)", "tt", _time_only_stages(), {"iv": "x_time"}))
+        "FROM _dt_rows)", "tt", _time_only_stages(), {"iv": "x_time", "eiv": "x_end_time"}))
     # Whole values whose first token is no date ("4 mars 2025 22.15"): full parse.
     full = datetime_stages("x", "v", None, None, extra_formats)
     con.execute("CREATE OR REPLACE TEMP TABLE _dt_full AS " + _distinct_parse_sql(
         "(SELECT r.m FROM _dt_rows r JOIN _dt_dates d ON d.v = r.tok "
         " WHERE d.d IS NULL AND r.m <> '')", "m", full,
-        {"d": "x_date", "iv": "x_time"}))
+        {"d": "x_date", "iv": "x_time", "eiv": "x_end_time"}))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {out} AS
         WITH j AS (
             SELECT r._row, r.m, r.t,
                    coalesce(d.d, f.d) AS d,
                    CASE WHEN d.d IS NOT NULL THEN coalesce(d.serial_time, tm.iv)
-                        ELSE (CASE WHEN r.t IS NOT NULL THEN tm.iv ELSE f.iv END) END AS iv
+                        ELSE (CASE WHEN r.t IS NOT NULL THEN tm.iv ELSE f.iv END) END AS iv,
+                   CASE WHEN d.d IS NOT NULL THEN (CASE WHEN d.serial_time IS NULL THEN tm.eiv END)
+                        ELSE (CASE WHEN r.t IS NOT NULL THEN tm.eiv ELSE f.eiv END) END AS eiv
             FROM _dt_rows r
             LEFT JOIN _dt_dates d ON d.v = r.tok
             LEFT JOIN _dt_times tm
@@ -287,13 +329,15 @@ def _prepare_by_tokens(con, table: str, main: str, time_col: str | None,
                iv IS NOT NULL AND iv <> {INVALID_TIME} AS time_known,
                CASE WHEN m IS NULL OR m = '' THEN 'missing'
                     WHEN d IS NULL THEN 'date'
-                    WHEN iv = {INVALID_TIME} THEN 'time' END AS problem
+                    WHEN iv = {INVALID_TIME} THEN 'time' END AS problem,
+               d, iv, eiv
         FROM j""")
     con.execute("DROP TABLE _dt_rows; DROP TABLE _dt_dates; DROP TABLE _dt_times; "
                 "DROP TABLE _dt_full")
     o = alias
     return DateSQL(joins=f" LEFT JOIN {out} {o} ON {o}._row = r._row", ts=f"{o}.ts",
-                   time_known=f"{o}.time_known", problem=f"{o}.problem", tables=(out,))
+                   time_known=f"{o}.time_known", problem=f"{o}.problem", tables=(out,),
+                   date=f"{o}.d", clock=f"{o}.iv", span_end=f"{o}.eiv")
 
 
 def _time_only_stages() -> list[dict[str, str]]:

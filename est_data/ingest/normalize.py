@@ -2,8 +2,12 @@
 
 ``norm`` has one row per data row of the file, whatever its format::
 
-    _row, ref, occurred_at, time_known, reported_at, raw_category, description,
-    address, area_code, coord_a, coord_b, fixed_precision, problem, skip
+    _row, ref, occurred_at, occurred_to, time_known, reported_at, raw_category,
+    description, address, area_code, coord_a, coord_b, fixed_precision, problem, skip,
+    span_problem
+
+``occurred_to`` is the end of a time span or NULL (:mod:`est_data.ingest.spans`);
+``span_problem`` a Swedish reason a span's end was dropped (the row stays).
 
 ``problem`` is a Swedish reason to reject the row, ``skip`` a Swedish reason to leave it
 out on purpose (counted, not an error). Everything is SQL over the whole table.
@@ -18,6 +22,7 @@ from est_data.ingest.errors import IngestError
 from est_data.ingest.headers import FIELDS, REQUIRED_ONE_OF, auto_map, label, missing_fields
 from est_data.ingest.profiles import Profile
 from est_data.ingest.readers import RawTable
+from est_data.ingest.spans import span_sql
 
 DATE_PROBLEMS_SV = {"missing": "Datum saknas", "date": "Datumet kan inte tolkas",
                     "time": "Klockslaget kan inte tolkas"}
@@ -98,6 +103,7 @@ def normalize(raw: RawTable, mapping: dict[str, str], profile: Profile | None) -
     formats = profile.date_formats if profile else ()
     occ = prepare_datetimes(con, "raw", mapping.get("date"), mapping.get("time"),
                             mapping.get("datetime"), formats, prefix="_occ")
+    span = span_sql(con, mapping, formats, occ)
     if "reported" in mapping:
         rep = prepare_datetimes(con, "raw", mapping["reported"], None, None, formats,
                                 prefix="_rep", alias="rp")
@@ -123,6 +129,7 @@ def normalize(raw: RawTable, mapping: dict[str, str], profile: Profile | None) -
         SELECT r._row,
                {_col(mapping, 'ref')} AS ref,
                {occ.ts} AS occurred_at,
+               {span.end} AS occurred_to,
                {occ.time_known} AS time_known,
                {reported} AS reported_at,
                {_col(mapping, 'category')} AS raw_category,
@@ -134,8 +141,9 @@ def normalize(raw: RawTable, mapping: dict[str, str], profile: Profile | None) -
                CAST(NULL AS VARCHAR) AS fixed_precision,
                CASE ({occ.problem}) {problems} END AS problem,
                CASE WHEN ({occ.problem}) = 'missing' THEN
-                   CASE WHEN {empty} THEN 'Tom rad' END END AS skip
-        FROM raw r{occ.joins}{rep_joins}""")
+                   CASE WHEN {empty} THEN 'Tom rad' END END AS skip,
+               {span.problem} AS span_problem
+        FROM raw r{occ.joins}{span.joins}{rep_joins}""")
     # The words alone, without the date lookups (to classify the distinct words first).
     con.execute(f"CREATE OR REPLACE TEMP VIEW norm_words AS "
                 f"SELECT {_col(mapping, 'category')} AS raw_category FROM raw r")

@@ -49,7 +49,7 @@ POLICE_PROFILE_KEY = "polisen_handelser"
 # difference makes the new version an update.
 COMPARED_COLUMNS = ("occurred_at", "reported_at", "category", "raw_category", "lat", "lon",
                     "x", "y", "precision", "address", "area_id", "focus_area_id",
-                    "description", "time_known")
+                    "description", "time_known", "occurred_to")
 
 
 class _DryRun(Exception):
@@ -211,6 +211,7 @@ def _report(raw: RawTable, staged: Staged, source: str, actor_name: str, file_na
         file_format=raw.describe_sv(), profile=(prof.key if prof else None), mapping=used,
         dry_run=dry_run, rows_read=staged.read, rows_rejected=staged.rejected.num_rows,
         rows_repeated_in_file=staged.repeated_in_file, time_unknown=staged.time_unknown,
+        spans=staged.spans, span_dropped=staged.span_dropped,
         lines_decoded_fallback=raw.fallback_lines,
         skipped=staged.skipped, rejected_reasons=staged.rejected_reasons,
         rejected_sample=[(int(r["row_number"]), r["reason"], r["raw"])

@@ -94,7 +94,9 @@ _NORM_TYPES = {"_row": pa.int64(), "ref": pa.string(), "occurred_at": pa.timesta
                "raw_category": pa.string(), "description": pa.string(),
                "address": pa.string(), "area_code": pa.string(), "coord_a": pa.float64(),
                "coord_b": pa.float64(), "fixed_precision": pa.string(),
-               "problem": pa.string(), "skip": pa.string()}
+               "problem": pa.string(), "skip": pa.string(),
+               # The feed knows one time per event: never a span.
+               "occurred_to": pa.timestamp("us"), "span_problem": pa.string()}
 
 
 def normalize(raw: RawTable, profile: Profile, places: PlaceNames | None = None) -> None:
@@ -158,4 +160,4 @@ def _event(row: tuple, municipality: str, profile: Profile,
             "raw_category": (kind or "").strip() or None, "description": summary,
             "address": None, "area_code": area, "coord_a": None, "coord_b": None,
             "fixed_precision": None if area else "municipality", "problem": problem,
-            "skip": skip}
+            "skip": skip, "occurred_to": None, "span_problem": None}

@@ -45,6 +45,10 @@ class ImportReport:
     rows_rejected: int = 0
     rows_duplicate: int = 0
     time_unknown: int = 0
+    # Rows with a time span ("22.00-06.00", occurred_to), and the spans whose end was
+    # dropped (the start kept) per Swedish reason.
+    spans: int = 0
+    span_dropped: dict[str, int] = field(default_factory=dict)
     # When the file's usable rows occurred (first and last, ISO text): retention deletes
     # the kept original file once its last row is past the retention period.
     rows_from: str | None = None
@@ -131,6 +135,10 @@ class ImportReport:
                 f"{k} {v:,}" for k, v in self.masked.items() if v))
         if self.time_unknown:
             out.append(f"  rows with a date but no time of day: {self.time_unknown:,}")
+        if self.spans:
+            out.append(f"  rows with a time span (start and end): {self.spans:,}")
+        for reason, n in self.span_dropped.items():
+            out.append(f"  span end dropped, start kept: {reason}: {n:,}")
         if self.lines_decoded_fallback:
             out.append(f"  lines that were not UTF-8, read as Windows-1252: "
                        f"{self.lines_decoded_fallback:,}")
@@ -187,6 +195,10 @@ def location_table(r: ImportReport) -> pd.DataFrame:
     rows += [(LOCATION_SV[k], int(v)) for k, v in r.location.items() if v and k in LOCATION_SV]
     if r.time_unknown:
         rows.append(("Datum utan klockslag", int(r.time_unknown)))
+    if r.spans:
+        rows.append(("Tidsintervall (från–till)", int(r.spans)))
+    rows += [(f"Sluttiden borttagen, starttiden behållen: {reason}", int(n))
+             for reason, n in r.span_dropped.items() if n]
     return pd.DataFrame(rows, columns=["Plats och tid", "Antal"])
 
 

@@ -27,7 +27,7 @@ from est_data.ingest.readers import RawTable
 INCIDENT_COLUMNS = ("incident_id", "source", "source_ref", "occurred_at", "reported_at",
                     "category", "raw_category", "lat", "lon", "x", "y", "precision",
                     "address", "area_id", "focus_area_id", "description", "content_hash",
-                    "time_known")
+                    "time_known", "occurred_to")
 SKIP_CATEGORY_SV = "Inte en EST-händelse (kategori enligt profilen)"
 
 
@@ -51,6 +51,8 @@ class Staged:
     precision: dict[str, int] = field(default_factory=dict)
     repeated_in_file: int = 0
     time_unknown: int = 0
+    spans: int = 0      # rows written with a time span (occurred_to)
+    span_dropped: dict[str, int] = field(default_factory=dict)  # ends dropped, per reason
 
 
 @dataclass
@@ -125,11 +127,14 @@ def stage(raw: RawTable, profile: Profile | None, source: str,
                                "GROUP BY 1 ORDER BY 2 DESC").fetchall())
     rejected_reasons, rejected = _rejections(con, raw)
     masked = _masked_counts(con)
+    span_dropped = dict(con.execute(
+        f"SELECT span_problem, count(*) FROM s1 WHERE {KEEP} AND span_problem IS NOT NULL "
+        "GROUP BY 1 ORDER BY 2 DESC").fetchall())
     location = _place(con, profile, source, areas_wgs, register, KEEP)
     con.execute("DROP TABLE s1")
     repeated = _resolve_repeated_keys(con)
     stats = con.execute("""SELECT count(*) FILTER (WHERE NOT time_known),
-            list(DISTINCT precision) FROM staged""").fetchall()[0]
+            count(occurred_to) FROM staged""").fetchall()[0]
     precision = dict(con.execute("SELECT precision, count(*) FROM staged GROUP BY 1").fetchall())
     categories = dict(con.execute(
         "SELECT category, count(*) FROM staged GROUP BY 1 ORDER BY 2 DESC").fetchall())
@@ -138,7 +143,8 @@ def stage(raw: RawTable, profile: Profile | None, source: str,
                   unknown_categories=words.unknown, category_rules=words.rules,
                   ambiguous_categories=words.ambiguous,
                   categories=categories, masked=masked, location=location,
-                  precision=precision, repeated_in_file=repeated, time_unknown=int(stats[0]))
+                  precision=precision, repeated_in_file=repeated, time_unknown=int(stats[0]),
+                  spans=int(stats[1]), span_dropped=span_dropped)
 
 
 def _classify(con, profile: Profile | None, now: dt.datetime) -> CategoryWords:
@@ -151,8 +157,8 @@ def _classify(con, profile: Profile | None, now: dt.datetime) -> CategoryWords:
     mask_addr = masking.count_sql("n.address", "n.addr_hit")
     mask_cols = ", ".join(f"{mask_desc[k]} + {mask_addr[k]} AS mask_{k}" for k in masking.PATTERNS)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s1 AS
-        SELECT n._row, n.ref, n.occurred_at, n.time_known, n.reported_at, n.raw_category,
-               n.area_code, n.coord_a, n.coord_b, n.fixed_precision,
+        SELECT n._row, n.ref, n.occurred_at, n.occurred_to, n.span_problem, n.time_known,
+               n.reported_at, n.raw_category, n.area_code, n.coord_a, n.coord_b, n.fixed_precision,
                coalesce(c.category, '{FALLBACK_CODE}') AS category,
                coalesce(n.skip, CASE WHEN c.skip_word THEN '{SKIP_CATEGORY_SV}' END) AS skip_reason,
                CASE WHEN n.problem IS NOT NULL THEN n.problem
@@ -292,7 +298,8 @@ def _located(con, profile: Profile | None, areas_wgs, register,
 # precision, areas and the stable key. Parameters: the source twice.
 _STAGED_SQL = """CREATE OR REPLACE TEMP TABLE staged AS
     WITH p AS (
-        SELECT s._row, s.ref, s.occurred_at, s.time_known, s.reported_at, s.category,
+        SELECT s._row, s.ref, s.occurred_at, s.occurred_to, s.time_known, s.reported_at,
+               s.category,
                s.raw_category, s.description, s.address, s.area_code, s.fixed_precision,
                l.x, l.y, l.lat, l.lon, coalesce(l.has_point, false) AS has_point,
                l._row IS NOT NULL AS located,
@@ -323,5 +330,5 @@ _STAGED_SQL = """CREATE OR REPLACE TEMP TABLE staged AS
     SELECT _row, ? || ':' || coalesce(ref, '#' || substr(content_hash, 1, 16)) AS incident_id,
            ? AS source, ref AS source_ref, occurred_at, reported_at, category, raw_category,
            lat, lon, x, y, precision, address, area_id, focus_area_id, description,
-           content_hash, time_known, area_code
+           content_hash, time_known, occurred_to, area_code
     FROM h"""

@@ -147,13 +147,22 @@ _V3 = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+# Time spans (issue 13): a report known only as "between 22.00 and 06.00" keeps its
+# end. ``occurred_at`` stays the start (occurred_from); ``occurred_to`` is NULL for an
+# instant.
+_V4 = [
+    "ALTER TABLE incidents ADD COLUMN occurred_to TIMESTAMP",  # end of a span, or NULL
+    "ALTER TABLE incident_history ADD COLUMN occurred_to TIMESTAMP",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "incidents": ("incident_id", "source", "source_ref", "occurred_at", "reported_at",
                   "category", "raw_category", "lat", "lon", "x", "y", "precision",
-                  "address", "area_id", "description", "batch_id", "duplicate_of"),
+                  "address", "area_id", "description", "batch_id", "duplicate_of",
+                  "occurred_to"),
     "areas": ("area_id", "name", "kind", "population", "is_focus", "geometry"),
     "interventions": ("intervention_id", "area_id", "kind", "title", "started_on",
                       "ended_on", "actor", "cost_sek", "note"),

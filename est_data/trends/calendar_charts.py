@@ -3,26 +3,42 @@ year per year. Same look as :mod:`est_data.trends.charts` (its layout, Swedish m
 names and number separators); the data comes from :mod:`est_data.trends.series`."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from est_data.core import fmt
 from est_data.core.filters import WEEKDAYS_SV
 from est_data.core.fmt import WEEKDAY_NAMES
 from est_data.trends import charts
 
 
+SPREAD_CAPTION = ("Händelser med ett tidsintervall (t.ex. 22–06) fördelas över timmarna i "
+                  "intervallet.")
+
+
+def weight_text(value: float) -> str:
+    """A weekday × hour count as shown: whole when it is whole, else one decimal (a
+    span spread over its hours gives each hour a share, see ``series.weekday_hour``)."""
+    whole = round(float(value))
+    return fmt.num(whole) if abs(float(value) - whole) < 0.05 else fmt.num(float(value), 1)
+
+
 def weekday_hour_figure(df: pd.DataFrame) -> go.Figure:
     """Heat matrix: weekdays (Monday on top) × hours of the day. A count left out (NaN,
-    see :mod:`est_data.trends.shown`) is an empty cell without a hover text."""
+    see :mod:`est_data.trends.shown`) is an empty cell without a hover text. Counts may
+    be fractional (spans spread over their hours): the hover says one decimal then."""
     matrix = df.pivot(index="weekday", columns="hour", values="count").reindex(
         index=range(1, 8), columns=range(24), fill_value=0)
-    hover = [[f"{WEEKDAY_NAMES[d - 1]} kl. {h:02d}–{(h + 1) % 24:02d}" for h in range(24)]
-             for d in range(1, 8)]
-    trace = dict(type="heatmap", z=matrix.to_numpy(), x=[f"{h:02d}" for h in range(24)],
+    z = matrix.to_numpy(dtype=float)
+    hover = [[f"{WEEKDAY_NAMES[d - 1]} kl. {h:02d}–{(h + 1) % 24:02d}: "
+              f"{'' if np.isnan(z[d - 1][h]) else weight_text(z[d - 1][h])} händelser"
+              for h in range(24)] for d in range(1, 8)]
+    trace = dict(type="heatmap", z=z, x=[f"{h:02d}" for h in range(24)],
                  y=[WEEKDAYS_SV[d - 1] for d in range(1, 8)], colorscale="YlOrRd",
                  customdata=hover, xgap=2, ygap=2, hoverongaps=False,
-                 colorbar=dict(title=dict(text="Antal"), tickformat=",d"),
-                 hovertemplate="%{customdata}: %{z:,d} händelser<extra></extra>")
+                 colorbar=dict(title=dict(text="Antal"), tickformat=",~f"),
+                 hovertemplate="%{customdata}<extra></extra>")
     layout = charts.base_layout(
         430, yaxis=dict(autorange="reversed"),
         xaxis=dict(title=dict(text="Klockslag (timme då händelsen inträffade)"),

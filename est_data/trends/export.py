@@ -88,7 +88,8 @@ def incident_rows_sql(f: IncidentFilter, limit: int | None = None,
                       offset: int = 0) -> tuple[str, list]:
     """SQL for the incidents behind a filter, newest first, with names joined in.
 
-    Columns: ``incident_id``, ``occurred_at``, ``reported_at``, ``category``,
+    Columns: ``incident_id``, ``occurred_at``, ``occurred_to`` (a span's end),
+    ``reported_at``, ``category``,
     ``source``, ``actor``, ``raw_category``, ``area``, ``focus_area``, ``address``,
     ``precision``, ``description`` (masked), ``lat``, ``lon``, ``duplicate_of``.
     """
@@ -103,7 +104,7 @@ def incident_rows_sql(f: IncidentFilter, limit: int | None = None,
         SELECT * FROM incidents WHERE {where}
         ORDER BY occurred_at DESC, incident_id {page}
     )
-    SELECT i.incident_id, i.occurred_at, i.reported_at, i.category, i.source,
+    SELECT i.incident_id, i.occurred_at, i.occurred_to, i.reported_at, i.category, i.source,
            coalesce(ac.name, i.source) AS actor, i.raw_category,
            a.name AS area, fa.name AS focus_area, i.address, i.precision,
            {masked_sql('i.description')} AS description,
@@ -143,7 +144,8 @@ def internal_export(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
     sql, params = incident_rows_sql(f, max_rows)
     df = _labelled(fetch_df(con, sql, params))
     out = pd.DataFrame({
-        "Tidpunkt": df["occurred_at"], "Rapporterad": df["reported_at"],
+        "Tidpunkt": df["occurred_at"], "Tidpunkt till": df["occurred_to"],
+        "Rapporterad": df["reported_at"],
         "Kategori": df["category_label"], "Aktör": df["actor"],
         "Aktörens kategori": df["raw_category"], "Område": df["area"],
         "Fokusområde": df["focus_area"], "Adress": df["address"],

@@ -13,6 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from est_data.core.config import SPAN_MAX_DAYS
 from est_data.trends.alerts import DEFAULT_RULE
 from est_data.core.filters import IncidentFilter, where_clause
 from est_data.store.sqlutil import fetch_df, in_list
@@ -245,20 +246,45 @@ def flag_alerts(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def weekday_hour_sql(f: IncidentFilter) -> tuple[str, list]:
-    """SQL for a 7 × 24 matrix: ``weekday`` (ISO 1-7), ``hour`` (0-23), ``count``."""
+    """SQL for a 7 × 24 matrix: ``weekday`` (ISO 1-7), ``hour`` (0-23), ``count``.
+
+    Aoristic weighting (Ratcliffe 2002, "Aoristic signatures and the spatio-temporal
+    analysis of high volume crime patterns"): an incident with a time span
+    (``occurred_to``, e.g. 22.00-06.00) counts in every hour it covers, each hour with
+    the share of the span that lies in it, so it weighs 1 in all; spans are capped at
+    ``SPAN_MAX_DAYS`` days. Instants and dates without a time count 1 at their start
+    as before. ``count`` is therefore a sum of weights (DOUBLE, fractional with spans),
+    rounded to 9 decimals against floating-point dust. The filter selects incidents
+    by their start (as everywhere else)."""
     where, params = where_clause(f)
     sql = f"""
-    SELECT d.weekday::INTEGER AS weekday, h.hour::INTEGER AS hour, coalesce(c.n, 0) AS count
+    WITH picked AS (
+        SELECT occurred_at AS s,
+               CASE WHEN occurred_to > occurred_at AND coalesce(time_known, TRUE)
+                    THEN least(occurred_to, occurred_at + INTERVAL {SPAN_MAX_DAYS} DAY) END AS e
+        FROM incidents WHERE {where}
+    ), spread AS (
+        SELECT s, e, unnest(generate_series(date_trunc('hour', s), e, INTERVAL 1 HOUR)) AS b
+        FROM picked WHERE e IS NOT NULL
+    ), weights AS (
+        SELECT s AS b, 1.0::DOUBLE AS w FROM picked WHERE e IS NULL
+        UNION ALL
+        SELECT b, (epoch(least(b + INTERVAL 1 HOUR, e)) - epoch(greatest(b, s)))
+                  / (epoch(e) - epoch(s)) AS w
+        FROM spread WHERE b < e
+    )
+    SELECT d.weekday::INTEGER AS weekday, h.hour::INTEGER AS hour,
+           round(coalesce(c.n, 0), 9)::DOUBLE AS count
     FROM range(1, 8) d(weekday) CROSS JOIN range(0, 24) h(hour)
-    LEFT JOIN (SELECT isodow(occurred_at) AS weekday, hour(occurred_at) AS hour,
-                      count(*) AS n
-               FROM incidents WHERE {where} GROUP BY ALL) c USING (weekday, hour)
+    LEFT JOIN (SELECT isodow(b) AS weekday, hour(b) AS hour, sum(w) AS n
+               FROM weights GROUP BY ALL) c USING (weekday, hour)
     ORDER BY weekday, hour"""
     return sql, params
 
 
 def weekday_hour(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFrame:
-    """Counts per weekday and hour of day (all 168 cells, zero-filled)."""
+    """Weighted counts per weekday and hour of day (all 168 cells, zero-filled; see
+    :func:`weekday_hour_sql`)."""
     return fetch_df(con, *weekday_hour_sql(f))
 
 

@@ -26,6 +26,7 @@ from est_data.core import fmt, privacy
 from est_data.core.filters import IncidentFilter
 from est_data.incidents import published
 from est_data.trends import series as series_sql
+from est_data.trends.calendar_charts import weight_text
 from est_data.trends.series import TOTAL_KEY
 
 
@@ -83,7 +84,7 @@ def peak_sentence(matrix: pd.DataFrame, limit: int) -> str | None:
     top = shown.sort_values("count", ascending=False).iloc[0]
     return (f"Flest händelser: **{fmt.WEEKDAY_NAMES[int(top['weekday']) - 1]} "
             f"kl. {int(top['hour']):02d}–{(int(top['hour']) + 1) % 24:02d}** "
-            f"({fmt.num(int(top['count']))} under perioden).")
+            f"({weight_text(top['count'])} under perioden).")
 
 
 def season(df: pd.DataFrame, limit: int) -> pd.DataFrame:

@@ -1,7 +1,12 @@
 """AppTest runs of the Trender page."""
 from __future__ import annotations
 
+import base64
 import json
+import math
+import re
+
+import numpy as np
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -19,6 +24,14 @@ def spec(chart) -> dict:
     """The figure as data (plotly writes its JSON with orjson when that is installed,
     with the json module otherwise: compare the decoded figure, never the text)."""
     return json.loads(chart.proto.spec)
+
+
+def _numbers(value) -> list[float]:
+    """The numbers of a figure's array: a plain list (of lists), or plotly's typed array
+    (``{"dtype": "f8", "bdata": base64}``)."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), value["dtype"]).tolist()
+    return [float("nan") if v is None else float(v) for row in value for v in row]
 
 
 def test_over_time_tab(app_db, app_test):
@@ -58,6 +71,26 @@ def test_weekday_and_season_tab(app_db, app_test):
     assert "mån" in strings_in(spec(charts(at)[0]))
 
 
+@pytest.mark.parametrize("role", ["analytiker", "mote"])
+def test_weekday_tab_spreads_spans_over_their_hours_and_says_so(app_db, app_test, role):
+    """The demo's burglaries found in the morning count a share in each hour of their
+    span: the hover says shares with one decimal, the caption says why, and the meeting
+    role still sees no count under 3."""
+    from est_data.trends.calendar_charts import SPREAD_CAPTION
+
+    at = app_test("trender", role, state={"trend_tab": "Veckodag och klockslag"},
+                  fran="2025-11-16", till="2026-11-15")
+    assert not at.exception
+    assert SPREAD_CAPTION in [c.value for c in at.caption]
+    trace = spec(charts(at)[0])["data"][0]
+    shown = [v for v in _numbers(trace["z"]) if not math.isnan(v)]
+    assert any(v != round(v) for v in shown)          # shares of a span
+    hovers = [t for row in trace["customdata"] for t in row]
+    assert any(re.search(r"\d,\d händelser$", t) for t in hovers)
+    if role == "mote":
+        assert all(v == 0 or v >= 3 for v in shown)
+
+
 def test_area_tab_ranking_and_drill_down(app_db, app_test):
     at = app_test("trender", state={"trend_tab": "Områden"})
     assert not at.exception
@@ -83,7 +116,7 @@ def test_incidents_tab_pages_and_exports(app_db, app_test):
     assert not at.exception
     rows = at.dataframe[0].value
     assert len(rows) == 100
-    assert list(rows.columns)[:3] == ["occurred_at", "category_label", "actor"]
+    assert list(rows.columns)[:4] == ["occurred_at", "occurred_to", "category_label", "actor"]
     assert rows["occurred_at"].is_monotonic_decreasing
     downloads = at.get("download_button")
     assert [d.proto.label for d in downloads] == ["CSV (Excel, semikolon)", "Excel (XLSX)"]

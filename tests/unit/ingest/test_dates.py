@@ -88,3 +88,27 @@ def test_profile_date_format_is_tried_first():
     con.execute("CREATE TABLE t AS SELECT 0::BIGINT AS _row, '03/04/25' AS d")
     parse_datetimes(con, "t", "o", "d", None, None, ("%m/%d/%y",))
     assert con.execute("SELECT ts FROM o").fetchall() == [(D(2025, 3, 4),)]
+
+
+SPAN_CELLS = [
+    # date cell, time cell -> start, end of the span as a time of day (None: no span)
+    ("2025-03-04", "22.00-06.00", D(2025, 3, 4, 22), dt.timedelta(hours=6)),
+    ("2025-03-04", "kl 22-06", D(2025, 3, 4, 22), dt.timedelta(hours=6)),
+    ("2025-03-04", "mellan 22.00 och 06.00", D(2025, 3, 4, 22), dt.timedelta(hours=6)),
+    ("2025-03-04", "22:00–06:15", D(2025, 3, 4, 22), dt.timedelta(hours=6, minutes=15)),
+    ("2025-03-04 22.00-06.00", None, D(2025, 3, 4, 22), dt.timedelta(hours=6)),
+    ("2025-03-04", "22.15", D(2025, 3, 4, 22, 15), None),
+    ("45720,9375", None, D(2025, 3, 4, 22, 30), None),
+]
+
+
+def test_a_span_in_the_time_cell_gives_its_end(date_path):
+    from est_data.ingest.dates import prepare_datetimes
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (_row BIGINT, d VARCHAR, t VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?, ?)",
+                    [(i, d, t) for i, (d, t, *_) in enumerate(SPAN_CELLS)])
+    q = prepare_datetimes(con, "t", "d", "t", None)
+    got = con.execute(f"SELECT {q.ts}, {q.span_end} FROM t r{q.joins} ORDER BY r._row").fetchall()
+    assert got == [(start, end) for _, _, start, end in SPAN_CELLS]

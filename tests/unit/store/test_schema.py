@@ -1,6 +1,8 @@
 """The data contract of README §2 and schema versioning."""
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pytest
 
@@ -25,7 +27,7 @@ def test_contract_lists_the_design_columns():
     assert CONTRACT_COLUMNS["incidents"] == (
         "incident_id", "source", "source_ref", "occurred_at", "reported_at", "category",
         "raw_category", "lat", "lon", "x", "y", "precision", "address", "area_id",
-        "description", "batch_id", "duplicate_of")
+        "description", "batch_id", "duplicate_of", "occurred_to")
     assert {"meetings"} <= {r[0] for r in duckdb.connect().execute("SELECT 'meetings'").fetchall()}
 
 
@@ -70,3 +72,31 @@ def test_read_only_connect_to_missing_file_names_the_fix(tmp_path):
 
     with pytest.raises(DatabaseError, match="est_data demo"):
         connect(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_a_file_before_time_spans_gets_occurred_to(tmp_path, monkeypatch):
+    """A version 3 file (no occurred_to) opens as the current version: its incidents and
+    their earlier versions keep every value and get an empty end of span."""
+    from est_data.store import schema
+
+    path = tmp_path / "v3.duckdb"
+    with monkeypatch.context() as m:
+        m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:3])
+        m.setattr(schema, "SCHEMA_VERSION", 3)
+        with open_db(path) as con:
+            assert "occurred_to" not in columns(con, "incidents")
+            con.execute("INSERT INTO incidents (incident_id, source, occurred_at, category, "
+                        "precision, time_known) VALUES ('a:1', 'a', TIMESTAMP '2025-01-01 22:00', "
+                        "'inbrott', 'area', true)")
+            con.execute("INSERT INTO incident_history (replaced_by_batch, replaced_at, "
+                        "incident_id, occurred_at) VALUES ('b', TIMESTAMP '2025-02-01', 'a:1', "
+                        "TIMESTAMP '2025-01-01 21:00')")
+    with open_db(path) as con:
+        assert current_version(con) == SCHEMA_VERSION
+        assert {"occurred_to"} <= columns(con, "incidents") & columns(con, "incident_history")
+        assert con.execute("SELECT incident_id, occurred_at, occurred_to, time_known "
+                           "FROM incidents").fetchall() == [
+            ("a:1", dt.datetime(2025, 1, 1, 22), None, True)]
+        assert con.execute("SELECT occurred_at, occurred_to FROM incident_history").fetchall() == [
+            (dt.datetime(2025, 1, 1, 21), None)]
+        con.execute("UPDATE incidents SET occurred_to = TIMESTAMP '2025-01-02 06:00'")

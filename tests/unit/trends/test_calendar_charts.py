@@ -26,3 +26,20 @@ def test_weekday_hour_and_season_figures():
     assert [t.name for t in fig.data] == ["2025", "2026"]
     assert len(fig.data[1].x) == 6  # incomplete months left out
     assert list(fig.layout.xaxis.ticktext) == list(charts.MONTHS_SV)
+
+
+@pytest.mark.parametrize("value, text", [(3.0, "3"), (14.98, "15"), (0.75, "0,8"), (2.5, "2,5"),
+                                         (1234.5, "1\u00a0234,5"), (0.0, "0")])
+def test_weight_text_whole_or_one_decimal(value, text):
+    assert calendar_charts.weight_text(value) == text
+
+
+def test_weekday_hour_hover_says_shares_and_hidden_cells_say_nothing():
+    matrix = pd.DataFrame([(d, h, 0.0) for d in range(1, 8) for h in range(24)],
+                          columns=["weekday", "hour", "count"])
+    matrix.loc[(matrix["weekday"] == 7) & (matrix["hour"] == 22), "count"] = 3.25
+    matrix.loc[(matrix["weekday"] == 1) & (matrix["hour"] == 0), "count"] = float("nan")
+    fig = calendar_charts.weekday_hour_figure(matrix)
+    assert fig.data[0].customdata[6][22] == "söndag kl. 22–23: 3,2 händelser"
+    assert not any(ch.isdigit() for ch in fig.data[0].customdata[0][0].split(":", 1)[1])
+    assert fig.data[0].colorbar.tickformat == ",~f"  # no "0" ticks for shares

@@ -6,6 +6,7 @@ import io
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pytest
 
 from est_data.trends import export
@@ -116,7 +117,7 @@ def test_csv_is_excel_friendly(con):
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     text = data.decode("utf-8-sig")
     header = text.splitlines()[0]
-    assert header.startswith("Tidpunkt;Rapporterad;Kategori;Aktör")
+    assert header.startswith("Tidpunkt;Tidpunkt till;Rapporterad;Kategori;Aktör")
     assert "63,175" in text  # decimal comma
     assert "2026-03-08 23:59" in text
 
@@ -163,3 +164,14 @@ def test_shared_xlsx_has_counts_as_numbers(db):
 def test_sharing_files_hold_at_most_two_dimensions(con):
     with pytest.raises(ValueError):
         export.shared_export(con, WEEK, ("area", "category", "source"))
+
+
+def test_internal_export_keeps_a_span_end(tmp_path):
+    """A burglary known as 22.00-06.00 leaves with both ends; an instant with an empty end."""
+    span = incident(1, "2026-03-03 22:00", "inbrott", "A1")
+    span["occurred_to"] = dt.datetime(2026, 3, 4, 6, 0)
+    instant = dict(incident(2, "2026-03-04 10:00", "klotter", "A1"), occurred_to=None)
+    with duckdb.connect(str(make_db(tmp_path / "s.duckdb", [span, instant])), read_only=True) as c:
+        df = export.internal_export(c, WEEK)
+    ends = dict(zip(df["Händelse-id"], df["Tidpunkt till"]))
+    assert ends["hem:1"] == pd.Timestamp("2026-03-04 06:00") and pd.isna(ends["hem:2"])

@@ -242,3 +242,65 @@ def test_the_seasonal_guard_in_the_chart(tmp_path):
         with duckdb.connect(str(path), read_only=True) as c:
             df = trends.time_series(c, f, "week", "total")
         assert bool(df["alert"].any()) is flagged, extra
+
+
+# --- Aoristic weighting of time spans (Ratcliffe 2002) -----------------------------------
+
+def _spans_db(path, spans):
+    """Incidents ``(start, end or None, time_known)`` in the week of Mon 2 March 2026."""
+    rows = []
+    for n, (start, end, known) in enumerate(spans):
+        row = incident(n, start)
+        row["occurred_to"] = dt.datetime.fromisoformat(end) if end else None
+        row["time_known"] = known
+        rows.append(row)
+    return make_db(path, rows)
+
+
+def _cells(tmp_path, spans, f=IncidentFilter(D(2026, 2, 1), D(2026, 4, 30))):
+    with duckdb.connect(str(_spans_db(tmp_path / "s.duckdb", spans)), read_only=True) as c:
+        df = trends.weekday_hour(c, f)
+    return {(int(d), int(h)): v for d, h, v in df.itertuples(index=False) if v}
+
+
+AORISTIC_CASES = {
+    # Sunday 22:00 to Monday 02:00: a quarter in each hour, across the weekday boundary.
+    "22-02 over midnight": ([("2026-03-08 22:00", "2026-03-09 02:00", True)],
+                            {(7, 22): 0.25, (7, 23): 0.25, (1, 0): 0.25, (1, 1): 0.25}),
+    "30 minutes in one hour": ([("2026-03-04 10:10", "2026-03-04 10:40", True)], {(3, 10): 1.0}),
+    "22.30-01.00": ([("2026-03-04 22:30", "2026-03-05 01:00", True)],
+                    {(3, 22): 0.2, (3, 23): 0.4, (4, 0): 0.4}),
+    "an instant": ([("2026-03-04 22:30", None, True)], {(3, 22): 1.0}),
+    "a date without time stays at its start": ([("2026-03-04 00:00", "2026-03-05 00:00", False)],
+                                               {(3, 0): 1.0}),
+    "end at the start is an instant": ([("2026-03-04 09:15", "2026-03-04 09:15", True)],
+                                       {(3, 9): 1.0}),
+}
+
+
+@pytest.mark.parametrize("name", AORISTIC_CASES)
+def test_weekday_hour_spreads_a_span_over_its_hours(tmp_path, name):
+    spans, expected = AORISTIC_CASES[name]
+    got = _cells(tmp_path, spans)
+    assert got.keys() == expected.keys()
+    assert all(got[k] == pytest.approx(v) for k, v in expected.items())
+
+
+def test_weekday_hour_weights_sum_to_the_incidents(tmp_path):
+    spans = [("2026-03-02 08:00", None, True), ("2026-03-02 00:00", None, False),
+             ("2026-03-03 21:17", "2026-03-04 06:43", True),
+             ("2026-03-04 23:59", "2026-03-05 00:01", True),
+             ("2026-03-06 18:00", "2026-03-09 07:00", True),
+             ("2026-03-07 12:00", "2026-04-07 12:00", True)]   # a month: capped at 14 days
+    got = _cells(tmp_path, spans)
+    assert sum(got.values()) == pytest.approx(len(spans))
+    assert all(0 < v <= len(spans) for v in got.values())
+    # The capped span is spread over its first 14 days: 1/336 in each hour, so two
+    # Saturdays at 15 hold 2/336, beside 1/61 of the 61-hour weekend (Fri 18 - Mon 07).
+    assert got[(6, 15)] == pytest.approx(2 / 336 + 1 / 61)
+    assert got[(1, 8)] == pytest.approx(1 + 2 / 336)         # Monday 08: the instant + two weeks
+
+
+def test_weekday_hour_counts_stay_whole_without_spans(con):
+    df = trends.weekday_hour(con, FILTERS["plain"])
+    assert (df["count"] == df["count"].round()).all()

@@ -55,6 +55,19 @@ def test_weekday_hour_and_its_peak(demo_con):
     assert sentence and sentence == shown.peak_sentence(wide, 0)
 
 
+def test_weekday_hour_with_shares_of_spans():
+    """Spread spans make fractional cells: one under 3 is not shown (each incident
+    adds at most 1 to a cell, so 3 or more means at least three incidents), and the
+    peak sentence gives a share with one decimal."""
+    cells = {(5, 22): 7.75, (5, 23): 4.25, (6, 0): 2.5, (6, 1): 0.5}
+    matrix = pd.DataFrame([(d, h, cells.get((d, h), 0.0)) for d in range(1, 8) for h in range(24)],
+                          columns=["weekday", "hour", "count"])
+    out = shown.weekday_hour(matrix, 3)
+    assert out["count"].dropna().pipe(lambda v: not v.between(0.01, 2.99).any())
+    assert out["count"].isna().sum() >= 2
+    assert shown.peak_sentence(matrix, 3) == "Flest händelser: **fredag kl. 22–23** (7,8 under perioden)."
+
+
 def test_season_years_are_groups(demo_con):
     season = series.seasonal(demo_con, QUARTER)
     out = shown.season(season, 3)
