@@ -77,6 +77,9 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 REQUIRED_ONE_OF = (("datetime", "date"), ("category",))
+# A profile may name these though a file lacks them: an actor's older exports had no
+# span columns, and a report without an end is an instant.
+OPTIONAL_FIELDS = ("end_datetime", "end_date", "end_time")
 # Fields whose values need each other to make a place.
 COORD_PAIRS = (("lat", "lon"), ("north", "east"))
 

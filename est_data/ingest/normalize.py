@@ -19,7 +19,8 @@ from est_data.ingest.columns import Guess
 from est_data.ingest.coords import number_sql
 from est_data.ingest.dates import prepare_datetimes, quote_ident
 from est_data.ingest.errors import IngestError
-from est_data.ingest.headers import FIELDS, REQUIRED_ONE_OF, auto_map, label, missing_fields
+from est_data.ingest.headers import (
+    FIELDS, OPTIONAL_FIELDS, REQUIRED_ONE_OF, auto_map, label, missing_fields)
 from est_data.ingest.profiles import Profile
 from est_data.ingest.readers import RawTable
 from est_data.ingest.spans import span_sql
@@ -47,7 +48,8 @@ def resolve_mapping(raw: RawTable, profile: Profile | None, source: str = "AKTOR
         check_required(raw.columns, g.mapping, profile, source)
         return g.mapping, g
     auto = auto_map(raw.columns)
-    named = dict(profile.columns) if profile else {}
+    named = {f: c for f, c in profile.columns.items()
+             if c in raw.columns or f not in OPTIONAL_FIELDS}
     absent = {f: c for f, c in named.items() if c not in raw.columns}
     if absent:
         names = ", ".join(f"{c!r} ({f})" for f, c in absent.items())

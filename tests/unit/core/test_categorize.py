@@ -17,6 +17,11 @@ from ingest_util import POLICE_FILE
 
 
 @pytest.mark.parametrize("raw, code, rule", [
+    # the police register's crime names and a security company's English words
+    ("Skadegörelse genom klotter", "klotter", C.COMMON),
+    ("Break-in attempt", "inbrott", C.COMMON),
+    ("Noise disturbance", "storning", C.COMMON),
+    ("Stolen bike", "stold", C.COMMON),
     # caretakers (housing companies' fault and disturbance reports)
     ("Inbrott källare", "inbrott", C.FIRST),
     ("Källarinbrott", "inbrott", C.HEAD),
@@ -107,6 +112,7 @@ def test_two_categories_make_a_phrase_ambiguous(raw, candidates):
 @pytest.mark.parametrize("raw", [
     "Snöskottning saknas", "Vattenläcka", "Hiss ur funktion", "Väktarutryckning",
     "Cykel bortforslad", "Skadad dörr", "Larm", "Sammanfattning natt", "", "   ",
+    "Suspicious activity",
 ])
 def test_phrases_without_a_known_word_are_unknown(raw):
     assert match(raw) == C.CategoryMatch("ovrigt", C.UNKNOWN)

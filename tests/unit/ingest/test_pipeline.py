@@ -352,3 +352,14 @@ def test_quality_figures_per_actor(world, con):
                                 "FROM incidents WHERE source = 'kommun'").fetchall()[0]
     assert q.loc["kommun", "pct_unknown_category"] == pytest.approx(100 * ovrigt / total)
     assert ovrigt >= 1                                            # "Snöskottning saknas"
+
+
+def test_a_profile_with_span_columns_reads_older_exports_without_them(con, tmp_path):
+    """Östersundshem's profile names Till datum/Till klockslag; its older exports, made
+    before the end of a span was exported, still import (their reports are instants)."""
+    old = write(tmp_path / "gammal.csv", "Ärendenr;Händelsedatum;Klockslag;Felkategori;Adress;"
+                "Beskrivning;Registrerad\nG-1;2025-04-01;21.10;Klotter;Kyrkgatan 1;;2025-04-02\n")
+    report = import_file(con, old, "ostersundshem", now=NOW)
+    assert report.rows_new == 1 and "end_date" not in report.mapping
+    assert _count(con, "SELECT count(*) FROM incidents WHERE occurred_to IS NULL "
+                       "AND source_ref = 'G-1'") == 1
