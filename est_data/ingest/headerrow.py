@@ -1,0 +1,215 @@
+"""Which row of a table is its header, and which rows at its end are notes.
+
+Partners' exports seldom start with the header: a title ("Östersundshem AB –
+Felanmälningar"), an extract date, a blank row or a logo row come first, and notes such
+as "Totalt: 123" or "Källa: ..." may follow the data. :func:`find_header` looks at the
+first rows of a table (the sample a reader already holds, never the whole file) and
+scores each row with two or more filled cells as the header:
+
+- *aligned*: the cells of the rows below it fall in the columns it names;
+- *cover*: it names as many columns as the rows below it fill (their modal width);
+- *names*: its cells look like names (text, not dates or numbers, short) and differ;
+- *contrast*: it is text above columns of dates or numbers;
+- *known*: its cells are header words :mod:`.headers` knows (one signal among several:
+  "Vad;Var;När" or English names are found without it);
+- *repeats* (against it): its values come back in the same column below, as a data
+  row's category does.
+
+A title is a single filled cell (a merged cell, or text in one cell of a wide row), so
+it is never a candidate. A later row wins over an earlier one only by a clear margin
+(a header stands above its data; one that leaves some columns unnamed scores little
+more than the first data row). When the best row is the first and looks like data
+itself (a date above a column of dates, or mostly numbers and no known word), the table
+has no header row: the reader then names the columns "kolumn 1", "kolumn 2", ... and
+keeps every row, so nothing is lost and the columns can still be mapped by content.
+
+Cells are strings, ``None`` or ``""`` (empty). Pure functions; no I/O.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from est_data.ingest.headers import field_for
+
+CANDIDATES = 40   # rows looked at as the header
+BELOW = 30        # rows below a candidate that judge it
+MARGIN = 1.0      # how much better a later row must score than an earlier one
+FOOTER_MAX = 10   # trailing rows that can be notes
+FOOTER_REASON = "Anteckning under tabellen (t.ex. summering eller källa), ingen händelse"
+
+Row = Sequence[str | None]
+
+_NUMBER = re.compile(r"[-+\u2212]?\d[\d\s\u00a0]*([.,]\d+)?\s*%?")
+_DATE = re.compile(
+    r"(\d{4}-\d{1,2}(-\d{1,2})?|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})([ T].{0,20})?")
+_TIME = re.compile(r"(kl\.?\s*)?\d{1,2}[.:]\d{2}([.:]\d{2})?", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+_FOOTER_WORD = re.compile(
+    r"(totalt?|summa|summering|antal|k\u00e4lla|source|not|notering|anm|anm\u00e4rkning|"
+    r"note|notes|sum|count|uttag|utdrag|rapporten|skapad|genererad)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    """Where a table starts.
+
+    ``index`` is the header row's index in the rows given, ``None`` when the table has
+    none; ``start`` is the first row of the table (the header, or the first data row of
+    a table without one), ``None`` when no row has two filled cells. ``reason`` says
+    why, in a few English words.
+    """
+
+    index: int | None
+    start: int | None
+    reason: str
+
+
+def cells(row: Row) -> list[str]:
+    """The row's cells as trimmed text ("" for empty)."""
+    return ["" if c is None else str(c).strip() for c in row]
+
+
+def is_value(text: str) -> bool:
+    """A number, date or time (what data holds, not what names a column)."""
+    return bool(_NUMBER.fullmatch(text) or _DATE.fullmatch(text) or _TIME.fullmatch(text))
+
+
+def is_name(text: str) -> bool:
+    """Text that could name a column: letters, not a value, short."""
+    return (bool(_LETTER.search(text)) and not is_value(text) and len(text) <= 40
+            and len(text.split()) <= 5)
+
+
+def _filled(row: list[str]) -> list[int]:
+    return [j for j, c in enumerate(row) if c]
+
+
+def _span(row: list[str]) -> int:
+    filled = _filled(row)
+    return filled[-1] + 1 if filled else 0
+
+
+def find_header(rows: Sequence[Row],
+                known: Callable[[str], str | None] = field_for) -> HeaderRow:
+    """The header row among the first :data:`CANDIDATES` rows, scored as the module
+    docstring says."""
+    table = [cells(r) for r in rows]
+    candidates = [i for i in range(min(len(table), CANDIDATES)) if len(_filled(table[i])) >= 2]
+    if not candidates:
+        return HeaderRow(None, None, "no row has two filled cells")
+    best, (score, parts) = candidates[0], _score(table, candidates[0], known)
+    for i in candidates[1:]:
+        later = _score(table, i, known)
+        if later[0] > score + MARGIN:  # a header stands above its data: earlier wins ties
+            best, (score, parts) = i, later
+    if best == candidates[0] and _data_like(table, best, parts):
+        return HeaderRow(None, best, "the first row holds values like the rows below it")
+    if not parts["below"]:
+        return HeaderRow(best, best, "the only row with two filled cells")
+    above = sum(1 for r in table[:best] if _filled(r))
+    why = (f"names {parts['named']:.0%} of its cells, the rows below fill its columns "
+           f"({parts['aligned']:.0%})")
+    return HeaderRow(best, best, why + (f"; {above} title or note rows above" if above else ""))
+
+
+def _below(table: list[list[str]], i: int) -> list[list[str]]:
+    return [r for r in table[i + 1:] if _filled(r)][:BELOW]
+
+
+def _score(table: list[list[str]], i: int, known) -> tuple[float, dict]:
+    head = table[i]
+    below = _below(table, i)
+    cols = _filled(head)
+    parts = {"below": len(below), "named": 0.0, "aligned": 0.0, "cover": 0.0,
+             "contrast": 0.0, "known": 0.0, "repeats": 0.0, "distinct": 0.0}
+    names = [head[j] for j in cols]
+    parts["named"] = sum(is_name(t) for t in names) / len(cols)
+    parts["distinct"] = len({t.lower() for t in names}) / len(cols)
+    parts["known"] = sum(1 for t in names if is_name(t) and known(t)) / len(cols)
+    if below:
+        total = sum(len(_filled(r)) for r in below)
+        inside = sum(1 for r in below for j in _filled(r) if j < len(head) and head[j])
+        parts["aligned"] = inside / total
+        width = Counter(_span(r) for r in below).most_common(1)[0][0]
+        parts["cover"] = min(1.0, len(cols) / max(width, 1))
+        parts["contrast"], parts["repeats"] = _columns(head, cols, below)
+    score = (3 * parts["aligned"] + 2 * parts["cover"] + 2 * parts["named"]
+             + 0.5 * parts["distinct"] + 1.5 * parts["contrast"] + 1.5 * parts["known"]
+             - 2 * parts["repeats"])
+    return score, parts
+
+
+def _columns(head: list[str], cols: list[int], below: list[list[str]]) -> tuple[float, float]:
+    """The share of the row's cells that are names above a column of values, and the
+    share whose value comes back in its column below."""
+    contrast = repeats = 0
+    for j in cols:
+        values = [r[j] for r in below if j < len(r) and r[j]]
+        if not values:
+            continue
+        if is_name(head[j]) and sum(map(is_value, values)) >= 0.6 * len(values):
+            contrast += 1
+        if head[j].lower() in {v.lower() for v in values}:
+            repeats += 1
+    return contrast / len(cols), repeats / len(cols)
+
+
+def _data_like(table: list[list[str]], i: int, parts: dict) -> bool:
+    """The row is data, not a header: no name in it stands above a column of values,
+    and it holds a date or time above dates or times, or is mostly numbers with no
+    known header word ("Område;2024;2025" is a header)."""
+    if not parts["below"] or parts["contrast"]:
+        return False
+    row, below = table[i], _below(table, i)
+    values = [c for c in row if c]
+    dated = any(_is_when(c) and sum(_is_when(r[j]) for r in below if j < len(r) and r[j])
+                >= 0.6 * max(1, sum(1 for r in below if j < len(r) and r[j]))
+                for j, c in enumerate(row) if c)
+    return dated or (not parts["known"] and sum(map(is_value, values)) >= 0.5 * len(values))
+
+
+def _is_when(text: str) -> bool:
+    return bool(_DATE.fullmatch(text) or _TIME.fullmatch(text))
+
+
+def table_score(rows: Sequence[Row], found: HeaderRow,
+                known: Callable[[str], str | None] = field_for) -> float:
+    """How much the rows look like a data table (to pick a workbook's data sheet): the
+    filled cells of the rows below the header that fall in its columns, more for
+    header words :mod:`.headers` knows and for a column of dates. 0 without a table."""
+    if found.start is None:
+        return 0.0
+    table = [cells(r) for r in rows]
+    head = table[found.index] if found.index is not None else None
+    below = [r for r in table[found.start + (head is not None):] if len(_filled(r)) >= 2]
+    if head is None:
+        cover = sum(len(_filled(r)) for r in below)
+        return float(cover)
+    cover = sum(1 for r in below for j in _filled(r) if j < len(head) and head[j])
+    names = [head[j] for j in _filled(head)]
+    knew = sum(1 for t in names if is_name(t) and known(t)) / len(names)
+    dated = any(_DATE.fullmatch(r[j]) for r in below for j in _filled(r))
+    return cover * (1 + knew) * (2 if dated else 1)
+
+
+def footer_rows(rows: Sequence[Row], width: int, total: int | None = None) -> int:
+    """How many of the last rows of a table (``rows``: its last rows, in order, of
+    ``total`` data rows) are notes
+    below the data, not data: rows with at most one filled cell in a table of three or
+    more columns, or a row that begins with a word such as "Totalt", "Summa" or
+    "Källa" and fills at most half the columns (or two). At most :data:`FOOTER_MAX`, and
+    never every row."""
+    table = [cells(r) for r in rows]
+    count = 0
+    for row in reversed(table[-FOOTER_MAX:]):
+        filled = _filled(row)
+        first = row[filled[0]] if filled else ""
+        note = (len(filled) <= 1 and width >= 3) or (
+            bool(_FOOTER_WORD.match(first)) and len(filled) <= max(2, width / 2))
+        if not note:
+            break
+        count += 1
+    return count if count < (len(table) if total is None else total) else 0

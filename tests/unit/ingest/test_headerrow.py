@@ -1,0 +1,114 @@
+"""The header row below titles and notes, the table without one, notes below the data."""
+from __future__ import annotations
+
+import pytest
+
+from est_data.ingest.headerrow import find_header, footer_rows, is_name, is_value, table_score
+
+DATA = ["2026-10-01;22:15;Klotter;Storgatan 1;Sprayat på porten",
+        "2026-10-02;01:10;Skadegörelse;Prästgatan 2;Krossad ruta i entrén",
+        "2026-10-03;03:10;Klotter;Prästgatan 4;",
+        "2026-10-04;13:10;Störning;Torget 4;Hög musik sent"]
+HEADER = "Datum;Tid;Typ;Adress;Beskrivning"
+
+
+def _rows(*lines: str) -> list[list[str]]:
+    return [ln.split(";") for ln in lines]
+
+
+@pytest.mark.parametrize("rows,index,start", [
+    # plain: the first row
+    (_rows(HEADER, *DATA), 0, 0),
+    # a partner's export: title, extract date, an empty row, then the header
+    (_rows("Östersundshem AB – Felanmälningar;;;;",
+           "Utdrag 2026-11-03, period 2026-10-01 – 2026-10-31;;;;", ";;;;", HEADER, *DATA),
+     3, 3),
+    # two title rows and notes with two filled cells each
+    (_rows("Rapport;;;;", "Period;2026-10-01;2026-10-31;;", "Utdrag:;2026-11-03;;;",
+           "", HEADER, *DATA), 4, 4),
+    # a header with empty trailing cells (the CSV's trailing delimiters)
+    (_rows("Datum;Tid;Typ;Adress;Beskrivning;;", *(d + ";;" for d in DATA)), 0, 0),
+    # a header that leaves the last columns unnamed while the data fills them
+    (_rows("Datum;Typ;Adress;;", "2026-10-01;Klotter;Storgatan 1;x;y",
+           "2026-10-02;Bråk;Torget;z;w"), 0, 0),
+    # a year in the title rows ("2026") makes no header of them
+    (_rows("Felanmälningar 2026;;;;", "Rapport;2026;;;", ";;;;", HEADER, *DATA), 3, 3),
+    # the first data row is all text, like the header
+    (_rows("Typ;Adress;Status;Ansvarig", "Klotter;Storgatan 1;Ej åtgärdat;Anna",
+           "Störning;Torget;Åtgärdat;Bo", "Klotter;Torget;Åtgärdat;Anna"), 0, 0),
+    # English header under a title
+    (_rows("Incident report;;;;", ";;;;", "Date;Time;Type;Address;Description", *DATA),
+     2, 2),
+    # words no synonym list knows
+    (_rows("Felanmälningar;;", "Vad;Var;När", "Klotter;Storgatan 1;igår kväll",
+           "Bråk;Torget;i natt", "Klotter;Torget;i morse"), 1, 1),
+    # a title of one field above a wide CSV
+    (_rows("Felanmälningar Östersund", HEADER, *DATA), 1, 1),
+    # a group row above the header ("Händelse" over date and time, "Plats" over address)
+    (_rows("Händelse;;;Plats;", HEADER, *DATA), 1, 1),
+    # a header of years under a known word is a header
+    (_rows("Område;2024;2025;2026", "Centrum;12;15;9", "Odenslund;3;4;5"), 0, 0),
+    # no header: dates and times from the first row on; a title above is skipped
+    (_rows(*DATA), None, 0),
+    (_rows("Rapport", *DATA), None, 1),
+    (_rows("1;2;3", "4;5;6", "7;8;9"), None, 0),
+    # a header and nothing else (the reader says there are no data rows)
+    (_rows("Datum;Kategori"), 0, 0),
+    # nothing with two filled cells
+    (_rows("Bara en rad", "", "och en till"), None, None),
+])
+def test_find_header(rows, index, start):
+    found = find_header(rows)
+    assert (found.index, found.start) == (index, start), found.reason
+    assert found.reason
+
+
+def test_find_header_in_spreadsheet_rows_with_empty_cells():
+    # A merged title cell, a logo row (no cells), an empty row, then the header.
+    rows = [["Östersundshem AB", None, None, None], [None] * 4, [],
+            ["Datum", "Tid", "Typ", "Adress"],
+            ["2026-10-01 00:00:00", "22:15:00", "Klotter", None],
+            ["2026-10-02 00:00:00", None, "Bråk", "Torget 1"],
+            ["2026-10-03 00:00:00", "23:00:00", "Klotter", "Torget 2"]]
+    found = find_header(rows)
+    assert (found.index, found.start) == (3, 3)
+    assert "1 title or note rows above" in found.reason
+
+
+def test_known_header_words_are_one_signal_not_the_only_one():
+    rows = _rows("Felanmälningar;;", "Vad;Var;När", "Klotter;Storgatan 1;igår kväll",
+                 "Bråk;Torget;i natt", "Klotter;Torget;i morse")
+    assert find_header(rows, known=lambda _: None).index == 1
+    # Names above dates and times are a header without any known word.
+    assert find_header(_rows(HEADER, *DATA), known=lambda _: None).index == 0
+
+
+@pytest.mark.parametrize("text,value,name", [
+    ("2026-10-01", True, False), ("1.10.2026", True, False), ("kl 22.15", True, False),
+    ("22:15", True, False), ("63,1792", True, False), ("1 234", True, False),
+    ("2026-10-01 22:15", True, False), ("Datum", False, True), ("Vad hände?", False, True),
+    ("Storgatan 1", False, True), ("x" * 41, False, False),
+    ("Beskrivning av händelsen och vad som gjordes sedan", False, False)])
+def test_values_and_names(text, value, name):
+    assert (is_value(text), is_name(text)) == (value, name)
+
+
+@pytest.mark.parametrize("tail,width,total,expected", [
+    (_rows(DATA[0], "Totalt: 123;;;;", "Källa: Östersundshem;;;;"), 5, 3, 2),
+    (_rows(DATA[0], ";;;;", "Summa;4;;;"), 5, 3, 2),
+    (_rows(*DATA), 5, 4, 0),
+    (_rows("Centrum;12", "Odenslund;3", "Totalt;15"), 2, 3, 1),   # a keyword in 2 columns
+    (_rows("Centrum;12", "Odenslund;3"), 2, 2, 0),
+    (_rows("Totalt: 123;;;;"), 5, 1, 0),                          # never every row
+    (_rows(DATA[0], "Totalt: 123;;;;"), 5, 40, 1),                 # the tail of many rows
+])
+def test_footer_rows(tail, width, total, expected):
+    assert footer_rows(tail, width, total=total) == expected
+
+
+def test_a_data_table_scores_above_notes_and_a_small_summary():
+    info = [["Den här filen innehåller felanmälningar."], ["Kontakt: Anna"]]
+    summary = _rows("Typ;Antal", "Klotter;12", "Störning;4", "Totalt;16")
+    data = _rows(HEADER, *DATA)
+    scores = [table_score(rows, find_header(rows)) for rows in (info, summary, data)]
+    assert scores[0] == 0 and 0 < scores[1] < scores[2]
