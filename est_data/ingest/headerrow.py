@@ -27,6 +27,8 @@ Cells are strings, ``None`` or ``""`` (empty). Pure functions; no I/O.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -72,11 +74,13 @@ def cells(row: Row) -> list[str]:
     return ["" if c is None else str(c).strip() for c in row]
 
 
+@functools.lru_cache(maxsize=4096)
 def is_value(text: str) -> bool:
     """A number, date or time (what data holds, not what names a column)."""
     return bool(_NUMBER.fullmatch(text) or _DATE.fullmatch(text) or _TIME.fullmatch(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def is_name(text: str) -> bool:
     """Text that could name a column: letters, not a value, short."""
     return (bool(_LETTER.search(text)) and not is_value(text) and len(text) <= 40
@@ -92,50 +96,60 @@ def _span(row: list[str]) -> int:
     return filled[-1] + 1 if filled else 0
 
 
+class _Table:
+    """The rows as cells, with each row's filled columns worked out once."""
+
+    def __init__(self, rows: Sequence[Row], known: Callable[[str], str | None]):
+        self.rows = [cells(r) for r in rows[:CANDIDATES + 2 * BELOW]]
+        self.fills = [_filled(r) for r in self.rows]
+        self.nonblank = [i for i, f in enumerate(self.fills) if f]
+        memo: dict[str, bool] = {}
+        self.known = lambda t: memo.setdefault(t, bool(is_name(t) and known(t)))
+
+    def below(self, i: int) -> list[int]:
+        """The next :data:`BELOW` non-blank rows after row ``i``."""
+        k = bisect.bisect_right(self.nonblank, i)
+        return self.nonblank[k:k + BELOW]
+
+
 def find_header(rows: Sequence[Row],
                 known: Callable[[str], str | None] = field_for) -> HeaderRow:
     """The header row among the first :data:`CANDIDATES` rows, scored as the module
     docstring says."""
-    table = [cells(r) for r in rows]
-    candidates = [i for i in range(min(len(table), CANDIDATES)) if len(_filled(table[i])) >= 2]
+    t = _Table(rows, known)
+    candidates = [i for i in t.nonblank if i < CANDIDATES and len(t.fills[i]) >= 2]
     if not candidates:
         return HeaderRow(None, None, "no row has two filled cells")
-    best, (score, parts) = candidates[0], _score(table, candidates[0], known)
+    best, (score, parts) = candidates[0], _score(t, candidates[0])
     for i in candidates[1:]:
-        later = _score(table, i, known)
+        later = _score(t, i)
         if later[0] > score + MARGIN:  # a header stands above its data: earlier wins ties
             best, (score, parts) = i, later
-    if best == candidates[0] and _data_like(table, best, parts):
+    if best == candidates[0] and _data_like(t, best, parts):
         return HeaderRow(None, best, "the first row holds values like the rows below it")
     if not parts["below"]:
         return HeaderRow(best, best, "the only row with two filled cells")
-    above = sum(1 for r in table[:best] if _filled(r))
+    above = sum(1 for i in t.nonblank if i < best)
     why = (f"names {parts['named']:.0%} of its cells, the rows below fill its columns "
            f"({parts['aligned']:.0%})")
     return HeaderRow(best, best, why + (f"; {above} title or note rows above" if above else ""))
 
 
-def _below(table: list[list[str]], i: int) -> list[list[str]]:
-    return [r for r in table[i + 1:] if _filled(r)][:BELOW]
-
-
-def _score(table: list[list[str]], i: int, known) -> tuple[float, dict]:
-    head = table[i]
-    below = _below(table, i)
-    cols = _filled(head)
+def _score(t: _Table, i: int) -> tuple[float, dict]:
+    head, cols, below = t.rows[i], t.fills[i], t.below(i)
     parts = {"below": len(below), "named": 0.0, "aligned": 0.0, "cover": 0.0,
              "contrast": 0.0, "known": 0.0, "repeats": 0.0, "distinct": 0.0}
     names = [head[j] for j in cols]
-    parts["named"] = sum(is_name(t) for t in names) / len(cols)
-    parts["distinct"] = len({t.lower() for t in names}) / len(cols)
-    parts["known"] = sum(1 for t in names if is_name(t) and known(t)) / len(cols)
+    parts["named"] = sum(map(is_name, names)) / len(cols)
+    parts["distinct"] = len({n.lower() for n in names}) / len(cols)
+    parts["known"] = sum(map(t.known, names)) / len(cols)
     if below:
-        total = sum(len(_filled(r)) for r in below)
-        inside = sum(1 for r in below for j in _filled(r) if j < len(head) and head[j])
+        total = sum(len(t.fills[b]) for b in below)
+        inside = sum(1 for b in below for j in t.fills[b] if j < len(head) and head[j])
         parts["aligned"] = inside / total
-        width = Counter(_span(r) for r in below).most_common(1)[0][0]
-        parts["cover"] = min(1.0, len(cols) / max(width, 1))
-        parts["contrast"], parts["repeats"] = _columns(head, cols, below)
+        width = Counter(t.fills[b][-1] + 1 for b in below).most_common(1)[0][0]
+        parts["cover"] = min(1.0, len(cols) / width)
+        parts["contrast"], parts["repeats"] = _columns(head, cols, [t.rows[b] for b in below])
     score = (3 * parts["aligned"] + 2 * parts["cover"] + 2 * parts["named"]
              + 0.5 * parts["distinct"] + 1.5 * parts["contrast"] + 1.5 * parts["known"]
              - 2 * parts["repeats"])
@@ -157,13 +171,13 @@ def _columns(head: list[str], cols: list[int], below: list[list[str]]) -> tuple[
     return contrast / len(cols), repeats / len(cols)
 
 
-def _data_like(table: list[list[str]], i: int, parts: dict) -> bool:
+def _data_like(t: _Table, i: int, parts: dict) -> bool:
     """The row is data, not a header: no name in it stands above a column of values,
     and it holds a date or time above dates or times, or is mostly numbers with no
     known header word ("Område;2024;2025" is a header)."""
     if not parts["below"] or parts["contrast"]:
         return False
-    row, below = table[i], _below(table, i)
+    row, below = t.rows[i], [t.rows[b] for b in t.below(i)]
     values = [c for c in row if c]
     dated = any(_is_when(c) and sum(_is_when(r[j]) for r in below if j < len(r) and r[j])
                 >= 0.6 * max(1, sum(1 for r in below if j < len(r) and r[j]))

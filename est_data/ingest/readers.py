@@ -38,6 +38,7 @@ __all__ = ["DELIMITERS", "DELIMITER_NAMES", "POLICE_KEYS", "ROW_COLUMN", "SAMPLE
 
 DELIMITERS = (";", ",", "\t", "|")
 _SNIFF_LINES = 50
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _HEADER_LINES = 200  # lines of the sample the header row is looked for in (with the rows
                      # below that judge it)
 
@@ -107,10 +108,9 @@ def _sample_rows(sample: str, delimiter: str) -> list[tuple[list[str], int, int]
     """The first lines of the sample as rows: (fields, first line, last line), lines
     numbered from 1 as DuckDB's ``skip`` counts them. Blank and ``sep=`` lines are rows
     without fields; a line the sample may have cut is left out."""
-    lines = re.split(r"\r\n|\r|\n", sample)
-    if len(lines) <= _HEADER_LINES and len(sample) >= SAMPLE_BYTES - 3:
-        lines = lines[:-1]
-    lines = lines[:_HEADER_LINES]
+    lines = _LINE_BREAK.split(sample, maxsplit=_HEADER_LINES)
+    if len(lines) > _HEADER_LINES or len(sample) >= SAMPLE_BYTES - 3:
+        lines = lines[:-1]  # the rest of the sample, or a line the sample may have cut
     out: list[tuple[list[str], int, int]] = []
     reader = csv.reader(iter(lines), delimiter=delimiter, quotechar='"')
     done = 0
