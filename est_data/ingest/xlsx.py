@@ -91,8 +91,8 @@ def _choose_sheet(book, names: list[str], sheet: str | None) -> str:
 def _sheet_score(ws) -> float:
     """How much a sheet's first :data:`SAMPLE_ROWS` rows look like a data table."""
     try:
-        rows = [[_cell_text(v) for v in row[:SAMPLE_COLUMNS]]
-                for row in ws.iter_rows(max_row=SAMPLE_ROWS, values_only=True)]
+        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(
+            max_row=SAMPLE_ROWS, max_col=SAMPLE_COLUMNS, values_only=True)]
     except Exception:  # a damaged sheet is not the data sheet; reading it says why
         return 0.0
     return table_score(rows, find_header(rows))

@@ -104,3 +104,21 @@ def test_xlsx_a_named_sheet_still_wins(tmp_path):
     (dt.datetime(2025, 3, 4, 22, 15), "2025-03-04 22:15:00"), ("Klotter", "Klotter")])
 def test_cell_text(value, text):
     assert _cell_text(value) == text
+
+
+def test_xlsx_sheet_without_a_header_row_keeps_every_row(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for day, kind in ((1, "Klotter"), (2, "Bråk"), (3, "Klotter")):
+        sheet.append([dt.datetime(2026, 10, day, 22, 15), kind, f"Torget {day}"])
+    path = tmp_path / "utan.xlsx"
+    book.save(path)
+    raw = read_file(path)
+    try:
+        assert raw.columns == ["kolumn 1", "kolumn 2", "kolumn 3"]
+        assert (raw.header_row, raw.rows) == (None, 3)
+        assert [(r["_row"], r["kolumn 2"]) for r in raw.head().to_pylist()] == [
+            (1, "Klotter"), (2, "Bråk"), (3, "Klotter")]
+        assert "ingen rubrikrad hittades" in raw.describe_sv()
+    finally:
+        raw.close()
