@@ -1,9 +1,10 @@
 """Reading actors' files into one shape: a table of text columns.
 
 Exports arrive as CSV (``,`` ``;`` or tab; UTF-8, UTF-8 with BOM, UTF-16 from Excel's
-"Unicode text", CP1252/Latin-1 from older Windows systems), as XLSX (first sheet unless
-told) or as JSON (the Police's public events feed). Everything is read as text; parsing
-dates and numbers is the next step's job, so a reader never guesses.
+"Unicode text", CP1252/Latin-1 from older Windows systems), as XLSX (the sheet that
+looks like data unless told) or as JSON (the Police's public events feed). The header
+row is found below title rows and notes (:mod:`.headerrow`). Everything is read as
+text; parsing dates and numbers is the next step's job, so a reader never guesses.
 
 Any input either gives a :class:`RawTable` or raises :class:`IngestError` with a
 message naming the problem: never another exception.
