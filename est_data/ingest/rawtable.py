@@ -84,7 +84,11 @@ class RawTable:
 
     def _header_sv(self) -> str:
         if self.header_row is None:
-            return ", ingen rubrikrad hittades (kolumnerna heter kolumn 1, kolumn 2, …)"
+            text = ", ingen rubrikrad hittades (kolumnerna heter kolumn 1, kolumn 2, …)"
+            if self.skipped_above:
+                rows = "1 rad" if self.skipped_above == 1 else f"{self.skipped_above} rader"
+                text += f"; {rows} med text ovanför data hoppades över (titel/anteckningar)"
+            return text
         if not self.skipped_above:
             return ""
         above = self.header_row - 1

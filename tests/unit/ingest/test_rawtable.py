@@ -45,6 +45,9 @@ def test_describe_sv_names_delimiter_encoding_and_fallback_lines():
      ", rubrikraden är rad 2; 1 rad ovanför hoppades över (titel/anteckningar)"),
     ({"header_row": None, "skipped_above": 0},
      ", ingen rubrikrad hittades (kolumnerna heter kolumn 1, kolumn 2, …)"),
+    ({"header_row": None, "skipped_above": 2},
+     ", ingen rubrikrad hittades (kolumnerna heter kolumn 1, kolumn 2, …); 2 rader med "
+     "text ovanför data hoppades över (titel/anteckningar)"),
 ])
 @pytest.mark.parametrize("kind,head", [
     ("csv", "CSV, semikolonseparerad, teckenkodning UTF-8"),
