@@ -184,6 +184,7 @@ def test_a_file_without_a_header_row_keeps_every_row(tmp_path):
         assert [(r["_row"], r["kolumn 3"]) for r in raw.head().to_pylist()] == [
             (2, "Klotter"), (3, "Bråk"), (4, "Klotter")]
         assert raw.describe_sv().endswith(
-            ", ingen rubrikrad hittades (kolumnerna heter kolumn 1, kolumn 2, …)")
+            ", ingen rubrikrad hittades (kolumnerna heter kolumn 1, kolumn 2, …); 1 rad med "
+            "text ovanför data hoppades över (titel/anteckningar)")
     finally:
         raw.close()
