@@ -10,6 +10,7 @@ scores each row with two or more filled cells as the header:
 - *cover*: it names as many columns as the rows below it fill (their modal width);
 - *names*: its cells look like names (text, not dates or numbers, short) and differ;
 - *contrast*: it is text above columns of dates or numbers;
+- *fits*: the row right below it is of its columns' kinds (data, not the real header);
 - *known*: its cells are header words :mod:`.headers` knows (one signal among several:
   "Vad;Var;När" or English names are found without it);
 - *repeats* (against it): its values come back in the same column below, as a data
@@ -138,7 +139,7 @@ def find_header(rows: Sequence[Row],
 def _score(t: _Table, i: int) -> tuple[float, dict]:
     head, cols, below = t.rows[i], t.fills[i], t.below(i)
     parts = {"below": len(below), "named": 0.0, "aligned": 0.0, "cover": 0.0,
-             "contrast": 0.0, "known": 0.0, "repeats": 0.0, "distinct": 0.0}
+             "contrast": 0.0, "known": 0.0, "repeats": 0.0, "distinct": 0.0, "fits": 0.0}
     names = [head[j] for j in cols]
     parts["named"] = sum(map(is_name, names)) / len(cols)
     parts["distinct"] = len({n.lower() for n in names}) / len(cols)
@@ -149,10 +150,12 @@ def _score(t: _Table, i: int) -> tuple[float, dict]:
         parts["aligned"] = inside / total
         width = Counter(t.fills[b][-1] + 1 for b in below).most_common(1)[0][0]
         parts["cover"] = min(1.0, len(cols) / width)
-        parts["contrast"], parts["repeats"] = _columns(head, cols, [t.rows[b] for b in below])
+        rows = [t.rows[b] for b in below]
+        parts["contrast"], parts["repeats"] = _columns(head, cols, rows)
+        parts["fits"] = _fits(rows)
     score = (3 * parts["aligned"] + 2 * parts["cover"] + 2 * parts["named"]
              + 0.5 * parts["distinct"] + 1.5 * parts["contrast"] + 1.5 * parts["known"]
-             - 2 * parts["repeats"])
+             + 2 * parts["fits"] - 2 * parts["repeats"])
     return score, parts
 
 
@@ -164,11 +167,24 @@ def _columns(head: list[str], cols: list[int], below: list[list[str]]) -> tuple[
         values = [r[j] for r in below if j < len(r) and r[j]]
         if not values:
             continue
-        if is_name(head[j]) and sum(map(is_value, values)) >= 0.6 * len(values):
+        if is_name(head[j]) and sum(map(is_value, values)) >= 0.8 * len(values):
             contrast += 1
         if head[j].lower() in {v.lower() for v in values}:
             repeats += 1
     return contrast / len(cols), repeats / len(cols)
+
+
+def _fits(below: list[list[str]]) -> float:
+    """The share of the first row below whose cells are of their column's kind (a value
+    in a column of values, text in a column of text): 1 below a header, less below a
+    title standing above the header."""
+    first, rest = below[0], below[1:]
+    cols = _filled(first)
+    fit = 0
+    for j in cols:
+        kinds = [is_value(r[j]) for r in rest if j < len(r) and r[j]]
+        fit += not kinds or (sum(kinds) * 2 >= len(kinds)) == is_value(first[j])
+    return fit / len(cols)
 
 
 def _data_like(t: _Table, i: int, parts: dict) -> bool:

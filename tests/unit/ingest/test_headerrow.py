@@ -42,6 +42,9 @@ def _rows(*lines: str) -> list[list[str]]:
     # words no synonym list knows
     (_rows("Felanmälningar;;", "Vad;Var;När", "Klotter;Storgatan 1;igår kväll",
            "Bråk;Torget;i natt", "Klotter;Torget;i morse"), 1, 1),
+    # key and value above a table of two columns, no word of it known
+    (_rows("Rapport;Felanmälningar", "När;Vad", "2026-10-01;Klotter", "2026-10-02;Bråk",
+           "2026-10-03;Klotter"), 1, 1),
     # a title of one field above a wide CSV
     (_rows("Felanmälningar Östersund", HEADER, *DATA), 1, 1),
     # a group row above the header ("Händelse" over date and time, "Plats" over address)
