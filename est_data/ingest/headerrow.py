@@ -83,9 +83,10 @@ def is_value(text: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def is_name(text: str) -> bool:
-    """Text that could name a column: letters, not a value, short."""
+    """Text that could name a column: letters, not a value, short, and not a label
+    ending in a colon ("Skapad:" is a note's key)."""
     return (bool(_LETTER.search(text)) and not is_value(text) and len(text) <= 40
-            and len(text.split()) <= 5)
+            and len(text.split()) <= 5 and not text.endswith(":"))
 
 
 def _filled(row: list[str]) -> list[int]:

@@ -90,7 +90,7 @@ def test_known_header_words_are_one_signal_not_the_only_one():
     ("2026-10-01", True, False), ("1.10.2026", True, False), ("kl 22.15", True, False),
     ("22:15", True, False), ("63,1792", True, False), ("1 234", True, False),
     ("2026-10-01 22:15", True, False), ("Datum", False, True), ("Vad hände?", False, True),
-    ("Storgatan 1", False, True), ("x" * 41, False, False),
+    ("Storgatan 1", False, True), ("x" * 41, False, False), ("Skapad:", False, False),
     ("Beskrivning av händelsen och vad som gjordes sedan", False, False)])
 def test_values_and_names(text, value, name):
     assert (is_value(text), is_name(text)) == (value, name)
