@@ -35,7 +35,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from est_data.ingest.headers import field_for
+from est_data.ingest.headers import field_for as _field_for
 
 CANDIDATES = 40   # rows looked at as the header
 BELOW = 30        # rows below a candidate that judge it
@@ -44,6 +44,8 @@ FOOTER_MAX = 10   # trailing rows that can be notes
 FOOTER_REASON = "Anteckning under tabellen (t.ex. summering eller källa), ingen händelse"
 
 Row = Sequence[str | None]
+# The known header words (headers.field_for walks every synonym: cache its answers).
+field_for = functools.lru_cache(maxsize=8192)(_field_for)
 
 _NUMBER = re.compile(r"[-+\u2212]?\d[\d\s\u00a0]*([.,]\d+)?\s*%?")
 _DATE = re.compile(
@@ -102,7 +104,10 @@ class _Table:
     """The rows as cells, with each row's filled columns worked out once."""
 
     def __init__(self, rows: Sequence[Row], known: Callable[[str], str | None]):
-        self.rows = [cells(r) for r in rows[:CANDIDATES + 2 * BELOW]]
+        table = [cells(r) for r in rows[:CANDIDATES + 2 * BELOW]]
+        width = max(map(len, table), default=0)
+        self.rows = [r + [""] * (width - len(r)) for r in table]  # one width: r[j] is safe
+        self.lower = [[c.lower() for c in r] for r in self.rows]
         self.fills = [_filled(r) for r in self.rows]
         self.nonblank = [i for i, f in enumerate(self.fills) if f]
         memo: dict[str, bool] = {}
@@ -147,43 +152,43 @@ def _score(t: _Table, i: int) -> tuple[float, dict]:
     parts["known"] = sum(map(t.known, names)) / len(cols)
     if below:
         total = sum(len(t.fills[b]) for b in below)
-        inside = sum(1 for b in below for j in t.fills[b] if j < len(head) and head[j])
+        named = set(cols)
+        inside = sum(len(named.intersection(t.fills[b])) for b in below)
         parts["aligned"] = inside / total
         width = Counter(t.fills[b][-1] + 1 for b in below).most_common(1)[0][0]
         parts["cover"] = min(1.0, len(cols) / width)
-        rows = [t.rows[b] for b in below]
-        parts["contrast"], parts["repeats"] = _columns(head, cols, rows)
-        parts["fits"] = _fits(rows)
+        parts["contrast"], parts["repeats"] = _columns(t, i, below)
+        parts["fits"] = _fits(t, below)
     score = (3 * parts["aligned"] + 2 * parts["cover"] + 2 * parts["named"]
              + 0.5 * parts["distinct"] + 1.5 * parts["contrast"] + 1.5 * parts["known"]
              + 2 * parts["fits"] - 2 * parts["repeats"])
     return score, parts
 
 
-def _columns(head: list[str], cols: list[int], below: list[list[str]]) -> tuple[float, float]:
-    """The share of the row's cells that are names above a column of values, and the
+def _columns(t: _Table, i: int, below: list[int]) -> tuple[float, float]:
+    """The share of row ``i``'s cells that are names above a column of values, and the
     share whose value comes back in its column below."""
+    head, cols = t.rows[i], t.fills[i]
     contrast = repeats = 0
     for j in cols:
-        values = [r[j] for r in below if j < len(r) and r[j]]
-        if not values:
+        filled = [b for b in below if t.rows[b][j]]
+        if not filled:
             continue
-        if is_name(head[j]) and sum(map(is_value, values)) >= 0.8 * len(values):
-            contrast += 1
-        if head[j].lower() in {v.lower() for v in values}:
-            repeats += 1
+        values = sum(is_value(t.rows[b][j]) for b in filled)
+        contrast += is_name(head[j]) and values >= 0.8 * len(filled)
+        repeats += t.lower[i][j] in {t.lower[b][j] for b in filled}
     return contrast / len(cols), repeats / len(cols)
 
 
-def _fits(below: list[list[str]]) -> float:
+def _fits(t: _Table, below: list[int]) -> float:
     """The share of the first row below whose cells are of their column's kind (a value
     in a column of values, text in a column of text): 1 below a header, less below a
     title standing above the header."""
-    first, rest = below[0], below[1:]
-    cols = _filled(first)
+    first, rest = t.rows[below[0]], [t.rows[b] for b in below[1:]]
+    cols = t.fills[below[0]]
     fit = 0
     for j in cols:
-        kinds = [is_value(r[j]) for r in rest if j < len(r) and r[j]]
+        kinds = [is_value(r[j]) for r in rest if r[j]]
         fit += not kinds or (sum(kinds) * 2 >= len(kinds)) == is_value(first[j])
     return fit / len(cols)
 
@@ -196,8 +201,8 @@ def _data_like(t: _Table, i: int, parts: dict) -> bool:
         return False
     row, below = t.rows[i], [t.rows[b] for b in t.below(i)]
     values = [c for c in row if c]
-    dated = any(_is_when(c) and sum(_is_when(r[j]) for r in below if j < len(r) and r[j])
-                >= 0.6 * max(1, sum(1 for r in below if j < len(r) and r[j]))
+    dated = any(_is_when(c) and sum(_is_when(r[j]) for r in below if r[j])
+                >= 0.6 * max(1, sum(1 for r in below if r[j]))
                 for j, c in enumerate(row) if c)
     return dated or (not parts["known"] and sum(map(is_value, values)) >= 0.5 * len(values))
 

@@ -1,6 +1,8 @@
 """The header row below titles and notes, the table without one, notes below the data."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from est_data.ingest.headerrow import find_header, footer_rows, is_name, is_value, table_score
@@ -115,3 +117,36 @@ def test_a_data_table_scores_above_notes_and_a_small_summary():
     data = _rows(HEADER, *DATA)
     scores = [table_score(rows, find_header(rows)) for rows in (info, summary, data)]
     assert scores[0] == 0 and 0 < scores[1] < scores[2]
+
+
+_POOL = [(("Datum", "Date", "När", "Händelsedatum", "Dag"), lambda r, i: f"2026-10-{1 + i % 28:02d}"),
+         (("Tid", "Klockslag", "Time", "Kl"), lambda r, i: f"{r.randint(0, 23):02d}:{i % 60:02d}"),
+         (("Typ", "Kategori", "Vad", "Type", "Händelse"),
+          lambda r, i: r.choice(["Klotter", "Skadegörelse", "Störning", "Brand i soprum"])),
+         (("Adress", "Plats", "Var", "Address", "Fastighet"),
+          lambda r, i: r.choice(["Storgatan 1", "Torget", "Parken vid skolan"])),
+         (("Beskrivning", "Kommentar", "Notes", "Övrigt"),
+          lambda r, i: r.choice(["Sprayat på porten", "", "Boende ringde om ljud i trapphuset"])),
+         (("Id", "Ärendenr", "Nr", "Ref"), lambda r, i: f"A{1000 + i}"),
+         (("Lat", "Latitud"), lambda r, i: f"63,{r.randint(1000, 9999)}"),
+         (("Status", "Åtgärd", "Ansvarig"), lambda r, i: r.choice(["Klar", "Pågår", "Ny"]))]
+_TITLES = [["Östersundshem AB – Felanmälningar"], ["Utdrag 2026-11-03, period 2026-10-01 – 2026-10-31"],
+           [], ["Rapport", "2026"], ["Skapad:", "2026-11-03"], ["Period", "2026-10-01", "2026-10-31"],
+           ["Källa: fastighetssystemet"], ["Skapad av", "Anna Andersson"], ["Filter", "Alla kategorier"]]
+
+
+def test_generated_exports_of_three_or_more_columns_find_their_header():
+    """Seeded random exports: 3-8 columns under 0-4 title and note rows (padded with
+    empty cells or not), 1-40 data rows; the header is found in every one."""
+    rng = random.Random(13)
+    wrong = []
+    for _ in range(400):
+        cols = rng.sample(_POOL, rng.randint(3, len(_POOL)))
+        header = [rng.choice(names) for names, _ in cols]
+        titles = [t + [""] * (len(cols) - len(t)) if rng.random() < 0.5 else list(t)
+                  for t in rng.sample(_TITLES, rng.randint(0, 4))]
+        data = [[make(rng, i) for _, make in cols] for i in range(rng.randint(1, 40))]
+        found = find_header(titles + [header] + data)
+        if found.index != len(titles):
+            wrong.append((titles, header, found))
+    assert wrong == []
