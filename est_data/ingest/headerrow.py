@@ -214,19 +214,20 @@ def _is_when(text: str) -> bool:
 def table_score(rows: Sequence[Row], found: HeaderRow,
                 known: Callable[[str], str | None] = field_for) -> float:
     """How much the rows look like a data table (to pick a workbook's data sheet): the
-    filled cells of the rows below the header that fall in its columns, more for
-    header words :mod:`.headers` knows and for a column of dates. 0 without a table."""
+    filled cells of the rows below the header that fall in its columns (all of them
+    without a header), more for header words :mod:`.headers` knows and twice as much
+    with dates in it. 0 without a table."""
     if found.start is None:
         return 0.0
     table = [cells(r) for r in rows]
-    head = table[found.index] if found.index is not None else None
-    below = [r for r in table[found.start + (head is not None):] if len(_filled(r)) >= 2]
-    if head is None:
-        cover = sum(len(_filled(r)) for r in below)
-        return float(cover)
-    cover = sum(1 for r in below for j in _filled(r) if j < len(head) and head[j])
-    names = [head[j] for j in _filled(head)]
-    knew = sum(1 for t in names if is_name(t) and known(t)) / len(names)
+    below = [r for r in table[found.start + (found.index is not None):]
+             if len(_filled(r)) >= 2]
+    knew, named = 0.0, None
+    if found.index is not None:
+        named = set(_filled(table[found.index]))
+        names = [table[found.index][j] for j in named]
+        knew = sum(1 for t in names if is_name(t) and known(t)) / len(names)
+    cover = sum(1 for r in below for j in _filled(r) if named is None or j in named)
     dated = any(_DATE.fullmatch(r[j]) for r in below for j in _filled(r))
     return cover * (1 + knew) * (2 if dated else 1)
 

@@ -150,3 +150,10 @@ def test_generated_exports_of_three_or_more_columns_find_their_header():
         if found.index != len(titles):
             wrong.append((titles, header, found))
     assert wrong == []
+
+
+def test_table_score_counts_a_table_without_a_header_and_its_dates():
+    dated, plain = _rows(*DATA), _rows("Klotter;Torget;Ny", "Bråk;Parken;Klar")
+    assert table_score(dated, find_header(dated)) == 2 * sum(
+        1 for r in dated for c in r if c)
+    assert table_score(plain, find_header(plain)) == 3  # the header, then 3 cells
