@@ -232,21 +232,25 @@ def table_score(rows: Sequence[Row], found: HeaderRow,
     return cover * (1 + knew) * (2 if dated else 1)
 
 
-def footer_rows(rows: Sequence[Row], width: int, total: int | None = None) -> int:
-    """How many of the last rows of a table (``rows``: its last rows, in order, of
-    ``total`` data rows) are notes
-    below the data, not data: rows with at most one filled cell in a table of three or
-    more columns, or a row that begins with a word such as "Totalt", "Summa" or
-    "Källa" and fills at most half the columns (or two). At most :data:`FOOTER_MAX`, and
-    never every row."""
+def footer_notes(rows: Sequence[Row], width: int, total: int | None = None) -> list[int]:
+    """Which of the last rows of a table (``rows``: its last rows, in order, of
+    ``total`` data rows) are notes below the data, not data, as indexes into ``rows``:
+    rows with one filled cell in a table of three or more columns, or a row that begins
+    with a word such as "Totalt", "Summa" or "Källa" and fills at most half the columns
+    (or two). Empty rows between them are passed over and are not notes (the import
+    skips them as empty). Among the last :data:`FOOTER_MAX` rows, and never every row."""
     table = [cells(r) for r in rows]
-    count = 0
-    for row in reversed(table[-FOOTER_MAX:]):
-        filled = _filled(row)
-        first = row[filled[0]] if filled else ""
-        note = (len(filled) <= 1 and width >= 3) or (
-            bool(_FOOTER_WORD.match(first)) and len(filled) <= max(2, width / 2))
-        if not note:
-            break
-        count += 1
-    return count if count < (len(table) if total is None else total) else 0
+    notes: list[int] = []
+    first_kept = len(table)
+    for k in range(len(table) - 1, max(len(table) - FOOTER_MAX, 0) - 1, -1):
+        filled = _filled(table[k])
+        if filled:
+            word = bool(_FOOTER_WORD.match(table[k][filled[0]]))
+            if not ((len(filled) == 1 and width >= 3)
+                    or (word and len(filled) <= max(2, width / 2))):
+                break
+            notes.append(k)
+        first_kept = k
+    if first_kept == 0 and len(table) >= (len(table) if total is None else total):
+        return []  # every row would be a note or empty: the table is not data at all
+    return sorted(notes)

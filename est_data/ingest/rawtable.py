@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from est_data.ingest.errors import IngestError
-from est_data.ingest.headerrow import FOOTER_MAX, FOOTER_REASON, footer_rows
+from est_data.ingest.headerrow import FOOTER_MAX, FOOTER_REASON, footer_notes
 
 ROW_COLUMN = "_row"  # the spreadsheet row number of each data row (header row = 1)
 DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb", "|": "lodstrecks"}
@@ -126,35 +126,37 @@ def finish(con: duckdb.DuckDBPyConnection, names: list[str], first_row: int,
     if structural:  # rows after a rejected line sit one line further down
         lines = np.arange(first_row, first_row + n + len(structural), dtype=np.int64)
         lines = np.setdiff1d(lines, np.array([r[0] for r in structural], dtype=np.int64))[:n]
-    keep, notes = footer(con, n, names, meta.get("delimiter") or ";")
+    notes = footer(con, n, names, meta.get("delimiter") or ";")
     for pos, text in notes:
         line = int(lines[pos]) if lines is not None else first_row + pos
         structural.append((line, FOOTER_REASON, text))
+    dropped = [pos for pos, _ in notes]
     if lines is not None:
-        row_map = pa.table({"pos": np.arange(keep, dtype=np.int64), "line": lines[:keep]})
+        kept = np.setdiff1d(np.arange(n, dtype=np.int64), np.array(dropped, dtype=np.int64))
+        row_map = pa.table({"pos": kept, "line": lines[kept]})
         con.execute("CREATE OR REPLACE TEMP TABLE raw_lines AS SELECT * FROM row_map")
         con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT l.line AS _row, t.* EXCLUDE (pos) "
                     "FROM (SELECT rowid AS pos, * FROM raw_t) t JOIN raw_lines l USING (pos)")
     else:
+        where = (f" WHERE rowid NOT IN ({', '.join(str(int(p)) for p in dropped)})"
+                 if dropped else "")
         con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + {int(first_row)} "
-                    f"AS _row, * FROM raw_t WHERE rowid < {int(keep)}")
-    if keep == 0 and not structural:
+                    f"AS _row, * FROM raw_t{where}")
+    if n == 0 and not structural:
         raise IngestError("the file has a header row but no data rows",
                           "Filen har en rubrikrad men inga datarader.")
-    return RawTable(con=con, columns=names, structural_rejects=structural, rows=keep,
-                    owned=owned, **meta)
+    return RawTable(con=con, columns=names, structural_rejects=structural,
+                    rows=n - len(dropped), owned=owned, **meta)
 
 
 def footer(con: duckdb.DuckDBPyConnection, n: int, names: list[str], delimiter: str
-           ) -> tuple[int, list[tuple[int, str]]]:
-    """The rows of ``raw_t`` to keep, and the notes below the data as (position, text):
-    see :func:`.headerrow.footer_rows`. Only the last rows are read."""
+           ) -> list[tuple[int, str]]:
+    """The notes below the data in ``raw_t`` as (position, text): see
+    :func:`.headerrow.footer_notes`. Only the last rows are read."""
     start = max(0, n - FOOTER_MAX)
     tail = con.execute(f"SELECT * FROM raw_t WHERE rowid >= {start} ORDER BY rowid").fetchall()
-    cut = footer_rows(tail, len(names), total=n)
-    notes = [(n - cut + k, delimiter.join(c or "" for c in row).rstrip(delimiter))
-             for k, row in enumerate(tail[len(tail) - cut:])] if cut else []
-    return n - cut, notes
+    return [(start + k, delimiter.join(c or "" for c in tail[k]).rstrip(delimiter))
+            for k in footer_notes(tail, len(names), total=n)]
 
 
 def from_arrow(table: pa.Table, columns: list[str], con=None, **meta) -> RawTable:

@@ -10,7 +10,7 @@ import pyarrow as pa
 from est_data.ingest import limits
 from est_data.ingest.errors import IngestError
 from est_data.ingest.headerrow import (
-    FOOTER_MAX, FOOTER_REASON, find_header, footer_rows, table_score)
+    FOOTER_MAX, FOOTER_REASON, find_header, footer_notes, table_score)
 from est_data.ingest.rawtable import ROW_COLUMN, RawTable, clean_names, from_arrow
 
 SAMPLE_ROWS = 60      # rows of a sheet looked at to find its header and to pick the sheet
@@ -46,9 +46,13 @@ def read_xlsx(path: Path, sheet: str | None = None, con=None) -> RawTable:
         header, data, meta = _scan_rows(book[chosen], chosen)
     finally:
         book.close()
-    cut = footer_rows([c for _, c in data[-FOOTER_MAX:]], len(header), total=len(data))
-    data, notes = data[:len(data) - cut], data[len(data) - cut:]
-    rejects = [(n, FOOTER_REASON, "; ".join(c for c in cells if c)) for n, cells in notes]
+    start = max(0, len(data) - FOOTER_MAX)
+    notes = {start + k for k in footer_notes([c for _, c in data[start:]], len(header),
+                                             total=len(data))}
+    rejects = [(data[k][0], FOOTER_REASON, "; ".join(c for c in data[k][1] if c))
+               for k in sorted(notes)]
+    if notes:
+        data = [row for k, row in enumerate(data) if k not in notes]
     return from_arrow(_table(header, data), clean_names(header), con=con,
                       kind="xlsx", sheet=chosen, sheets=names, structural_rejects=rejects,
                       sheet_auto=chosen != names[0] and not sheet, **meta)

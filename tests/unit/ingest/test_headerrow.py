@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from est_data.ingest.headerrow import find_header, footer_rows, is_name, is_value, table_score
+from est_data.ingest.headerrow import find_header, footer_notes, is_name, is_value, table_score
 
 DATA = ["2026-10-01;22:15;Klotter;Storgatan 1;Sprayat på porten",
         "2026-10-02;01:10;Skadegörelse;Prästgatan 2;Krossad ruta i entrén",
@@ -99,16 +99,19 @@ def test_values_and_names(text, value, name):
 
 
 @pytest.mark.parametrize("tail,width,total,expected", [
-    (_rows(DATA[0], "Totalt: 123;;;;", "Källa: Östersundshem;;;;"), 5, 3, 2),
-    (_rows(DATA[0], ";;;;", "Summa;4;;;"), 5, 3, 2),
-    (_rows(*DATA), 5, 4, 0),
-    (_rows("Centrum;12", "Odenslund;3", "Totalt;15"), 2, 3, 1),   # a keyword in 2 columns
-    (_rows("Centrum;12", "Odenslund;3"), 2, 2, 0),
-    (_rows("Totalt: 123;;;;"), 5, 1, 0),                          # never every row
-    (_rows(DATA[0], "Totalt: 123;;;;"), 5, 40, 1),                 # the tail of many rows
+    (_rows(DATA[0], "Totalt: 123;;;;", "Källa: Östersundshem;;;;"), 5, 3, [1, 2]),
+    (_rows(DATA[0], ";;;;", "Summa;4;;;"), 5, 3, [2]),          # the empty row stays
+    (_rows(DATA[0], "Totalt: 1;;;;", ";;;;"), 5, 3, [1]),         # ... after a note too
+    (_rows(*DATA), 5, 4, []),
+    (_rows(DATA[0], "Ny;rad;ändå;;"), 5, 2, []),                   # three cells: data
+    (_rows("Centrum;12", "Odenslund;3", "Totalt;15"), 2, 3, [2]),   # a keyword in 2 columns
+    (_rows("Centrum;12", "Odenslund;3"), 2, 2, []),
+    (_rows("Totalt: 123;;;;", ";;;;"), 5, 2, []),                  # never every row
+    (_rows(DATA[0], "Totalt: 123;;;;"), 5, 40, [1]),               # the tail of many rows
+    (_rows(*[f"Kommentar {i};;;;" for i in range(12)]), 5, 200, list(range(2, 12))),
 ])
-def test_footer_rows(tail, width, total, expected):
-    assert footer_rows(tail, width, total=total) == expected
+def test_footer_notes(tail, width, total, expected):
+    assert footer_notes(tail, width, total=total) == expected
 
 
 def test_a_data_table_scores_above_notes_and_a_small_summary():

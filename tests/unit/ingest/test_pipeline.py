@@ -276,12 +276,13 @@ def test_an_unseen_export_with_title_rows_and_notes_lands_with_its_line_numbers(
                  "Östersundshem AB – Felanmälningar;;;\nUtdrag 2026-11-03;;;\n;;;\n"
                  "Datum;Tid;Typ;Adress\n2025-10-01;22:15;Klotter;Storgatan 1\n"
                  "2025-10-02;01:10;Skadegörelse;Prästgatan 2\ngammalt;01:10;Klotter;Torget 1\n"
-                 "2025-10-03;02:10;Klotter;Prästgatan 4\nTotalt: 4;;;\nKälla: systemet;;;\n",
+                 "2025-10-03;02:10;Klotter;Prästgatan 4\nTotalt: 4;;;\nKälla: systemet;;;\n;;;\n",
                  "cp1252")
     report = import_file(con, path, "ny_partner", now=NOW)
     assert report.mapping == {"date": "Datum", "time": "Tid", "category": "Typ",
                               "address": "Adress"}
     assert (report.rows_new, report.rows_rejected) == (3, 3)
+    assert report.skipped == {"Tom rad": 1}  # an empty last row is skipped, as before
     assert report.file_format.endswith(
         "rubrikraden är rad 4; 3 rader ovanför hoppades över (titel/anteckningar)")
     rej = rejected_rows(con, report.batch_id)
