@@ -235,9 +235,9 @@ def table_score(rows: Sequence[Row], found: HeaderRow,
 def footer_notes(rows: Sequence[Row], width: int, total: int | None = None) -> list[int]:
     """Which of the last rows of a table (``rows``: its last rows, in order, of
     ``total`` data rows) are notes below the data, not data, as indexes into ``rows``:
-    rows with one filled cell in a table of three or more columns, or a row that begins
-    with a word such as "Totalt", "Summa" or "Källa" and fills at most half the columns
-    (or two). Empty rows between them are passed over and are not notes (the import
+    rows with one filled cell of text (not a date or number: that is a data row with
+    gaps) in a table of three or more columns, or a row that begins with a word such as
+    "Totalt", "Summa" or "Källa" and fills at most half the columns (or two). Empty rows between them are passed over and are not notes (the import
     skips them as empty). Among the last :data:`FOOTER_MAX` rows, and never every row."""
     table = [cells(r) for r in rows]
     notes: list[int] = []
@@ -246,8 +246,8 @@ def footer_notes(rows: Sequence[Row], width: int, total: int | None = None) -> l
         filled = _filled(table[k])
         if filled:
             word = bool(_FOOTER_WORD.match(table[k][filled[0]]))
-            if not ((len(filled) == 1 and width >= 3)
-                    or (word and len(filled) <= max(2, width / 2))):
+            lone = len(filled) == 1 and width >= 3 and not is_value(table[k][filled[0]])
+            if not (lone or (word and len(filled) <= max(2, width / 2))):
                 break
             notes.append(k)
         first_kept = k

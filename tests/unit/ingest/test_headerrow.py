@@ -104,6 +104,7 @@ def test_values_and_names(text, value, name):
     (_rows(DATA[0], "Totalt: 1;;;;", ";;;;"), 5, 3, [1]),         # ... after a note too
     (_rows(*DATA), 5, 4, []),
     (_rows(DATA[0], "Ny;rad;ändå;;"), 5, 2, []),                   # three cells: data
+    (_rows(DATA[0], "2026-10-05;;;;"), 5, 2, []),                  # a date alone: data
     (_rows("Centrum;12", "Odenslund;3", "Totalt;15"), 2, 3, [2]),   # a keyword in 2 columns
     (_rows("Centrum;12", "Odenslund;3"), 2, 2, []),
     (_rows("Totalt: 123;;;;", ";;;;"), 5, 2, []),                  # never every row
