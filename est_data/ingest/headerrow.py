@@ -24,6 +24,10 @@ itself (a date above a column of dates, or mostly numbers and no known word), th
 has no header row: the reader then names the columns "kolumn 1", "kolumn 2", ... and
 keeps every row, so nothing is lost and the columns can still be mapped by content.
 
+:func:`table_score` says how much a sheet looks like a data table (a workbook's data
+sheet is picked by it); :func:`footer_notes` finds the notes below the data, which the
+readers turn into rejected rows with :data:`FOOTER_REASON`.
+
 Cells are strings, ``None`` or ``""`` (empty). Pure functions; no I/O.
 """
 from __future__ import annotations
@@ -93,11 +97,6 @@ def is_name(text: str) -> bool:
 
 def _filled(row: list[str]) -> list[int]:
     return [j for j, c in enumerate(row) if c]
-
-
-def _span(row: list[str]) -> int:
-    filled = _filled(row)
-    return filled[-1] + 1 if filled else 0
 
 
 class _Table:
