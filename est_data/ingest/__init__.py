@@ -1,8 +1,8 @@
 """Import of the actors' own exports (issue 3): ``import_file`` is the entry point.
 
 Modules, in the order a file passes through them: ``readers`` (format, CSV, delimiter)
-with ``encoding``, ``xlsx``, ``jsonfile``, ``limits`` and ``rawtable`` (the shape they all
-give), ``headers`` and ``profiles`` (which column is what), ``normalize`` with
+with ``encoding``, ``headerrow`` (the header below titles, notes below the data),
+``xlsx``, ``jsonfile``, ``limits`` and ``rawtable`` (the shape they all give), ``headers`` and ``profiles`` (which column is what), ``normalize`` with
 ``dates`` and ``police`` (one common shape), ``stage`` with ``coords``, ``addresses`` and
 ``masking`` (rows ready to write), ``dedupe`` (the same event from two actors) and
 ``pipeline`` (one transaction per file, undo, history) with ``rawfiles`` (the kept

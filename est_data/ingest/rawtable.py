@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from est_data.ingest.errors import IngestError
+from est_data.ingest.headerrow import FOOTER_MAX, FOOTER_REASON, footer_notes
 
 ROW_COLUMN = "_row"  # the spreadsheet row number of each data row (header row = 1)
 DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb", "|": "lodstrecks"}
@@ -40,6 +41,12 @@ class RawTable:
     rows: int = 0
     # Lines of a UTF-8 file that were not UTF-8 and were decoded as Windows-1252.
     fallback_lines: int = 0
+    # The header's line (CSV) or row (XLSX) number, None when the table has no header
+    # row (its columns are "kolumn 1", ...); and the rows above it that held text (a
+    # title, notes), skipped. Blank rows and a "sep=" line are not counted.
+    header_row: int | None = 1
+    skipped_above: int = 0
+    sheet_auto: bool = False       # the sheet was picked as the one that looks like data
     owned: bool = True             # False: ``con`` is the caller's (objects are TEMP)
 
     def head(self, n: int = 20) -> pa.Table:
@@ -58,7 +65,8 @@ class RawTable:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def describe_sv(self) -> str:
-        """``CSV, semikolonseparerad, teckenkodning UTF-8`` and the like, for the app."""
+        """``CSV, semikolonseparerad, teckenkodning UTF-8`` and the like, for the app;
+        with the sheet and the header row when they are not the obvious ones."""
         if self.kind == "csv":
             name = DELIMITER_NAMES.get(self.delimiter)
             sep = f"{name}separerad" if name else f"avgränsare {self.delimiter!r}"
@@ -66,10 +74,27 @@ class RawTable:
             if self.fallback_lines:
                 lines = "1 rad" if self.fallback_lines == 1 else f"{self.fallback_lines} rader"
                 text += f" ({lines} i Windows-1252)"
-            return text
+            return text + self._header_sv()
         if self.kind == "xlsx":
-            return f"Excel (XLSX), blad \u201d{self.sheet}\u201d"
+            text = f"Excel (XLSX), blad \u201d{self.sheet}\u201d"
+            if self.sheet_auto:
+                text += f" (valt bland {len(self.sheets)} blad: det som ser ut som en tabell)"
+            return text + self._header_sv()
         return "JSON, Polisens händelseflöde" if self.police_feed else "JSON"
+
+    def _header_sv(self) -> str:
+        if self.header_row is None:
+            text = ", ingen rubrikrad hittades (kolumnerna heter kolumn 1, kolumn 2, …)"
+            if self.skipped_above:
+                rows = "1 rad" if self.skipped_above == 1 else f"{self.skipped_above} rader"
+                text += f"; {rows} med text ovanför data hoppades över (titel/anteckningar)"
+            return text
+        if not self.skipped_above:
+            return ""
+        above = self.header_row - 1
+        rows = "1 rad" if above == 1 else f"{above} rader"
+        return (f", rubrikraden är rad {self.header_row}; {rows} ovanför hoppades över "
+                "(titel/anteckningar)")
 
 
 def clean_names(names: list[str]) -> list[str]:
@@ -92,25 +117,46 @@ def connection(con: duckdb.DuckDBPyConnection | None) -> tuple[duckdb.DuckDBPyCo
 
 
 def finish(con: duckdb.DuckDBPyConnection, names: list[str], first_row: int,
-            owned: bool = True, **meta) -> RawTable:
-    """Define the view ``raw`` over ``raw_t`` with the ``_row`` numbers."""
-    structural = meta.pop("structural", [])
+           owned: bool = True, **meta) -> RawTable:
+    """Define the view ``raw`` over ``raw_t`` with the ``_row`` numbers; notes below the
+    data ("Totalt: 123") become rejected rows with their reason (:func:`footer`)."""
+    structural = list(meta.pop("structural", []))
     n = int(con.execute("SELECT count(*) FROM raw_t").fetchall()[0][0])
+    lines = None
     if structural:  # rows after a rejected line sit one line further down
         lines = np.arange(first_row, first_row + n + len(structural), dtype=np.int64)
         lines = np.setdiff1d(lines, np.array([r[0] for r in structural], dtype=np.int64))[:n]
-        row_map = pa.table({"pos": np.arange(n, dtype=np.int64), "line": lines})
+    notes = footer(con, n, names, meta.get("delimiter") or ";")
+    for pos, text in notes:
+        line = int(lines[pos]) if lines is not None else first_row + pos
+        structural.append((line, FOOTER_REASON, text))
+    dropped = [pos for pos, _ in notes]
+    if lines is not None:
+        kept = np.setdiff1d(np.arange(n, dtype=np.int64), np.array(dropped, dtype=np.int64))
+        row_map = pa.table({"pos": kept, "line": lines[kept]})
         con.execute("CREATE OR REPLACE TEMP TABLE raw_lines AS SELECT * FROM row_map")
-        con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT l.line AS _row, t.* "
+        con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT l.line AS _row, t.* EXCLUDE (pos) "
                     "FROM (SELECT rowid AS pos, * FROM raw_t) t JOIN raw_lines l USING (pos)")
     else:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + {int(first_row)} AS _row, * "
-                    "FROM raw_t")
+        where = (f" WHERE rowid NOT IN ({', '.join(str(int(p)) for p in dropped)})"
+                 if dropped else "")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + {int(first_row)} "
+                    f"AS _row, * FROM raw_t{where}")
     if n == 0 and not structural:
         raise IngestError("the file has a header row but no data rows",
                           "Filen har en rubrikrad men inga datarader.")
-    return RawTable(con=con, columns=names, structural_rejects=structural, rows=n, owned=owned,
-                    **meta)
+    return RawTable(con=con, columns=names, structural_rejects=structural,
+                    rows=n - len(dropped), owned=owned, **meta)
+
+
+def footer(con: duckdb.DuckDBPyConnection, n: int, names: list[str], delimiter: str
+           ) -> list[tuple[int, str]]:
+    """The notes below the data in ``raw_t`` as (position, text): see
+    :func:`.headerrow.footer_notes`. Only the last rows are read."""
+    start = max(0, n - FOOTER_MAX)
+    tail = con.execute(f"SELECT * FROM raw_t WHERE rowid >= {start} ORDER BY rowid").fetchall()
+    return [(start + k, delimiter.join(c or "" for c in tail[k]).rstrip(delimiter))
+            for k in footer_notes(tail, len(names), total=n)]
 
 
 def from_arrow(table: pa.Table, columns: list[str], con=None, **meta) -> RawTable:

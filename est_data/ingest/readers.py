@@ -1,9 +1,10 @@
 """Reading actors' files into one shape: a table of text columns.
 
 Exports arrive as CSV (``,`` ``;`` or tab; UTF-8, UTF-8 with BOM, UTF-16 from Excel's
-"Unicode text", CP1252/Latin-1 from older Windows systems), as XLSX (first sheet unless
-told) or as JSON (the Police's public events feed). Everything is read as text; parsing
-dates and numbers is the next step's job, so a reader never guesses.
+"Unicode text", CP1252/Latin-1 from older Windows systems), as XLSX (the sheet that
+looks like data unless told) or as JSON (the Police's public events feed). The header
+row is found below title rows and notes (:mod:`.headerrow`). Everything is read as
+text; parsing dates and numbers is the next step's job, so a reader never guesses.
 
 Any input either gives a :class:`RawTable` or raises :class:`IngestError` with a
 message naming the problem: never another exception.
@@ -14,13 +15,15 @@ import codecs
 import csv
 import io
 import os
+import re
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import duckdb
 
 from est_data.core import config
-from est_data.ingest import limits
+from est_data.ingest import headerrow, limits
 from est_data.ingest.encoding import (
     SAMPLE_BYTES, check_text, decode_cp1252, decode_lines, decode_sample, detect_encoding)
 from est_data.ingest.errors import IngestError
@@ -36,6 +39,9 @@ __all__ = ["DELIMITERS", "DELIMITER_NAMES", "POLICE_KEYS", "ROW_COLUMN", "SAMPLE
 
 DELIMITERS = (";", ",", "\t", "|")
 _SNIFF_LINES = 50
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_HEADER_LINES = 200  # lines of the sample the header row is looked for in (with the rows
+                     # below that judge it)
 
 
 # --- format ---------------------------------------------------------------------------
@@ -72,7 +78,9 @@ def _split(line_block: str, delimiter: str) -> list[list[str]]:
 
 
 def detect_delimiter(sample: str) -> str:
-    """The delimiter that splits the first lines into the same number (> 1) of fields."""
+    """The delimiter that splits the most of the first lines into the same number (> 1)
+    of fields: the rows' common width, not the first line's, so a title line above the
+    header ("Felanmälningar, Östersund") cannot decide."""
     lines = [ln for ln in sample.splitlines()[:_SNIFF_LINES] if ln.strip()]
     if lines and lines[0].lower().startswith("sep=") and len(lines[0]) >= 5:
         return lines[0][4]
@@ -81,38 +89,66 @@ def detect_delimiter(sample: str) -> str:
     block = "\n".join(lines)
     best, best_score = None, (0, 0)
     for delim in DELIMITERS:
-        rows = [r for r in _split(block, delim) if r]
-        if not rows or len(rows[0]) < 2:
+        widths = Counter(len(r) for r in _split(block, delim) if len(r) >= 2)
+        if not widths:
             continue
-        width = len(rows[0])
-        agree = sum(1 for r in rows if len(r) == width)
+        width, agree = max(widths.items(), key=lambda wa: (wa[1], wa[0]))
         score = (agree, width)
         if score > best_score:
             best, best_score = delim, score
     if best is None:
         raise IngestError(
-            "cannot find the column delimiter: the first line has no ';', ',' or tab "
+            "cannot find the column delimiter: no line has ';', ',' or tab "
             "separating at least two columns",
-            "Hittar ingen kolumnavgränsare: första raden har inget semikolon, komma eller "
+            "Hittar ingen kolumnavgränsare: ingen rad har semikolon, komma eller "
             "tabbtecken som delar den i minst två kolumner.")
     return best
 
 
-def _header(sample: str, delimiter: str) -> tuple[list[str], int]:
-    """Column names and the number of lines before the data (``sep=`` line, blanks)."""
-    lines = sample.splitlines()
-    skip = 0
-    while skip < len(lines) and (not lines[skip].strip()
-                                 or lines[skip].lower().startswith("sep=")):
-        skip += 1
-    if skip >= len(lines):
+def _sample_rows(sample: str, delimiter: str) -> list[tuple[list[str], int, int]]:
+    """The first lines of the sample as rows: (fields, first line, last line), lines
+    numbered from 1 as DuckDB's ``skip`` counts them. Blank and ``sep=`` lines are rows
+    without fields; a line the sample may have cut is left out."""
+    lines = _LINE_BREAK.split(sample, maxsplit=_HEADER_LINES)
+    if len(lines) > _HEADER_LINES or len(sample) >= SAMPLE_BYTES - 3:
+        lines = lines[:-1]  # the rest of the sample, or a line the sample may have cut
+    out: list[tuple[list[str], int, int]] = []
+    reader = csv.reader(iter(lines), delimiter=delimiter, quotechar='"')
+    done = 0
+    try:
+        for fields in reader:
+            first, done = done + 1, reader.line_num
+            blank = not "".join(fields).strip() and len(fields) <= 1
+            sep = len(fields) <= 2 and lines[first - 1].lower().startswith("sep=")
+            out.append(([] if blank or sep else fields, first, done))
+    except csv.Error:  # a NUL byte or an endless quote: the rows read so far
+        pass
+    return out
+
+
+def _header(sample: str, delimiter: str) -> tuple[list[str], int, dict]:
+    """Column names, the number of lines before the data, and what the reader records
+    about the header row (its line, the rows with text skipped above it) for
+    :class:`RawTable`. The header row is the one :func:`.headerrow.find_header` finds."""
+    rows = _sample_rows(sample, delimiter)
+    found = headerrow.find_header([r for r, _, _ in rows])
+    start = found.start
+    if start is None:  # no row with two filled cells: the first line that is not blank
+        start = next((i for i, (r, _, _) in enumerate(rows) if r), None)
+        found = headerrow.HeaderRow(start, start, "the first line")
+    if start is None:
         raise IngestError("the file has no header row", "Filen saknar rubrikrad.")
-    fields = _split(lines[skip], delimiter)
-    if not fields or len(fields[0]) < 2:
+    above = sum(1 for r, _, _ in rows[:start] if any(c.strip() for c in r))
+    fields, first, last = rows[start]
+    if found.index is None:  # no header: every row is data, nothing is lost
+        width = max(len(r) for r, _, _ in rows[start:])
+        return (clean_names([""] * width), first - 1,
+                {"header_row": None, "skipped_above": above})
+    if len(fields) < 2:
         raise IngestError(
             f"the header row has only one column with the delimiter {delimiter!r}",
             f"Rubrikraden har bara en kolumn med avgränsaren {delimiter!r}.")
-    return clean_names(fields[0]), skip + 1
+    return clean_names(fields), last, {"header_row": first, "skipped_above": above}
 
 
 def _csv_relation_sql(path: str, delimiter: str, names: list[str], skip: int,
@@ -209,12 +245,12 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
     sample = decode_sample(head, enc)
     check_text(sample)
     delim = delimiter or detect_delimiter(sample)
-    names, skip = _header(sample, delim)
+    names, skip, header = _header(sample, delim)
     con, owned = connection(con)
     try:
         structural, shown, fallback = _read_text(con, path, enc, delim, names, skip)
         return finish(con, names, skip + 1, kind="csv", encoding=shown, delimiter=delim,
-                      structural=structural, owned=owned, fallback_lines=fallback)
+                      structural=structural, owned=owned, fallback_lines=fallback, **header)
     except BaseException:
         if owned:
             con.close()

@@ -265,3 +265,30 @@ def test_an_unknown_word_gets_its_category_in_the_app(app_db, app_test, tmp_path
     assert _count(app_db, ovrigt) == before - 1
     assert load_profile("kommun").categories["Snöskottning saknas"] == "otrygg_plats"
     assert any("Alla lagrade kategoriord har en kategori" in i.value for i in at.info)
+
+
+def test_preview_names_the_sheet_and_header_row_it_found(app_db, tmp_path, app_test):
+    """A workbook with an Info sheet first and a title above the header: the preview
+    reads the data sheet below its title and says so (issue 13, item 1)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Info"
+    book.active.append(["Felanmälningar oktober 2026"])
+    sheet = book.create_sheet("Data")
+    sheet.append(["Bostadsbolaget Öst – Felanmälningar"])
+    sheet.append([None])
+    sheet.append(["Datum", "Typ", "Adress"])
+    sheet.append(["2026-11-01", "Klotter", "Storgatan 1"])
+    sheet.append(["2026-11-02", "Störning", "Torget 2"])
+    path = tmp_path / "felanmalningar.xlsx"
+    book.save(path)
+    at = app_test("data", timeout=90)
+    at.selectbox(key="data_actor").set_value("nattvandrarna")
+    at.file_uploader[0].set_value(("felanmalningar.xlsx", path.read_bytes(),
+                                   "application/vnd.ms-excel")).run()
+    assert not at.exception
+    assert [s for s in at.selectbox if s.label == "Blad i arbetsboken"][0].value == "Data"
+    shown = " ".join(m.value for m in at.markdown)
+    assert "rubrikraden är rad 3; 2 rader ovanför hoppades över" in shown
+    assert "valt bland 2 blad" in shown

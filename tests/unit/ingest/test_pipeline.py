@@ -10,6 +10,7 @@ import pytest
 from est_data.store.db import connect
 from est_data.ingest import IngestError, import_file, undo_batch
 from est_data.ingest import dedupe, pipeline
+from est_data.ingest.headerrow import FOOTER_REASON
 from est_data.ingest.quality import quality_by_actor, rejected_rows
 from est_data.ingest.rebuild import rebuild
 from est_data.demo.samples import demo_rows, write_address_register, write_demo_exports
@@ -276,6 +277,25 @@ def test_automatic_mapping_without_profile_and_its_limits(con, tmp_path):
                          now=NOW)
     assert report.rows_new == 1
     assert len(table_dump(con)["incidents"]) == len(before["incidents"]) + 1
+
+
+def test_an_unseen_export_with_title_rows_and_notes_lands_with_its_line_numbers(con, tmp_path):
+    path = write(tmp_path / "partner.csv",
+                 "Östersundshem AB – Felanmälningar;;;\nUtdrag 2026-11-03;;;\n;;;\n"
+                 "Datum;Tid;Typ;Adress\n2025-10-01;22:15;Klotter;Storgatan 1\n"
+                 "2025-10-02;01:10;Skadegörelse;Prästgatan 2\ngammalt;01:10;Klotter;Torget 1\n"
+                 "2025-10-03;02:10;Klotter;Prästgatan 4\nTotalt: 4;;;\nKälla: systemet;;;\n;;;\n",
+                 "cp1252")
+    report = import_file(con, path, "ny_partner", now=NOW)
+    assert report.mapping == {"date": "Datum", "time": "Tid", "category": "Typ",
+                              "address": "Adress"}
+    assert (report.rows_new, report.rows_rejected) == (3, 3)
+    assert report.skipped == {"Tom rad": 1}  # an empty last row is skipped, as before
+    assert report.file_format.endswith(
+        "rubrikraden är rad 4; 3 rader ovanför hoppades över (titel/anteckningar)")
+    rej = rejected_rows(con, report.batch_id)
+    assert list(zip(rej["row_number"], rej["reason"])) == [
+        (7, "Datumet kan inte tolkas"), (9, FOOTER_REASON), (10, FOOTER_REASON)]
 
 
 def test_profile_naming_a_missing_column_stops_the_import(world, con, tmp_path):

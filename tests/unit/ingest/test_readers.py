@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from est_data.ingest.errors import IngestError
+from est_data.ingest.headerrow import FOOTER_REASON
 from est_data.ingest.readers import detect_delimiter, read_file
 
 ROWS = [["Ärendenr", "Datum", "Kategori", "Adress"],
@@ -103,6 +104,87 @@ def test_missing_file(tmp_path):
     ("a;b;c\n1;2;3\n", ";"), ("a,b,c\n1,2,3\n", ","), ("a\tb\n1\t2\n", "\t"),
     ('a;b\n"1,5";2\n"3,5";4\n', ";"),      # decimal commas inside quotes
     ("Adress,Datum\n\"Storgatan 1; lgh 2\",2025-03-04\n", ","),
+    # a title line must not decide: one without the data's delimiter, one with a comma
+    ("Felanmälningar Östersund\nDatum;Tid;Typ\n2026-10-01;22:15;Klotter\n"
+     "2026-10-02;01:10;Bråk\n", ";"),
+    ("Utdrag 2026-11-03, period oktober\n\nDatum;Tid;Typ\n2026-10-01;22:15;Klotter\n", ";"),
+    ("Rapport; Östersund\nDatum,Tid,Typ,Adress\n2026-10-01,22:15,Klotter,Storgatan 1\n", ","),
 ])
 def test_detect_delimiter(sample, expected):
     assert detect_delimiter(sample) == expected
+
+
+PARTNER = ("Östersundshem AB – Felanmälningar;;;;\r\n"
+           "Utdrag 2026-11-03, period 2026-10-01 – 2026-10-31;;;;\r\n"
+           ";;;;\r\n"
+           "Datum;Tid;Typ;Adress;Beskrivning\r\n"
+           "2026-10-01;22:15;Klotter;Storgatan 1;Sprayat på porten\r\n"
+           "2026-10-02;01:10;Skadegörelse;Prästgatan 2;Ruta;krossad\r\n"
+           "2026-10-03;03:10;Störning;Prästgatan 4;\r\n"
+           "Totalt: 3;;;;\r\n"
+           "Källa: Östersundshem, fastighetssystemet;;;;\r\n")
+
+
+@pytest.mark.parametrize("encoding,shown", [("utf-8-sig", "UTF-8 med BOM"),
+                                            ("cp1252", "Windows-1252")])
+def test_title_rows_above_the_header_and_notes_below_the_data(tmp_path, encoding, shown):
+    path = tmp_path / "felanmalningar.csv"
+    path.write_bytes(PARTNER.replace("–", "-" if encoding == "cp1252" else "–").encode(encoding))
+    raw = read_file(path)
+    try:
+        assert raw.columns == ["Datum", "Tid", "Typ", "Adress", "Beskrivning"]
+        assert (raw.header_row, raw.skipped_above, raw.rows) == (4, 2, 2)
+        assert raw.describe_sv() == (
+            f"CSV, semikolonseparerad, teckenkodning {shown}, rubrikraden är rad 4; "
+            "3 rader ovanför hoppades över (titel/anteckningar)")
+        rows = raw.head().to_pylist()
+        assert [(r["_row"], r["Typ"]) for r in rows] == [(5, "Klotter"), (7, "Störning")]
+        assert set(rows[0]) == {"_row", *raw.columns}
+        # Row numbers are the file's line numbers, for the line with a field too many
+        # and for the notes below the data.
+        assert [(n, why) for n, why, _ in raw.structural_rejects] == [
+            (6, "Raden har fler fält än rubrikraden"), (8, FOOTER_REASON), (9, FOOTER_REASON)]
+        assert raw.structural_rejects[1][2] == "Totalt: 3"
+    finally:
+        raw.close()
+
+
+def test_a_title_and_the_sep_line(tmp_path):
+    path = tmp_path / "sep.csv"
+    path.write_text("sep=;\nRapport oktober\n\nDatum;Kategori\n2025-03-04;Klotter\n",
+                    encoding="utf-8")
+    raw = read_file(path)
+    try:
+        assert raw.columns == ["Datum", "Kategori"] and raw.head().to_pylist()[0]["_row"] == 5
+        assert (raw.header_row, raw.skipped_above) == (4, 1)
+    finally:
+        raw.close()
+
+
+def test_a_plain_file_describes_as_before(tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text("\nDatum;Kategori\n2025-03-04;Klotter\n", encoding="utf-8")
+    raw = read_file(path)
+    try:
+        assert (raw.header_row, raw.skipped_above) == (2, 0)
+        assert raw.describe_sv() == "CSV, semikolonseparerad, teckenkodning UTF-8"
+    finally:
+        raw.close()
+
+
+def test_a_file_without_a_header_row_keeps_every_row(tmp_path):
+    path = tmp_path / "utan_rubriker.csv"
+    path.write_text("Rapport\n2026-10-01;22:15;Klotter;Storgatan 1\n"
+                    "2026-10-02;01:10;Bråk;Torget\n2026-10-03;02:10;Klotter\n",
+                    encoding="utf-8")
+    raw = read_file(path)
+    try:
+        assert raw.columns == ["kolumn 1", "kolumn 2", "kolumn 3", "kolumn 4"]
+        assert (raw.header_row, raw.skipped_above, raw.rows) == (None, 1, 3)
+        assert [(r["_row"], r["kolumn 3"]) for r in raw.head().to_pylist()] == [
+            (2, "Klotter"), (3, "Bråk"), (4, "Klotter")]
+        assert raw.describe_sv().endswith(
+            ", ingen rubrikrad hittades (kolumnerna heter kolumn 1, kolumn 2, …); 1 rad med "
+            "text ovanför data hoppades över (titel/anteckningar)")
+    finally:
+        raw.close()
