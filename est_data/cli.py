@@ -182,12 +182,14 @@ def cmd_import(args) -> int:
 
         with scratch_copy(path) as con:
             report = import_file(con, args.file, args.source, args.profile, dry_run=True,
-                                 sheet=args.sheet, progress=terminal_bar(big), keep_raw=False)
+                                 sheet=args.sheet, progress=terminal_bar(big), keep_raw=False,
+                                 accept_outside=args.accept_outside)
     else:
         # Copy-on-write: an app that has the database open never blocks the import.
         with write_session(path) as con:
             report = import_file(con, args.file, args.source, args.profile, sheet=args.sheet,
-                                 progress=terminal_bar(big), raw_root=raw_dir(path))
+                                 progress=terminal_bar(big), raw_root=raw_dir(path),
+                                 accept_outside=args.accept_outside)
             audit.record(con, audit.cli_user(), "import", report.audit_summary())
     print("\n".join(report.lines()))
     if not args.dry_run:
@@ -324,6 +326,9 @@ def _add_import_commands(sub) -> None:
                    help="check and report what would be imported; write nothing")
     p.add_argument("--sheet", default=None, help="XLSX: the sheet to read (default: the first)")
     p.add_argument("--progress", action="store_true", help="show progress also for small files")
+    p.add_argument("--accept-outside", action="store_true",
+                   help="keep rows whose point lies outside the municipality (as points without "
+                        "area) instead of rejecting them")
     _db_arg(p)
     p.set_defaults(func=cmd_import)
 
