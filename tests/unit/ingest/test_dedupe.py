@@ -136,3 +136,42 @@ def test_planted_pairs_are_found_and_nothing_else(con):
     linked = {(k, v) for k, v in _dups(con).items() if v is not None}
     found, false = len(linked & planted), len(linked - planted)
     assert (found, false) == (len(planted), 0)
+
+
+# Two partners' exports the import has no profile for: the housing company writes
+# addresses its own way (a date only when the time is not known), the night walkers a
+# plain address or a point; the register places the housing company's addresses.
+HOUSING = ("Ärende;Händelsedatum;Klockslag;Felkategori;Adress\n"
+           "H1;2025-05-10;22.05;Störning;Kyrkgatan 12 A, Östersund\n"
+           "H2;2025-05-11;;Klotter;KYRKGATAN 14A\n"
+           "H3;2025-05-12;21.40;Skadegörelse;Kyrkg. 16\n"
+           "H4;2025-05-13;23.00;Störning;Kyrkgatan 12, lgh 1103\n"
+           "H5;2025-05-14;;Störning;Kyrkgatan\n")
+WALKERS = ("Datum;Tid;Händelse;Plats;Lat;Lon\n"
+           "2025-05-10;22.20;Ordningsstörning;Kyrkgatan 12;;\n"          # H1: same building
+           "2025-05-11;21.00;Klotter;;{lat};{lon}\n"                     # H2: at its point
+           "2025-05-12;21.45;Klotter;Kyrkgatan 16 (trapphus B);;\n"      # H3: same building
+           "2025-05-13;23.10;Störning;Kyrkgatan 14;;\n"                  # H4: next building
+           "2025-05-14;20.00;Störning;Kyrkgatan 12;;\n")                 # H5: street only
+REGISTER = ("Adress;N;E\nKyrkgatan 12 A;7005600;481680\nKyrkgatan 14 A;7005640;481690\n"
+            "Kyrkgatan 16;7005680;481700\n")
+
+
+def test_unseen_partner_exports_link_the_same_events(tmp_path, monkeypatch):
+    from est_data.areas.geometry import to_wgs84
+    from est_data.ingest import import_file, pipeline
+    from ingest_util import NOW, areas_only_db, write
+
+    monkeypatch.setattr(pipeline.config, "ADDRESSES_PATH",
+                        write(tmp_path / "addresses.csv", REGISTER))
+    lon, lat = to_wgs84([481_690.0 + 30], [7_005_640.0 + 20])
+    con = connect(areas_only_db(tmp_path / "est.duckdb"))
+    housing = import_file(con, write(tmp_path / "bostad.csv", HOUSING), "bostadsbolaget", now=NOW)
+    assert housing.time_unknown == 2 and housing.location["address_in_register"] == 4
+    walk = write(tmp_path / "natt.csv", WALKERS.format(lat=f"{lat[0]:.6f}", lon=f"{lon[0]:.6f}"))
+    report = import_file(con, walk, "nattvandrare", now=NOW)
+    pairs = con.execute("""SELECT d.source_ref, strftime(i.occurred_at, '%d') FROM incidents i
+        JOIN incidents d ON d.incident_id = i.duplicate_of ORDER BY 1""").fetchall()
+    assert pairs == [("H1", "10"), ("H2", "11"), ("H3", "12")]
+    assert report.rows_duplicate == 3
+    con.close()
