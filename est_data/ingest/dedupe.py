@@ -80,10 +80,13 @@ def _candidates(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.date
     hi_cand = hi_target + dt.timedelta(seconds=w)
     con.register("_dd_families", _families())
     # Addresses are few compared with reports: reduce each distinct one once.
+    # Each building is compared by a hash of its key (NULL: no building).
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dd_addr AS
-        SELECT address, {building_key_sql('address')} AS addr
-        FROM (SELECT DISTINCT address FROM incidents
-              WHERE occurred_at BETWEEN ? AND ? AND address IS NOT NULL)""", [lo_cand, hi_cand])
+        SELECT address, CASE WHEN key IS NOT NULL THEN hash(key) END AS addr
+        FROM (SELECT address, {building_key_sql('address')} AS key
+              FROM (SELECT DISTINCT address FROM incidents
+                    WHERE occurred_at BETWEEN ? AND ? AND address IS NOT NULL))""",
+                [lo_cand, hi_cand])
     # The order that decides "later": report time (else event time), then a hash of the
     # id, packed into one 128-bit number so the join compares integers.
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_c AS

@@ -137,8 +137,9 @@ def summary_metrics(r: ImportReport) -> list[tuple[str, int, str]]:
          "EST-händelser enligt profilen."),
         ("Dubbletter", r.rows_duplicate,
          "Samma händelse som en annan aktör redan rapporterat (samma kategorifamilj, inom "
-         f"{DUPLICATE_WINDOW_MIN:g} minuter och {DUPLICATE_DISTANCE_M:g} meter eller samma "
-         "adress). Räknas en gång i vyerna."),
+         f"{DUPLICATE_WINDOW_MIN:g} minuter, samma dag när en rapport saknar klockslag, och "
+         f"inom {DUPLICATE_DISTANCE_M:g} meter eller i samma hus: gata och nummer). "
+         "Räknas en gång i vyerna."),
     ]
 
 
