@@ -2,7 +2,9 @@
 
 Classifies categories, rejects what cannot be used (with a Swedish reason), masks
 personal data, places each row (coordinates, address register, area code), assigns
-areas, and gives every row its stable key. Runs as SQL on the temporary tables of the
+areas, and gives every row its stable key. A row whose own point lies outside the
+municipality (:mod:`est_data.ingest.extent`) is rejected, or, when the import accepts
+such rows, kept as a point without area. Runs as SQL on the temporary tables of the
 connection the file was read into; only the coordinates take a trip through numpy.
 """
 from __future__ import annotations
