@@ -183,14 +183,16 @@ def cmd_import(args) -> int:
 
         with scratch_copy(path) as con:
             report = import_file(con, args.file, args.source, args.profile, dry_run=True,
-                                 sheet=args.sheet, progress=terminal_bar(big), keep_raw=False)
+                                 sheet=args.sheet, progress=terminal_bar(big), keep_raw=False,
+                                 accept_outside=args.accept_outside)
     else:
         try:
             # Copy-on-write: an app that has the database open never blocks the import.
             with write_session(path) as con:
                 report = import_file(con, args.file, args.source, args.profile,
                                      sheet=args.sheet, progress=terminal_bar(big),
-                                     raw_root=raw_dir(path), accept=args.accept)
+                                     raw_root=raw_dir(path), accept=args.accept,
+                                     accept_outside=args.accept_outside)
                 audit.record(con, audit.cli_user(), "import", report.audit_summary())
         except ImportRefused as exc:   # nothing written; the proposed profile is
             print("\n".join(exc.propose(args.file)))   # written next to the file
@@ -334,6 +336,9 @@ def _add_import_commands(sub) -> None:
     p.add_argument("--accept", action="store_true", help="commit a guessed mapping (no "
                    "profile) even with open questions (unused time/place, unknown words)")
     p.add_argument("--progress", action="store_true", help="show progress also for small files")
+    p.add_argument("--accept-outside", action="store_true",
+                   help="keep rows whose point lies outside the municipality (as points without "
+                        "area) instead of rejecting them")
     _db_arg(p)
     p.set_defaults(func=cmd_import)
 

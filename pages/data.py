@@ -177,13 +177,20 @@ with tab_import:
             st.subheader("Kontroll före import")
             st.caption("Inget är sparat ännu. Så här skulle importen bli:")
             _show_report(report)
-            todo = report.rows_new + report.rows_updated
             # The CLI's reasons to stop a guessed mapping: each must be seen first.
             questions = service.open_questions(preview, mapping or {}, report)
             seen = [st.checkbox(f"{q.sv} Jag har sett detta och vill importera ändå.",
                                 key=f"data_q_{q.code}_{i}") for i, q in enumerate(questions)]
             if questions and not all(seen):
                 st.warning("Besvara frågorna ovan (eller rätta kolumnerna) innan importen.")
+            # Issue 13, item 8: rows placed outside the municipality were rejected in the
+            # check; only then may the admin take them in, as points without area.
+            outside = report.location.get("outside", 0)
+            accept_outside = bool(outside) and st.checkbox(
+                f"Ta med {fmt.num(outside)} rader med plats utanför kommunen (som punkter "
+                "utan område; de räknas i kommunens totaler men i inget område)",
+                key="data_accept_outside")
+            todo = report.rows_new + report.rows_updated + (outside if accept_outside else 0)
             if st.button(f"Importera {fmt.num(todo)} händelser", type="primary",
                          key="data_commit", disabled=todo == 0 or not all(seen)):
                 bar = st.progress(0.0, text="Importerar …")
@@ -191,7 +198,8 @@ with tab_import:
                     done = service.commit_file(db_path(), path, source, mapping, upload.name,
                                                actor_name, actor_kind, sheet,
                                                progress=_progress_callback(bar),
-                                               username=user.username)
+                                               username=user.username,
+                                               accept_outside=accept_outside)
                 except IngestError as exc:
                     st.error(f"**Importen avbröts; inget sparades.** {exc.sv}")
                 else:

@@ -72,6 +72,9 @@ ADDRESSES_PATH = DATA_DIR / "addresses.csv"
 # category family and lie within these limits (or share an address within the window).
 DUPLICATE_WINDOW_MIN = 30
 DUPLICATE_DISTANCE_M = 75.0
+# A point farther than this from every stored statistical area is outside the
+# municipality: the row is rejected unless the import is told to accept it.
+OUTSIDE_TOLERANCE_M = 2000.0
 # Largest file the Data page accepts (the CLI has no limit).
 MAX_UPLOAD_MB = 200  # = server.maxUploadSize in .streamlit/config.toml
 # Dates outside [EARLIEST_DATE, today + 1 day] are rejected as implausible.

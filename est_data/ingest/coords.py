@@ -10,8 +10,9 @@ The coordinate system is recognised by the values, row by row, not by the header
 - RT 90 2.5 gon V (EPSG:3021), still found in older municipal systems: northing
   6.1–7.7 million, easting 1.2–1.9 million.
 
-``(0, 0)``, a single zero, or a place outside the municipality gives no location (the
-row is kept, the reason counted). Everything is numpy over whole columns.
+``(0, 0)``, a single zero, or a place outside the municipality's box gives no location
+(the row is kept, the reason counted; the import asks :mod:`est_data.ingest.extent`
+about places outside and rejects those rows). Everything is numpy over whole columns.
 """
 from __future__ import annotations
 
@@ -67,12 +68,15 @@ def number_sql(expr: str) -> str:
 
 
 def locate(a, b, crs: str | None = None,
-           bbox: tuple[float, float, float, float] = MUNICIPALITY_BBOX) -> Located:
+           bbox: tuple[float, float, float, float] = MUNICIPALITY_BBOX,
+           keep_outside: bool = False) -> Located:
     """Recognise and convert coordinate pairs.
 
     ``a`` is the column the file calls latitude/north/X, ``b`` longitude/east/Y (their
     order only decides whether a pair counts as swapped). ``crs`` ("wgs84", "sweref",
-    "rt90") forces the system; None recognises it by value range.
+    "rt90") forces the system; None recognises it by value range. With
+    ``keep_outside`` a place outside ``bbox`` keeps its coordinates (status still
+    ``OUTSIDE``), so the caller can decide about it.
     """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
@@ -114,7 +118,7 @@ def locate(a, b, crs: str | None = None,
     status[usable & ~known] = UNKNOWN_CRS
     status[known & ~inside] = OUTSIDE
     status[inside] = OK
-    drop = status != OK
+    drop = (status != OK) & ~(keep_outside & (status == OUTSIDE))
     for arr in (x, y, lat, lon):
         arr[drop] = np.nan
     kind = np.full(n, "", dtype=object)

@@ -90,7 +90,8 @@ def _resolve_profile(profile: Profile | str | Path | None, source: str) -> Profi
 
 def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
                    profile: Profile | None, mapping: dict[str, str] | None,
-                   now: dt.datetime, progress: Progress, sheet: str | None = None
+                   now: dt.datetime, progress: Progress, sheet: str | None = None,
+                   accept_outside: bool = False
                    ) -> tuple[RawTable, Staged, dict, Profile | None, Guess | None]:
     """Read ``path`` and stage its rows against the areas stored in ``con``; the guess
     is the column scorer's when the mapping was guessed (no profile, no mapping)."""
@@ -127,7 +128,7 @@ def read_and_stage(con: duckdb.DuckDBPyConnection, path: Path, source: str,
             normalize.normalize(raw, used, profile)
         progress(0.45, "place")
         register = load_register(config.ADDRESSES_PATH)
-        staged = stage(raw, profile, source, areas_wgs, register, now)
+        staged = stage(raw, profile, source, areas_wgs, register, now, accept_outside)
     except BaseException:
         raw.close()
         raise
@@ -140,15 +141,18 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
                 sheet: str | None = None, file_name: str | None = None,
                 actor_name: str | None = None, actor_kind: str | None = None, keep_raw: bool = True,
                 raw_root: Path | None = None, progress: Progress | None = None,
-                now: dt.datetime | None = None, accept: bool = True) -> ImportReport:
+                now: dt.datetime | None = None, accept: bool = True,
+                accept_outside: bool = False) -> ImportReport:
     """Import one file for the actor ``source`` in one transaction.
 
     ``profile`` is a :class:`Profile`, a profile key or path, or None (the actor's
     profile if there is one, else automatic mapping); ``mapping`` ({field: column})
     overrides the profile's columns (the app's corrected preview), ``sheet`` its sheet of a
-    workbook. ``dry_run`` computes everything and rolls it back. A guessed mapping (no profile, no ``mapping``) with open questions
-    (:mod:`est_data.ingest.guard`) raises :class:`~est_data.ingest.guard.ImportRefused`
-    unless ``accept``; the report lists the questions either way.
+    workbook. ``dry_run`` computes everything and rolls it back. A guessed mapping (no
+    profile, no ``mapping``) with open questions (:mod:`est_data.ingest.guard`) raises
+    :class:`~est_data.ingest.guard.ImportRefused` unless ``accept``. A row whose point
+    lies outside the municipality (:mod:`est_data.ingest.extent`) is rejected; with
+    ``accept_outside`` it is stored with its point and no area.
     """
     t0 = time.perf_counter()
     progress = progress or (lambda _f, _t: None)
@@ -160,7 +164,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
     progress(0.05, "read")
     sha = file_sha256(path) if path.exists() else ""
     raw, staged, used, prof, guess = read_and_stage(con, path, source, prof, mapping, now,
-                                                    progress, sheet)
+                                                    progress, sheet, accept_outside)
     timings = {"read_transform": time.perf_counter() - t0}
     try:
         report = _report(raw, staged, source, actor_name or (prof.name if prof else source),
@@ -190,7 +194,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
     finally:
         raw.close()
     if keep_raw and root is not None and sha and not dry_run:
-        rawfiles.keep_files(con, root, path, report, now, mapping, sheet)
+        rawfiles.keep_files(con, root, path, report, now, mapping, sheet, accept_outside)
     progress(1.0, "done")
     return report
 

@@ -2,8 +2,8 @@
 
 Beside the database, ``raw/<sha256>.<ext>`` holds each imported file as the actor
 exported it (several imports of the same file share it) and ``raw/batches/<batch>.json``
-notes how it was imported: actor, profile, mapping, sheet, time, and whether it was
-undone. A note is written ``committed: false`` during the import and marked committed
+notes how it was imported: actor, profile, mapping, sheet, whether places outside the
+municipality were accepted, time, and whether it was undone. A note is written ``committed: false`` during the import and marked committed
 once the import has landed in the database file (:func:`est_data.store.db.after_write`);
 if the write fails, the note and the original it brought are removed again. A writer
 killed in between leaves an uncommitted note, which ``rebuild`` leaves out.
@@ -27,12 +27,13 @@ def raw_name(path: Path, sha: str) -> str:
 
 
 def keep_files(con, root: Path, path: Path, report: ImportReport, now: dt.datetime,
-               mapping: dict[str, str] | None, sheet: str | None) -> None:
+               mapping: dict[str, str] | None, sheet: str | None,
+               accept_outside: bool = False) -> None:
     """Keep the original file and its note (uncommitted until the import has landed)."""
     made: list[Path] = []
     try:
         _keep_raw(root, path, report.sha256, made)
-        made.append(_write_note(root, report, path, now, mapping, sheet))
+        made.append(_write_note(root, report, path, now, mapping, sheet, accept_outside))
     except BaseException:
         _forget(made)
         raise
@@ -61,13 +62,15 @@ def _keep_raw(root: Path, path: Path, sha: str, made: list[Path]) -> None:
 
 
 def _write_note(root: Path, report: ImportReport, path: Path, now: dt.datetime,
-                mapping: dict[str, str] | None, sheet: str | None) -> Path:
+                mapping: dict[str, str] | None, sheet: str | None,
+                accept_outside: bool = False) -> Path:
     notes = root / BATCH_NOTES
     notes.mkdir(parents=True, exist_ok=True)
     note = {"batch_id": report.batch_id, "source": report.source,
             "actor_name": report.actor_name, "file_name": report.file_name,
             "raw_file": raw_name(path, report.sha256), "sha256": report.sha256,
             "profile": report.profile, "mapping": mapping, "sheet": sheet,
+            "accept_outside": accept_outside,
             "imported_at": now.isoformat(), "undone": False, "committed": False}
     target = notes / f"{report.batch_id}.json"
     _write_json(target, note)

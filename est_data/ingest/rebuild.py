@@ -169,6 +169,7 @@ def rebuild(db: Path | str, raw_root: Path | None = None, progress: Progress | N
             progress(i / max(len(plan.replay), 1), "read")
             import_file(con, root / note["raw_file"], note["source"], note.get("profile"),
                         mapping=note.get("mapping"), sheet=note.get("sheet"),
+                        accept_outside=bool(note.get("accept_outside", False)),
                         file_name=note.get("file_name"),
                         actor_name=note.get("actor_name"), keep_raw=False,
                         now=dt.datetime.fromisoformat(note["imported_at"]))

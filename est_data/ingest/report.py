@@ -11,7 +11,8 @@ from est_data.core.config import DUPLICATE_DISTANCE_M, DUPLICATE_WINDOW_MIN
 LOCATION_SV = {
     "swapped": "Latitud och longitud var omkastade (rättat)",
     "zero": "Koordinaten var noll (ingen plats)",
-    "outside": "Platsen låg utanför kommunen (ingen plats)",
+    "outside": "Platsen låg utanför kommunen (raden avvisad; kan tas med utan område)",
+    "outside_accepted": "Platsen låg utanför kommunen (tagen med som punkt utan område)",
     "unknown_crs": "Koordinaten gick inte att tolka (ingen plats)",
     "unknown_area_code": "Okänd områdeskod (ingen plats)",
     "address_in_register": "Adress hittad i adressregistret",
@@ -130,6 +131,9 @@ class ImportReport:
         warn = {k: v for k, v in self.location.items() if v and k != "address_in_register"}
         if warn:
             out.append("  location: " + ", ".join(f"{k} {v:,}" for k, v in warn.items()))
+        if self.location.get("outside"):
+            out.append(f"  places outside the municipality, rejected: "
+                       f"{self.location['outside']:,} (--accept-outside keeps them without area)")
         if self.values_masked:
             out.append("  personal data masked: " + ", ".join(
                 f"{k} {v:,}" for k, v in self.masked.items() if v))
@@ -178,8 +182,9 @@ def summary_metrics(r: ImportReport) -> list[tuple[str, int, str]]:
          "EST-händelser enligt profilen."),
         ("Dubbletter", r.rows_duplicate,
          "Samma händelse som en annan aktör redan rapporterat (samma kategorifamilj, inom "
-         f"{DUPLICATE_WINDOW_MIN:g} minuter och {DUPLICATE_DISTANCE_M:g} meter eller samma "
-         "adress). Räknas en gång i vyerna."),
+         f"{DUPLICATE_WINDOW_MIN:g} minuter, samma dag när en rapport saknar klockslag, och "
+         f"inom {DUPLICATE_DISTANCE_M:g} meter eller i samma hus: gata och nummer). "
+         "Räknas en gång i vyerna."),
     ]
 
 

@@ -174,13 +174,14 @@ def check_file(db: Path, path: Path, source: str, mapping: dict[str, str] | None
 def commit_file(db: Path, path: Path, source: str, mapping: dict[str, str] | None,
                 file_name: str, actor_name: str | None = None, actor_kind: str | None = None,
                 sheet: str | None = None, progress: Progress | None = None,
-                username: str = "okänd") -> ImportReport:
+                username: str = "okänd", accept_outside: bool = False) -> ImportReport:
     """Import for real: one copy-on-write session (the app's readers never block it and
     never see half of it), the original file kept beside the database, the write logged."""
     with write_session(db) as con:
         report = import_file(con, path, source, mapping=mapping or None, sheet=sheet,
                              file_name=file_name, actor_name=actor_name, actor_kind=actor_kind,
-                             progress=progress, raw_root=config.raw_dir(db))
+                             progress=progress, raw_root=config.raw_dir(db),
+                             accept_outside=accept_outside)
         audit.record(con, username, "import", report.audit_summary())
         return report
 

@@ -2,7 +2,9 @@
 
 Classifies categories, rejects what cannot be used (with a Swedish reason), masks
 personal data, places each row (coordinates, address register, area code), assigns
-areas, and gives every row its stable key. Runs as SQL on the temporary tables of the
+areas, and gives every row its stable key. A row whose own point lies outside the
+municipality (:mod:`est_data.ingest.extent`) is rejected, or, when the import accepts
+such rows, kept as a point without area. Runs as SQL on the temporary tables of the
 connection the file was read into; only the coordinates take a trip through numpy.
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ from est_data.areas.geometry import assign_incident_areas
 from est_data.core.config import EARLIEST_DATE
 from est_data.core.categorize import AMBIGUOUS, UNKNOWN
 from est_data.core.taxonomy import FALLBACK_CODE, _normalize, match
-from est_data.ingest import addresses, coords, masking
+from est_data.ingest import addresses, coords, extent, masking
 from est_data.ingest.profiles import Profile
 from est_data.ingest.readers import RawTable
 
@@ -116,21 +118,23 @@ KEEP = "skip_reason IS NULL AND reject_reason IS NULL"  # rows of ``s1`` that ar
 
 def stage(raw: RawTable, profile: Profile | None, source: str,
           areas_wgs: gpd.GeoDataFrame | None, register: pd.DataFrame | None = None,
-          now: dt.datetime | None = None) -> Staged:
+          now: dt.datetime | None = None, accept_outside: bool = False) -> Staged:
     """Turn ``norm`` (in ``raw.con``) into the temporary table ``staged`` (columns
     :data:`INCIDENT_COLUMNS` plus ``_row``, unique ``incident_id``); see the module
-    docstring."""
+    docstring. Rows whose point lies outside the municipality are rejected, or with
+    ``accept_outside`` kept with their point and no area."""
     con = raw.con
     read = int(con.execute("SELECT count(*) FROM norm").fetchall()[0][0])
     words = _classify(con, profile, now or dt.datetime.now())
     skipped = dict(con.execute("SELECT skip_reason, count(*) FROM s1 WHERE skip_reason IS NOT NULL "
                                "GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    located, location = _located(con, profile, areas_wgs, register, KEEP, accept_outside)
     rejected_reasons, rejected = _rejections(con, raw)
     masked = _masked_counts(con)
     span_dropped = dict(con.execute(
         f"SELECT span_problem, count(*) FROM s1 WHERE {KEEP} AND span_problem IS NOT NULL "
         "GROUP BY 1 ORDER BY 2 DESC").fetchall())
-    location = _place(con, profile, source, areas_wgs, register, KEEP)
+    location.update(_place(con, located, source, areas_wgs, KEEP))
     con.execute("DROP TABLE s1")
     repeated = _resolve_repeated_keys(con)
     stats = con.execute("""SELECT count(*) FILTER (WHERE NOT time_known),
@@ -241,11 +245,9 @@ def _assign(x: np.ndarray, y: np.ndarray, areas_wgs) -> tuple[np.ndarray, np.nda
     return empty, empty.copy()
 
 
-def _place(con, profile: Profile | None, source: str, areas_wgs, register,
-           keep: str) -> dict[str, int]:
-    """Create ``staged`` from the kept rows of ``s1``: place, precision, areas, key.
-    Returns the location warnings."""
-    located, warnings = _located(con, profile, areas_wgs, register, keep)
+def _place(con, located: pa.Table, source: str, areas_wgs, keep: str) -> dict[str, int]:
+    """Create ``staged`` from the kept rows of ``s1`` and their places (``located``):
+    precision, areas, key. Returns the location warnings."""
     con.register("located_in", located)
     con.register("area_keys", _areas_lookup(areas_wgs))
     con.execute(_STAGED_SQL.format(keep=keep.replace(' AND ', ' AND s.')), [source, source])
@@ -257,41 +259,59 @@ def _place(con, profile: Profile | None, source: str, areas_wgs, register,
             count(*) FILTER (WHERE address IS NOT NULL AND x IS NOT NULL AND precision = 'address'),
             count(*) FILTER (WHERE address IS NOT NULL AND x IS NULL AND precision = 'address')
         FROM staged""").fetchall()[0]
-    warnings.update({"unknown_area_code": int(more[0]), "address_in_register": int(more[1]),
-                     "address_not_in_register": int(more[2])})
-    return warnings
+    return {"unknown_area_code": int(more[0]), "address_in_register": int(more[1]),
+            "address_not_in_register": int(more[2])}
 
 
-def _located(con, profile: Profile | None, areas_wgs, register,
-             keep: str) -> tuple[pa.Table, dict[str, int]]:
+def _located(con, profile: Profile | None, areas_wgs, register, keep: str,
+             accept_outside: bool) -> tuple[pa.Table, dict[str, int]]:
     """The kept rows with a place: their own coordinates, else the address register's
-    point; with their areas. Returns the table and the coordinate warnings."""
+    point; with their areas. Rows whose own point lies outside the municipality are
+    rejected in ``s1`` (kept without area with ``accept_outside``). Returns the table
+    and the coordinate warnings."""
     pts = con.sql(f"SELECT _row, coord_a, coord_b FROM s1 WHERE {keep} "
                   "AND (coord_a IS NOT NULL OR coord_b IS NOT NULL)").to_arrow_table()
     loc = coords.locate(pts.column("coord_a").to_numpy(zero_copy_only=False),
                         pts.column("coord_b").to_numpy(zero_copy_only=False),
-                        crs=profile.crs_kind if profile else None)
-    ok = loc.status == coords.OK
+                        crs=profile.crs_kind if profile else None, keep_outside=True)
+    ok = np.isin(loc.status, (coords.OK, coords.OUTSIDE))
     rows = pts.column("_row").to_numpy()[ok]
     x, y, lat, lon = loc.x[ok], loc.y[ok], loc.lat[ok], loc.lon[ok]
-    point = np.ones(len(rows), dtype=bool)
-    # Address-only rows: the register's point when the address is in it.
+    area_id, focus_id = _assign(x, y, areas_wgs)
+    out = extent.outside(x, y, loc.status[ok], area_id, areas_wgs)
+    warnings = {**loc.counts(), "outside": 0, "outside_accepted": 0}
+    if out.any() and accept_outside:
+        area_id[out] = focus_id[out] = None
+        warnings["outside_accepted"] = int(out.sum())
+    elif out.any():
+        con.register("outside_rows", pa.table({"_row": rows[out]}))
+        con.execute("UPDATE s1 SET reject_reason = ? WHERE _row IN (SELECT _row FROM "
+                    "outside_rows)", [extent.reason_sv(areas_wgs)])
+        con.unregister("outside_rows")
+        warnings["outside"] = int(out.sum())
+        rows, x, y, lat, lon, area_id, focus_id = (
+            a[~out] for a in (rows, x, y, lat, lon, area_id, focus_id))
+    located = pa.table({"_row": pa.array(rows, pa.int64()), "x": x, "y": y, "lat": lat,
+                        "lon": lon, "has_point": np.ones(len(rows), dtype=bool),
+                        "pt_area_id": pa.array(area_id, pa.string()),
+                        "pt_focus_area_id": pa.array(focus_id, pa.string())})
+    return pa.concat_tables([located, _register_points(con, areas_wgs, register, keep)]), warnings
+
+
+def _register_points(con, areas_wgs, register, keep: str) -> pa.Table:
+    """Address-only rows of ``s1`` at the register's point when the address is in it."""
     addresses.match(con, f"(SELECT _row, address FROM s1 WHERE {keep} AND address IS NOT NULL "
                          "AND coord_a IS NULL AND coord_b IS NULL)",
                     register if register is not None else pd.DataFrame())
     reg = con.sql("SELECT _row, x, y, lat, lon FROM addr_match").to_arrow_table()
     con.execute("DROP TABLE addr_match")
-    if reg.num_rows:
-        rows = np.concatenate([rows, reg.column("_row").to_numpy()])
-        x, y, lat, lon = (np.concatenate([a, reg.column(c).to_numpy()])
-                          for a, c in ((x, "x"), (y, "y"), (lat, "lat"), (lon, "lon")))
-        point = np.concatenate([point, np.zeros(reg.num_rows, dtype=bool)])
+    x, y = reg.column("x").to_numpy(), reg.column("y").to_numpy()
     area_id, focus_id = _assign(x, y, areas_wgs)
-    located = pa.table({"_row": pa.array(rows, pa.int64()), "x": x, "y": y, "lat": lat,
-                        "lon": lon, "has_point": point,
-                        "pt_area_id": pa.array(area_id, pa.string()),
-                        "pt_focus_area_id": pa.array(focus_id, pa.string())})
-    return located, loc.counts()
+    return pa.table({"_row": reg.column("_row").cast(pa.int64()), "x": x, "y": y,
+                     "lat": reg.column("lat").to_numpy(), "lon": reg.column("lon").to_numpy(),
+                     "has_point": np.zeros(reg.num_rows, dtype=bool),
+                     "pt_area_id": pa.array(area_id, pa.string()),
+                     "pt_focus_area_id": pa.array(focus_id, pa.string())})
 
 
 # The kept rows of ``s1`` with their place (``located_in``) or area code (``area_keys``):

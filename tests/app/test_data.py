@@ -292,3 +292,40 @@ def test_preview_names_the_sheet_and_header_row_it_found(app_db, tmp_path, app_t
     shown = " ".join(m.value for m in at.markdown)
     assert "rubrikraden är rad 3; 2 rader ovanför hoppades över" in shown
     assert "valt bland 2 blad" in shown
+
+
+OUTSIDE_FILE = ("ID\tDatum tid\tKategori\tPlats\tX\tY\tAnteckning\r\n"
+                "O1\t2026-11-10 kl 22.15\tKlotter\t\t7005607,3\t481680,7\t\r\n"
+                "O2\t2026-11-10 kl 22.20\tKlotter\t\t6580000\t674000\tStockholm\r\n"
+                ).encode("utf-8-sig")
+
+
+def test_a_place_outside_the_municipality_is_shown_and_taken_in_only_when_ticked(app_db,
+                                                                                  app_test):
+    before = _count(app_db)
+    at = app_test("data", timeout=90)
+    at.selectbox(key="data_actor").set_value("kommun")
+    at.file_uploader[0].set_value(("utanfor.txt", OUTSIDE_FILE, "text/plain")).run()
+    at.button(key="data_check").click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Avvisade"] == "1"
+    texts = " ".join(str(df.value) for df in at.dataframe)
+    assert "Platsen ligger utanför kommunen" in texts
+    box = at.checkbox(key="data_accept_outside")
+    assert "Ta med 1 rader med plats utanför kommunen" in box.label
+    box.check().run()
+    assert at.button(key="data_commit").label == "Importera 2 händelser"
+    at.button(key="data_commit").click().run()
+    assert not at.exception
+    assert _count(app_db) == before + 2
+    assert _count(app_db, "SELECT count(*) FROM incidents WHERE source_ref = 'O2' "
+                          "AND area_id IS NULL AND precision = 'point'") == 1
+
+
+def test_no_outside_checkbox_when_every_place_is_inside(app_db, app_test):
+    at = app_test("data", timeout=90)
+    at.selectbox(key="data_actor").set_value("kommun")
+    at.file_uploader[0].set_value(("klotterlogg.txt", KOMMUN_FILE, "text/plain")).run()
+    at.button(key="data_check").click().run()
+    assert not at.exception
+    assert "data_accept_outside" not in [c.key for c in at.checkbox]

@@ -116,9 +116,12 @@ def test_personal_data_is_masked_and_counted(world, con):
 
 def test_rejected_rows_keep_a_swedish_reason_and_the_row(world, con):
     report = import_file(con, world["files"]["nattvandrarna"], "nattvandrarna", now=NOW)
-    assert report.rejected_reasons == {"Datum saknas": 1, "Klockslaget kan inte tolkas": 1}
+    # The planted Sundsvall point is not a place in Östersund: rejected, not kept quietly.
+    outside = "Platsen ligger utanför kommunen (mer än 2 km från kommunens områden)"
+    assert report.rejected_reasons == {"Datum saknas": 1, "Klockslaget kan inte tolkas": 1,
+                                       outside: 1}
     rej = rejected_rows(con, report.batch_id)
-    assert sorted(rej["reason"]) == ["Datum saknas", "Klockslaget kan inte tolkas"]
+    assert sorted(rej["reason"]) == ["Datum saknas", "Klockslaget kan inte tolkas", outside]
     assert all(rej["row_number"] >= 2)
     assert any('"Tid":"25.70"' in raw for raw in rej["raw"])
 
@@ -367,7 +370,7 @@ def test_quality_figures_per_actor(world, con):
     assert set(q.index) == {"kommun", "nattvandrarna", "polisen"}
     assert q.loc["nattvandrarna", "pct_no_point"] > 0          # DeSO-only notes
     assert q.loc["polisen", "pct_municipality_only"] > 20
-    assert q.loc["kommun", "rows_rejected"] == 1
+    assert q.loc["kommun", "rows_rejected"] == 2                # no date; Sundsvall
     ovrigt, total = con.execute("SELECT count(*) FILTER (WHERE category = 'ovrigt'), count(*) "
                                 "FROM incidents WHERE source = 'kommun'").fetchall()[0]
     assert q.loc["kommun", "pct_unknown_category"] == pytest.approx(100 * ovrigt / total)
