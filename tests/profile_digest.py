@@ -16,8 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from est_data.demo.samples import demo_rows
-from est_data.demo.samples import write_demo_exports
+from est_data.demo.samples import demo_rows, write_demo_exports
 from est_data.ingest import import_file
 from est_data.store.db import connect
 

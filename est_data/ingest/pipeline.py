@@ -175,8 +175,23 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
         raw.close()
         raise
     progress(0.7, "write")
-    t1 = time.perf_counter()
     root = raw_root if raw_root is not None else raw_root_for(con)
+    try:
+        _write_or_roll_back(con, staged, report, prof, now, actor_kind, dry_run, timings, t0)
+    finally:
+        raw.close()
+    if keep_raw and root is not None and sha and not dry_run:
+        rawfiles.keep_files(con, root, path, report, now, mapping, sheet, accept_outside)
+    progress(1.0, "done")
+    return report
+
+
+def _write_or_roll_back(con, staged: Staged, report: ImportReport, prof: Profile | None,
+                        now: dt.datetime, actor_kind: str | None, dry_run: bool,
+                        timings: dict[str, float], t0: float) -> None:
+    """Write the staged rows in one transaction (rolled back for a dry run) and put the
+    timings into the report."""
+    t1 = time.perf_counter()
     try:
         with transaction(con):
             _write(con, staged, report, prof, now, actor_kind)
@@ -191,12 +206,6 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, source: str,
         report.batch_id = None
         timings["total"] = time.perf_counter() - t0
         report.seconds = {k: round(v, 3) for k, v in timings.items()}
-    finally:
-        raw.close()
-    if keep_raw and root is not None and sha and not dry_run:
-        rawfiles.keep_files(con, root, path, report, now, mapping, sheet, accept_outside)
-    progress(1.0, "done")
-    return report
 
 
 def _checked_source(source: str) -> str:
