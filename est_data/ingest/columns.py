@@ -123,7 +123,7 @@ def content_score(field_: str, c: ColumnContent) -> tuple[float, str]:
         "east": (c.east, "ligger i intervallet för östkoordinater (SWEREF 99 TM/RT 90)"),
         "area": (c.deso, "är DeSO-/RegSO-koder"),
         # Uniqueness means little in a handful of rows.
-        "ref": (max(0.0, (c.unique - 0.9) / 0.1) * c.short_token * (1 - c.date)
+        "ref": (max(0.0, (c.unique - 0.9) / 0.1) * c.short_token * c.digits * (1 - c.date)
                 * (1 - c.time) * (1 - c.category) * min(1.0, c.values / 5),
                 "är unika korta koder"),
         "description": (c.long_text, "är fritext"),

@@ -60,6 +60,7 @@ class ColumnContent:
     unique: float = 0.0        # distinct / non-empty
     long_text: float = 0.0     # free text: 25+ characters and 4+ words
     short_token: float = 0.0   # one token of at most 24 characters (an id)
+    digits: float = 0.0        # values with a digit (ids have numbers, names do not)
 
     @property
     def place(self) -> float:
@@ -109,7 +110,7 @@ def measure(con: duckdb.DuckDBPyConnection, columns: list[str],
             date=d[0] / n, datetime=d[1] / n,
             **{k: s[k] / n for k in ("time", "span", "number", "integer", "lat", "lon",
                                      "north", "east", "deso", "address", "letters",
-                                     "long_text", "short_token")},
+                                     "long_text", "short_token", "digits")},
             category=cats.get(i, 0) / n, unique=s["distinct"] / n)
     return out
 
@@ -154,7 +155,8 @@ def _shapes(con) -> dict[int, dict[str, int]]:
             count(*) FILTER (WHERE length(v) >= 25
                              AND len(string_split(v, ' ')) >= 4) AS long_text,
             count(*) FILTER (WHERE length(v) <= 24 AND NOT regexp_matches(v, '\\s'))
-                AS short_token
+                AS short_token,
+            count(*) FILTER (WHERE regexp_matches(v, '[0-9]')) AS digits
         FROM (SELECT col, v, lv, {num} AS x FROM _cs_long) GROUP BY col""")
     names = [d[0] for d in rows.description]
     return {r[0]: dict(zip(names, r)) for r in rows.fetchall()}

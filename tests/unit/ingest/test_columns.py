@@ -69,6 +69,12 @@ def test_header_score(field, header, at_least, at_most):
       "Kolumn3": ["6899123", "6899200", "6899301"],
       "Kolumn4": ["474000", "474100", "474200"]},
      {"date": "Kolumn1", "category": "Kolumn2", "north": "Kolumn3", "east": "Kolumn4"}),
+    # unique names are no ids: an id has a number in it
+    ({"Datum": ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05"],
+      "Typ": ["Klotter", "Klotter", "Brand", "Inbrott", "Klotter"],
+      "Anmält av": ["Anna", "Bo", "Cia", "Dan", "Eva"],
+      "Löpnr": ["101", "102", "103", "104", "105"]},
+     {"date": "Datum", "category": "Typ", "ref": "Löpnr"}),
     # "Datum" over date-times is the date and the time
     ({"Datum": ["2026-10-01 22:40", "2026-10-02 06:15", "2026-10-03 23:00"],
       "Typ": ["Klotter", "Klotter", "Brand"]},
