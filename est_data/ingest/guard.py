@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from est_data.core.categorize import AMBIGUOUS, UNKNOWN
 from est_data.ingest.columns import Guess
 from est_data.ingest.errors import IngestError
 from est_data.ingest.report import ImportReport
@@ -63,18 +64,27 @@ def column_questions(g: Guess) -> list[Question]:
     return out
 
 
+def _unmapped_rows(r: ImportReport) -> int:
+    """Rows whose word landed in Övrigt because it is unknown or ambiguous (a word that
+    means "Övrigt", such as "Annat", is no loss)."""
+    if r.category_rules:
+        return sum(int(n) for _code, rule, n in r.category_rules.values()
+                   if rule in (UNKNOWN, AMBIGUOUS))
+    return sum(r.unknown_categories.values())
+
+
 def report_questions(r: ImportReport) -> list[Question]:
     """What the staged rows show: too many without a category, no coordinate placed."""
     out = []
     kept = r.rows_read - r.rows_rejected - r.rows_skipped
-    unmapped = sum(r.unknown_categories.values())
+    unmapped = _unmapped_rows(r)
     if kept > 0 and unmapped / kept > OVRIGT_SHARE:
         share = round(100 * unmapped / kept)
         out.append(Question(
             "ovrigt", f"{share} % of the rows have category words the taxonomy does not know "
-            f"and would land in 'Övrigt'",
-            f"{share} % av raderna har kategoriord som kategorilistan inte känner igen och "
-            f"skulle hamna i Övrigt."))
+            f"(or that fit two categories) and would land in 'Övrigt'",
+            f"{share} % av raderna har kategoriord som kategorilistan inte känner igen (eller "
+            f"som passar två kategorier) och skulle hamna i Övrigt."))
     bad = sum(r.location.get(k, 0) for k in ("zero", "outside", "unknown_crs"))
     if any(f in r.mapping for f in COORDINATE_FIELDS) and bad and not r.precision.get("point"):
         out.append(Question(

@@ -67,3 +67,15 @@ def test_ask_fills_the_report_and_refuses_unless_accepted():
     accepted = _report()
     assert [q.code for q in ask(g, accepted, accept=True)] == ["unused_time"]
     assert accepted.questions == report.questions
+
+
+@pytest.mark.parametrize("rules, codes", [
+    # unknown and ambiguous words both land in Övrigt without a category
+    ({"Trafikbrott": ["ovrigt", "okänt", 15], "Bråk och klotter": ["ovrigt", "tvetydig", 6],
+      "Klotter": ["klotter", "exakt ord", 79]}, ["ovrigt"]),
+    ({"Trafikbrott": ["ovrigt", "okänt", 15], "Klotter": ["klotter", "exakt ord", 85]}, []),
+    # a word that means Övrigt ("Annat") is the partner's own choice, no loss
+    ({"Annat": ["ovrigt", "exakt ord", 60], "Klotter": ["klotter", "exakt ord", 40]}, []),
+])
+def test_the_ovrigt_question_counts_unknown_and_ambiguous_words(rules, codes):
+    assert [q.code for q in report_questions(_report(category_rules=rules))] == codes
