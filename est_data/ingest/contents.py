@@ -52,7 +52,7 @@ class ColumnContent:
     lat: float = 0.0           # degrees of latitude in Sweden (55-69.5)
     lon: float = 0.0           # degrees of longitude in Sweden (10-24.5)
     north: float = 0.0         # SWEREF 99 TM / RT 90 northing (6.1-7.7 million m)
-    east: float = 0.0          # SWEREF 99 TM or RT 90 easting
+    east: float = 0.0          # SWEREF 99 TM, a local SWEREF 99 zone or RT 90 easting
     deso: float = 0.0          # DeSO or RegSO codes
     category: float = 0.0      # values the taxonomy recognises
     address: float = 0.0       # a street name with a number
@@ -147,7 +147,7 @@ def _shapes(con) -> dict[int, dict[str, int]]:
             count(*) FILTER (WHERE x BETWEEN 10 AND 24.5 AND v LIKE '%_._%'
                                 OR x BETWEEN 10 AND 24.5 AND v LIKE '%_,_%') AS lon,
             count(*) FILTER (WHERE x BETWEEN 6.1e6 AND 7.7e6) AS north,
-            count(*) FILTER (WHERE x BETWEEN 1.8e5 AND 1.0e6
+            count(*) FILTER (WHERE x BETWEEN 5e4 AND 1.0e6
                                 OR x BETWEEN 1.2e6 AND 1.9e6) AS east,
             count(*) FILTER (WHERE regexp_full_match(v, '{DESO_RE}')
                                 OR regexp_full_match(v, '{REGSO_RE}')) AS deso,

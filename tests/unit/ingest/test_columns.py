@@ -75,6 +75,13 @@ def test_header_score(field, header, at_least, at_most):
       "Anmält av": ["Anna", "Bo", "Cia", "Dan", "Eva"],
       "Löpnr": ["101", "102", "103", "104", "105"]},
      {"date": "Datum", "category": "Typ", "ref": "Löpnr"}),
+    # a municipal map's local zone (SWEREF 99 15 00): eastings around 150 000
+    ({"Datum": ["2026-10-01", "2026-10-02", "2026-10-03"],
+      "Typ": ["Klotter", "Klotter", "Brand"],
+      "N (SWEREF 99 15 00)": ["7006512", "7006400", "7006350"],
+      "E (SWEREF 99 15 00)": ["131870", "131900", "132010"]},
+     {"date": "Datum", "category": "Typ", "north": "N (SWEREF 99 15 00)",
+      "east": "E (SWEREF 99 15 00)"}),
     # "Datum" over date-times is the date and the time
     ({"Datum": ["2026-10-01 22:40", "2026-10-02 06:15", "2026-10-03 23:00"],
       "Typ": ["Klotter", "Klotter", "Brand"]},

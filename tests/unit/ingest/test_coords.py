@@ -50,3 +50,28 @@ def test_wgs84_and_sweref_give_the_same_place():
 def test_number_sql(text, value):
     got = duckdb.connect().execute("SELECT " + coords.number_sql("$1"), [text]).fetchall()[0][0]
     assert got == value
+
+
+# Östersund's Stortorget in the local zone of Jämtland's municipal maps.
+STORTORGET = (63.17724, 14.63787)
+
+
+@pytest.mark.parametrize("zone, crs", [("EPSG:3009", None),            # SWEREF 99 15 00
+                                       ("EPSG:3012", None),            # SWEREF 99 14 15
+                                       ("EPSG:3012", "EPSG:3012")])
+def test_a_local_sweref_zone_is_placed_within_a_metre(zone, crs):
+    from pyproj import Geod, Transformer
+
+    east, north = Transformer.from_crs(4326, zone, always_xy=True).transform(
+        STORTORGET[1], STORTORGET[0])
+    assert 1.0e5 < east < 1.8e5          # below SWEREF 99 TM's eastings
+    got = coords.locate([north, east], [east, north], crs=crs)   # also swapped
+    assert list(got.status) == [coords.OK, coords.OK]
+    assert list(got.crs) == [zone, zone] and list(got.swapped) == [False, True]
+    for lat, lon in zip(got.lat, got.lon):
+        assert Geod(ellps="GRS80").inv(lon, lat, STORTORGET[1], STORTORGET[0])[2] < 1.0
+
+
+def test_a_local_zone_is_not_tried_when_another_system_is_forced():
+    east, north = 131_500.0, 7_006_000.0
+    assert list(coords.locate([north], [east], crs="sweref").status) == [coords.UNKNOWN_CRS]

@@ -386,3 +386,23 @@ def test_a_profile_with_span_columns_reads_older_exports_without_them(con, tmp_p
     assert report.rows_new == 1 and "end_date" not in report.mapping
     assert _count(con, "SELECT count(*) FROM incidents WHERE occurred_to IS NULL "
                        "AND source_ref = 'G-1'") == 1
+
+
+def test_an_export_in_the_local_sweref_zone_lands_in_place(con, tmp_path):
+    """A municipal GIS export in SWEREF 99 15 00 (EPSG:3009), no profile: placed within
+    a metre of where it is, in its area, not rejected as outside."""
+    from pyproj import Transformer
+
+    points = [(63.17724, 14.63787), (63.1801, 14.6402)]
+    to_local = Transformer.from_crs(4326, 3009, always_xy=True)
+    lines = ["Objekt-ID;Datum;Typ;N (SWEREF 99 15 00);E (SWEREF 99 15 00)"]
+    for i, (lat, lon) in enumerate(points):
+        e, n = to_local.transform(lon, lat)
+        lines.append(f"G-{i};2025-04-0{i + 1};Klotter;{n:.2f};{e:.2f}".replace(".", ","))
+    path = write(tmp_path / "gis.csv", "\n".join(lines) + "\n")
+    report = import_file(con, path, "gis", now=NOW)
+    assert report.rows_new == 2 and report.rows_rejected == 0
+    got = con.execute("SELECT lat, lon, area_id FROM incidents WHERE source = 'gis' "
+                      "ORDER BY source_ref").fetchall()
+    for (lat, lon, area), (want_lat, want_lon) in zip(got, points):
+        assert abs(lat - want_lat) < 1e-5 and abs(lon - want_lon) < 2e-5 and area
