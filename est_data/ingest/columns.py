@@ -25,7 +25,7 @@ HEADER_WEIGHT, CONTENT_WEIGHT = 0.45, 0.55
 THRESHOLD = 0.3          # below this total a field is left unmapped
 VETO_BELOW = 0.3         # a typed field whose values fit less than this is vetoed
 TYPED = {"datetime", "date", "time", "end_datetime", "end_date", "end_time", "reported",
-         "lat", "lon", "north", "east"}
+         "lat", "lon", "north", "east", "point"}
 # Fields that content alone cannot tell from a sibling: they need a word in the header.
 HEADER_NEEDED = {"end_datetime", "end_date", "end_time", "reported"}
 # Fields that say the same thing in different shapes (the values tell them apart).
@@ -121,6 +121,7 @@ def content_score(field_: str, c: ColumnContent) -> tuple[float, str]:
         "lon": (c.lon, "ligger i longitudintervallet för Sverige"),
         "north": (c.north, "ligger i intervallet för nordkoordinater (SWEREF 99 TM/RT 90)"),
         "east": (c.east, "ligger i intervallet för östkoordinater (SWEREF 99 TM/RT 90)"),
+        "point": (c.point, "är koordinatpar"),
         "area": (c.deso, "är DeSO-/RegSO-koder"),
         # Uniqueness means little in a handful of rows.
         "ref": (max(0.0, (c.unique - 0.9) / 0.1) * c.short_token * c.digits * (1 - c.date)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 
 from est_data.core.taxonomy import FALLBACK_CODE, classify
-from est_data.ingest.coords import number_sql
+from est_data.ingest.coords import POINT_RE, number_sql
 from est_data.ingest.dates import INVALID_TIME, chain_sql, datetime_stages
 
 SAMPLE_ROWS = 2000
@@ -61,12 +61,13 @@ class ColumnContent:
     long_text: float = 0.0     # free text: 25+ characters and 4+ words
     short_token: float = 0.0   # one token of at most 24 characters (an id)
     digits: float = 0.0        # values with a digit (ids have numbers, names do not)
+    point: float = 0.0         # two coordinates in one value ("63.1767, 14.6361")
 
     @property
     def place(self) -> float:
         """How much the column looks like a place of any kind."""
-        return max(self.address, self.deso, min(self.north, 1.0), self.lat, self.lon,
-                   self.east)
+        return max(self.address, self.deso, self.north, self.lat, self.lon, self.east,
+                   self.point)
 
     @property
     def time_of_day(self) -> float:
@@ -112,7 +113,7 @@ def measure(con: duckdb.DuckDBPyConnection, columns: list[str],
             date=d[0] / n, datetime=d[1] / n,
             **{k: s[k] / n for k in ("time", "span", "number", "integer", "lat", "lon",
                                      "north", "east", "deso", "address", "letters",
-                                     "long_text", "short_token", "digits")},
+                                     "long_text", "short_token", "digits", "point")},
             category=cats.get(i, 0) / n, unique=s["distinct"] / n)
     return out
 
@@ -158,10 +159,21 @@ def _shapes(con) -> dict[int, dict[str, int]]:
                              AND len(string_split(v, ' ')) >= 4) AS long_text,
             count(*) FILTER (WHERE length(v) <= 24 AND NOT regexp_matches(v, '\\s'))
                 AS short_token,
-            count(*) FILTER (WHERE regexp_matches(v, '[0-9]')) AS digits
-        FROM (SELECT col, v, lv, {num} AS x FROM _cs_long) GROUP BY col""")
+            count(*) FILTER (WHERE regexp_matches(v, '[0-9]')) AS digits,
+            count(*) FILTER (WHERE p1 IS NOT NULL AND (
+                greatest(p1, p2) BETWEEN 55 AND 69.5 AND least(p1, p2) BETWEEN 10 AND 24.5
+                OR greatest(p1, p2) BETWEEN 6.1e6 AND 7.7e6
+                   AND least(p1, p2) BETWEEN 5e4 AND 1.9e6)) AS point
+        FROM (SELECT col, v, lv, {num} AS x, {_pair(1)} AS p1, {_pair(2)} AS p2
+              FROM _cs_long) GROUP BY col""")
     names = [d[0] for d in rows.description]
     return {r[0]: dict(zip(names, r)) for r in rows.fetchall()}
+
+
+def _pair(k: int) -> str:
+    """SQL: the ``k``-th number of a coordinate pair written in one value, or NULL."""
+    parts = [f"nullif(regexp_extract(v, '{POINT_RE}', {i}), '')" for i in (k, k + 2)]
+    return number_sql(f"coalesce({parts[0]}, {parts[1]})")
 
 
 def _dates(con) -> dict[int, tuple[int, int]]:

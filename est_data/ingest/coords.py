@@ -25,6 +25,7 @@ import numpy as np
 from pyproj import Transformer
 
 from est_data.core.config import CRS_SWEREF99TM, CRS_WGS84, MUNICIPALITY_BBOX
+from est_data.ingest.dates import quote_ident
 
 CRS_RT90 = 3021
 _TO_SWEREF = Transformer.from_crs(CRS_WGS84, CRS_SWEREF99TM, always_xy=True)
@@ -103,6 +104,32 @@ def _local_zone(north, east, candidates, bbox, zone: str | None = None):
     _rank, name, ok, *values = best
     found[np.flatnonzero(candidates)[ok]] = True
     return (found, *(v[ok] for v in values), np.full(int(ok.sum()), name, dtype=object))
+
+
+# Both coordinates in one cell, as a phone's map app copies them: "63.1767, 14.6361",
+# "63.1767;14.6361", "63,1767 14,6361" (decimal commas need a space or ; between).
+POINT_RE = (r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$"
+            r"|^\s*(-?\d+(?:,\d+)?)\s*[;\s]\s*(-?\d+(?:,\d+)?)\s*$")
+
+
+def coordinate_sql(mapping: dict[str, str], alias: str) -> tuple[str, str]:
+    """SQL for the two numbers of a place (``coord_a``, ``coord_b``) from the mapped
+    columns: a lat/lon pair, a north/east pair (the first filled one when a file has
+    both), else a ``point`` column holding both."""
+    def col(field):
+        return f"{alias}.{quote_ident(mapping[field])}"
+
+    a = b = "CAST(NULL AS DOUBLE)"
+    for north, east in (("north", "east"), ("lat", "lon")):
+        if north in mapping and east in mapping:
+            a = f"coalesce({number_sql(col(north))}, {a})"
+            b = f"coalesce({number_sql(col(east))}, {b})"
+    if "point" in mapping:
+        text = f"trim(CAST({col('point')} AS VARCHAR))"
+        parts = [f"nullif(regexp_extract({text}, '{POINT_RE}', {k}), '')" for k in (1, 2, 3, 4)]
+        a = f"coalesce({a}, {number_sql(f'coalesce({parts[0]}, {parts[2]})')})"
+        b = f"coalesce({b}, {number_sql(f'coalesce({parts[1]}, {parts[3]})')})"
+    return a, b
 
 
 def locate(a, b, crs: str | None = None,

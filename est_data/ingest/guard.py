@@ -19,7 +19,7 @@ from est_data.ingest.report import ImportReport
 
 PLACE_SHARE = 0.6        # an unused column this much like a place or a time is a question
 OVRIGT_SHARE = 0.2       # more than a fifth of the rows without a category is a question
-COORDINATE_FIELDS = ("lat", "lon", "north", "east")
+COORDINATE_FIELDS = ("lat", "lon", "north", "east", "point")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def column_questions(g: Guess) -> list[Question]:
                 f"every incident would lose its time",
                 f"Kolumnen ”{col}” ser ut att innehålla klockslag men används inte: alla "
                 f"händelser skulle sakna klockslag."))
-        coord = max(c.lat, c.lon, c.north, c.east)
+        coord = max(c.lat, c.lon, c.north, c.east, c.point)
         if not has_coords and coord >= PLACE_SHARE:
             out.append(Question(
                 "unused_coordinates", f"the column {col!r} looks like coordinates but is not "

@@ -58,6 +58,11 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "end_time": ("Till klockslag", (
         "till klockslag", "till kl", "till tid", "klockslag till", "kl till", "tid till",
         "sluttid", "to time", "end time")),
+    # Both coordinates in one column ("63.1767, 14.6361"), as a map app copies them.
+    "point": ("Koordinater i en kolumn", (
+        "koordinater", "koordinat", "position", "gps", "gps position", "lat long", "lat lon",
+        "latlong", "lat lng", "coordinates", "coordinate", "latitude longitude",
+        "plats koordinater", "var gps")),
     "area": ("Områdeskod (DeSO)", (
         "deso", "desokod", "deso kod", "omrade", "omradeskod", "omrades id", "area",
         "area id", "area code", "regso", "regsokod", "statistikomrade", "basomrade")),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from est_data.ingest import columns, contents
 from est_data.ingest.columns import Guess
-from est_data.ingest.coords import number_sql
+from est_data.ingest.coords import coordinate_sql
 from est_data.ingest.dates import prepare_datetimes, quote_ident
 from est_data.ingest.errors import IngestError
 from est_data.ingest.headers import (
@@ -112,18 +112,7 @@ def normalize(raw: RawTable, mapping: dict[str, str], profile: Profile | None) -
         rep_joins, reported = rep.joins, rep.ts
     else:
         rep_joins, reported = "", "CAST(NULL AS TIMESTAMP)"
-    if "lat" in mapping:
-        a, b = mapping["lat"], mapping["lon"]
-    elif "north" in mapping:
-        a, b = mapping["north"], mapping["east"]
-    else:
-        a = b = None
-    coord_a = number_sql(f"r.{quote_ident(a)}") if a else "CAST(NULL AS DOUBLE)"
-    coord_b = number_sql(f"r.{quote_ident(b)}") if b else "CAST(NULL AS DOUBLE)"
-    if "lat" in mapping and "north" in mapping:  # both pairs: the first filled one
-        na, nb = mapping["north"], mapping["east"]
-        coord_a = f"coalesce({coord_a}, {number_sql('r.' + quote_ident(na))})"
-        coord_b = f"coalesce({coord_b}, {number_sql('r.' + quote_ident(nb))})"
+    coord_a, coord_b = coordinate_sql(mapping, "r")
     empty = " AND ".join(f"coalesce(trim(CAST(r.{quote_ident(c)} AS VARCHAR)), '') = ''"
                          for c in raw.columns)
     problems = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in DATE_PROBLEMS_SV.items())

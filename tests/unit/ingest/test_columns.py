@@ -82,6 +82,16 @@ def test_header_score(field, header, at_least, at_most):
       "E (SWEREF 99 15 00)": ["131870", "131900", "132010"]},
      {"date": "Datum", "category": "Typ", "north": "N (SWEREF 99 15 00)",
       "east": "E (SWEREF 99 15 00)"}),
+    # both coordinates in one cell, as a phone's map app copies them
+    ({"När": ["2026-10-16 22:40", "2026-10-17 01:10", "2026-10-18 21:50"],
+      "Vad": ["bråk", "klotter", "glaskross"],
+      "Position": ["63.1767, 14.6361", "63,1801 14,6402", "63.1702;14.6299"]},
+     {"datetime": "När", "category": "Vad", "point": "Position"}),
+    # money with a space as thousands separator is no pair of coordinates
+    ({"Datum": ["2026-10-01", "2026-10-02", "2026-10-03"],
+      "Typ": ["Klotter", "Klotter", "Brand"],
+      "Kostnad (kr)": ["12 500,00", "48 000,00", "3 200,00"]},
+     {"date": "Datum", "category": "Typ"}),
     # "Datum" over date-times is the date and the time
     ({"Datum": ["2026-10-01 22:40", "2026-10-02 06:15", "2026-10-03 23:00"],
       "Typ": ["Klotter", "Klotter", "Brand"]},

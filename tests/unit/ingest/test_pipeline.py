@@ -406,3 +406,22 @@ def test_an_export_in_the_local_sweref_zone_lands_in_place(con, tmp_path):
                       "ORDER BY source_ref").fetchall()
     for (lat, lon, area), (want_lat, want_lon) in zip(got, points):
         assert abs(lat - want_lat) < 1e-5 and abs(lon - want_lon) < 2e-5 and area
+
+
+@pytest.mark.parametrize("cell, placed", [
+    ("63.17724, 14.63787", True), ("63.17724,14.63787", True), ("63,17724 14,63787", True),
+    ("63,17724; 14,63787", True), ("14.63787, 63.17724", True),    # swapped: put right
+    ("63,17724,14,63787", False),                                   # cannot be split
+    ("Kyrkgatan 12", False),
+])
+def test_a_point_in_one_cell(con, tmp_path, cell, placed):
+    """Night walkers paste the phone's position into one field (issue 13)."""
+    path = write(tmp_path / "pos.csv", f'När;Vad;Position\n2025-04-01 22:40;Klotter;"{cell}"\n')
+    report = import_file(con, path, "telefon", mapping={"datetime": "När", "category": "Vad",
+                                                         "point": "Position"}, now=NOW)
+    got = con.execute("SELECT lat, lon FROM incidents WHERE source = 'telefon'").fetchall()
+    assert report.rows_new == 1
+    if placed:
+        assert abs(got[0][0] - 63.17724) < 1e-6 and abs(got[0][1] - 14.63787) < 1e-6
+    else:
+        assert got == [(None, None)]
