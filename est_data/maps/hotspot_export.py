@@ -54,6 +54,9 @@ def hotspot_features(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
     cell), ``z`` (Gi*, for display) and ``p_adj`` (Benjamini-Hochberg over the tested
     cells). Foreign members say how: ``cell_m``, ``fdr``, ``min_events``, ``tested``
     (cells tested) and ``note`` (why there was nothing to test, else null)."""
+    if f.start > f.end:
+        raise UserError(f"--from {f.start} is after --to {f.end}",
+                        f"Startdatumet {f.start} ligger efter slutdatumet {f.end}.")
     if cell is not None and (not math.isfinite(cell) or cell <= 0):
         raise UserError(f"--cell must be a positive number of metres, not {cell}",
                         f"Rutstorleken måste vara ett positivt antal meter, inte {cell}.")
@@ -78,3 +81,13 @@ def hotspot_features(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
                            "p_adj": float(r.p_adj)},
             "geometry": {"type": "Polygon", "coordinates": [ring]}})
     return fc
+
+
+def summary_line(fc: dict) -> str:
+    """One English line on a :func:`hotspot_features` result (the CLI without --json)."""
+    if fc["note"]:
+        return f"no hot spots tested: {fc['note']}"
+    kinds = [feat["properties"]["kind"] for feat in fc["features"]]
+    return (f"{kinds.count('hot')} hot and {kinds.count('cold')} cold cells of {fc['cell_m']} m "
+            f"(FDR {fc['fdr']:.0%} over {fc['tested']} tested cells; cells with fewer than "
+            f"{fc['min_events']} events in their neighbourhood are not tested)")
