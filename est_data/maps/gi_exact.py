@@ -42,7 +42,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy.stats import false_discovery_control, hypergeom
+from scipy.special import gammaln
+from scipy.stats import false_discovery_control
 
 from est_data.maps.style import MIN_NEIGHBOURHOOD_EVENTS  # why 5: see there
 
@@ -61,43 +62,61 @@ class ExactGi(NamedTuple):
     sign: np.ndarray
 
 
-def _shift(row: np.ndarray, d: int) -> np.ndarray:
-    """``row`` moved ``d`` bins up; what passes the last bin (``>= cap``) stays there."""
-    cap = len(row) - 1
-    out = np.zeros_like(row)
-    if d == 0:
-        return row.copy()
-    if d >= cap:
-        out[cap] = row.sum()
-        return out
-    out[d:cap] = row[: cap - d]
-    out[cap] = row[cap - d:].sum()
+def _shift(rows: np.ndarray, d: int, cap: int) -> np.ndarray:
+    """Each row moved ``d`` bins up, as wide as it needs (at most ``cap + 1``); what
+    reaches the last bin (``>= cap``) stays there."""
+    r, width = rows.shape
+    out = np.zeros((r, min(width + d, cap + 1)))
+    fit = max(0, min(width, cap - d))       # bins j with j + d < cap move as they are
+    out[:, d:d + fit] = rows[:, :fit]
+    if fit < width:
+        out[:, cap] += rows[:, fit:].sum(axis=1)
+    return out
+
+
+def _hypergeom_pmf(a: int, total: int, good: int, draws: np.ndarray) -> np.ndarray:
+    """P(``a`` good among ``draws``) drawing from ``total`` of which ``good`` are good
+    (scipy's ``hypergeom.pmf``, without its per-call overhead); 0 where impossible."""
+    def log_comb(n, r):
+        return gammaln(n + 1) - gammaln(r + 1) - gammaln(n - r + 1)
+
+    bad = draws - a
+    ok = (bad >= 0) & (bad <= total - good) & (draws <= total) & (a <= good)
+    out = np.zeros(len(draws))
+    d, b = draws[ok], bad[ok]
+    out[ok] = np.exp(log_comb(good, a) + log_comb(total - good, b) - log_comb(total, d))
     return out
 
 
 def sum_distribution(values, k_max: int, cap: int) -> np.ndarray:
     """``D[k, s]``: the chance that ``k`` values drawn without replacement from
     ``values`` (whole numbers >= 0) sum to ``s``, for ``k = 0..k_max``; the last column
-    ``s = cap`` holds every sum ``>= cap``. Rows ``k > len(values)`` are all zero."""
+    ``s = cap`` holds every sum ``>= cap``. Rows ``k > len(values)`` are all zero.
+
+    The values are added in increasing order, so the distribution stays narrow (at
+    most ``k_max`` times the largest value so far) until the large ones come."""
     x = np.asarray(values)
     if x.size and (x.min() < 0 or not np.array_equal(x, np.round(x))):
         raise ValueError("exact Gi* needs whole counts >= 0")
     x = np.minimum(x.astype(np.int64), cap)  # values >= cap all end in the last bin
     vals, mult = np.unique(x, return_counts=True)
-    dist = np.zeros((k_max + 1, cap + 1))
+    dist = np.zeros((k_max + 1, 1))
     dist[0, 0] = 1.0
     pop = 0
+    ks = np.arange(k_max + 1)
     for v, c in zip(vals.tolist(), mult.tolist()):
-        new = np.zeros_like(dist)
-        for k in range(1, min(k_max, pop + c) + 1):
-            a = np.arange(max(0, k - pop), min(c, k) + 1)
-            weights = hypergeom.pmf(a, pop + c, c, k)
-            for ai, w in zip(a.tolist(), weights.tolist()):
-                if w > 0:
-                    new[k] += w * _shift(dist[k - ai], ai * v)
-        new[0, 0] = 1.0
+        a_max = min(c, k_max)
+        new = np.zeros((k_max + 1, min(dist.shape[1] + a_max * v, cap + 1)))
+        for a in range(a_max + 1):
+            # P(a of the k drawn come from this group of c), for k = a..k_max
+            w = _hypergeom_pmf(a, pop + c, c, ks[a:])
+            moved = _shift(dist[: k_max + 1 - a], a * v, cap)
+            new[a:, : moved.shape[1]] += w[:, None] * moved
         dist, pop = new, pop + c
-    return dist
+    out = np.zeros((k_max + 1, cap + 1))
+    out[:, : dist.shape[1]] = dist
+    out[ks > pop] = 0.0
+    return out
 
 
 def exact_gi_test(values, lag, card, min_events: int = MIN_NEIGHBOURHOOD_EVENTS) -> ExactGi:
