@@ -62,16 +62,16 @@ class ExactGi(NamedTuple):
     sign: np.ndarray
 
 
-def _shift(rows: np.ndarray, d: int, cap: int) -> np.ndarray:
-    """Each row moved ``d`` bins up, as wide as it needs (at most ``cap + 1``); what
-    reaches the last bin (``>= cap``) stays there."""
-    r, width = rows.shape
-    out = np.zeros((r, min(width + d, cap + 1)))
+def _add_shifted(target: np.ndarray, rows: np.ndarray, weights: np.ndarray, d: int) -> None:
+    """``target += weights * rows`` moved ``d`` bins up (row by row); what reaches the
+    last bin of ``target`` (``>= cap`` when it is cap + 1 wide) stays there."""
+    cap = target.shape[1] - 1
+    width = rows.shape[1]
     fit = max(0, min(width, cap - d))       # bins j with j + d < cap move as they are
-    out[:, d:d + fit] = rows[:, :fit]
+    if fit:
+        target[:, d:d + fit] += weights[:, None] * rows[:, :fit]
     if fit < width:
-        out[:, cap] += rows[:, fit:].sum(axis=1)
-    return out
+        target[:, cap] += weights * rows[:, fit:].sum(axis=1)
 
 
 def _hypergeom_pmf(a: int, total: int, good: int, draws: np.ndarray) -> np.ndarray:
@@ -106,12 +106,14 @@ def sum_distribution(values, k_max: int, cap: int) -> np.ndarray:
     ks = np.arange(k_max + 1)
     for v, c in zip(vals.tolist(), mult.tolist()):
         a_max = min(c, k_max)
-        new = np.zeros((k_max + 1, min(dist.shape[1] + a_max * v, cap + 1)))
+        width = min(dist.shape[1] + a_max * v, cap + 1)
+        new = np.zeros((k_max + 1, width))
         for a in range(a_max + 1):
-            # P(a of the k drawn come from this group of c), for k = a..k_max
+            # P(a of the k drawn come from this group of c), for k = a..k_max; the sum
+            # moves a * v. While `new` is narrower than cap + 1 nothing reaches its last
+            # bin but what belongs there, so "stays in the last bin" is exact.
             w = _hypergeom_pmf(a, pop + c, c, ks[a:])
-            moved = _shift(dist[: k_max + 1 - a], a * v, cap)
-            new[a:, : moved.shape[1]] += w[:, None] * moved
+            _add_shifted(new[a:], dist[: k_max + 1 - a], w, a * v)
         dist, pop = new, pop + c
     out = np.zeros((k_max + 1, cap + 1))
     out[:, : dist.shape[1]] = dist
