@@ -93,8 +93,9 @@ def sum_distribution(values, k_max: int, cap: int) -> np.ndarray:
     ``values`` (whole numbers >= 0) sum to ``s``, for ``k = 0..k_max``; the last column
     ``s = cap`` holds every sum ``>= cap``. Rows ``k > len(values)`` are all zero.
 
-    The values are added in increasing order, so the distribution stays narrow (at
-    most ``k_max`` times the largest value so far) until the large ones come."""
+    The values are added in increasing order, so the distribution stays narrow (no
+    wider than the sum of the ``k_max`` largest values so far) until the large ones
+    come."""
     x = np.asarray(values)
     if x.size and (x.min() < 0 or not np.array_equal(x, np.round(x))):
         raise ValueError("exact Gi* needs whole counts >= 0")
@@ -104,9 +105,11 @@ def sum_distribution(values, k_max: int, cap: int) -> np.ndarray:
     dist[0, 0] = 1.0
     pop = 0
     ks = np.arange(k_max + 1)
+    top: list[int] = []   # the k_max largest values so far: no draw sums to more
     for v, c in zip(vals.tolist(), mult.tolist()):
         a_max = min(c, k_max)
-        width = min(dist.shape[1] + a_max * v, cap + 1)
+        top = (top + [v] * a_max)[-k_max:] if k_max else []
+        width = min(sum(top) + 1, cap + 1)
         new = np.zeros((k_max + 1, width))
         for a in range(a_max + 1):
             # P(a of the k drawn come from this group of c), for k = a..k_max; the sum

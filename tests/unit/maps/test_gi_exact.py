@@ -24,6 +24,9 @@ INDEX = HotspotOptions(coords="index")
     ([7, 7, 7], 3, 30),
     ([0, 0, 0, 0, 0, 0], 3, 5),
     ([1, 0, 2], 5, 6),                          # rows past the population size are zero
+    ([0, 1, 50, 2, 3, 100, 0, 1, 1, 40], 3, 120),  # large values: a wide distribution
+    ([0, 1, 50, 2, 3, 100, 0, 1, 1, 40], 3, 60),   # ... lumped at the cap
+    ([2, 2, 2, 9], 0, 5),
 ])
 def test_sum_distribution_is_every_draw_counted(values, k_max, cap):
     dist = sum_distribution(values, k_max, cap)
