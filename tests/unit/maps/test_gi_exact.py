@@ -155,3 +155,22 @@ def test_p_adj_is_bh_over_the_tested_cells():
 def test_constant_counts_are_not_significant():
     out = _run(np.full((10, 10), 3))
     assert (out["klass"] == NOT_SIGNIFICANT).all() and (out["p"] == 1).all()
+
+
+@pytest.mark.parametrize("min_events", [1, 3, 5, 8])
+def test_tested_cells_are_those_with_enough_events(min_events):
+    grid = _background(9)
+    grid[4:6, 4:6] += 2
+    iy, ix = np.indices(grid.shape)
+    df = pd.DataFrame({"cx": ix.ravel(), "cy": iy.ravel(), "n": grid.ravel()})
+    out = grid_hotspots(df, 100, HotspotOptions(coords="index", min_events=min_events))
+    assert (out["tested"] == (out["events"] >= min_events)).all()
+    assert out["p"].notna().eq(out["tested"]).all()
+    window = ndimage.convolve(grid, np.ones((3, 3), dtype=int), mode="constant")
+    assert sorted(out["events"]) == sorted(window.ravel())
+
+
+def test_unknown_inference_is_refused():
+    with pytest.raises(ValueError, match="inference"):
+        grid_hotspots(pd.DataFrame({"cx": [0, 1], "cy": [0, 0], "n": [1, 2]}), 1,
+                      HotspotOptions(coords="index", inference="bayes"))
