@@ -3,6 +3,8 @@ found, the demo's burglaries before/after, and the time of one computation.
 
     python -m bench.sim_hotspots [--maps 200] [--db DEMO] [--big DB_1M] [--seed 1]
 
+``--db`` defaults to bench/out/sim_hotspots_demo.duckdb, built (default demo) when missing.
+
 - Null maps: ``--maps`` maps of uniformly random points over the demo's extent (the
   located incidents' box, 0.2 % trimmed at each end), about 0.1 events per 100 m cell,
   counted in 100 m cells as the map does, analysed with the map's rule (exact test,
@@ -31,11 +33,13 @@ import numpy as np
 import pandas as pd
 
 from est_data.core.filters import IncidentFilter
+from est_data.demo.build import build_demo_file
 from est_data.maps import grid, style
 from est_data.maps.hotspot_export import hotspot_analysis, map_sizes
 from est_data.maps.hotspot_grid import HotspotOptions, grid_hotspots
 from est_data.store.sqlutil import fetch_row
 
+DEFAULT_DB = Path(__file__).resolve().parent / "out" / "sim_hotspots_demo.duckdb"
 CELL = 100
 DENSITY = 0.1
 OLD = HotspotOptions(coords="index", fdr=True, inference="normal")
@@ -135,9 +139,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--maps", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--db", type=Path, default=Path("/tmp/hot_demo.duckdb"))
+    ap.add_argument("--db", type=Path, default=DEFAULT_DB,
+                    help="the demo database (built with the default demo when missing)")
     ap.add_argument("--big", type=Path, default=None)
     args = ap.parse_args()
+    if not args.db.exists():
+        args.db.parent.mkdir(parents=True, exist_ok=True)
+        build_demo_file(args.db)
     con = duckdb.connect(str(args.db), read_only=True)
     end = fetch_row(con, "SELECT max(occurred_at)::DATE FROM incidents")[0]
     box = extent(con)
