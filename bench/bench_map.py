@@ -76,7 +76,7 @@ def child() -> dict:
     out["filter_change_s"] = max(changes)
     out["filter_change_cpu_s"] = max(cpu)
     # Switching the Gi* hot spot layer on: the first time also imports scipy.
-    at.pills(key="lager").set_value(list(at.pills(key="karta_layers").value) + ["hotspots"])
+    at.pills(key="lager").set_value(list(at.pills(key="lager").value) + ["hotspots"])
     t = time.perf_counter()
     at.run()
     out["hotspots_on_s"] = time.perf_counter() - t

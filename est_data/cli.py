@@ -19,6 +19,7 @@ from est_data.demo import build as demo
 from est_data.evaluation import evaluate as evaluation_mod
 from est_data.evaluation.selection import EvaluationSpec
 from est_data.core.auth import hash_password
+from est_data.cli_maps import add_map_commands
 from est_data.core.errors import UserError
 from est_data.core.config import (
     PROGRESS_MIN_BYTES, RETENTION_YEARS, backup_dir, db_path, raw_dir)
@@ -40,8 +41,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(args) -> int:
-    path = args.db or db_path()
-    with write_session(path):
+    with write_session(path := args.db or db_path()):
         pass
     print(f"database ready: {path}")
     return 0
@@ -67,8 +67,7 @@ def cmd_areas_import(args) -> int:
 
 
 def cmd_info(args) -> int:
-    path = args.db or db_path()
-    with open_db(path, read_only=True) as con:
+    with open_db(path := args.db or db_path(), read_only=True) as con:
         print(info.format_info(info.database_info(con), path))
     return 0
 
@@ -246,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evaluation_commands(sub)
     _add_import_commands(sub)
     _add_maintenance_commands(sub)
+    add_map_commands(sub, _db_arg, _iso_date)
     return parser
 
 

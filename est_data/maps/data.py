@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from est_data.maps import grid, style
+from est_data.maps.hotspot_export import MIN_HOTSPOT_CELL_M, hotspot_analysis, map_sizes
 from est_data.areas.catalog import area_attributes
 from est_data.areas.geometry import load_areas
 from est_data.core.config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
@@ -44,8 +45,9 @@ AREA_MEASURES = {"count": "Antal händelser", "rate": "Per 1 000 invånare",
                  "change": "Förändring"}
 #: Simplification of area outlines before they go to the browser, in metres.
 SIMPLIFY_M = 5.0
-#: Gi* cells are at least this large: smaller cells hold too few events to test.
-MIN_HOTSPOT_CELL_M = 100
+#: Said when the test finds no cluster: the layer is on but nothing is drawn.
+NO_HOTSPOTS_SV = ("Inga signifikanta kluster med det här filtret (FDR 10 %): händelserna "
+                  "ligger inte tätare än vad slumpen ger.")
 #: Zoomed in this many levels past the opening zoom, the heat switches to cells a
 #: quarter of the size (when they are not too many): the cell size follows the zoom.
 FINE_ZOOM_STEP = 2
@@ -256,23 +258,14 @@ def measures(con: duckdb.DuckDBPyConnection, until: dt.date,
 
 
 def _hotspots(con, f: IncidentFilter, heat_cell: int) -> tuple[pd.DataFrame | None, int | None, str | None]:
-    """Significant hot cells (Gi*, queen neighbours, FDR-adjusted), or a reason why not."""
-    # Imported here: scipy takes about a second to import, and most maps have no hot spots.
-    from est_data.maps.hotspot_grid import HotspotOptions, grid_hotspots
-
-    sizes = [s for s in grid.CELL_SIZES_M if s >= max(MIN_HOTSPOT_CELL_M, 2 * heat_cell)]
-    for size in sizes:
-        cells = grid.grid_cells(con, f, size)
-        if len(cells) < 9:
-            return None, size, "För få händelser med plats för att söka heta punkter."
-        span = (cells["cx"].max() - cells["cx"].min() + 1) * (cells["cy"].max() - cells["cy"].min() + 1)
-        if span > grid.MAX_HOTSPOT_CELLS:
-            continue
-        result = grid_hotspots(cells, size, HotspotOptions(coords="index", fdr=True))
-        hot = result[result["klass"].isin((style.HOT_99, style.HOT_95, style.HOT_90)) & (result["n"] > 0)]
-        hot = hot[["cx", "cy", "n", "z", "p_adj", "klass"]].astype({"cx": "int64", "cy": "int64"})
-        return hot.reset_index(drop=True), size, None
-    return None, None, "Händelserna är för utspridda för en analys av heta punkter."
+    """Significant hot cells (Gi*, queen neighbours, exact test, FDR over the tested
+    cells: :mod:`est_data.maps.gi_exact`) with events in them, or a reason why not."""
+    result, size, note = hotspot_analysis(con, f, map_sizes(max(MIN_HOTSPOT_CELL_M, 2 * heat_cell)))
+    if result is None:
+        return None, size, note
+    hot = result[(result["klass"] == style.HOT_FDR) & (result["n"] > 0)]
+    hot = hot[["cx", "cy", "n", "z", "p_adj", "klass"]].astype({"cx": "int64", "cy": "int64"})
+    return hot.reset_index(drop=True), size, None if len(hot) else NO_HOTSPOTS_SV
 
 
 def map_data(con: duckdb.DuckDBPyConnection, f: IncidentFilter,

@@ -25,8 +25,10 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from est_data.maps.hotspots import bh_adjust, classify_hotspots, getis_ord_gi_star
-from est_data.maps.style import HOTSPOT_CLASSES
+from est_data.maps import style
+from est_data.maps.gi_exact import MIN_NEIGHBOURHOOD_EVENTS, exact_gi_test
+from est_data.maps.hotspots import (
+    _neighbour_sums, _standardised, bh_adjust, classify_hotspots, getis_ord_gi_star)
 
 __all__ = ["HotspotOptions", "grid_hotspots"]
 
@@ -70,10 +72,18 @@ class HotspotOptions:
     ``max_cells``: refuse (ValueError) to analyse more cells than this after
     filling, e.g. when two far-apart events span a huge empty rectangle.
 
-    ``fdr``: classify on Benjamini-Hochberg adjusted p-values (column ``p_adj``),
-    controlling the false discovery rate over all cells, like ArcGIS's "Apply False
-    Discovery Rate (FDR) Correction". With 50 000 cells, ~10 % of them are
-    "significant at 90 %" by chance alone without it.
+    ``inference``: ``'exact'`` (the default, what the maps use) tests each cell's
+    neighbourhood count against its exact randomisation distribution, only where the
+    neighbourhood holds at least ``min_events`` events, with Benjamini-Hochberg at
+    :data:`~est_data.maps.style.HOTSPOT_FDR` over the tested cells
+    (:mod:`est_data.maps.gi_exact`); classes :data:`~est_data.maps.style.HOTSPOT_FDR_CLASSES`.
+    ``'normal'`` is the textbook normal approximation (ArcGIS), classes
+    :data:`~est_data.maps.style.HOTSPOT_CLASSES`: on sparse grids of counts it flags
+    noise on almost every map (bench/SIM_HOTSPOTS.md); kept for comparison.
+
+    ``fdr`` (normal only): classify on Benjamini-Hochberg adjusted p-values (column
+    ``p_adj``), controlling the false discovery rate over all cells, like ArcGIS's
+    "Apply False Discovery Rate (FDR) Correction". The exact test always applies it.
     """
 
     distance_band: float | None = None
@@ -81,6 +91,8 @@ class HotspotOptions:
     fill_zeros: bool = True
     max_cells: int = 2_000_000
     fdr: bool = False
+    inference: Literal["exact", "normal"] = "exact"
+    min_events: int = MIN_NEIGHBOURHOOD_EVENTS
 
 
 class _Grid(NamedTuple):
@@ -198,19 +210,40 @@ def _fill_zeros(df: pd.DataFrame, grid: _Grid, max_cells: int) -> pd.DataFrame:
     return pd.concat([df, extra], ignore_index=True)
 
 
-def _add_statistic(df: pd.DataFrame, band_cells: float, fdr: bool) -> None:
-    """Gi* ``z`` and two-sided ``p`` per cell (``p_adj`` with ``fdr``) and the class.
+def _add_exact(df: pd.DataFrame, idx: np.ndarray, band_cells: float, min_events: int) -> None:
+    """Gi* ``z`` (for display), neighbourhood ``events``, ``tested``, the exact selective
+    ``p``, ``p_adj`` (BH over the tested cells; NaN where untested) and the class."""
+    y = df[VALUE_COL].to_numpy(dtype=float)
+    lag, card = _neighbour_sums(idx, y, band_cells)
+    df["z"] = _standardised(y, lag, card)
+    res = exact_gi_test(y, lag, card, min_events)
+    df["events"], df["tested"], df["p"], df["p_adj"] = res.s, res.tested, res.p, res.p_adj
+    sig = res.tested & (res.p_adj <= style.HOTSPOT_FDR)
+    klass = np.select([sig & (res.sign > 0), sig & (res.sign < 0), res.tested],
+                      [style.HOT_FDR, style.COLD_FDR, style.NOT_SIGNIFICANT], style.NOT_TESTED)
+    df["klass"] = pd.Categorical(klass, categories=style.HOTSPOT_FDR_CLASSES, ordered=True)
+
+
+def _add_statistic(df: pd.DataFrame, band_cells: float, options: HotspotOptions) -> None:
+    """The statistic and the class per cell (exact: :func:`_add_exact`; normal: Gi*
+    ``z`` and two-sided ``p``, ``p_adj`` with ``fdr``).
 
     Distances are taken on the integer indices (exact), with the band in cells.
     """
     idx = np.column_stack([df["_ix"].to_numpy(), df["_iy"].to_numpy()]).astype(float)
+    if options.inference == "exact":
+        _add_exact(df, idx, band_cells, options.min_events)
+        return
+    if options.inference != "normal":
+        raise ValueError(f"inference must be 'exact' or 'normal', not {options.inference!r}")
+    fdr = options.fdr
     z, p = getis_ord_gi_star(idx, df[VALUE_COL].to_numpy(dtype=float), band_cells)
     df["z"], df["p"] = z, p
     p_class = p
     if fdr:
         df["p_adj"] = p_class = bh_adjust(p)
     df["klass"] = pd.Categorical(
-        classify_hotspots(z, p_class), categories=HOTSPOT_CLASSES, ordered=True
+        classify_hotspots(z, p_class), categories=style.HOTSPOT_CLASSES, ordered=True
     )
 
 
@@ -228,8 +261,9 @@ def grid_hotspots(
     zero cells), sorted by ``cy``, ``cx``, with the input columns (``n`` 0 for
     added cells, other columns missing there) plus ``x``, ``y`` (cell centre in
     metres), ``filled`` (True for added cells), ``z``, ``p`` (Gi* z-score and
-    two-sided p-value), ``p_adj`` (only with ``fdr``) and ``klass`` (Swedish label,
-    categorical in the order of :data:`~est_data.maps.style.HOTSPOT_CLASSES`).
+    two-sided p-value), ``p_adj`` (exact, or normal with ``fdr``), with the exact test
+    ``events`` (in the neighbourhood) and ``tested``, and ``klass`` (Swedish label,
+    categorical in the order of the classes of the inference: see ``inference``).
     """
     df = _checked_copy(cells_df, cell_size, options.coords)
     band = 1.5 * cell_size if options.distance_band is None else float(options.distance_band)
@@ -243,6 +277,6 @@ def grid_hotspots(
     if pd.api.types.is_integer_dtype(value_dtype):
         df[VALUE_COL] = df[VALUE_COL].astype(value_dtype)
     df["x"], df["y"] = grid.centres(df["_ix"].to_numpy(), df["_iy"].to_numpy())
-    _add_statistic(df, band / cell_size, options.fdr)
+    _add_statistic(df, band / cell_size, options)
     df = df.sort_values(["_iy", "_ix"], kind="stable").drop(columns=["_ix", "_iy"])
     return df.reset_index(drop=True)

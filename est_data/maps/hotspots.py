@@ -40,7 +40,9 @@ fraction of a second; memory grows with the number of pairs, about
 location and not adjusted for multiple testing (see ``fdr`` in
 :class:`~est_data.maps.hotspot_grid.HotspotOptions`); they also assume the normal approximation, which is
 poor when a band holds only a few locations or the values are very skewed
-(Ord & Getis 1995 advise at least ~8 neighbours).
+(Ord & Getis 1995 advise at least ~8 neighbours). On sparse grids of counts it is
+useless: the maps therefore test Gi* exactly, with a minimum of events and FDR over
+the tested cells (:mod:`est_data.maps.gi_exact`), and keep this z for display.
 
 References
 ----------

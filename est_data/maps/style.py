@@ -32,8 +32,22 @@ NOT_SIGNIFICANT = "Ej signifikant"
 COLD_90 = "Signifikant kall punkt (90 %)"
 COLD_95 = "Signifikant kall punkt (95 %)"
 COLD_99 = "Signifikant kall punkt (99 %)"
-#: Ordered hot spot classes, for legends and categorical dtypes.
+#: Ordered hot spot classes of the normal approximation (``inference="normal"``).
 HOTSPOT_CLASSES = [HOT_99, HOT_95, HOT_90, NOT_SIGNIFICANT, COLD_90, COLD_95, COLD_99]
+#: The false discovery rate of the map's hot spots, and the classes of the exact test.
+HOTSPOT_FDR = 0.10
+_FDR_TEXT = f"FDR {round(HOTSPOT_FDR * 100)} %"
+#: A cell is tested only when its neighbourhood (the cell and its neighbours) holds at
+#: least this many events. Why 5: a "cluster" of fewer events is not something a
+#: partner can act on (two or three incidents in adjacent blocks is what a random town
+#: looks like), and below it the randomisation distribution is so coarse that a lone
+#: event in an empty area is the most extreme value possible. Used by
+#: :mod:`est_data.maps.gi_exact` and said in the legend.
+MIN_NEIGHBOURHOOD_EVENTS = 5
+HOT_FDR = f"Signifikant kluster ({_FDR_TEXT})"
+COLD_FDR = f"Signifikant kall fläck ({_FDR_TEXT})"
+NOT_TESTED = "Ej prövad (för få händelser i grannskapet)"
+HOTSPOT_FDR_CLASSES = [HOT_FDR, NOT_SIGNIFICANT, NOT_TESTED, COLD_FDR]
 #: Diverging colours (red = hot, blue = cold), the usual hot spot map scheme.
 HOTSPOT_COLORS = {
     HOT_99: "#d7191c",
@@ -43,6 +57,9 @@ HOTSPOT_COLORS = {
     COLD_90: "#c7e6db",
     COLD_95: "#75b8d4",
     COLD_99: "#2c7bb6",
+    HOT_FDR: "#d7191c",
+    NOT_TESTED: "#f0f0f0",
+    COLD_FDR: "#2c7bb6",
 }
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -183,11 +200,14 @@ def heat_rows(cell_m: int) -> list[str]:
 
 
 def hotspot_rows(cell_m: int | None) -> list[str]:
-    rows = [swatch(HOTSPOT_COLORS[k], label, "hot") for k, label in (
-        (HOT_99, "Het punkt, 99 % säkerhet"), (HOT_95, "Het punkt, 95 %"), (HOT_90, "Het punkt, 90 %"))]
+    """The hot spot legend: one class, and what its threshold means."""
+    rows = [swatch(HOTSPOT_COLORS[HOT_FDR], HOT_FDR, "hot")]
     if cell_m:
-        rows.append(f'<div class="est-note">Getis-Ord Gi*, rutor om {esc(fmt.num(cell_m))} m '
-                    "jämförda med grannrutorna, korrigerat för många test (FDR).</div>")
+        rows.append(f'<div class="est-note">Rutor om {esc(fmt.num(cell_m))} m där rutan och '
+                    "dess grannrutor har fler händelser än slumpen brukar ge (Getis-Ord Gi*, "
+                    f"exakt test). Högst {esc(_FDR_TEXT[4:])} av de markerade rutorna väntas "
+                    f"vara slumpfynd ({esc(_FDR_TEXT)}). Rutor med färre än "
+                    f"{MIN_NEIGHBOURHOOD_EVENTS} händelser i grannskapet prövas inte.</div>")
     return rows
 
 

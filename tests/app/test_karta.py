@@ -140,3 +140,26 @@ def test_colour_by_change_against_the_previous_period(app_db, app_test):
     assert not at.exception
     assert at.segmented_control(key="farg").value == "change"
     assert "Förändring mot föregående period" in readable(map_args(at)["script"])
+
+
+def test_hotspot_legend_says_what_the_threshold_means(app_db, app_test):
+    """A year of incidents: clusters drawn, and the legend names the FDR, not a
+    '99 % säkerhet' that no test on the map has."""
+    at = app_test("karta", fran="2025-11-16", till="2026-11-15")
+    at.pills(key="lager").set_value(["hotspots"]).run()
+    assert not at.exception
+    text = readable(map_args(at)["script"])
+    assert "Signifikant kluster (FDR 10 %)" in text
+    assert "Högst 10 % av de markerade rutorna väntas vara slumpfynd" in text
+    assert "färre än 5 händelser i grannskapet prövas inte" in text
+    assert "säkerhet" not in text and "99 %" not in text
+
+
+def test_no_cluster_is_said_in_words(app_db, app_test):
+    """A month of burglaries (scattered single events): no cluster passes the test,
+    and the page says so instead of showing an empty layer."""
+    at = app_test("karta", fran="2026-10-17", till="2026-11-15", kat="inbrott")
+    at.pills(key="lager").set_value(["hotspots"]).run()
+    assert not at.exception
+    notes = [i.value for i in at.info]
+    assert any("Inga signifikanta kluster" in n and "FDR 10 %" in n for n in notes), notes

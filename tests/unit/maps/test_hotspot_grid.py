@@ -1,4 +1,5 @@
-"""Gi* hot spots on a grid: planted clusters, filled zeros, metres or indices, FDR."""
+"""Gi* hot spots on a grid: planted clusters, filled zeros, metres or indices, FDR (the
+normal approximation here; the exact test in test_hotspot_exact.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import pytest
 
 from est_data.maps.hotspot_grid import HotspotOptions, grid_hotspots
 from est_data.maps.style import (
-    COLD_95, COLD_99, HOT_95, HOT_99, HOTSPOT_CLASSES, HOTSPOT_COLORS, NOT_SIGNIFICANT)
+    COLD_95, COLD_99, HOT_95, HOT_99, HOTSPOT_CLASSES, HOTSPOT_COLORS, HOTSPOT_FDR_CLASSES,
+    NOT_SIGNIFICANT)
+
+#: The textbook normal approximation, which the older tests here describe.
+NORMAL = HotspotOptions(inference="normal")
 
 
 def test_constant_field_gives_nothing_significant():
@@ -31,7 +36,7 @@ def _planted_grid(rng: np.random.Generator, size: int = 60):
 
 def test_planted_cluster_is_hot():
     df, in_block = _planted_grid(np.random.default_rng(42))
-    out = grid_hotspots(df, cell_size=100, options=HotspotOptions(distance_band=150, coords="index"))
+    out = grid_hotspots(df, cell_size=100, options=HotspotOptions(distance_band=150, coords="index", inference="normal"))
     out = out.set_index(["cx", "cy"])
     centre = out.loc[(42, 17)]
     assert centre["klass"] == HOT_99 and centre["z"] > 5
@@ -52,7 +57,7 @@ def test_planted_cluster_found_with_sparse_input_and_metres():
     df = df[df["n"] > 0].copy()
     df["cx"] = df["cx"] * 250 + 674_125  # SWEREF 99 TM-like centres, 250 m cells
     df["cy"] = df["cy"] * 250 + 6_580_125
-    out = grid_hotspots(df, cell_size=250)  # coords='auto' -> metres
+    out = grid_hotspots(df, cell_size=250, options=NORMAL)  # coords='auto' -> metres
     assert len(out) == 60 * 60
     assert out["filled"].sum() == 60 * 60 - len(df)
     assert (out.loc[out["filled"], "n"] == 0).all()
@@ -62,7 +67,7 @@ def test_planted_cluster_found_with_sparse_input_and_metres():
     row = out[(out["cx"] == 42 * 250 + 674_125) & (out["cy"] == 17 * 250 + 6_580_125)]
     assert row["klass"].iloc[0] == HOT_99
     # Without filling, the reference is only the busy cells: weaker result.
-    out_nofill = grid_hotspots(df, cell_size=250, options=HotspotOptions(fill_zeros=False))
+    out_nofill = grid_hotspots(df, cell_size=250, options=HotspotOptions(fill_zeros=False, inference="normal"))
     assert len(out_nofill) == len(df)
     z_fill = out.set_index(["cx", "cy"])["z"]
     z_nofill = out_nofill.set_index(["cx", "cy"])["z"]
@@ -77,17 +82,18 @@ def test_cold_spot_and_labels():
     lam = np.full(len(ix), 10.0)
     lam[(ix < 6) & (iy < 6)] = 0.2
     df = pd.DataFrame({"cx": ix, "cy": iy, "n": rng.poisson(lam)})
-    out = grid_hotspots(df, cell_size=50, options=HotspotOptions(distance_band=75, coords="index"))
+    out = grid_hotspots(df, cell_size=50, options=HotspotOptions(distance_band=75, coords="index", inference="normal"))
     assert out.set_index(["cx", "cy"]).loc[(2, 2), "klass"] == COLD_99
     assert list(out["klass"].cat.categories) == HOTSPOT_CLASSES
     assert set(out["klass"].astype(str)) <= set(HOTSPOT_CLASSES)
-    assert set(HOTSPOT_COLORS) == set(HOTSPOT_CLASSES)
+    assert set(HOTSPOT_COLORS) == set(HOTSPOT_CLASSES) | set(HOTSPOT_FDR_CLASSES)
 
 
 def test_fdr_is_stricter():
     df, _ = _planted_grid(np.random.default_rng(5))
-    plain = grid_hotspots(df, cell_size=100, options=HotspotOptions(coords="index"))
-    adj = grid_hotspots(df, cell_size=100, options=HotspotOptions(coords="index", fdr=True))
+    plain = grid_hotspots(df, cell_size=100, options=HotspotOptions(coords="index", inference="normal"))
+    adj = grid_hotspots(df, cell_size=100,
+                        options=HotspotOptions(coords="index", fdr=True, inference="normal"))
     assert (adj["p_adj"] >= adj["p"] - 1e-15).all()
     sig = lambda d: (d["klass"] != NOT_SIGNIFICANT).sum()  # noqa: E731
     assert sig(adj) < sig(plain)
@@ -113,7 +119,7 @@ def test_scale_20000_cells_runs():
     rng = np.random.default_rng(11)
     ix, iy = np.meshgrid(np.arange(200), np.arange(100))
     df = pd.DataFrame({"cx": ix.ravel(), "cy": iy.ravel(), "n": rng.poisson(1.5, 20_000)})
-    out = grid_hotspots(df, cell_size=100, options=HotspotOptions(distance_band=300, coords="index"))
+    out = grid_hotspots(df, cell_size=100, options=HotspotOptions(distance_band=300, coords="index", inference="normal"))
     assert len(out) == 20_000
     assert np.isfinite(out["z"]).all() and out["p"].between(0, 1).all()
     # Random data: roughly the nominal share is "significant at 95 % or more".
