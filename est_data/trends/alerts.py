@@ -100,7 +100,11 @@ class AlertRule:
 
 
 DEFAULT_RULE = AlertRule()
+# What an alert means, in one line for where the whole rule does not fit (Mötesläge).
+MEANING = ("Ovanligt många jämfört med samma veckor tidigare år (justerat för antalet "
+           "jämförelser); statistikområden och fokusområden var för sig.")
 WINDOW_TEXT = {7: "senaste veckan", 28: "senaste fyra veckorna"}
+TOO_SHORT = "För kort historik för larm"  # the start of history_note's text for no tests at all
 MAX_SENTENCES = 8  # shown on Översikt; the rest are counted
 YEAR_DAYS = 364  # 52 weeks: the same weekdays a year earlier
 
@@ -206,7 +210,7 @@ def history_note(con: duckdb.DuckDBPyConnection, f: IncidentFilter, window_days:
     b = window_rule(window_days, rule).baseline
     oldest = first_window(con, f, window_days)
     if oldest is None or oldest < b.recent + b.gap:
-        return ("För kort historik för larm: minst "
+        return (TOO_SHORT + ": minst "
                 f"{b.recent + b.gap + 1} veckor data behövs för att veta vad som är normalt.")
     if oldest < b.periods_per_year + b.half_width:
         return ("Mindre än ett års data: larmen jämför med de senaste veckorna och tar "
