@@ -272,3 +272,16 @@ def test_bh_adjust_against_statsmodels_and_scipy():
     assert (got <= 0.05).sum() == 4  # the paper's four rejections at q = 0.05
     with_nan = bh_adjust(np.append(p, np.nan))
     assert np.isnan(with_nan[-1]) and with_nan[:-1] == pytest.approx(got)
+
+
+def test_the_family_pools_its_dispersion_as_a_floor():
+    # A calm series judged alone is Poisson; beside a bursty one it takes the pooled ratio.
+    calm = [3] * 12 + [0, 9]
+    bursty = [0, 6] * 6 + [0, 3]
+    spec = SeasonalBaseline(years=0)
+    alone = judge_period(np.array([calm]), 13, spec=spec)
+    both = judge_period(np.array([calm, bursty]), 13, spec=spec)
+    pooled = (np.var([0, 6] * 6, ddof=0) * 12) / (11 * (3 + 3))
+    assert alone["dispersion"].item() == 1.0
+    assert both["dispersion"].tolist() == pytest.approx([pooled, 12 * 9 / (11 * 3)])
+    assert both["p_value"].iloc[0] > alone["p_value"].item()
