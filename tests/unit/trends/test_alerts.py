@@ -172,3 +172,28 @@ def test_the_meeting_role_never_reads_a_small_normal_level(expected, text):
     """"normalt 0,1" over twelve weeks is one incident: the meeting role reads "under 1"."""
     sentence = alerting.alert_sentence("Klotter", "Frösön", 6, expected, limit=3)
     assert sentence.endswith(f"normalt {text}")
+
+
+def test_judge_matrix_makes_each_period_its_own_family():
+    x = np.random.default_rng(3).poisson(2, (6, 30))
+    x[0, 28] = 15
+    res = alerting.DEFAULT_RULE.for_periods(12).judge_matrix(x, 0, np.arange(30) >= 27)
+    assert sorted(res["period"].unique()) == [27, 28, 29]
+    for _, week in res.groupby("period"):
+        assert week["p_adj"].to_numpy() == pytest.approx(
+            multipletests(week["p_value"], method="fdr_bh")[1])
+    assert res.loc[res["flagged"], ["series", "period"]].values.tolist() == [[0, 28]]
+
+
+@pytest.mark.parametrize("periods, half, history", [(52, 3, 159), (12, 1, 37), (13, 1, 40)])
+def test_the_rule_for_other_period_lengths(periods, half, history):
+    rule = alerting.DEFAULT_RULE.for_periods(periods)
+    assert (rule.baseline.half_width, rule.history) == (half, history)
+    assert f"(±{half}, upp till 3 år" in alerting.rule_text("perioderna", rule)
+
+
+def test_window_rule_follows_the_window_length():
+    assert alerting.window_rule(7) == alerting.DEFAULT_RULE.for_periods(52)
+    assert alerting.window_rule(28) == alerting.DEFAULT_RULE.for_periods(13)
+    with pytest.raises(ValueError, match="must divide 364"):
+        alerting.window_rule(10)
