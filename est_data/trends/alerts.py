@@ -23,7 +23,7 @@ import pandas as pd
 
 from est_data.areas.catalog import area_names
 from est_data.core import fmt
-from est_data.trends.baseline import SeasonalBaseline, bh_adjust, judge_period
+from est_data.trends.baseline import SeasonalBaseline, bh_adjust, judge_arrays, judge_period
 from est_data.core.filters import IncidentFilter, where_clause
 from est_data.store.sqlutil import fetch_df, fetch_value
 from est_data.core.taxonomy import labels
@@ -76,27 +76,36 @@ class AlertRule:
         """``tests`` (one family; ``count``, ``expected``, ``p_value``, NaN p = not
         tested) with ``p_adj`` (BH over the family) and ``flagged`` added."""
         out = tests.copy()
-        out["p_adj"] = bh_adjust(out["p_value"].to_numpy(dtype=float))
-        with np.errstate(invalid="ignore"):
-            out["flagged"] = ((out["p_adj"] <= self.fdr) & (out["count"] >= self.min_count)
-                              & (out["count"] >= self.min_ratio * out["expected"]))
+        out["p_adj"], out["flagged"] = self._flags(out["count"].to_numpy(dtype=float),
+                                                   out["expected"].to_numpy(dtype=float),
+                                                   out["p_value"].to_numpy(dtype=float))
         return out
+
+    def _flags(self, count, expected, p_value) -> tuple[np.ndarray, np.ndarray]:
+        """BH-adjusted p-values of one family and the flags (arrays)."""
+        p_adj = bh_adjust(p_value)
+        with np.errstate(invalid="ignore"):
+            flagged = ((p_adj <= self.fdr) & (count >= self.min_count)
+                       & (count >= self.min_ratio * expected))
+        return p_adj, flagged
 
     def judge_matrix(self, matrix: np.ndarray, first: int, judged) -> pd.DataFrame:
         """Every judged period (column) of ``matrix`` (series × periods, data from column
         ``first``), each column its own family. Long format: ``series``, ``period``
         (column), the columns of ``judge_period``, ``p_adj`` and ``flagged``."""
+        matrix = np.asarray(matrix, dtype=float)
         parts = []
         for t in np.flatnonzero(np.asarray(judged, dtype=bool)):
-            res = judge_period(matrix, int(t), first, self.baseline)
-            res.insert(0, "period", int(t))
-            res.insert(0, "series", np.arange(len(res)))
-            parts.append(self.flag(res))
+            res = judge_arrays(matrix, int(t), first, self.baseline)
+            res["p_adj"], res["flagged"] = self._flags(res["count"], res["expected"],
+                                                       res["p_value"])
+            parts.append({"series": np.arange(len(matrix)),
+                          "period": np.full(len(matrix), int(t)), **res})
+        columns = ["series", "period", "count", "expected", "dispersion", "n_baseline",
+                   "seasonal", "p_value", "p_adj", "flagged"]
         if not parts:
-            return pd.DataFrame(columns=["series", "period", "count", "expected", "dispersion",
-                                         "n_baseline", "seasonal", "p_value", "p_adj",
-                                         "flagged"])
-        return pd.concat(parts, ignore_index=True)
+            return pd.DataFrame(columns=columns)
+        return pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in columns})
 
 
 DEFAULT_RULE = AlertRule()

@@ -82,7 +82,8 @@ import numpy as np
 import pandas as pd
 from scipy import special as _sp  # not scipy.stats: a third of the import time
 
-__all__ = ["poisson_baseline_alerts", "SeasonalBaseline", "judge_period", "nb_upper_tail",
+__all__ = ["poisson_baseline_alerts", "SeasonalBaseline", "judge_period", "judge_arrays",
+           "nb_upper_tail",
            "bh_adjust"]
 
 
@@ -244,7 +245,14 @@ def judge_period(matrix: np.ndarray, t: int, first: int = 0,
     dispersion is a floor, module docstring). One row per series: ``count``,
     ``expected``, ``dispersion`` (:math:`\\hat\\phi`), ``n_baseline``, ``seasonal`` and
     ``p_value`` (NaN, with the other statistics, when the series is too short)."""
-    matrix = np.asarray(matrix, dtype=float).reshape(-1, np.shape(matrix)[-1])
+    matrix = np.asarray(matrix, dtype=float)
+    return pd.DataFrame(judge_arrays(matrix.reshape(-1, matrix.shape[-1]), t, first, spec))
+
+
+def judge_arrays(matrix: np.ndarray, t: int, first: int,
+                 spec: SeasonalBaseline) -> dict[str, np.ndarray]:
+    """:func:`judge_period` as a dict of arrays (``matrix``: 2-D float), for loops over
+    many periods."""
     idx, seasonal = spec.offsets(t, first)
     n = idx.size
     count = matrix[:, t]
@@ -262,7 +270,7 @@ def judge_period(matrix: np.ndarray, t: int, first: int = 0,
         phi = np.fmax(np.fmax(1.0, pooled), own)
         out.update(expected=mu, dispersion=phi,
                    p_value=nb_upper_tail(count, mu, phi * (1.0 + 1.0 / n)))
-    return pd.DataFrame(out)
+    return out
 
 
 def bh_adjust(p) -> np.ndarray:
