@@ -185,6 +185,22 @@ at least one alarm anywhere in the town (new rule: at most q = {DEFAULT_RULE.fdr
 By the series' normal level (incidents a week). Share of planted weeks flagged.
 
 {table(pw)}
+
+## Reading
+
+- The old rule's false alarms are near nominal only on flat Poisson series; overdispersion
+  and season multiply them (the `ratio` column), and with {args.series} tests a week
+  almost every week has a chance alarm somewhere. Its higher "power" is bought with
+  those alarms: a rule that flags most weeks finds planted jumps too.
+- The new rule stays at or under its nominal rate in all four worlds (the discrete tail
+  and the pooled-dispersion floor make it conservative), so a week with an alarm is a
+  week worth looking at.
+- The price is power for single-week jumps: one jump among {args.series} tests must
+  reach p ≤ q / {args.series} to survive BH. A tripling on a series with a normal level
+  of 3–10 a week is found about a third of the time on Poisson series and less on
+  overdispersed ones; a doubling, or anything on series with under one incident a week,
+  is seldom found by any honest rule at this size. Smaller families (a filtered view,
+  fewer categories) raise the power; so do longer windows (four weeks).
 """
 
 

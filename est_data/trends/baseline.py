@@ -83,8 +83,7 @@ import pandas as pd
 from scipy import special as _sp  # not scipy.stats: a third of the import time
 
 __all__ = ["poisson_baseline_alerts", "SeasonalBaseline", "judge_period", "judge_arrays",
-           "nb_upper_tail",
-           "bh_adjust"]
+           "nb_upper_tail", "bh_adjust"]
 
 
 def _as_counts(counts: Sequence[int] | np.ndarray | pd.Series) -> tuple[np.ndarray, pd.Index]:
