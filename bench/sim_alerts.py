@@ -199,8 +199,8 @@ By the series' normal level (incidents a week). Share of planted weeks flagged.
   reach p ≤ q / {args.series} to survive BH. A tripling on a series with a normal level
   of 3–10 a week is found about a third of the time on Poisson series and less on
   overdispersed ones; a doubling, or anything on series with under one incident a week,
-  is seldom found by any honest rule at this size. Smaller families (a filtered view,
-  fewer categories) raise the power; so do longer windows (four weeks).
+  is seldom found by any rule that keeps its false alarms at this level. A smaller
+  family (a filtered view, fewer categories) lowers the bar q / m and so raises the power.
 """
 
 
