@@ -167,7 +167,8 @@ def markdown(null: pd.DataFrame, power: pd.DataFrame, args, seconds: float) -> s
 ({dt.date.today()}, {seconds:.0f} s). What is simulated: the docstring of
 `bench/sim_alerts.py`. Old rule: Poisson against the 12 weeks before, α = 0.001 per test,
 no adjustment. New rule: negative binomial against the same weeks ±3 in up to three
-earlier years (dispersion by moments, floored at Poisson), Benjamini–Hochberg at
+earlier years (dispersion by moments, floored at Poisson and at the week's pooled
+dispersion), Benjamini–Hochberg at
 q = {DEFAULT_RULE.fdr:g} over each week's {args.series} tests; both: ≥ 4 incidents and
 ≥ 1.5 × normal.
 
