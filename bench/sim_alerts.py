@@ -18,7 +18,8 @@ The old rule (until issue 14): the Poisson test against the mean of 12 weeks end
 week before (``poisson_baseline_alerts``), α = 0.001 per test without adjustment, at
 least 4 incidents, at least 1.5 × the mean and 1.5 × the same week last year. The new
 rule: ``est_data.trends.alerts.DEFAULT_RULE`` (seasonal negative-binomial baseline,
-Benjamini–Hochberg at 5 % over the week's tests, the same count and ratio rules).
+Benjamini–Hochberg at 5 % over the week's tests, the same count and ratio rules), and
+the same at 10 % (``new_q10``) to show what the choice of q costs and buys.
 
 Power: in every judged week one random series gets its mean multiplied by 2 or 3 for
 that week only (the other series stay null); the share of those planted weeks flagged,
@@ -45,6 +46,8 @@ AMPLITUDE = 0.5
 OLD = dict(baseline=12, gap=1, alpha=0.001, min_count=4, min_ratio=1.5)
 WORLDS = {"flat": (False, False), "overdispersed": (True, False),
           "seasonal": (False, True), "seasonal_overdispersed": (True, True)}
+Q_ALT = 0.10
+RULES = ("old", "new", "new_q10")
 BANDS = [(0.3, 1.0), (1.0, 3.0), (3.0, 10.0)]
 
 
@@ -78,14 +81,21 @@ def old_rule(x: np.ndarray, judged: np.ndarray) -> np.ndarray:
             & (now >= OLD["min_ratio"] * last_year))
 
 
-def new_rule(x: np.ndarray, judged: np.ndarray) -> np.ndarray:
-    """The new rule: each judged week one family (BH over all series)."""
+def new_rules(x: np.ndarray, judged: np.ndarray) -> dict[str, np.ndarray]:
+    """The new rule (each judged week one family, BH over all series) at q = 0.05
+    (``new``, the product's) and at q = 0.10 (``new_q10``, the alternative)."""
     mask = np.zeros(x.shape[1], dtype=bool)
     mask[judged] = True
     res = DEFAULT_RULE.judge_matrix(x, 0, mask)
-    flags = np.zeros((len(x), x.shape[1]), dtype=bool)
-    flags[res["series"].to_numpy(int), res["period"].to_numpy(int)] = res["flagged"].to_numpy(bool)
-    return flags[:, judged]
+    rows, cols = res["series"].to_numpy(int), res["period"].to_numpy(int)
+    rest = ((res["count"] >= DEFAULT_RULE.min_count)
+            & (res["count"] >= DEFAULT_RULE.min_ratio * res["expected"])).to_numpy(bool)
+    out = {}
+    for name, q in (("new", DEFAULT_RULE.fdr), ("new_q10", Q_ALT)):
+        flags = np.zeros((len(x), x.shape[1]), dtype=bool)
+        flags[rows, cols] = rest & (res["p_adj"] <= q).to_numpy(bool)
+        out[name] = flags[:, judged]
+    return out
 
 
 def check_old_rule(rng) -> None:
@@ -106,7 +116,7 @@ def one_town(rng, n: int, world: str) -> dict:
     mu = means(rng, n, seasonal)
     judged = np.arange(WEEKS - JUDGED, WEEKS)
     x = draw(rng, mu, over)
-    out = {"old": old_rule(x, judged), "new": new_rule(x, judged)}
+    out = {"old": old_rule(x, judged), **new_rules(x, judged)}
     for k in (2, 3):
         planted = rng.integers(0, n, JUDGED)
         y = x.copy()
@@ -115,7 +125,8 @@ def one_town(rng, n: int, world: str) -> dict:
         level = mu[planted, judged]
         out[f"level{k}"] = level
         out[f"old{k}"] = old_rule(y, judged)[planted, np.arange(JUDGED)]
-        out[f"new{k}"] = new_rule(y, judged)[planted, np.arange(JUDGED)]
+        for name, flags in new_rules(y, judged).items():
+            out[f"{name}{k}"] = flags[planted, np.arange(JUDGED)]
     return out
 
 
@@ -126,7 +137,8 @@ def simulate(reps: int, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     null_rows, power_rows = [], []
     for world in WORLDS:
         towns = [one_town(rng, n, world) for _ in range(reps)]
-        for rule, nominal in (("old", OLD["alpha"]), ("new", DEFAULT_RULE.fdr / n)):
+        for rule, nominal in (("old", OLD["alpha"]), ("new", DEFAULT_RULE.fdr / n),
+                              ("new_q10", Q_ALT / n)):
             flags = np.stack([t[rule] for t in towns])      # reps × series × weeks
             weeks_any = flags.any(axis=1).mean()
             rate = flags.mean()
@@ -140,7 +152,7 @@ def simulate(reps: int, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
                 band = (level >= lo) & (level < hi)
                 row = dict(world=world, jump=f"×{k}", normal=f"{lo:g}–{hi:g}",
                            planted=int(band.sum()))
-                for rule in ("old", "new"):
+                for rule in RULES:
                     hit = np.concatenate([t[f"{rule}{k}"] for t in towns])
                     row[rule] = hit[band].mean()
                 power_rows.append(row)
@@ -160,7 +172,7 @@ def markdown(null: pd.DataFrame, power: pd.DataFrame, args, seconds: float) -> s
                       nominal=null["nominal"].map("{:.2e}".format),
                       ratio=null["ratio"].map("{:.1f}".format),
                       weeks_with_any=null["weeks_with_any"].map("{:.3f}".format))
-    pw = power.assign(old=power["old"].map("{:.2f}".format), new=power["new"].map("{:.2f}".format))
+    pw = power.assign(**{r: power[r].map("{:.2f}".format) for r in RULES})
     return f"""# Alerts on simulated series: false alarms and power
 
 `python -m bench.sim_alerts --reps {args.reps} --series {args.series} --seed {args.seed}`
@@ -169,8 +181,8 @@ def markdown(null: pd.DataFrame, power: pd.DataFrame, args, seconds: float) -> s
 no adjustment. New rule: negative binomial against the same weeks ±3 in up to three
 earlier years (dispersion by moments, floored at Poisson and at the week's pooled
 dispersion), Benjamini–Hochberg at
-q = {DEFAULT_RULE.fdr:g} over each week's {args.series} tests; both: ≥ 4 incidents and
-≥ 1.5 × normal.
+q = {DEFAULT_RULE.fdr:g} over each week's {args.series} tests (`new_q10`: the same at
+q = {Q_ALT:g}, the alternative not chosen); all: ≥ 4 incidents and ≥ 1.5 × normal.
 
 ## False alarms in worlds where nothing happens
 
