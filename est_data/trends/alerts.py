@@ -32,7 +32,8 @@ from est_data.core.taxonomy import labels
 # levels (300+ tests a week) and nothing unusual anywhere, BH at 5 % raises any alert at
 # all in at most one week in twenty; when real jumps are there, at most one alert in
 # twenty is expected to be chance. A weekly meeting that acts on each alert can carry
-# that; 10 % would double the empty-handed visits for little extra power (bench/SIM_ALERTS.md).
+# that. 10 % doubled the weeks with a chance alarm (3 % -> 6 % on overdispersed series)
+# for 4-5 points more power on a tripled week (bench/SIM_ALERTS.md): not worth it.
 FDR = 0.05
 LEVELS = {"area": "statistikområdet", "focus": "fokusområdet"}
 
@@ -43,7 +44,8 @@ class AlertRule:
 
     Each test's p-value is the seasonal negative-binomial upper tail of
     :func:`est_data.trends.baseline.judge_period` (normal level from the same periods in
-    up to three earlier years, dispersion estimated from them and floored at Poisson).
+    up to three earlier years, dispersion estimated from them and floored at Poisson and
+    at the family's pooled dispersion).
     Over the family (all areas × categories × levels of the week, or all series of a
     chart period) the p-values are Benjamini–Hochberg adjusted, and a test is flagged
     when its adjusted p is at most ``fdr``, its count is at least ``min_count`` (small
