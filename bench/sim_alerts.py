@@ -214,6 +214,8 @@ By the series' normal level (incidents a week). Share of planted weeks flagged.
   overdispersed ones; a doubling, or anything on series with under one incident a week,
   is seldom found by any rule that keeps its false alarms at this level. A smaller
   family (a filtered view, fewer categories) lowers the bar q / m and so raises the power.
+- `new_q10`: q = 0.10 about doubles the weeks with a chance alarm and adds a few points
+  of power; the product keeps q = 0.05 (`est_data.trends.alerts.FDR`).
 """
 
 
