@@ -86,6 +86,7 @@ def meeting_lists(b: dict, view) -> None:
     alerts = cache.read(alerting.area_alerts, view, limit=privacy.SUPPRESS_BELOW)
     if not alerts.empty:
         st.markdown("### Ovanligt mycket senaste veckan")
+        st.caption(alerting.MEANING)
         st.markdown("\n".join(f"- {s}" for s in alerts["sentence"].head(MEETING_ALERTS)))
     st.markdown("### Senaste åtgärder")
     if b["measures"].empty:

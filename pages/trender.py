@@ -95,7 +95,8 @@ with tabs[0]:
         m3.metric("Ovanligt höga " + trends.GRAINS[grain].label_plural,
                   fmt.num(int(df.loc[df["alert"], "period"].nunique())),
                   help="Perioder då antalet (totalt eller för en grupp) var ovanligt högt: "
-                       + alerting.rule_text(trends.GRAINS[grain].label_plural)
+                       + alerting.rule_text(trends.GRAINS[grain].label_plural,
+                                          trends.grain_rule(grain))
                        + " Markeras med röd triangel.")
         if now == 0:
             st.info("Inga händelser matchar filtret under perioden. Välj en längre period "

@@ -71,7 +71,7 @@ def add_periods(day: dt.date, grain: str, n: int) -> dt.date:
 def history_periods(grain: str) -> int:
     """Periods read before the first shown one: the rolling mean and the alert
     baseline both need a full window at the first shown period."""
-    return max(GRAINS[grain].rolling - 1, DEFAULT_RULE.history)
+    return max(GRAINS[grain].rolling - 1, grain_rule(grain).history)
 
 
 def named(sql: str, params: list, prefix: str) -> tuple[str, dict]:
@@ -207,41 +207,47 @@ def time_series(con: duckdb.DuckDBPyConnection, f: IncidentFilter, grain: str = 
     sql, params = time_series_sql(f, grain, by, top)
     df = fetch_df(con, sql, params)
     df["partial"] = df["days"] < df["period_days"]
-    df = flag_alerts(df)
-    shown = df["period"] >= pd.Timestamp(period_start(f.start, grain))
+    shown_from = pd.Timestamp(period_start(f.start, grain))
+    df = flag_alerts(df, grain, shown_from)
+    shown = df["period"] >= shown_from
     df = df[shown].reset_index(drop=True)
     df.loc[~df["complete"], "rolling"] = np.nan
     return df
 
 
-def flag_alerts(df: pd.DataFrame) -> pd.DataFrame:
-    """Run :data:`est_data.trends.alerts.DEFAULT_RULE` on each key's ``full_count`` series.
+def grain_rule(grain: str):
+    """The alert rule for periods of ``grain`` (52 weeks or 12 months a year)."""
+    return DEFAULT_RULE.for_periods(52 if grain == "week" else 12)
 
-    A period cut by the filter's end is never flagged (it is incomplete); one cut by
-    the start is judged on its whole count. The seasonal guard (at least ``min_ratio``
-    times the same period last year) uses ``count`` and ``last_year``. A period whose baseline reaches back
-    before the first day with data is not judged: weeks without data are not weeks
-    without incidents.
+
+def flag_alerts(df: pd.DataFrame, grain: str = "week", shown_from=None) -> pd.DataFrame:
+    """Run the alert rule (:func:`grain_rule`) on each key's ``full_count`` series.
+
+    Every whole period is one family: its keys are tested together and
+    Benjamini–Hochberg adjusted (:meth:`est_data.trends.alerts.AlertRule.judge_matrix`).
+    A period cut by the filter's end is not tested (it is incomplete); one cut by the
+    start is judged on its whole count. Periods before the first day with data are not
+    baseline periods (weeks without data are not weeks without incidents), so a period
+    without enough history is not judged (``p_value`` NaN); nor is one before
+    ``shown_from`` (a period start), when given.
     """
     df = df.sort_values(["key", "period"]).reset_index(drop=True)
-    parts = []
-    for _, group in df.groupby("key", sort=False):
-        res = DEFAULT_RULE.apply(group["full_count"].to_numpy())
-        covered = group["covered"].to_numpy()
-        first = int(covered.argmax()) if covered.any() else len(covered)
-        res.loc[res.index < first + DEFAULT_RULE.history, ["expected", "p_value"]] = np.nan
-        res.loc[res.index < first + DEFAULT_RULE.history, "flagged"] = False
-        parts.append(res[["expected", "p_value", "flagged"]].set_axis(group.index))
-    if parts:
-        res = pd.concat(parts)
-        df["expected"], df["p_value"] = res["expected"], res["p_value"]
-        # The seasonal guard compares like with like: the days inside the filter now
-        # and the same days a year earlier.
-        df["alert"] = (res["flagged"] & df["complete"]
-                       & DEFAULT_RULE.above_last_year(df["count"], df["last_year"]))
-    else:
-        df["expected"] = df["p_value"] = pd.Series(dtype=float)
-        df["alert"] = pd.Series(dtype=bool)
+    df["expected"] = df["p_value"] = np.nan
+    df["alert"] = False
+    if df.empty:
+        return df
+    wide = df.pivot(index="key", columns="period", values="full_count")
+    covered = df.groupby("period")["covered"].any().reindex(wide.columns).to_numpy()
+    complete = df.groupby("period")["complete"].all().reindex(wide.columns).to_numpy()
+    if shown_from is not None:
+        complete = complete & (wide.columns >= shown_from)
+    first = int(covered.argmax()) if covered.any() else wide.shape[1]
+    res = grain_rule(grain).judge_matrix(wide.to_numpy(dtype=np.int64), first, complete)
+    res["key"] = wide.index.to_numpy()[res["series"].to_numpy(dtype=int)]
+    res["period"] = wide.columns.to_numpy()[res["period"].to_numpy(dtype=int)]
+    res = df[["key", "period"]].merge(res, on=["key", "period"], how="left")
+    df["expected"], df["p_value"] = res["expected"].to_numpy(), res["p_value"].to_numpy()
+    df["alert"] = res["flagged"].fillna(False).astype(bool).to_numpy()
     return df
 
 

@@ -27,9 +27,12 @@ def show_alerts(f: flt.IncidentFilter, limit: int = 0) -> None:
     st.subheader("Ovanligt många händelser senaste veckan")
     alerts = read(alerting.area_alerts, f, limit=limit)
     st.caption(alerting.window_caption(f))
+    note = read(alerting.history_note, f)
+    if note:
+        st.info(note)
     for sentence in alerts["sentence"].head(alerting.MAX_SENTENCES):
         st.warning(sentence, icon=":material/trending_up:")
     if len(alerts) > alerting.MAX_SENTENCES:
         st.caption(f"… och {len(alerts) - alerting.MAX_SENTENCES} till.")
-    if alerts.empty:
+    if alerts.empty and not (note or "").startswith(alerting.TOO_SHORT):
         st.success("Inget område har ovanligt många händelser av något slag senaste veckan.")

@@ -8,6 +8,7 @@ import json
 import duckdb
 
 from est_data.store.db import open_db
+from est_data.trends import alerts as alerting
 from json_util import readable
 
 
@@ -107,7 +108,9 @@ def test_meeting_mode_lists_unusual_weeks(app_db, app_test):
     assert not at.exception
     texts = [m.value for m in at.markdown]
     assert "### Ovanligt mycket senaste veckan" in texts
-    assert any(t.startswith("- Brand i Brittsbo") and "senaste veckan, normalt" in t for t in texts)
+    assert any(t.startswith("- Brand i statistikområdet Brittsbo") and "senaste veckan, normalt"
+               in t for t in texts), texts
+    assert any(c.value == alerting.MEANING for c in at.caption)
 
 
 def test_meeting_mode_without_unusual_weeks_says_nothing_about_them(app_db, app_test):
@@ -150,8 +153,8 @@ def test_oversikt_lists_unusual_weeks(app_db, app_test):
     assert not at.exception
     assert "Ovanligt många händelser senaste veckan" in [s.value for s in at.subheader]
     texts = [w.value for w in at.warning]
-    assert any(t.startswith("Klotter i Norra Odenslund-Odenskog (C1140): 1") and "normalt" in t
-               for t in texts), texts
+    assert any(t.startswith("Klotter i statistikområdet Norra Odenslund-Odenskog (C1140): 1")
+               and "normalt" in t for t in texts), texts
     assert not at.success
 
 
@@ -164,3 +167,14 @@ def test_oversikt_says_when_nothing_is_unusual(app_db, app_test):
     assert not at.exception
     assert not at.warning
     assert any("Inget område har ovanligt många" in s.value for s in at.success)
+
+
+def test_oversikt_says_when_the_history_is_too_short_for_alerts(app_db, app_test):
+    """Ten weeks of data cannot say what is normal: a note, and no "nothing unusual"."""
+    with duckdb.connect(str(app_db)) as con:
+        con.execute("DELETE FROM incidents WHERE occurred_at < "
+                    "(SELECT max(occurred_at) - INTERVAL 70 DAY FROM incidents)")
+    at = app_test()
+    assert not at.exception
+    assert any(i.value.startswith(alerting.TOO_SHORT) for i in at.info), [i.value for i in at.info]
+    assert not any("Inget område har ovanligt många" in s.value for s in at.success)

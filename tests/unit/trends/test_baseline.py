@@ -9,7 +9,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from est_data.trends.baseline import poisson_baseline_alerts
+from statsmodels.stats.multitest import multipletests
+
+from est_data.trends.baseline import (SeasonalBaseline, bh_adjust, judge_period, nb_upper_tail,
+                                      poisson_baseline_alerts)
 
 COLUMNS = ["period", "count", "expected", "p_value", "flagged"]
 
@@ -194,3 +197,91 @@ def test_invalid_counts_raise(counts):
 def test_invalid_parameters_raise(kwargs):
     with pytest.raises(ValueError):
         poisson_baseline_alerts([1] * 20, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# The seasonal negative-binomial rule: nb_upper_tail, judge_period, bh_adjust
+# ---------------------------------------------------------------------------
+
+def _nb_tail_by_hand(x: int, mu: float, phi: float) -> float:
+    """1 - sum_{k<x} of the NB pmf Γ(k+r)/(k! Γ(r)) p^r (1-p)^k, r = mu/(phi-1), p = 1/phi."""
+    r, q = mu / (phi - 1), 1 / phi
+    pmf = [math.exp(math.lgamma(k + r) - math.lgamma(k + 1) - math.lgamma(r)
+                    + r * math.log(q) + k * math.log(1 - q)) for k in range(x)]
+    return 1 - math.fsum(pmf)
+
+
+@pytest.mark.parametrize("x, mu, phi", [(5, 2.0, 1.8), (9, 1.0, 1.7), (12, 6.5, 3.0),
+                                        (1, 0.4, 1.2), (30, 10.0, 1.75)])
+def test_nb_upper_tail_against_scipy_and_by_hand(x, mu, phi):
+    got = nb_upper_tail(x, mu, phi)
+    assert got == pytest.approx(stats.nbinom.sf(x - 1, mu / (phi - 1), 1 / phi), rel=1e-9)
+    assert got == pytest.approx(_nb_tail_by_hand(x, mu, phi), rel=1e-7)
+
+
+def test_nb_upper_tail_edges():
+    # Dispersion 1 is Poisson; a zero count is certain; mean 0 puts all mass at zero.
+    assert nb_upper_tail(5, 2.0, 1.0) == pytest.approx(stats.poisson.sf(4, 2.0))
+    assert list(nb_upper_tail([0, 0, 3], [2.0, 0.0, 0.0], [1.8, 1.0, 2.0])) == [1.0, 1.0, 0.0]
+    # Overdispersion widens the tail: the same count is less surprising.
+    assert nb_upper_tail(8, 3.0, 1.75) > 3 * nb_upper_tail(8, 3.0, 1.0)
+
+
+def test_judge_period_seasonal_window_by_hand():
+    # Two years of weekly data; period 104 is judged against 101..107 - 52 and - 104.
+    x = np.ones(110, dtype=int)
+    x[49:56] = [2, 4, 6, 8, 6, 4, 2]   # weeks 49..55 = 104 - 52 ± 3
+    x[104] = 14
+    res = judge_period(x, 104, first=0).iloc[0]
+    base = np.concatenate([x[0:4], x[49:56]])  # year 2 back: 0..3 (-1..-3 are before the data)
+    assert res["seasonal"] and res["n_baseline"] == base.size == 11
+    assert res["expected"] == pytest.approx(base.mean())
+    phi = base.var(ddof=1) / base.mean()
+    assert res["dispersion"] == pytest.approx(phi)
+    assert res["p_value"] == pytest.approx(
+        stats.nbinom.sf(13, base.mean() / (phi * (1 + 1 / 11) - 1), 1 / (phi * (1 + 1 / 11))))
+
+
+@pytest.mark.parametrize("first, seasonal, n", [(0, True, 7), (45, True, 7), (49, True, 7),
+                                               (50, False, 12), (91, False, 12),
+                                               (92, False, 0)])
+def test_judge_period_falls_back_to_recent_weeks_then_to_nothing(first, seasonal, n):
+    # Period 104: its seasonal window 49..55 a year back needs the data from week 49;
+    # the 12 recent weeks (91..102, gap 1) from week 91; before that, no test.
+    x = np.random.default_rng(1).poisson(3, 105)
+    spec = SeasonalBaseline(years=1)
+    res = judge_period(x, 104, first, spec).iloc[0]
+    assert (bool(res["seasonal"]), int(res["n_baseline"])) == (seasonal, n)
+    assert np.isnan(res["p_value"]) == (n == 0)
+
+
+def test_dispersion_is_floored_at_poisson_and_protects_against_spiky_baselines():
+    flat = judge_period(np.array([3] * 12 + [0, 9]), 13, spec=SeasonalBaseline(years=0)).iloc[0]
+    assert flat["dispersion"] == 1.0
+    spiky = judge_period(np.array([0, 6] * 6 + [0, 9]), 13, spec=SeasonalBaseline(years=0))
+    assert spiky["dispersion"].item() > 2
+    assert spiky["p_value"].item() > 10 * flat["p_value"]  # same mean 3, same count 9
+
+
+def test_bh_adjust_against_statsmodels_and_scipy():
+    p = np.array([0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
+                  0.324, 0.4262, 0.5719, 0.6528, 0.759, 1.0])  # Benjamini & Hochberg (1995)
+    got = bh_adjust(p)
+    assert got == pytest.approx(multipletests(p, method="fdr_bh")[1])
+    assert got == pytest.approx(stats.false_discovery_control(p, method="bh"))
+    assert (got <= 0.05).sum() == 4  # the paper's four rejections at q = 0.05
+    with_nan = bh_adjust(np.append(p, np.nan))
+    assert np.isnan(with_nan[-1]) and with_nan[:-1] == pytest.approx(got)
+
+
+def test_the_family_pools_its_dispersion_as_a_floor():
+    # A calm series judged alone is Poisson; beside a bursty one it takes the pooled ratio.
+    calm = [3] * 12 + [0, 9]
+    bursty = [0, 6] * 6 + [0, 3]
+    spec = SeasonalBaseline(years=0)
+    alone = judge_period(np.array([calm]), 13, spec=spec)
+    both = judge_period(np.array([calm, bursty]), 13, spec=spec)
+    pooled = (np.var([0, 6] * 6, ddof=0) * 12) / (11 * (3 + 3))
+    assert alone["dispersion"].item() == 1.0
+    assert both["dispersion"].tolist() == pytest.approx([pooled, 12 * 9 / (11 * 3)])
+    assert both["p_value"].iloc[0] > alone["p_value"].item()
