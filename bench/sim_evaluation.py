@@ -3,7 +3,7 @@
     python bench/sim_evaluation.py [--towns 500] [--areas 40] [--seed 1]
 
 Builds simulated towns and evaluates one focus area per town with the app's own code
-(:func:`est_data.evaluation.model.did_effect` and :func:`.evaluate.verdict_code` on the
+(:func:`est_data.evaluation.did.did_effect` and :func:`.evaluate.verdict_code` on the
 monthly bins of :func:`.counts.month_bins`). A town has ``--areas`` areas with:
 
 - a base monthly level per area (log-normal: a few areas busy, most quiet);
@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from est_data.evaluation.counts import Counts, month_bins  # noqa: E402
 from est_data.evaluation.evaluate import verdict_code  # noqa: E402
-from est_data.evaluation.model import did_effect  # noqa: E402
+from est_data.evaluation.did import did_effect  # noqa: E402
 from est_data.evaluation.selection import windows_for  # noqa: E402
 from est_data.evaluation.stats import (  # noqa: E402
     StatisticsError, rate_ratio, relative_effect_size)

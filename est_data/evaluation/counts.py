@@ -171,7 +171,7 @@ def monthly_series(rows: pd.DataFrame, windows: Windows, first: dt.date | None =
     """Counts per bin for target, comparison and buffer, with monthly rates and indices.
 
     ``observed_days`` is each bin's part inside the data's span ``[first, last]`` (see
-    :func:`observed_days`); it is the exposure of the model (:mod:`.model`).
+    :func:`observed_days`); it is the exposure of the model (:mod:`.did`).
 
     ``*_rate`` = count per month (30.4 days); ``*_index`` = rate relative to the group's
     mean before-rate (before = 100); None where the group had nothing before.

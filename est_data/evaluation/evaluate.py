@@ -19,7 +19,7 @@ from est_data.evaluation.counts import (
 from est_data.evaluation.displacement import (
     WeightedDisplacementDifference, WeightedDisplacementQuotient,
     weighted_displacement_difference, weighted_displacement_quotient)
-from est_data.evaluation.model import MIN_EVENTS, ModelEffect, did_effect
+from est_data.evaluation.did import MIN_EVENTS, ModelEffect, did_effect
 from est_data.evaluation.selection import (
     AreaSelection, EvaluationSpec, Windows, check_categories, select_areas, windows_for)
 from est_data.evaluation.stats import (

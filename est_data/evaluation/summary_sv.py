@@ -1,6 +1,11 @@
 """The plain Swedish summary of an evaluation, which never claims more than the data do.
 
-Rules (95 % intervals unless the evaluation says otherwise):
+The headline and the one-line verdict of the Årsuppföljning are written from
+``Evaluation.verdict`` and ``Evaluation.model`` (:func:`.evaluate.verdict_code`: the
+quasi-Poisson difference-in-differences model of :mod:`.did`), never from separate
+logic; an after-window the data do not yet cover gives "Efterperioden är inte hel ännu
+(N av M dagar)" and no percentage at all. The sentences after the headline are the details
+(exact rate ratios and RES). Rules (95 % intervals unless the evaluation says otherwise):
 
 - a change is called a decrease or an increase only when its interval lies wholly on
   one side of "no change"; otherwise the text says it is not statistically certain;
@@ -8,7 +13,7 @@ Rules (95 % intervals unless the evaluation says otherwise):
   uncertain instead of quoting a percentage;
 - displacement is judged against the comparison areas (buffer relative to comparison);
   single buffer areas are mentioned only with a correction for testing many of them;
-- windows that do not cover whole years get a seasonality warning.
+- windows whose observed days do not cover whole years get a seasonality warning.
 """
 from __future__ import annotations
 

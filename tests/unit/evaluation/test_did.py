@@ -11,7 +11,7 @@ import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-from est_data.evaluation import model
+from est_data.evaluation import did
 from est_data.evaluation.counts import month_bins, observed_days
 from est_data.evaluation.selection import windows_for
 
@@ -53,7 +53,7 @@ def oracle(df, formula, scale):
 
 def test_effect_and_interval_match_statsmodels_on_overdispersed_counts():
     bins = monthly(dt.date(2025, 3, 10), 730, 30, 200, 0.6, seed=3, overdispersion=5.0)
-    m = model.did_effect(bins, with_control=True)
+    m = did.did_effect(bins, with_control=True)
     fit, effect, low, high = oracle(long_form(bins),
                                     "count ~ C(month) + target + after + target:after", "X2")
     assert fit.scale > 1  # the constructed counts are overdispersed
@@ -71,7 +71,7 @@ def test_partial_after_window_uses_observed_days_as_exposure():
     # Data end 200 days into the 365-day after-window: later bins are shorter or absent.
     date = dt.date(2025, 1, 1)
     bins = monthly(date, 365, 40, 300, 1.0, seed=5, data_last=date + dt.timedelta(days=199))
-    m = model.did_effect(bins, with_control=True)
+    m = did.did_effect(bins, with_control=True)
     df = long_form(bins)
     assert len(df) < 48
     fit_x2 = smf.glm("count ~ C(month) + target + after + target:after", data=df,
@@ -84,7 +84,7 @@ def test_partial_after_window_uses_observed_days_as_exposure():
 
 def test_underdispersion_never_narrows_the_interval_below_poisson():
     bins = monthly(dt.date(2025, 1, 1), 365, 40, 300, 1.0, seed=1, overdispersion=1e9)
-    m = model.did_effect(bins, with_control=True)
+    m = did.did_effect(bins, with_control=True)
     df = long_form(bins)
     x2 = smf.glm("count ~ C(month) + target + after + target:after", data=df,
                  family=sm.families.Poisson(), offset=np.log(df["exposure"])).fit(scale="X2", tol=1e-13)
@@ -97,7 +97,7 @@ def test_windows_in_different_months_drop_the_after_column():
     # 90 days before (Oct-Dec) and after (Jan-Mar): month of year determines "after", so
     # the model keeps month effects and the interaction, as the statsmodels fit without it.
     bins = monthly(dt.date(2025, 1, 1), 90, 40, 300, 0.5, seed=2)
-    m = model.did_effect(bins, with_control=True)
+    m = did.did_effect(bins, with_control=True)
     df = long_form(bins)
     x2 = smf.glm("count ~ C(month) + target + target:after", data=df,
                  family=sm.families.Poisson(), offset=np.log(df["exposure"])).fit(scale="X2", tol=1e-13)
@@ -108,7 +108,7 @@ def test_windows_in_different_months_drop_the_after_column():
 
 def test_target_alone_is_a_before_after_model():
     bins = monthly(dt.date(2025, 1, 1), 730, 40, 300, 0.5, seed=4)
-    m = model.did_effect(bins, with_control=False)
+    m = did.did_effect(bins, with_control=False)
     df = long_form(bins)
     df = df[df["target"] == 1]
     x2 = smf.glm("count ~ C(month) + after", data=df, family=sm.families.Poisson(),
@@ -125,4 +125,4 @@ def test_target_alone_is_a_before_after_model():
 def test_no_model_when_a_window_has_no_events():
     bins = monthly(dt.date(2025, 1, 1), 365, 40, 300, 1.0, seed=1)
     bins.loc[bins["period"] == "after", "target"] = 0
-    assert model.did_effect(bins, with_control=True) is None
+    assert did.did_effect(bins, with_control=True) is None
