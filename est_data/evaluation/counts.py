@@ -138,7 +138,8 @@ def count_rows(con: duckdb.DuckDBPyConnection, sel: AreaSelection, windows: Wind
 
 def tag_groups(raw: pd.DataFrame, sel: AreaSelection) -> pd.DataFrame:
     """Give each aggregated row its group, in the order of precedence of the module
-    docstring (target, other focus area, buffer, comparison), and its buffer area."""
+    docstring (target, other focus area, buffer, comparison), its buffer area
+    (``buffer_key``) and its comparison area (``control_key``, for the placebo test)."""
     t_stat, t_cust = sel.split(sel.targets)
     b_stat, b_cust = sel.split(sel.buffers)
     c_stat, c_cust = sel.split(sel.controls)
@@ -150,11 +151,13 @@ def tag_groups(raw: pd.DataFrame, sel: AreaSelection) -> pd.DataFrame:
     grp = np.select([target, excluded, buffer, control],
                     ["target", "", "buffer", "control"], default="")
     key = np.where(focus.isin(b_cust), focus, np.where(area.isin(b_stat), area, None))
+    ckey = np.where(focus.isin(c_cust), focus, np.where(area.isin(c_stat), area, None))
     out = pd.DataFrame({"grp": grp, "period": raw["period"], "category": raw["category"],
                         "buffer_key": np.where(grp == "buffer", key, None),
+                        "control_key": np.where(grp == "control", ckey, None),
                         "bin": raw["bin"], "n": raw["n"]})
     out = out[out["grp"] != ""]
-    cols = ["grp", "period", "category", "buffer_key", "bin"]
+    cols = ["grp", "period", "category", "buffer_key", "control_key", "bin"]
     return (out.groupby(cols, dropna=False, as_index=False)["n"].sum()
             .astype({"n": "int64"}))
 

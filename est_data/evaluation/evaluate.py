@@ -20,6 +20,7 @@ from est_data.evaluation.displacement import (
     WeightedDisplacementDifference, WeightedDisplacementQuotient,
     weighted_displacement_difference, weighted_displacement_quotient)
 from est_data.evaluation.did import MIN_EVENTS, ModelEffect, did_effect
+from est_data.evaluation.placebo import Placebo, placebo_in_space
 from est_data.evaluation.selection import (
     AreaSelection, EvaluationSpec, Windows, check_categories, select_areas, windows_for)
 from est_data.evaluation.stats import (
@@ -29,7 +30,7 @@ from est_data.store.sqlutil import fetch_row
 
 JSON_KEYS = ("target", "control", "buffer", "rate_ratio", "rate_ratio_ci", "p_value", "res",
              "res_ci", "wdd", "wdd_se", "wdd_z", "wdq", "verdict", "before_days_observed",
-             "after_days_observed", "model")
+             "after_days_observed", "model", "placebo")
 VERDICTS = ("decrease", "increase", "no_change", "uncertain", "incomplete")
 
 
@@ -134,6 +135,7 @@ class Evaluation:
     before_days_observed: float = 0.0
     after_days_observed: float = 0.0
     model: ModelEffect | None = None
+    placebo: Placebo | None = None
     verdict: str = "uncertain"
 
 
@@ -185,7 +187,9 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
         buffer_by_area=buffer_area_table(rows, control, selection.names, selection.buffers,
                                          spec.conf_level),
         monthly=monthly, before_days_observed=seen_before, after_days_observed=seen_after,
-        model=model, verdict=verdict_code(target, model, windows.after_days, seen_after),
+        model=model, placebo=placebo_in_space(rows, windows, model, first, last,
+                                              spec.conf_level),
+        verdict=verdict_code(target, model, windows.after_days, seen_after),
         **extra)
 
 
@@ -228,7 +232,9 @@ def to_json_dict(ev: Evaluation) -> dict:
     """The ``evaluate --json`` object: exactly :data:`JSON_KEYS` (non-finite → null).
 
     ``wdd``/``wdd_se``/``wdd_z`` are the target-versus-comparison form; the rate ratios
-    use the observed days as exposure; ``verdict`` is one of :data:`VERDICTS`.
+    use the observed days as exposure; ``verdict`` is one of :data:`VERDICTS`;
+    ``placebo`` is the target's rank among the comparison areas (:mod:`.placebo`), not
+    yet part of the verdict.
     """
     s = ev.stats
     buffer = ev.buffer or Counts(0, 0)
@@ -249,6 +255,8 @@ def to_json_dict(ev: Evaluation) -> dict:
         "before_days_observed": _num(ev.before_days_observed),
         "after_days_observed": _num(ev.after_days_observed),
         "model": model_json(ev.model),
+        "placebo": None if ev.placebo is None else {
+            "rank": ev.placebo.rank, "n": ev.placebo.n, "p": _num(ev.placebo.p)},
     }
     assert tuple(out) == JSON_KEYS
     return out

@@ -209,3 +209,12 @@ def test_cli_text_for_an_incomplete_window_has_no_percentage(capsys, planted_db)
     assert code == 0
     assert "Efterperioden är inte hel ännu (369 av 565 dagar)" in text
     assert "%" not in text.split("\n", 2)[2]  # the summary after the headline line
+
+
+def test_cli_json_has_the_placebo_rank_among_the_comparison_areas(capsys, planted_db, pcon):
+    out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
+                   "--category", "storning", "--category", "inbrott")
+    ev = ev_mod.evaluate(pcon, EvaluationSpec(("F",), planted.DATE, categories=CATS))
+    assert ev.placebo is not None and ev.placebo.n == len(ev.selection.controls) >= 1
+    assert out["placebo"] == {"rank": ev.placebo.rank, "n": ev.placebo.n,
+                              "p": pytest.approx(ev.placebo.rank / (ev.placebo.n + 1))}
