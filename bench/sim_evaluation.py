@@ -22,6 +22,8 @@ in the target's after-year. For each it prints the share of towns with the verdi
   that do not touch the target);
 - ``matched``: the :data:`MATCHED` other areas nearest the target on the log before-level
   and the log trend pre-year → before-year (a first step of item 2);
+- ``+ placebo p<=.05``: ``all others`` and, in addition, the placebo test in space
+  (:mod:`est_data.evaluation.placebo`) ranks the target's effect with ``p <= 0.05``;
 - ``old rule``: the earlier verdict "Minskade, och mer än i jämförelseområdena" (exact
   rate ratio and RES intervals both below one, Poisson) against all others.
 
@@ -44,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from est_data.evaluation.counts import Counts, month_bins  # noqa: E402
 from est_data.evaluation.evaluate import verdict_code  # noqa: E402
 from est_data.evaluation.did import did_effect  # noqa: E402
+from est_data.evaluation.placebo import placebo_in_space  # noqa: E402
 from est_data.evaluation.selection import windows_for  # noqa: E402
 from est_data.evaluation.stats import (  # noqa: E402
     StatisticsError, rate_ratio, relative_effect_size)
@@ -118,6 +121,19 @@ def verdict_for(bins: pd.DataFrame, target_counts: np.ndarray,
     return verdict_code(t, model, 365, 365)
 
 
+def placebo_p(bins: pd.DataFrame, monthly: np.ndarray, target: int) -> float:
+    """The placebo p (:mod:`est_data.evaluation.placebo`) of the target against all others."""
+    period, b = bins["period"].to_numpy(), bins["bin"].to_numpy()
+    frames = [pd.DataFrame({"grp": "target" if a == target else "control", "period": period,
+                            "control_key": None if a == target else f"a{a}", "bin": b,
+                            "n": monthly[a]}) for a in range(len(monthly))]
+    rows = pd.concat(frames, ignore_index=True)
+    others = monthly[np.arange(len(monthly)) != target].sum(axis=0)
+    model = did_effect(bins.assign(target=monthly[target], control=others), True)
+    result = placebo_in_space(rows, windows_for(DATE, 365, 365), model)
+    return 1.0 if result is None else result.p
+
+
 def old_rule_decrease(t: Counts, c: Counts) -> bool:
     """The earlier table verdict "Minskade, och mer än i jämförelseområdena"."""
     if min(t.before, t.after) < 10 or min(c.before, c.after) < 10:
@@ -135,14 +151,16 @@ def run(towns: int, areas: int, effect: float, seed: int,
     rng = np.random.default_rng(seed)
     bins = bins_frame()
     after = (bins["period"] == "after").to_numpy()
-    hits = {"all others": 0, "matched": 0, "old rule": 0}
+    hits = {"all others": 0, "matched": 0, "old rule": 0, "+ placebo p<=.05": 0}
     for _ in range(towns):
         pre, monthly, target = simulate_town(rng, areas, effect, bins, pick)
         others = np.delete(np.arange(areas), target)
         t = monthly[target]
         c_all = monthly[others].sum(axis=0)
         c_matched = monthly[matched_areas(pre, monthly, target, bins)].sum(axis=0)
-        hits["all others"] += verdict_for(bins, t, c_all) == "decrease"
+        decrease = verdict_for(bins, t, c_all) == "decrease"
+        hits["all others"] += decrease
+        hits["+ placebo p<=.05"] += decrease and placebo_p(bins, monthly, target) <= 0.05
         hits["matched"] += verdict_for(bins, t, c_matched) == "decrease"
         hits["old rule"] += old_rule_decrease(
             Counts(int(t[~after].sum()), int(t[after].sum())),
