@@ -9,6 +9,7 @@ much relative to the others. ``p = rank / (n + 1)`` is the one-sided empirical p
 a decrease (the target counted among the ``n + 1``); it cannot go below ``1 / (n + 1)``,
 so with fewer than 19 comparison areas no decrease is "significant at 5 %" by placebo alone.
 
+Ties (equal effects up to rounding) count against the target, so ``p`` errs on the large side.
 Areas where the model cannot be fitted (no events in a window) are left out of ``n``.
 The rows need a ``control_key`` column (the comparison area of each count row, see
 :func:`.counts.tag_groups`).
@@ -23,6 +24,9 @@ import pandas as pd
 from est_data.evaluation.counts import monthly_series
 from est_data.evaluation.did import ModelEffect, did_effect
 from est_data.evaluation.selection import Windows
+
+
+TIE = 1e-9  # effects this close to the target's count as ties, which rank before it
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,6 @@ def placebo_in_space(rows: pd.DataFrame, windows: Windows, target: ModelEffect |
     effects = placebo_effects(rows, windows, first, last, conf_level)
     if not effects:
         return None
-    rank = 1 + sum(e <= target.effect for e in effects)
+    rank = 1 + sum(e <= target.effect * (1 + TIE) for e in effects)
     return Placebo(rank=rank, n=len(effects), p=rank / (len(effects) + 1),
                    effects=tuple(sorted(effects)))

@@ -52,3 +52,9 @@ def test_no_placebo_without_comparison_areas_or_a_model():
     assert placebo.placebo_in_space(rows.drop(columns="control_key"), WINDOWS, target) is None
     alone = rows[rows["grp"] == "target"]
     assert placebo.placebo_in_space(alone, WINDOWS, target) is None
+
+
+def test_ties_count_against_the_target():
+    rows = rows_for({"T": (10, 10), "A": (10, 10), "B": (10, 10)})
+    target = did_effect(monthly_series(rows, WINDOWS), True)
+    assert placebo.placebo_in_space(rows, WINDOWS, target).p == 1.0

@@ -31,3 +31,14 @@ def test_planted_drop_is_found_and_random_targets_are_calibrated():
     assert strong["all others"] >= 0.8
     null_random = sim.run(towns=40, areas=30, effect=1.0, seed=6, pick="random")
     assert null_random["all others"] <= 0.1
+
+
+def test_placebo_p_is_smallest_when_only_the_target_dropped():
+    bins = sim.bins_frame()
+    after = (bins["period"] == "after").to_numpy()
+    monthly = np.full((8, len(bins)), 20)
+    monthly[3, after] = 8  # only area 3 fell, by 60 %
+    assert sim.placebo_p(bins, monthly, 3) == 1 / 8
+    # A flat target: only area 3 (which fell) ranks before it. The flat placebos rose
+    # relative to their comparison, which holds area 3 but never the target: p = 2/8.
+    assert sim.placebo_p(bins, monthly, 0) == 2 / 8
