@@ -31,6 +31,7 @@ from est_data.store.sqlutil import fetch_row
 JSON_KEYS = ("target", "control", "buffer", "rate_ratio", "rate_ratio_ci", "p_value", "res",
              "res_ci", "wdd", "wdd_se", "wdd_z", "wdq", "verdict", "before_days_observed",
              "after_days_observed", "model", "placebo")
+PLACEBO_ALPHA = 0.05
 VERDICTS = ("decrease", "increase", "no_change", "uncertain", "incomplete")
 
 
@@ -140,19 +141,23 @@ class Evaluation:
 
 
 def verdict_code(target: Counts, model: ModelEffect | None, after_days: float,
-                 after_days_observed: float) -> str:
+                 after_days_observed: float, placebo: Placebo | None = None) -> str:
     """The one verdict every text is written from (one of :data:`VERDICTS`).
 
     ``incomplete`` when the data do not cover the whole after-window; ``uncertain`` with
     fewer than :data:`MIN_EVENTS` target events in a window or no model; otherwise the
-    model's interval decides: ``decrease``/``increase`` only when it excludes no change.
+    model's interval decides: ``decrease``/``increase`` only when it excludes no change,
+    and a ``decrease`` also needs the placebo test in space (when there is one) to put
+    the target among the rarest :data:`PLACEBO_ALPHA` of the areas: focus areas are chosen
+    for their high counts, and the comparison areas show how far such counts fall by
+    themselves (bench/SIM_EVALUATION.md).
     """
     if after_days_observed < after_days:
         return "incomplete"
     if min(target.before, target.after) < MIN_EVENTS or model is None:
         return "uncertain"
     if model.ci_high < 1:
-        return "decrease"
+        return "decrease" if placebo is None or placebo.p <= PLACEBO_ALPHA else "no_change"
     if model.ci_low > 1:
         return "increase"
     return "no_change"
@@ -177,6 +182,7 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
     monthly = monthly_series(rows, windows, first, last)
     with_control = bool(selection.controls) and min(control.before, control.after) >= MIN_EVENTS
     model = did_effect(monthly, with_control, spec.conf_level)
+    placebo = placebo_in_space(rows, windows, model, first, last, spec.conf_level)
     by_cat = (rows.pivot_table(index=["category", "grp"], columns="period", values="n",
                                aggfunc="sum", fill_value=0)
               .reindex(columns=["before", "after"], fill_value=0).reset_index()
@@ -187,9 +193,8 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
         buffer_by_area=buffer_area_table(rows, control, selection.names, selection.buffers,
                                          spec.conf_level),
         monthly=monthly, before_days_observed=seen_before, after_days_observed=seen_after,
-        model=model, placebo=placebo_in_space(rows, windows, model, first, last,
-                                              spec.conf_level),
-        verdict=verdict_code(target, model, windows.after_days, seen_after),
+        model=model, placebo=placebo,
+        verdict=verdict_code(target, model, windows.after_days, seen_after, placebo),
         **extra)
 
 
@@ -233,8 +238,7 @@ def to_json_dict(ev: Evaluation) -> dict:
 
     ``wdd``/``wdd_se``/``wdd_z`` are the target-versus-comparison form; the rate ratios
     use the observed days as exposure; ``verdict`` is one of :data:`VERDICTS`;
-    ``placebo`` is the target's rank among the comparison areas (:mod:`.placebo`), not
-    yet part of the verdict.
+    ``placebo`` is the target's rank among the comparison areas (:mod:`.placebo`).
     """
     s = ev.stats
     buffer = ev.buffer or Counts(0, 0)

@@ -245,14 +245,10 @@ def headline(ev: Evaluation) -> str:
             f"Kategorier: {cats}.")
 
 
-def _days(x: float) -> str:
-    return fmt.num(int(x))
-
-
 def incomplete_text(ev: Evaluation) -> str:
     """``Efterperioden är inte hel ännu (200 av 365 dagar)``."""
-    return (f"Efterperioden är inte hel ännu ({_days(ev.after_days_observed)} av "
-            f"{_days(ev.windows.after_days)} dagar)")
+    return (f"Efterperioden är inte hel ännu ({fmt.num(int(ev.after_days_observed))} av "
+            f"{fmt.num(ev.windows.after_days)} dagar)")
 
 
 def verdict_sentence(ev: Evaluation) -> str:
@@ -273,8 +269,21 @@ def verdict_sentence(ev: Evaluation) -> str:
         return f"Bedömning: minskning, {_p(est)}{fmt.NBSP}% {against} ({ki}; {how})."
     if code == "increase":
         return f"Bedömning: ökning, {_p(est)}{fmt.NBSP}% {against} ({ki}; {how})."
+    if high < 0 and ev.placebo is not None:
+        return _placebo_sentence(ev, f"{_p(est)}{fmt.NBSP}% {against} ({ki}; {how})")
     return (f"Bedömning: ingen säkerställd förändring {against} ({_signed_pct(est)}{fmt.NBSP}%, "
             f"{ki}; {how}).")
+
+
+def _placebo_sentence(ev: Evaluation, shown: str) -> str:
+    """The model shows a decrease that the placebo test does not confirm."""
+    n, before = fmt.num(ev.placebo.n), ev.placebo.rank - 1
+    why = (f"{fmt.num(before)} av {n} jämförelseområden minskade lika mycket eller mer utan "
+           f"insatsen" if before else f"med bara {n} jämförelseområden går en så stor "
+           f"minskning inte att skilja från slumpen")
+    return (f"Bedömning: ingen säkerställd minskning. Modellen visar en minskning med {shown}, "
+            f"men {why} (placebotest: områden utan insatsen prövade som om de vore "
+            f"målområdet), så minskningen kan vara sådan som ett område med en topp får ändå.")
 
 
 def summary_sentences(ev: Evaluation) -> list[str]:

@@ -182,7 +182,10 @@ def test_cli_json_gains_verdict_observed_days_and_model(capsys, planted_db):
     out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
                    "--before-days", "365", "--after-days", "365",
                    "--category", "storning", "--category", "inbrott")
-    assert out["verdict"] == "decrease"
+    # The model finds the planted halving, but with only a few comparison areas the
+    # placebo test cannot rank it below 5 %: no decrease is asserted.
+    assert out["placebo"]["p"] > 0.05
+    assert out["verdict"] == "no_change"
     assert (out["before_days_observed"], out["after_days_observed"]) == (365, 365)
     m = out["model"]
     assert set(m) == {"effect", "effect_ci", "dispersion", "family", "design"}

@@ -2,6 +2,7 @@
 displacement, seasonality, ...), built from known counts without a database."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -10,6 +11,7 @@ import pytest
 
 from est_data.evaluation import evaluate as ev_mod
 from est_data.evaluation.counts import Counts
+from est_data.evaluation.placebo import Placebo
 from est_data.evaluation import summary_sv as sv
 from est_data.evaluation.selection import MONTH_DAYS, AreaSelection, EvaluationSpec, windows_for
 
@@ -236,3 +238,20 @@ def test_seasonality_warning_uses_the_observed_lengths():
     # Whole years by the calendar, but only 200 days of the after-window have data.
     ev = make((200, 55), (1000, 548), data_last=DATE + dt.timedelta(days=199))
     assert any("årstidsvariationer" in c for c in sv.caveats(ev))
+
+
+# --- The placebo test in the verdict (issue 14, item 2) ---------------------------------------
+
+def test_decrease_needs_the_placebo_rank_too():
+    ev = make((200, 100), (1000, 1000))
+    assert ev.verdict == "decrease" and ev.placebo is None  # one comparison area: no placebo
+    common = dict(target=ev.target, model=ev.model, after_days=365, after_days_observed=365)
+    rare = Placebo(rank=1, n=39, p=1 / 40, effects=())
+    usual = Placebo(rank=9, n=39, p=9 / 40, effects=())
+    assert ev_mod.verdict_code(**common, placebo=rare) == "decrease"
+    assert ev_mod.verdict_code(**common, placebo=usual) == "no_change"
+    shown = dataclasses.replace(ev, placebo=usual, verdict="no_change")
+    head = sv.verdict_sentence(shown)
+    assert head.startswith("Bedömning: ingen säkerställd minskning")
+    assert "8 av 39 jämförelseområden" in head
+    assert sv.verdict(shown) == "Ingen säkerställd förändring."
