@@ -18,12 +18,13 @@ count, as focus areas are chosen. Scenarios: no effect anywhere, and a planted 4
 in the target's after-year. For each it prints the share of towns with the verdict
 ``decrease``, for
 
-- ``all others``: the comparison is every other area summed (the app's default: areas
-  that do not touch the target);
+- ``all others``: the model's interval alone (:func:`.did.did_effect`), the comparison
+  every other area summed (the app's default: areas that do not touch the target);
 - ``matched``: the :data:`MATCHED` other areas nearest the target on the log before-level
   and the log trend pre-year → before-year (a first step of item 2);
 - ``+ placebo p<=.05``: ``all others`` and, in addition, the placebo test in space
-  (:mod:`est_data.evaluation.placebo`) ranks the target's effect with ``p <= 0.05``;
+  (:mod:`est_data.evaluation.placebo`) ranks the target's effect with ``p <= 0.05``:
+  the app's verdict (:func:`.evaluate.verdict_code` with the placebo);
 - ``old rule``: the earlier verdict "Minskade, och mer än i jämförelseområdena" (exact
   rate ratio and RES intervals both below one, Poisson) against all others.
 
