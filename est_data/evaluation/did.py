@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 
 from est_data.evaluation.stats import normal_quantile
+from est_data.evaluation.wording import MIN_EVENTS
 
-MIN_EVENTS = 10
 FAMILY = "quasi-poisson"
 
 

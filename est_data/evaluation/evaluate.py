@@ -19,7 +19,7 @@ from est_data.evaluation.counts import (
 from est_data.evaluation.displacement import (
     WeightedDisplacementDifference, WeightedDisplacementQuotient,
     weighted_displacement_difference, weighted_displacement_quotient)
-from est_data.evaluation.did import MIN_EVENTS, ModelEffect, did_effect
+from est_data.evaluation.did import ModelEffect, did_effect
 from est_data.evaluation.placebo import Placebo, placebo_in_space
 from est_data.evaluation.selection import (
     AreaSelection, EvaluationSpec, Windows, check_categories, select_areas, windows_for)
@@ -27,6 +27,7 @@ from est_data.evaluation.stats import (
     RateRatio, RelativeEffectSize, StatisticsError, rate_ratio, relative_effect_size)
 from est_data.measures.store import list_interventions
 from est_data.store.sqlutil import fetch_row
+from est_data.evaluation.wording import MIN_EVENTS, claim
 
 JSON_KEYS = ("target", "control", "buffer", "rate_ratio", "rate_ratio_ci", "p_value", "res",
              "res_ci", "wdd", "wdd_se", "wdd_z", "wdq", "verdict", "before_days_observed",
@@ -156,11 +157,10 @@ def verdict_code(target: Counts, model: ModelEffect | None, after_days: float,
         return "incomplete"
     if min(target.before, target.after) < MIN_EVENTS or model is None:
         return "uncertain"
-    if model.ci_high < 1:
-        return "decrease" if placebo is None or placebo.p <= PLACEBO_ALPHA else "no_change"
-    if model.ci_low > 1:
-        return "increase"
-    return "no_change"
+    said = claim(model.ci_low, model.ci_high)
+    if said == "decrease" and placebo is not None and placebo.p > PLACEBO_ALPHA:
+        return "no_change"
+    return said or "no_change"
 
 
 def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,

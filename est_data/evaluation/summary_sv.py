@@ -7,10 +7,9 @@ logic; an after-window the data do not yet cover gives "Efterperioden är inte h
 (N av M dagar)" and no percentage at all. The sentences after the headline are the details
 (exact rate ratios and RES). Rules (95 % intervals unless the evaluation says otherwise):
 
-- a change is called a decrease or an increase only when its interval lies wholly on
-  one side of "no change"; otherwise the text says it is not statistically certain;
-- with fewer than :data:`FEW_EVENTS` events in a window the text says the result is
-  uncertain instead of quoting a percentage;
+- the rules of :mod:`.wording`: a change is asserted only when its interval excludes no
+  change (else "inte statistiskt säkerställd", no verb of direction); no percentage with
+  too few events; the table row's change relative to the comparison is the model's effect;
 - displacement is judged against the comparison areas (buffer relative to comparison);
   single buffer areas are mentioned only with a correction for testing many of them;
 - windows whose observed days do not cover whole years get a seasonality warning.
@@ -24,8 +23,7 @@ from est_data.evaluation.counts import Counts
 from est_data.evaluation.evaluate import Evaluation
 from est_data.evaluation.stats import RateRatio, RelativeEffectSize
 from est_data.core.taxonomy import labels
-
-FEW_EVENTS = 10
+from est_data.evaluation.wording import MIN_EVENTS as FEW_EVENTS, VERDICT_LABELS, claim, headline_effect
 STEADY_BAND = 0.10  # an interval inside ±10 % counts as "i stort sett oförändrad"
 ALPHA = 0.05
 
@@ -120,13 +118,12 @@ def target_sentence(ev: Evaluation) -> str:
     who = subject(ev.spec.categories)
     together = " sammantaget" if len(ev.spec.categories) > 1 else ""
     est, low, high = _rr_change(rr)
-    if high < 0:
-        return f"{who} minskade{together} med {_p(est)}{fmt.NBSP}% ({_ki(conf)} {_interval(low, high)})."
-    if low > 0:
-        return f"{who} ökade{together} med {_p(est)}{fmt.NBSP}% ({_ki(conf)} {_interval(low, high)})."
-    verb = "minskade" if est < 0 else "ökade"
-    return (f"{who} {verb}{together} med {_p(est)}{fmt.NBSP}%, men förändringen är inte "
-            f"statistiskt säkerställd ({_ki(conf)} {_interval(low, high)}).")
+    said = claim(rr.ci_low, rr.ci_high)
+    if said:
+        verb = "minskade" if said == "decrease" else "ökade"
+        return f"{who} {verb}{together} med {_p(est)}{fmt.NBSP}% ({_ki(conf)} {_interval(low, high)})."
+    return (f"Förändringen av {who.lower()} i målområdet, {_signed_pct(est)}{fmt.NBSP}%, är "
+            f"inte statistiskt säkerställd ({_ki(conf)} {_interval(low, high)}).")
 
 
 def control_sentence(ev: Evaluation) -> str:
@@ -162,10 +159,14 @@ def relative_sentence(ev: Evaluation) -> str | None:
         return f"Den relativa effekten kan inte beräknas eftersom {reason}."
     est, low, high = _res_change(res)
     ki = f"{_ki(conf)} {_interval(low, high)}"
-    if high < 0:
-        return f"Relativt jämförelseområdena är minskningen {_p(est)}{fmt.NBSP}% ({ki})."
-    if low > 0:
-        return f"Relativt jämförelseområdena är ökningen {_p(est)}{fmt.NBSP}% ({ki})."
+    said = claim(1 + low, 1 + high)
+    if said and said == ev.verdict:
+        what = "minskningen" if said == "decrease" else "ökningen"
+        return f"Relativt jämförelseområdena är {what} {_p(est)}{fmt.NBSP}% ({ki})."
+    if said:  # the exact RES alone would claim what the verdict does not
+        return (f"Med det exakta intervallet (RES, som antar oberoende händelser) är skillnaden "
+                f"mot jämförelseområdena {_signed_pct(est)}{fmt.NBSP}% ({ki}), men bedömningen "
+                f"ovan räknar den inte som säkerställd.")
     target_high = ev.stats.target_rr.ci_high - 1
     if target_high < 0:
         return (f"Minskningen i målområdet skiljer sig inte säkert från utvecklingen i "
@@ -257,18 +258,18 @@ def verdict_sentence(ev: Evaluation) -> str:
     if code == "incomplete":
         return (f"{incomplete_text(ev)}: det går ännu inte att bedöma effekten, och "
                 f"antalen efter är inte jämförbara med antalen före.")
-    if code == "uncertain" or m is None:
+    shown = headline_effect(ev)
+    if code == "uncertain" or m is None or shown is None:
         return ("Bedömning: osäkert. Det finns för få händelser för att säga om insatserna "
                 "gav någon effekt.")
     against = ("relativt jämförelseområdena" if m.design == "did"
                else "jämfört med föreperioden (utan jämförelseområden)")
-    est, low, high = m.effect - 1, m.ci_low - 1, m.ci_high - 1
+    est, low, high = shown
     ki = f"{_ki(conf)} {_interval(low, high)}"
     how = "modell med årstid och variation mellan månader"
-    if code == "decrease":
-        return f"Bedömning: minskning, {_p(est)}{fmt.NBSP}% {against} ({ki}; {how})."
-    if code == "increase":
-        return f"Bedömning: ökning, {_p(est)}{fmt.NBSP}% {against} ({ki}; {how})."
+    if code in ("decrease", "increase"):
+        label = VERDICT_LABELS[code].lower()
+        return f"Bedömning: {label}, {_p(est)}{fmt.NBSP}% {against} ({ki}; {how})."
     if high < 0 and ev.placebo is not None:
         return _placebo_sentence(ev, f"{_p(est)}{fmt.NBSP}% {against} ({ki}; {how})")
     return (f"Bedömning: ingen säkerställd förändring {against} ({_signed_pct(est)}{fmt.NBSP}%, "
@@ -281,7 +282,7 @@ def _placebo_sentence(ev: Evaluation, shown: str) -> str:
     why = (f"{fmt.num(before)} av {n} jämförelseområden minskade lika mycket eller mer utan "
            f"insatsen" if before else f"med bara {n} jämförelseområden går en så stor "
            f"minskning inte att skilja från slumpen")
-    return (f"Bedömning: ingen säkerställd minskning. Modellen visar en minskning med {shown}, "
+    return (f"Bedömning: ingen säkerställd förändring. Modellen visar en minskning med {shown}, "
             f"men {why} (placebotest: områden utan insatsen prövade som om de vore "
             f"målområdet), så minskningen kan vara sådan som ett område med en topp får ändå.")
 
@@ -309,9 +310,11 @@ def _row_interval(est: float, low: float, high: float) -> str:
     return f"{_signed_pct(est)}{fmt.NBSP}% ({_signed_pct(low)} till {_signed_pct(high)})"
 
 
-def change_text(c: Counts, rr: RateRatio) -> str:
+def change_text(ev: Evaluation, c: Counts, rr: RateRatio) -> str:
     """A window's change after/before with its interval, ``−40 % (−63 till −5)``, or
-    why there is none (no events; under :data:`FEW_EVENTS` in a window)."""
+    why there is none (incomplete after-window; no events; too few in a window)."""
+    if ev.verdict == "incomplete":
+        return "–"
     if c.total == 0:
         return "inga händelser"
     if _few(c):
@@ -320,19 +323,16 @@ def change_text(c: Counts, rr: RateRatio) -> str:
 
 
 def relative_text(ev: Evaluation) -> str:
-    """The target's change relative to the comparison areas (from the RES), or ``–``."""
-    if not ev.selection.controls or _few(ev.target) or _few(ev.control):
-        return "–"
-    if ev.stats.res is None:
-        return "kan inte beräknas"
-    return _row_interval(*_res_change(ev.stats.res))
+    """The headline change (the model's effect, relative to the comparison areas or to
+    the before-period alone) with its interval, or ``–`` (:func:`.wording.headline_effect`)."""
+    shown = headline_effect(ev)
+    return "–" if shown is None else _row_interval(*shown)
 
 
-VERDICT_ROW = {
-    "decrease": ("Minskade, och mer än i jämförelseområdena.", "Minskade."),
-    "increase": ("Ökade, och mer än i jämförelseområdena.", "Ökade."),
-    "no_change": ("Ingen säkerställd förändring.", "Ingen säkerställd förändring."),
-}
+# Every row starts with the verdict's label (:data:`.wording.VERDICT_LABELS`).
+VERDICT_ROW = {code: (f"{VERDICT_LABELS[code]}{more}.", f"{VERDICT_LABELS[code]}.")
+               for code, more in (("decrease", ", mer än i jämförelseområdena"),
+                                  ("increase", ", mer än i jämförelseområdena"), ("no_change", ""))}
 
 
 def verdict(ev: Evaluation) -> str:
@@ -345,6 +345,9 @@ def verdict(ev: Evaluation) -> str:
     if ev.verdict == "uncertain" or ev.model is None:
         return "Osäkert: för få händelser för en slutsats."
     did, alone = VERDICT_ROW[ev.verdict]
+    if ev.verdict == "no_change" and ev.placebo is not None and ev.model.ci_high < 1:
+        return (f"{VERDICT_LABELS['no_change']}: minskningen är inte ovanlig bland "
+                f"jämförelseområdena (placebotest, p = {fmt.num(ev.placebo.p, 2)}).")
     return did if ev.model.design == "did" else alone
 
 
@@ -383,18 +386,3 @@ def caveats(ev: Evaluation) -> list[str]:
         out.append(f"Obs: under perioderna gjordes också insatser i jämförelse- eller "
                    f"buffertområdena: {titles}{more}.")
     return out
-
-
-GENERAL_CAVEATS = (
-    "Fokusområden väljs ofta för att nivån var ovanligt hög. Sådana toppar brukar sjunka "
-    "av sig själva (regression mot medelvärdet), så en del av minskningen kan ha kommit "
-    "ändå. Jämförelseområdena fångar bara den allmänna utvecklingen.",
-    "Antalet rapporter speglar också hur mycket som rapporteras: mer närvaro (polis, "
-    "nattvandrare, fastighetsvärdar) kan ge fler rapporter även om det inträffar mindre.",
-    "Intervallen i tabellerna bygger på antagandet att händelserna är oberoende (Poisson). "
-    "Händelser som hänger ihop (samma grupp, samma kväll) gör den verkliga osäkerheten "
-    "större; bedömningen överst tar hänsyn till det och till årstiden med en modell på "
-    "månadsantal.",
-    "Händelser som bara är kända på område eller kommun kan inte placeras i ett fokusområde "
-    "eller i en ring; de räknas i sitt statistikområde eller inte alls.",
-)

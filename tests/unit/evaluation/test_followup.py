@@ -37,7 +37,9 @@ def test_table_in_swedish(demo_con):
     assert list(table["Fokusområde"]) == ["Arågränd", "Kyrkgatan"]
     assert list(table["Före → efter"]) == ["23 → 11", "16 → 6"]
     assert list(table["Bedömning"]) == [
-        "Ingen säkerställd förändring.",  # the model's decrease is not rare among 16 areas
+        # the model's decrease (interval below zero) is not rare among 16 comparison areas
+        "Ingen säkerställd förändring: minskningen är inte ovanlig bland jämförelseområdena "
+        "(placebotest, p = 0,06).",
         "Osäkert: för få händelser för en slutsats."]
     assert table.loc[1, "Förändring"] == "för få händelser"
 

@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import pytest
 
+from est_data.core import fmt
 from est_data.evaluation import evaluate as ev_mod
 from est_data.evaluation.counts import Counts
 from est_data.evaluation.placebo import Placebo
@@ -62,14 +63,17 @@ CASES = [
      [f"Inbrotten ökade med 100{NB}% (95{NB}% KI ", f"Relativt jämförelseområdena är ökningen 100{NB}%"],
      ["minskade"]),
     ("unchanged", make((100, 95), (1000, 1000), categories=("inbrott",)),
-     [f"Inbrotten minskade med 5{NB}%, men förändringen är inte statistiskt säkerställd",
+     [f"Förändringen av inbrotten i målområdet, −5{NB}%, är inte statistiskt säkerställd",
       "Skillnaden mot jämförelseområdena är inte statistiskt säkerställd"],
-     ["Relativt jämförelseområdena är minskningen"]),
+     ["Relativt jämförelseområdena är minskningen", "minskade"]),
     ("few events", make((8, 3), (1000, 1000)),
      ["Resultatet är osäkert: målområdet hade bara 8 händelser före och 3 efter"],
      ["minskade med", "Relativt jämförelseområdena"]),
     ("ten is enough", make((20, 10), (1000, 1000)),
-     ["minskade sammantaget med 50"], ["osäkert"]),
+     # 10 events are enough for a percentage; the interval crosses zero: no "minskade"
+     [f"Förändringen av störningar och inbrott i målområdet, −50{NB}%, är inte statistiskt",
+      f"ingen säkerställd förändring relativt jämförelseområdena (−50{NB}%"],
+     ["osäkert", "minskade"]),
     ("nothing at all", make((0, 0), (1000, 1000)),
      ["Inga händelser i målområdet"], ["minskade med", "ökade med", "Relativt"]),
     ("everything went down", make((200, 120), (2000, 1200)),
@@ -177,15 +181,15 @@ def test_covers_whole_years(days, whole):
 # --- One row of the Årsuppföljning ---------------------------------------------------------
 
 @pytest.mark.parametrize("evaluation, expected", [
-    (make((200, 100), (1000, 1000)), "Minskade, och mer än i jämförelseområdena."),
+    (make((200, 100), (1000, 1000)), "Minskning, mer än i jämförelseområdena."),
     # the target fell, but no more than the comparison: no decrease is asserted
     (make((200, 100), (1000, 500)), "Ingen säkerställd förändring."),
-    (make((50, 100), (1000, 1000)), "Ökade, och mer än i jämförelseområdena."),
+    (make((50, 100), (1000, 1000)), "Ökning, mer än i jämförelseområdena."),
     (make((50, 100), (500, 1000)), "Ingen säkerställd förändring."),
     (make((100, 95), (1000, 1000)), "Ingen säkerställd förändring."),
     # the target alone is not certain, but against the comparison areas it is
-    (make((23, 11), (780, 840)), "Minskade, och mer än i jämförelseområdena."),
-    (make((200, 100), (1000, 1000), controls=False), "Minskade."),
+    (make((23, 11), (780, 840)), "Minskning, mer än i jämförelseområdena."),
+    (make((200, 100), (1000, 1000), controls=False), "Minskning."),
     (make((8, 3), (1000, 1000)), "Osäkert: för få händelser för en slutsats."),
     (make((0, 0), (1000, 1000)), "Inga händelser under perioderna."),
     (make((200, 100), (1000, 1000), data_last=dt.date(2025, 6, 30)),
@@ -197,13 +201,18 @@ def test_verdict(evaluation, expected):
 
 def test_row_texts():
     ev = make((200, 100), (1000, 1000))
-    assert re.fullmatch(rf"−50{NB}% \(−61 till −36\)", sv.change_text(ev.target, ev.stats.target_rr))
-    assert sv.change_text(ev.control, ev.stats.control_rr).startswith(f"0{NB}% (−")
-    assert sv.relative_text(ev).startswith(f"−50{NB}% (")
+    assert re.fullmatch(rf"−50{NB}% \(−61 till −36\)", sv.change_text(ev, ev.target, ev.stats.target_rr))
+    assert sv.change_text(ev, ev.control, ev.stats.control_rr).startswith(f"0{NB}% (−")
+    # the row's change relative to the comparison is the model's effect (the headline)
+    effect = round((ev.model.effect - 1) * 100)
+    assert sv.relative_text(ev).startswith(f"{fmt.signed(effect)}{NB}% (")
     few = make((8, 3), (1000, 1000))
-    assert sv.change_text(few.target, few.stats.target_rr) == "för få händelser"
+    assert sv.change_text(few, few.target, few.stats.target_rr) == "för få händelser"
     assert sv.relative_text(few) == "–"
-    assert sv.change_text(Counts(0, 0), ev.stats.target_rr) == "inga händelser"
+    assert sv.change_text(ev, Counts(0, 0), ev.stats.target_rr) == "inga händelser"
+    cut = make((200, 55), (1000, 548), data_last=DATE + dt.timedelta(days=199))
+    assert sv.change_text(cut, cut.target, cut.stats.target_rr) == "–"
+    assert sv.relative_text(cut) == "–"
 
 
 def test_reports_show_counts_of_one_or_two_as_under_three():
@@ -252,6 +261,7 @@ def test_decrease_needs_the_placebo_rank_too():
     assert ev_mod.verdict_code(**common, placebo=usual) == "no_change"
     shown = dataclasses.replace(ev, placebo=usual, verdict="no_change")
     head = sv.verdict_sentence(shown)
-    assert head.startswith("Bedömning: ingen säkerställd minskning")
+    assert head.startswith("Bedömning: ingen säkerställd förändring. Modellen visar en minskning")
     assert "8 av 39 jämförelseområden" in head
-    assert sv.verdict(shown) == "Ingen säkerställd förändring."
+    assert sv.verdict(shown) == ("Ingen säkerställd förändring: minskningen är inte ovanlig "
+                                 "bland jämförelseområdena (placebotest, p = 0,23).")
