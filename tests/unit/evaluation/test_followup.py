@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pandas as pd
+import pytest
 
 from est_data.evaluation import evaluate as evm, followup
 from est_data.evaluation.selection import EvaluationSpec
@@ -66,3 +68,25 @@ def test_report_has_every_area_escaped_and_prints_alone(demo_db):
         assert verdict(r.evaluation) in page
     assert "Metod" in page and "Farrington" in page
     assert "http://" not in page and "https://" not in page  # nothing to fetch when printed
+
+
+def test_csv_has_numeric_columns_from_the_json_verdict(demo_con):
+    results = followup.focus_followup(demo_con)
+    numbers = followup.followup_numbers(results)
+    for col in ("insatser", "fore", "efter", "dagar_fore_med_data", "dagar_efter_med_data",
+                "forandring_pct", "ki_lag_pct", "ki_hog_pct", "placebo_p"):
+        assert pd.api.types.is_numeric_dtype(numbers[col]), col
+    for r, row in zip(results, numbers.itertuples()):
+        data = evm.to_json_dict(r.evaluation)
+        assert row.bedomning == data["verdict"]
+        assert (row.fore, row.efter) == (data["target"]["before"], data["target"]["after"])
+        if data["verdict"] in ("incomplete", "uncertain"):
+            assert pd.isna(row.forandring_pct)
+        else:
+            low, high = data["model"]["effect_ci"]
+            assert row.forandring_pct == pytest.approx((data["model"]["effect"] - 1) * 100, abs=0.05)
+            assert (row.ki_lag_pct, row.ki_hog_pct) == pytest.approx(
+                ((low - 1) * 100, (high - 1) * 100), abs=0.05)
+    text = followup.table_csv(results).decode("utf-8-sig").splitlines()
+    assert text[0].split(";")[:5] == ["fokusomrade", "forsta_insats", "insatser", "fore", "efter"]
+    assert text[1].split(";")[8] == "-55,5"  # Arågränd: the model's −56 %, a number
