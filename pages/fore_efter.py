@@ -56,7 +56,11 @@ with st.expander("Årsuppföljning: alla fokusområden", expanded=True, icon=":m
     results = cache.read(followup.focus_followup)
     st.caption("Varje fokusområde från sin första insats: 12 månader före mot 12 månader efter, "
                "störningar och inbrott, jämfört med områden som inte gränsar till det. "
-               "Förändringar med 95 % konfidensintervall.")
+               "Förändringar med 95 % konfidensintervall (KI). Bedömd förändring: modellens "
+               "effekt, med årstid och variation mellan månader; en minskning räknas bara "
+               "om intervallet ligger under noll och den är ovanlig bland "
+               "jämförelseområdena (placebotest). Procent visas först med minst 10 "
+               "händelser i varje period och en hel efterperiod.")
     table = followup.followup_table(results)
     for start in range(0, len(results), 3):
         for col, res, row in zip(st.columns(3), results[start:start + 3],

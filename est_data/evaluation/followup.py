@@ -188,7 +188,11 @@ jämförelseområdena. Lodrät linje: första insatsen.</figcaption></figure>
     body = f"""<section>
 <h2>Alla fokusområden</h2>
 <p>Varje fokusområde från sin första insats: lika långa perioder före och efter,
-jämfört med områden som inte gränsar till det. Förändringar med 95 % konfidensintervall.</p>
+jämfört med områden som inte gränsar till det. Förändringar med 95 % konfidensintervall.
+Bedömd förändring är modellens effekt (med årstid och variation mellan månader), samma tal
+som bedömningen bygger på; en minskning räknas bara om den också är ovanlig bland
+jämförelseområdena (placebotest). Procent visas först med minst 10 händelser i varje
+period och en hel efterperiod.</p>
 {templates.html_table(overview)}
 </section>
 {''.join(areas)}"""

@@ -66,6 +66,10 @@ def test_report_has_every_area_escaped_and_prints_alone(demo_db):
     assert page.count("<svg") == 2  # one chart per evaluated focus area
     for r in results:
         assert verdict(r.evaluation) in page
+    # the overview's change is the model's (the verdict's number), not the RES
+    assert "Bedömd förändring" in page and "Relativt jämförelse" not in page
+    aragrand = next(r.evaluation for r in results if r.name == "Arågränd")
+    assert f"{round((aragrand.model.effect - 1) * 100)}\u00a0%".replace("-", "−") in page
     assert "Metod" in page and "Farrington" in page
     assert "http://" not in page and "https://" not in page  # nothing to fetch when printed
 
