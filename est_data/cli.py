@@ -164,7 +164,7 @@ def cmd_followup(args) -> int:
     for row in followup.followup_table(results).to_dict("records"):
         print(f"{row['Fokusområde']} (från {row['Första insats']}, {row['Insatser']} insatser): "
               f"{row['Före → efter']}, förändring {row['Förändring']}, jämförelseområden "
-              f"{row['Jämförelseområden']}, relativt {row['Relativt jämförelse']}. "
+              f"{row['Jämförelseområden']}, bedömd förändring {row['Bedömd förändring']}. "
               f"{row['Bedömning']}")
     return 0
 

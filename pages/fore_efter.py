@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from est_data.core import auth, fmt
-from est_data.evaluation import chart as evalchart, followup, report, templates
+from est_data.evaluation import chart as evalchart, followup, report, templates, wording
 from est_data.evaluation.evaluate import evaluate
 from est_data.evaluation.selection import (
     DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
@@ -13,7 +13,7 @@ from est_data.incidents import queries
 from est_data.webui import cache, setup, sidebar, signin, style
 from est_data.core.config import db_path
 from est_data.evaluation.summary_sv import (
-    GENERAL_CAVEATS, caveats, headline, summary_sentences)
+    caveats, headline, summary_sentences)
 
 sidebar.keep_filter_state()
 signin.require(auth.EVALUATE)
@@ -56,7 +56,11 @@ with st.expander("Årsuppföljning: alla fokusområden", expanded=True, icon=":m
     results = cache.read(followup.focus_followup)
     st.caption("Varje fokusområde från sin första insats: 12 månader före mot 12 månader efter, "
                "störningar och inbrott, jämfört med områden som inte gränsar till det. "
-               "Förändringar med 95 % konfidensintervall.")
+               "Förändringar med 95 % konfidensintervall (KI). Bedömd förändring: modellens "
+               "effekt, med årstid och variation mellan månader; en minskning räknas bara "
+               "om intervallet ligger under noll och den är ovanlig bland "
+               "jämförelseområdena (placebotest). Procent visas först med minst 10 "
+               "händelser i varje period och en hel efterperiod.")
     table = followup.followup_table(results)
     for start in range(0, len(results), 3):
         for col, res, row in zip(st.columns(3), results[start:start + 3],
@@ -68,11 +72,11 @@ with st.expander("Årsuppföljning: alla fokusområden", expanded=True, icon=":m
                 ev = res.evaluation
                 if ev is not None:
                     st.metric("Före → efter", row["Före → efter"],
-                              delta=fmt.ratio_delta(ev.stats.target_rr.estimate, ev.target.before),
+                              delta=wording.metric_delta(ev, ev.target, ev.stats.target_rr.estimate),
                               delta_color="inverse")
                     st.markdown(f"Förändring: {row['Förändring']}  \n"
                                 f"Jämförelseområden: {row['Jämförelseområden']}  \n"
-                                f"Relativt jämförelseområdena: {row['Relativt jämförelse']}")
+                                f"Bedömd förändring (modell): {row['Bedömd förändring']}")
                 st.markdown(f"**{md(row['Bedömning'])}**")
                 if ev is not None:
                     st.button("Utvärdera i detalj", key=f"fe_followup_{res.area_id}",
@@ -197,7 +201,7 @@ for col, label, counts, rr in (
         col.metric(label, "–", help="Ingen buffert vald.")
         continue
     col.metric(label, f"{fmt.num(counts.before)} → {fmt.num(counts.after)}",
-               delta=fmt.ratio_delta(rr.estimate, counts.before), delta_color="inverse")
+               delta=wording.metric_delta(ev, counts, rr.estimate), delta_color="inverse")
 
 with st.container(border=True):
     st.markdown("**Sammanfattning**")
@@ -242,4 +246,4 @@ with st.expander("Urval och insatser i målområdet"):
 with st.expander("Metod och förbehåll"):
     for heading, text in templates.METHOD:
         st.markdown(f"**{md(heading)}.** {md(text)}")
-    st.markdown("**Förbehåll**\n\n" + "\n".join(f"- {md(c)}" for c in GENERAL_CAVEATS))
+    st.markdown("**Förbehåll**\n\n" + "\n".join(f"- {md(c)}" for c in templates.GENERAL_CAVEATS))

@@ -7,6 +7,7 @@ only sorts the few thousand aggregated rows into groups and monthly series.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
@@ -28,6 +29,22 @@ class Counts:
     @property
     def total(self) -> int:
         return self.before + self.after
+
+
+def observed_days(start, end, first: dt.date | None, last: dt.date | None) -> float:
+    """Days of ``[start, end)`` on which the database has data: the overlap with
+    ``[first, last + 1 day)`` (the first and last day with an incident). Dates or
+    timestamps; None for ``first``/``last`` means unbounded on that side.
+
+    Days outside the data's span are not observed: an after-window that ends after the
+    last import is not a drop, and its exposure must not count the missing days.
+    """
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    if first is not None:
+        lo = max(lo, pd.Timestamp(first))
+    if last is not None:
+        hi = min(hi, pd.Timestamp(last) + pd.Timedelta(days=1))
+    return max(0.0, (hi - lo) / pd.Timedelta(days=1))
 
 
 def month_bins(windows: Windows) -> pd.DataFrame:
@@ -121,7 +138,8 @@ def count_rows(con: duckdb.DuckDBPyConnection, sel: AreaSelection, windows: Wind
 
 def tag_groups(raw: pd.DataFrame, sel: AreaSelection) -> pd.DataFrame:
     """Give each aggregated row its group, in the order of precedence of the module
-    docstring (target, other focus area, buffer, comparison), and its buffer area."""
+    docstring (target, other focus area, buffer, comparison), its buffer area
+    (``buffer_key``) and its comparison area (``control_key``, for the placebo test)."""
     t_stat, t_cust = sel.split(sel.targets)
     b_stat, b_cust = sel.split(sel.buffers)
     c_stat, c_cust = sel.split(sel.controls)
@@ -133,11 +151,13 @@ def tag_groups(raw: pd.DataFrame, sel: AreaSelection) -> pd.DataFrame:
     grp = np.select([target, excluded, buffer, control],
                     ["target", "", "buffer", "control"], default="")
     key = np.where(focus.isin(b_cust), focus, np.where(area.isin(b_stat), area, None))
+    ckey = np.where(focus.isin(c_cust), focus, np.where(area.isin(c_stat), area, None))
     out = pd.DataFrame({"grp": grp, "period": raw["period"], "category": raw["category"],
                         "buffer_key": np.where(grp == "buffer", key, None),
+                        "control_key": np.where(grp == "control", ckey, None),
                         "bin": raw["bin"], "n": raw["n"]})
     out = out[out["grp"] != ""]
-    cols = ["grp", "period", "category", "buffer_key", "bin"]
+    cols = ["grp", "period", "category", "buffer_key", "control_key", "bin"]
     return (out.groupby(cols, dropna=False, as_index=False)["n"].sum()
             .astype({"n": "int64"}))
 
@@ -149,14 +169,20 @@ def group_counts(rows: pd.DataFrame, group: str) -> Counts:
                   int(sub.loc[sub["period"] == "after", "n"].sum()))
 
 
-def monthly_series(rows: pd.DataFrame, windows: Windows) -> pd.DataFrame:
+def monthly_series(rows: pd.DataFrame, windows: Windows, first: dt.date | None = None,
+                   last: dt.date | None = None) -> pd.DataFrame:
     """Counts per bin for target, comparison and buffer, with monthly rates and indices.
+
+    ``observed_days`` is each bin's part inside the data's span ``[first, last]`` (see
+    :func:`observed_days`); it is the exposure of the model (:mod:`.did`).
 
     ``*_rate`` = count per month (30.4 days); ``*_index`` = rate relative to the group's
     mean before-rate (before = 100); None where the group had nothing before.
     """
     bins = month_bins(windows)
     out = bins.copy()
+    out["observed_days"] = [observed_days(a, b, first, last)
+                            for a, b in zip(bins["start"], bins["end"])]
     for group in ("target", "control", "buffer"):
         sub = rows[rows["grp"] == group].groupby(["period", "bin"], as_index=False)["n"].sum()
         merged = bins.merge(sub, on=["period", "bin"], how="left")

@@ -14,19 +14,26 @@ import duckdb
 import pandas as pd
 
 from est_data.areas.geometry import load_areas
-from est_data.evaluation.counts import Counts, count_rows, group_counts, monthly_series
+from est_data.evaluation.counts import (
+    Counts, count_rows, group_counts, monthly_series, observed_days)
 from est_data.evaluation.displacement import (
     WeightedDisplacementDifference, WeightedDisplacementQuotient,
     weighted_displacement_difference, weighted_displacement_quotient)
+from est_data.evaluation.did import ModelEffect, did_effect
+from est_data.evaluation.placebo import Placebo, placebo_in_space
 from est_data.evaluation.selection import (
     AreaSelection, EvaluationSpec, Windows, check_categories, select_areas, windows_for)
 from est_data.evaluation.stats import (
     RateRatio, RelativeEffectSize, StatisticsError, rate_ratio, relative_effect_size)
 from est_data.measures.store import list_interventions
 from est_data.store.sqlutil import fetch_row
+from est_data.evaluation.wording import MIN_EVENTS, claim
 
 JSON_KEYS = ("target", "control", "buffer", "rate_ratio", "rate_ratio_ci", "p_value", "res",
-             "res_ci", "wdd", "wdd_se", "wdd_z", "wdq")
+             "res_ci", "wdd", "wdd_se", "wdd_z", "wdq", "verdict", "before_days_observed",
+             "after_days_observed", "model", "placebo")
+PLACEBO_ALPHA = 0.05
+VERDICTS = ("decrease", "increase", "no_change", "uncertain", "incomplete")
 
 
 # --- Statistics ------------------------------------------------------------------------------
@@ -127,16 +134,55 @@ class Evaluation:
     data_first: dt.date | None = None
     data_last: dt.date | None = None
     created_at: dt.datetime | None = None
+    before_days_observed: float = 0.0
+    after_days_observed: float = 0.0
+    model: ModelEffect | None = None
+    placebo: Placebo | None = None
+    verdict: str = "uncertain"
+
+
+def verdict_code(target: Counts, model: ModelEffect | None, after_days: float,
+                 after_days_observed: float, placebo: Placebo | None = None) -> str:
+    """The one verdict every text is written from (one of :data:`VERDICTS`).
+
+    ``incomplete`` when the data do not cover the whole after-window; ``uncertain`` with
+    fewer than :data:`MIN_EVENTS` target events in a window or no model; otherwise the
+    model's interval decides: ``decrease``/``increase`` only when it excludes no change,
+    and a ``decrease`` also needs the placebo test in space (when there is one) to put
+    the target among the rarest :data:`PLACEBO_ALPHA` of the areas: focus areas are chosen
+    for their high counts, and the comparison areas show how far such counts fall by
+    themselves (bench/SIM_EVALUATION.md).
+    """
+    if after_days_observed < after_days:
+        return "incomplete"
+    if min(target.before, target.after) < MIN_EVENTS or model is None:
+        return "uncertain"
+    said = claim(model.ci_low, model.ci_high)
+    if said == "decrease" and placebo is not None and placebo.p > PLACEBO_ALPHA:
+        return "no_change"
+    return said or "no_change"
 
 
 def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
              rows: pd.DataFrame, **extra) -> Evaluation:
-    """Build the result from the count rows (pure: tests feed planted rows)."""
+    """Build the result from the count rows (pure: tests feed planted rows).
+
+    Exposures are the observed days (inside ``data_first`` … ``data_last`` of ``extra``),
+    at least one day so that an unobserved window still has statistics (its verdict is
+    ``incomplete``).
+    """
     target, control = group_counts(rows, "target"), group_counts(rows, "control")
     has_buffer = bool(selection.buffers) or selection.ring_wkt is not None
     buffer = group_counts(rows, "buffer") if has_buffer else None
-    stats = effect_statistics(target, control, buffer, windows.before_days, windows.after_days,
-                              spec.conf_level)
+    first, last = extra.get("data_first"), extra.get("data_last")
+    seen_before = observed_days(windows.before_start, windows.before_end, first, last)
+    seen_after = observed_days(windows.after_start, windows.after_end, first, last)
+    stats = effect_statistics(target, control, buffer, max(seen_before, 1.0),
+                              max(seen_after, 1.0), spec.conf_level)
+    monthly = monthly_series(rows, windows, first, last)
+    with_control = bool(selection.controls) and min(control.before, control.after) >= MIN_EVENTS
+    model = did_effect(monthly, with_control, spec.conf_level)
+    placebo = placebo_in_space(rows, windows, model, first, last, spec.conf_level)
     by_cat = (rows.pivot_table(index=["category", "grp"], columns="period", values="n",
                                aggfunc="sum", fill_value=0)
               .reindex(columns=["before", "after"], fill_value=0).reset_index()
@@ -146,7 +192,10 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
         buffer=buffer, stats=stats, by_category=by_cat,
         buffer_by_area=buffer_area_table(rows, control, selection.names, selection.buffers,
                                          spec.conf_level),
-        monthly=monthly_series(rows, windows), **extra)
+        monthly=monthly, before_days_observed=seen_before, after_days_observed=seen_after,
+        model=model, placebo=placebo,
+        verdict=verdict_code(target, model, windows.after_days, seen_after, placebo),
+        **extra)
 
 
 def evaluate(con: duckdb.DuckDBPyConnection, spec: EvaluationSpec,
@@ -175,10 +224,21 @@ def _num(value: float | None) -> float | None:
     return float(value)
 
 
+def model_json(m: ModelEffect | None) -> dict | None:
+    """``model`` of ``evaluate --json``: the effect (a ratio) and its interval, the
+    dispersion and the family, plus the design (did/before_after); null without a model."""
+    if m is None:
+        return None
+    return {"effect": _num(m.effect), "effect_ci": [_num(m.ci_low), _num(m.ci_high)],
+            "dispersion": _num(m.dispersion), "family": m.family, "design": m.design}
+
+
 def to_json_dict(ev: Evaluation) -> dict:
     """The ``evaluate --json`` object: exactly :data:`JSON_KEYS` (non-finite → null).
 
-    ``wdd``/``wdd_se``/``wdd_z`` are the target-versus-comparison form.
+    ``wdd``/``wdd_se``/``wdd_z`` are the target-versus-comparison form; the rate ratios
+    use the observed days as exposure; ``verdict`` is one of :data:`VERDICTS`;
+    ``placebo`` is the target's rank among the comparison areas (:mod:`.placebo`).
     """
     s = ev.stats
     buffer = ev.buffer or Counts(0, 0)
@@ -195,6 +255,12 @@ def to_json_dict(ev: Evaluation) -> dict:
         "wdd_se": _num(s.wdd.local_se),
         "wdd_z": _num(s.wdd.z),
         "wdq": None if s.wdq is None else _num(s.wdq.wdq),
+        "verdict": ev.verdict,
+        "before_days_observed": _num(ev.before_days_observed),
+        "after_days_observed": _num(ev.after_days_observed),
+        "model": model_json(ev.model),
+        "placebo": None if ev.placebo is None else {
+            "rank": ev.placebo.rank, "n": ev.placebo.n, "p": _num(ev.placebo.p)},
     }
     assert tuple(out) == JSON_KEYS
     return out

@@ -6,7 +6,9 @@ focus areas with the same rules as the Före/efter page (:mod:`.evaluation`): th
 the area's first measure, equal windows before and after (12 months unless told), the
 standard categories, comparison areas that do not touch the area and the neighbours as
 buffer. :func:`followup_table` turns the answers into one Swedish row per area, worded
-by :func:`est_data.evaluation.summary_sv.verdict`, which never claims more than the interval.
+by :func:`est_data.evaluation.summary_sv.verdict` from the same verdict and model effect as
+``evaluate --json`` (the rules of :mod:`.wording`); :func:`followup_numbers` is the same
+as numbers (the CSV download).
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from est_data.evaluation.selection import (
 from est_data.store.sqlutil import fetch_df
 from est_data.evaluation.summary_sv import (
     caveats, change_text, headline, relative_text, summary_sentences, verdict)
+from est_data.evaluation.wording import enough_events, headline_effect
 
 
 @dataclass(frozen=True)
@@ -90,26 +93,66 @@ def followup_table(results: list[FocusResult]) -> pd.DataFrame:
                "Insatser": res.measures}
         if ev is None:
             row.update({"Före → efter": "–", "Förändring": "–", "Jämförelseområden": "–",
-                        "Relativt jämförelse": "–", "Bedömning": res.problem or "–"})
+                        "Bedömd förändring": "–", "Bedömning": res.problem or "–"})
         else:
             row.update({
                 "Före → efter": f"{fmt.count(ev.target.before, fmt.SUPPRESS_BELOW)} → "
                                 f"{fmt.count(ev.target.after, fmt.SUPPRESS_BELOW)}",
-                "Förändring": change_text(ev.target, ev.stats.target_rr),
-                "Jämförelseområden": change_text(ev.control, ev.stats.control_rr),
-                "Relativt jämförelse": relative_text(ev),
+                "Förändring": change_text(ev, ev.target, ev.stats.target_rr),
+                "Jämförelseområden": change_text(ev, ev.control, ev.stats.control_rr),
+                "Bedömd förändring": relative_text(ev),
                 "Bedömning": verdict(ev),
             })
         rows.append(row)
     columns = ["Fokusområde", "Första insats", "Insatser", "Före → efter", "Förändring",
-               "Jämförelseområden", "Relativt jämförelse", "Bedömning"]
+               "Jämförelseområden", "Bedömd förändring", "Bedömning"]
     return pd.DataFrame(rows, columns=columns)
 
 
+NUMBER_COLUMNS = ["fokusomrade", "forsta_insats", "insatser", "fore", "efter",
+                  "dagar_fore_med_data", "dagar_efter_med_data", "bedomning",
+                  "forandring_pct", "ki_lag_pct", "ki_hog_pct", "modell", "placebo_p",
+                  "bedomning_text"]
+
+
+def _number_row(res: FocusResult) -> dict:
+    ev = res.evaluation
+    row = {"fokusomrade": res.name, "forsta_insats": res.first_measure,
+           "insatser": res.measures, "bedomning_text": verdict(ev) if ev else res.problem}
+    if ev is None:
+        return row
+    # Counts of 1-2 leave the app empty (the table shows "<3"): the file is shared.
+    shown = [None if 0 < n < fmt.SUPPRESS_BELOW else n
+             for n in (ev.target.before, ev.target.after)]
+    effect = headline_effect(ev) if enough_events(ev.target) else None
+    row.update({"fore": shown[0], "efter": shown[1],
+                "dagar_fore_med_data": round(ev.before_days_observed),
+                "dagar_efter_med_data": round(ev.after_days_observed),
+                "bedomning": ev.verdict, "modell": None if ev.model is None else ev.model.design,
+                "placebo_p": None if ev.placebo is None else ev.placebo.p})
+    if effect is not None:
+        row.update(zip(("forandring_pct", "ki_lag_pct", "ki_hog_pct"),
+                       (round(x * 100, 1) for x in effect)))
+    return row
+
+
+def followup_numbers(results: list[FocusResult]) -> pd.DataFrame:
+    """The Årsuppföljning as numbers, one row per focus area: counts (1-2 left empty),
+    observed days, the verdict code of ``evaluate --json``, the model's change in percent
+    with its interval (empty when :mod:`.wording` allows no percentage), the model's
+    design, the placebo p and the row's Swedish verdict."""
+    frame = pd.DataFrame([_number_row(r) for r in results], columns=NUMBER_COLUMNS)
+    for col in ("fore", "efter", "dagar_fore_med_data", "dagar_efter_med_data"):
+        frame[col] = frame[col].astype("Int64")
+    for col in ("forandring_pct", "ki_lag_pct", "ki_hog_pct", "placebo_p"):
+        frame[col] = frame[col].astype("Float64")
+    return frame
+
+
 def table_csv(results: list[FocusResult]) -> bytes:
-    """:func:`followup_table` as the page's CSV download (Swedish Excel, no live formula:
-    a focus area's name is typed by an administrator)."""
-    return csv_bytes(followup_table(results))
+    """:func:`followup_numbers` as the page's CSV download (Swedish Excel, numeric columns,
+    no live formula: a focus area's name is typed by an administrator)."""
+    return csv_bytes(followup_numbers(results))
 
 
 # --- The printable report --------------------------------------------------------------------
@@ -145,7 +188,11 @@ jämförelseområdena. Lodrät linje: första insatsen.</figcaption></figure>
     body = f"""<section>
 <h2>Alla fokusområden</h2>
 <p>Varje fokusområde från sin första insats: lika långa perioder före och efter,
-jämfört med områden som inte gränsar till det. Förändringar med 95 % konfidensintervall.</p>
+jämfört med områden som inte gränsar till det. Förändringar med 95 % konfidensintervall.
+Bedömd förändring är modellens effekt (med årstid och variation mellan månader), samma tal
+som bedömningen bygger på; en minskning räknas bara om den också är ovanlig bland
+jämförelseområdena (placebotest). Procent visas först med minst 10 händelser i varje
+period och en hel efterperiod.</p>
 {templates.html_table(overview)}
 </section>
 {''.join(areas)}"""

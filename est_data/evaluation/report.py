@@ -17,10 +17,12 @@ from est_data.core.config import MUNICIPALITY_NAME
 from est_data.core.html import esc
 from est_data.evaluation.evaluate import Evaluation
 from est_data.evaluation.chart import svg_chart
+from est_data.evaluation.counts import Counts
 from est_data.evaluation.stats import RateRatio
 from est_data.evaluation.summary_sv import buffer_place, caveats, summary_sentences
 from est_data.evaluation.templates import document, html_table
 from est_data.core.taxonomy import labels
+from est_data.evaluation.wording import enough_events, shows_percent, wdd_warning, wdq_meaningful
 
 GROUP_LABELS = {"target": "Målområde", "control": "Jämförelseområden", "buffer": "Buffert"}
 WDQ_REASONS = {
@@ -94,8 +96,9 @@ def counts_table(ev: Evaluation) -> pd.DataFrame:
         # The report leaves the app: a count of 1 or 2 shows as "<3" (README, "Personal data").
         out.append({"Grupp": label, "Före": fmt.count(counts.before, fmt.SUPPRESS_BELOW),
                     "Efter": fmt.count(counts.after, fmt.SUPPRESS_BELOW),
-                    "Förändring": _change_pct(rr),
-                    f"{fmt.num(ev.spec.conf_level * 100)} % KI": _change_ci(rr)})
+                    "Förändring": _change_pct(rr) if shows_percent(ev, counts) else "–",
+                    f"{fmt.num(ev.spec.conf_level * 100)} % KI":
+                        _change_ci(rr) if shows_percent(ev, counts) else "–"})
     return pd.DataFrame(out)
 
 
@@ -116,10 +119,32 @@ def wdq_text(ev: Evaluation) -> str:
     return "Förflyttningen är större än den direkta effekten (nettoförsämring)."
 
 
-def statistics_table(ev: Evaluation) -> pd.DataFrame:
-    """Every statistic with value, interval/uncertainty and a plain explanation."""
+def model_rows(ev: Evaluation) -> list[dict]:
+    """The verdict's numbers: the model's effect and the placebo rank (:mod:`.did`,
+    :mod:`.placebo`), the same as ``evaluate --json``'s ``model`` and ``placebo``."""
+    m, conf = ev.model, fmt.num(ev.spec.conf_level * 100)
+    if m is None:
+        return [{"Mått": "Effekt enligt modellen (bedömningen)", "Värde": "–", "Osäkerhet": "–",
+                 "Förklaring": "Kan inte skattas: för få händelser i någon period."}]
+    against = "jämförelseområdenas utveckling" if m.design == "did" else "föreperioden"
+    rows = [{
+        "Mått": "Effekt enligt modellen (bedömningen)", "Värde": ratio(m.effect),
+        "Osäkerhet": f"{conf} % KI {ratio_ci(m.ci_low, m.ci_high)}; spridning "
+                     f"{fmt.num(m.dispersion, 1)} × Poisson",
+        "Förklaring": f"Kvot mot {against}, med årstid och variationen mellan månader "
+                      f"(kvasi-Poisson). Under 1 = färre händelser än väntat."}]
+    if ev.placebo is not None:
+        rows.append({
+            "Mått": "Placebotest", "Värde": f"plats {ev.placebo.rank} av {ev.placebo.n + 1}",
+            "Osäkerhet": p_text(ev.placebo.p),
+            "Förklaring": "Varje jämförelseområde prövat som om det vore målområdet. Plats 1 "
+                          "= inget av dem minskade lika mycket. En minskning räknas bara "
+                          "med p högst 0,05."})
+    return rows
+
+
+def _rate_rows(ev: Evaluation, conf: str) -> list[dict]:
     s = ev.stats
-    conf = fmt.num(ev.spec.conf_level * 100)
     rows = [{
         "Mått": "Kvot efter/före i målområdet (per dag)",
         "Värde": ratio(s.target_rr.estimate),
@@ -133,20 +158,57 @@ def statistics_table(ev: Evaluation) -> pd.DataFrame:
             "Värde": ratio(s.res.estimate),
             "Osäkerhet": f"{conf} % KI {ratio_ci(s.res.ci_low, s.res.ci_high)}; {p_text(s.res.p_value)}",
             "Förklaring": "Över 1 = målområdet minskade mer (eller ökade mindre) än "
-                          "jämförelseområdena.",
+                          "jämförelseområdena. Exakt intervall som antar oberoende händelser.",
         })
     else:
         rows.append({"Mått": "Relativ effektstorlek, RES", "Värde": "–", "Osäkerhet": "–",
                      "Förklaring": "Kan inte beräknas när något av de fyra antalen är noll."})
-    w = s.wdd
-    rows.append({
+    return rows
+
+
+def _wdd_row(ev: Evaluation) -> dict:
+    w = ev.stats.wdd
+    warning = wdd_warning(ev.target, ev.control)
+    return {
         "Mått": "Viktad förflyttningsdifferens, WDD",
         "Värde": fmt.signed(w.local_estimate, 0),
         "Osäkerhet": f"SE {fmt.num(w.local_se, 1)}; z = {ratio(w.z)}; {p_text(w.p_value)}",
         "Förklaring": "Antal händelser färre (−) eller fler (+) i målområdet än "
                       "jämförelseområdenas utveckling ger, räknat i antal. Förutsätter att "
-                      "mål- och jämförelseområdena har ungefär lika många händelser.",
-    })
+                      "mål- och jämförelseområdena har ungefär lika många händelser."
+                      + (f" Varning: {warning}" if warning else ""),
+    }
+
+
+def _wdq_rows(ev: Evaluation) -> list[dict]:
+    s = ev.stats
+    if s.wdq is None:
+        return []
+    if s.wdq.wdq is not None and not wdq_meaningful(ev):
+        why = ("för få händelser i någon period" if not enough_events(
+            ev.target, ev.control, ev.buffer) or ev.verdict == "incomplete"
+            else "målområdets minskning relativt jämförelseområdena är inte säkerställd")
+        return [{"Mått": "Viktad förflyttningskvot, WDQ", "Värde": "–", "Osäkerhet": "–",
+                 "Förklaring": f"Visas inte: {why}, så kvoten mot den har ingen mening."}]
+    rows = [{"Mått": "Viktad förflyttningskvot, WDQ", "Värde": ratio(s.wdq.wdq),
+             "Osäkerhet": "Inget osäkerhetsmått", "Förklaring": wdq_text(ev)}]
+    if s.wdq.total_net_effect is not None:
+        rows.append({
+            "Mått": "Nettoeffekt (mål + buffert)",
+            "Värde": fmt.signed(s.wdq.total_net_effect, 0),
+            "Osäkerhet": "Inget osäkerhetsmått",
+            "Förklaring": "Undvikna händelser (+) i målområdet och bufferten sammantaget, "
+                          "jämfört med jämförelseområdenas utveckling.",
+        })
+    return rows
+
+
+def statistics_table(ev: Evaluation) -> pd.DataFrame:
+    """Every statistic with value, interval/uncertainty and a plain explanation: the
+    verdict's model and placebo first, then the exact details (rate ratio, RES, WDD,
+    buffer RES, WDQ when :func:`.wording.wdq_meaningful`)."""
+    conf = fmt.num(ev.spec.conf_level * 100)
+    rows = model_rows(ev) + _rate_rows(ev, conf) + [_wdd_row(ev)]
     if ev.stats.buffer_res is not None and ev.buffer is not None:
         b = ev.stats.buffer_res
         rows.append({
@@ -156,22 +218,7 @@ def statistics_table(ev: Evaluation) -> pd.DataFrame:
             "Förklaring": "Under 1 = bufferten ökade mer än jämförelseområdena (förflyttning); "
                           "över 1 = spridning av positiva effekter.",
         })
-    if s.wdq is not None:
-        rows.append({
-            "Mått": "Viktad förflyttningskvot, WDQ",
-            "Värde": ratio(s.wdq.wdq),
-            "Osäkerhet": "Inget osäkerhetsmått",
-            "Förklaring": wdq_text(ev),
-        })
-        if s.wdq.total_net_effect is not None:
-            rows.append({
-                "Mått": "Nettoeffekt (mål + buffert)",
-                "Värde": fmt.signed(s.wdq.total_net_effect, 0),
-                "Osäkerhet": "Inget osäkerhetsmått",
-                "Förklaring": "Undvikna händelser (+) i målområdet och bufferten sammantaget, "
-                              "jämfört med jämförelseområdenas utveckling.",
-            })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows + _wdq_rows(ev))
 
 
 def buffer_areas_table(ev: Evaluation) -> pd.DataFrame:
@@ -179,12 +226,16 @@ def buffer_areas_table(ev: Evaluation) -> pd.DataFrame:
     t = ev.buffer_by_area
     if t is None or t.empty:
         return pd.DataFrame()
+    # Percentages only where wording allows them (whole window, enough events).
+    ok = [shows_percent(ev, Counts(int(b), int(a)), ev.control)
+          for b, a in zip(t["before"], t["after"])]
     out = pd.DataFrame({
         "Område": t["name"], "Före": t["before"], "Efter": t["after"],
-        "Relativt jämförelse": [fmt.pct(None if pd.isna(v) else v * 100) for v in t["rel_change"]],
+        "Relativt jämförelse": [fmt.pct(v * 100) if k and pd.notna(v) else "–"
+                                for v, k in zip(t["rel_change"], ok)],
         f"{fmt.num(ev.spec.conf_level * 100)} % KI": [
-            "–" if pd.isna(lo) else f"{_bound(lo * 100)} till {_bound(hi * 100)}{fmt.NBSP}%"
-            for lo, hi in zip(t["ci_low"], t["ci_high"])],
+            "–" if pd.isna(lo) or not k else f"{_bound(lo * 100)} till {_bound(hi * 100)}{fmt.NBSP}%"
+            for lo, hi, k in zip(t["ci_low"], t["ci_high"], ok)],
         "p": [p_text(None if pd.isna(p) else p) for p in t["p_value"]],
     })
     return out

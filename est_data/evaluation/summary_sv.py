@@ -1,14 +1,18 @@
 """The plain Swedish summary of an evaluation, which never claims more than the data do.
 
-Rules (95 % intervals unless the evaluation says otherwise):
+The headline and the one-line verdict of the Årsuppföljning are written from
+``Evaluation.verdict`` and ``Evaluation.model`` (:func:`.evaluate.verdict_code`: the
+quasi-Poisson difference-in-differences model of :mod:`.did`), never from separate
+logic; an after-window the data do not yet cover gives "Efterperioden är inte hel ännu
+(N av M dagar)" and no percentage at all. The sentences after the headline are the details
+(exact rate ratios and RES). Rules (95 % intervals unless the evaluation says otherwise):
 
-- a change is called a decrease or an increase only when its interval lies wholly on
-  one side of "no change"; otherwise the text says it is not statistically certain;
-- with fewer than :data:`FEW_EVENTS` events in a window the text says the result is
-  uncertain instead of quoting a percentage;
+- the rules of :mod:`.wording`: a change is asserted only when its interval excludes no
+  change (else "inte statistiskt säkerställd", no verb of direction); no percentage with
+  too few events; the table row's change relative to the comparison is the model's effect;
 - displacement is judged against the comparison areas (buffer relative to comparison);
   single buffer areas are mentioned only with a correction for testing many of them;
-- windows that do not cover whole years get a seasonality warning.
+- windows whose observed days do not cover whole years get a seasonality warning.
 """
 from __future__ import annotations
 
@@ -19,8 +23,7 @@ from est_data.evaluation.counts import Counts
 from est_data.evaluation.evaluate import Evaluation
 from est_data.evaluation.stats import RateRatio, RelativeEffectSize
 from est_data.core.taxonomy import labels
-
-FEW_EVENTS = 10
+from est_data.evaluation.wording import MIN_EVENTS as FEW_EVENTS, VERDICT_LABELS, claim, headline_effect
 STEADY_BAND = 0.10  # an interval inside ±10 % counts as "i stort sett oförändrad"
 ALPHA = 0.05
 
@@ -115,13 +118,12 @@ def target_sentence(ev: Evaluation) -> str:
     who = subject(ev.spec.categories)
     together = " sammantaget" if len(ev.spec.categories) > 1 else ""
     est, low, high = _rr_change(rr)
-    if high < 0:
-        return f"{who} minskade{together} med {_p(est)}{fmt.NBSP}% ({_ki(conf)} {_interval(low, high)})."
-    if low > 0:
-        return f"{who} ökade{together} med {_p(est)}{fmt.NBSP}% ({_ki(conf)} {_interval(low, high)})."
-    verb = "minskade" if est < 0 else "ökade"
-    return (f"{who} {verb}{together} med {_p(est)}{fmt.NBSP}%, men förändringen är inte "
-            f"statistiskt säkerställd ({_ki(conf)} {_interval(low, high)}).")
+    said = claim(rr.ci_low, rr.ci_high)
+    if said:
+        verb = "minskade" if said == "decrease" else "ökade"
+        return f"{who} {verb}{together} med {_p(est)}{fmt.NBSP}% ({_ki(conf)} {_interval(low, high)})."
+    return (f"Förändringen av {who.lower()} i målområdet, {_signed_pct(est)}{fmt.NBSP}%, är "
+            f"inte statistiskt säkerställd ({_ki(conf)} {_interval(low, high)}).")
 
 
 def control_sentence(ev: Evaluation) -> str:
@@ -157,10 +159,14 @@ def relative_sentence(ev: Evaluation) -> str | None:
         return f"Den relativa effekten kan inte beräknas eftersom {reason}."
     est, low, high = _res_change(res)
     ki = f"{_ki(conf)} {_interval(low, high)}"
-    if high < 0:
-        return f"Relativt jämförelseområdena är minskningen {_p(est)}{fmt.NBSP}% ({ki})."
-    if low > 0:
-        return f"Relativt jämförelseområdena är ökningen {_p(est)}{fmt.NBSP}% ({ki})."
+    said = claim(1 + low, 1 + high)
+    if said and said == ev.verdict:
+        what = "minskningen" if said == "decrease" else "ökningen"
+        return f"Relativt jämförelseområdena är {what} {_p(est)}{fmt.NBSP}% ({ki})."
+    if said:  # the exact RES alone would claim what the verdict does not
+        return (f"Med det exakta intervallet (RES, som antar oberoende händelser) är skillnaden "
+                f"mot jämförelseområdena {_signed_pct(est)}{fmt.NBSP}% ({ki}), men bedömningen "
+                f"ovan räknar den inte som säkerställd.")
     target_high = ev.stats.target_rr.ci_high - 1
     if target_high < 0:
         return (f"Minskningen i målområdet skiljer sig inte säkert från utvecklingen i "
@@ -240,9 +246,53 @@ def headline(ev: Evaluation) -> str:
             f"Kategorier: {cats}.")
 
 
+def incomplete_text(ev: Evaluation) -> str:
+    """``Efterperioden är inte hel ännu (200 av 365 dagar)``."""
+    return (f"Efterperioden är inte hel ännu ({fmt.num(int(ev.after_days_observed))} av "
+            f"{fmt.num(ev.windows.after_days)} dagar)")
+
+
+def verdict_sentence(ev: Evaluation) -> str:
+    """The headline, written from ``ev.verdict`` and the model (never from other logic)."""
+    code, m, conf = ev.verdict, ev.model, ev.spec.conf_level
+    if code == "incomplete":
+        return (f"{incomplete_text(ev)}: det går ännu inte att bedöma effekten, och "
+                f"antalen efter är inte jämförbara med antalen före.")
+    shown = headline_effect(ev)
+    if code == "uncertain" or m is None or shown is None:
+        return ("Bedömning: osäkert. Det finns för få händelser för att säga om insatserna "
+                "gav någon effekt.")
+    against = ("relativt jämförelseområdena" if m.design == "did"
+               else "jämfört med föreperioden (utan jämförelseområden)")
+    est, low, high = shown
+    ki = f"{_ki(conf)} {_interval(low, high)}"
+    how = "modell med årstid och variation mellan månader"
+    if code in ("decrease", "increase"):
+        label = VERDICT_LABELS[code].lower()
+        return f"Bedömning: {label}, {_p(est)}{fmt.NBSP}% {against} ({ki}; {how})."
+    if high < 0 and ev.placebo is not None:
+        return _placebo_sentence(ev, f"{_p(est)}{fmt.NBSP}% {against} ({ki}; {how})")
+    return (f"Bedömning: ingen säkerställd förändring {against} ({_signed_pct(est)}{fmt.NBSP}%, "
+            f"{ki}; {how}).")
+
+
+def _placebo_sentence(ev: Evaluation, shown: str) -> str:
+    """The model shows a decrease that the placebo test does not confirm."""
+    n, before = fmt.num(ev.placebo.n), ev.placebo.rank - 1
+    why = (f"{fmt.num(before)} av {n} jämförelseområden minskade lika mycket eller mer utan "
+           f"insatsen" if before else f"med bara {n} jämförelseområden går en så stor "
+           f"minskning inte att skilja från slumpen")
+    return (f"Bedömning: ingen säkerställd förändring. Modellen visar en minskning med {shown}, "
+            f"men {why} (placebotest: områden utan insatsen prövade som om de vore "
+            f"målområdet), så minskningen kan vara sådan som ett område med en topp får ändå.")
+
+
 def summary_sentences(ev: Evaluation) -> list[str]:
-    """The summary, sentence by sentence (without the caveats)."""
-    out = [target_sentence(ev), control_sentence(ev)]
+    """The summary, sentence by sentence (without the caveats): the verdict first, then
+    the details. An incomplete after-window gives the verdict alone (no percentages)."""
+    if ev.verdict == "incomplete":
+        return [verdict_sentence(ev)]
+    out = [verdict_sentence(ev), target_sentence(ev), control_sentence(ev)]
     relative = relative_sentence(ev)
     if relative:
         out.append(relative)
@@ -260,9 +310,11 @@ def _row_interval(est: float, low: float, high: float) -> str:
     return f"{_signed_pct(est)}{fmt.NBSP}% ({_signed_pct(low)} till {_signed_pct(high)})"
 
 
-def change_text(c: Counts, rr: RateRatio) -> str:
+def change_text(ev: Evaluation, c: Counts, rr: RateRatio) -> str:
     """A window's change after/before with its interval, ``−40 % (−63 till −5)``, or
-    why there is none (no events; under :data:`FEW_EVENTS` in a window)."""
+    why there is none (incomplete after-window; no events; too few in a window)."""
+    if ev.verdict == "incomplete":
+        return "–"
     if c.total == 0:
         return "inga händelser"
     if _few(c):
@@ -271,42 +323,32 @@ def change_text(c: Counts, rr: RateRatio) -> str:
 
 
 def relative_text(ev: Evaluation) -> str:
-    """The target's change relative to the comparison areas (from the RES), or ``–``."""
-    if not ev.selection.controls or _few(ev.target) or _few(ev.control):
-        return "–"
-    if ev.stats.res is None:
-        return "kan inte beräknas"
-    return _row_interval(*_res_change(ev.stats.res))
+    """The headline change (the model's effect, relative to the comparison areas or to
+    the before-period alone) with its interval, or ``–`` (:func:`.wording.headline_effect`)."""
+    shown = headline_effect(ev)
+    return "–" if shown is None else _row_interval(*shown)
+
+
+# Every row starts with the verdict's label (:data:`.wording.VERDICT_LABELS`).
+VERDICT_ROW = {code: (f"{VERDICT_LABELS[code]}{more}.", f"{VERDICT_LABELS[code]}.")
+               for code, more in (("decrease", ", mer än i jämförelseområdena"),
+                                  ("increase", ", mer än i jämförelseområdena"), ("no_change", ""))}
 
 
 def verdict(ev: Evaluation) -> str:
-    """One sentence for a table: did the target go down, and more than the comparison
-    areas? Same rules as the summary: only an interval wholly on one side counts."""
-    t = ev.target
-    if t.total == 0:
-        text = "Inga händelser under perioderna."
-    elif _few(t):
-        text = "Osäkert: för få händelser för en slutsats."
-    else:
-        _, low, high = _rr_change(ev.stats.target_rr)
-        res = ev.stats.res if ev.selection.controls and not _few(ev.control) else None
-        rel = _res_change(res) if res is not None else None
-        if high < 0:
-            text = ("Minskade, och mer än i jämförelseområdena." if rel and rel[2] < 0 else
-                    "Minskade, men inte säkert mer än i jämförelseområdena.")
-        elif low > 0:
-            text = ("Ökade, och mer än i jämförelseområdena." if rel and rel[1] > 0 else
-                    "Ökade.")
-        elif rel and rel[2] < 0:
-            text = "Minskade relativt jämförelseområdena, men inte säkert i området självt."
-        elif rel and rel[1] > 0:
-            text = "Ökade relativt jämförelseområdena, men inte säkert i området självt."
-        else:
-            text = "Ingen säkerställd förändring."
-    last_day = ev.windows.after_end - dt.timedelta(days=1)
-    if ev.data_last is not None and last_day > ev.data_last:
-        text += " Efterperioden är inte hel ännu."
-    return text
+    """One sentence for a table, written from ``ev.verdict`` (the model's interval, the
+    10-event rule and whether the after-window is whole)."""
+    if ev.verdict == "incomplete":
+        return incomplete_text(ev) + "."
+    if ev.target.total == 0:
+        return "Inga händelser under perioderna."
+    if ev.verdict == "uncertain" or ev.model is None:
+        return "Osäkert: för få händelser för en slutsats."
+    did, alone = VERDICT_ROW[ev.verdict]
+    if ev.verdict == "no_change" and ev.placebo is not None and ev.model.ci_high < 1:
+        return (f"{VERDICT_LABELS['no_change']}: minskningen är inte ovanlig bland "
+                f"jämförelseområdena (placebotest, p = {fmt.num(ev.placebo.p, 2)}).")
+    return did if ev.model.design == "did" else alone
 
 
 # --- Caveats ----------------------------------------------------------------------------------
@@ -321,21 +363,22 @@ def caveats(ev: Evaluation) -> list[str]:
     """Warnings that apply to this evaluation, in Swedish."""
     w = ev.windows
     out = []
-    if not (covers_whole_years(w.before_days) and covers_whole_years(w.after_days)):
+    seen_before, seen_after = round(ev.before_days_observed), round(ev.after_days_observed)
+    if not (covers_whole_years(seen_before) and covers_whole_years(seen_after)):
         out.append("Obs: perioderna täcker inte hela år, så årstidsvariationer (till exempel "
                    "mörker på vintern och sommarkvällar) kan påverka skillnaden mellan före och "
                    "efter.")
-    if w.before_days != w.after_days:
-        out.append(f"Obs: föreperioden ({fmt.num(w.before_days)} dagar) och efterperioden "
-                   f"({fmt.num(w.after_days)} dagar) är olika långa. Förändringen räknas per "
-                   f"dag, men WDD förutsätter lika långa perioder.")
+    if seen_before != seen_after:
+        out.append(f"Obs: föreperioden ({fmt.num(seen_before)} dagar) och efterperioden "
+                   f"({fmt.num(seen_after)} dagar) med data är olika långa. Förändringen "
+                   f"räknas per dag, men WDD förutsätter lika långa perioder.")
     last_day = w.after_end - dt.timedelta(days=1)
     if ev.data_last is not None and last_day > ev.data_last:
         out.append(f"Obs: efterperioden slutar {fmt.date(last_day)} men data finns bara till "
-                   f"{fmt.date(ev.data_last)}, så antalet efter blir för lågt.")
+                   f"{fmt.date(ev.data_last)}; bara dagarna med data räknas.")
     if ev.data_first is not None and w.before_start < ev.data_first:
         out.append(f"Obs: föreperioden börjar {fmt.date(w.before_start)} men data finns först "
-                   f"från {fmt.date(ev.data_first)}, så antalet före blir för lågt.")
+                   f"från {fmt.date(ev.data_first)}; bara dagarna med data räknas.")
     others = ev.other_measures
     if others is not None and len(others):
         titles = ", ".join(f"{r.title} ({r.area_name})" for r in others.head(3).itertuples())
@@ -343,16 +386,3 @@ def caveats(ev: Evaluation) -> list[str]:
         out.append(f"Obs: under perioderna gjordes också insatser i jämförelse- eller "
                    f"buffertområdena: {titles}{more}.")
     return out
-
-
-GENERAL_CAVEATS = (
-    "Fokusområden väljs ofta för att nivån var ovanligt hög. Sådana toppar brukar sjunka "
-    "av sig själva (regression mot medelvärdet), så en del av minskningen kan ha kommit "
-    "ändå. Jämförelseområdena fångar bara den allmänna utvecklingen.",
-    "Antalet rapporter speglar också hur mycket som rapporteras: mer närvaro (polis, "
-    "nattvandrare, fastighetsvärdar) kan ge fler rapporter även om det inträffar mindre.",
-    "Intervallen bygger på antagandet att händelserna är oberoende (Poisson). Händelser "
-    "som hänger ihop (samma grupp, samma kväll) gör den verkliga osäkerheten större.",
-    "Händelser som bara är kända på område eller kommun kan inte placeras i ett fokusområde "
-    "eller i en ring; de räknas i sitt statistikområde eller inte alls.",
-)

@@ -13,7 +13,6 @@ import pandas as pd
 
 from est_data.core import fmt
 from est_data.core.html import esc
-from est_data.evaluation.summary_sv import GENERAL_CAVEATS
 
 METHOD = (
     ("Perioder", "Händelserna räknas i en period före och en lika lång period efter "
@@ -86,7 +85,7 @@ footer { color: var(--muted); font-size: 8.5pt; margin-top: 8mm; border-top: 1px
 """
 
 
-NUMERIC_HEADERS = {"Före", "Efter", "Värde", "Förändring", "Relativt jämförelse", "p",
+NUMERIC_HEADERS = {"Före", "Efter", "Värde", "Förändring", "Relativt jämförelse", "Bedömd förändring", "p",
                    "Kostnad (kr)", "Före → efter", "Jämförelseområden", "Insatser"}
 
 
@@ -147,3 +146,19 @@ Siffrorna avser händelser som aktörerna rapporterat, inte all brottslighet.</f
 </body>
 </html>
 """
+
+
+GENERAL_CAVEATS = (
+    "Fokusområden väljs ofta för att nivån var ovanligt hög. Sådana toppar brukar sjunka "
+    "av sig själva (regression mot medelvärdet), så en del av minskningen kan ha kommit "
+    "ändå. Bedömningen överst prövar därför också jämförelseområdena som om vart och ett "
+    "vore målområdet (placebotest): en minskning räknas bara om den är ovanlig bland dem.",
+    "Antalet rapporter speglar också hur mycket som rapporteras: mer närvaro (polis, "
+    "nattvandrare, fastighetsvärdar) kan ge fler rapporter även om det inträffar mindre.",
+    "Intervallen i tabellerna bygger på antagandet att händelserna är oberoende (Poisson). "
+    "Händelser som hänger ihop (samma grupp, samma kväll) gör den verkliga osäkerheten "
+    "större; bedömningen överst tar hänsyn till det och till årstiden med en modell på "
+    "månadsantal.",
+    "Händelser som bara är kända på område eller kommun kan inte placeras i ett fokusområde "
+    "eller i en ring; de räknas i sitt statistikområde eller inte alls.",
+)

@@ -134,3 +134,77 @@ def test_analysts_and_admins_evaluate(app_db, app_test, role):
     at = app_test("fore_efter", role=role)
     assert not at.exception
     assert len(detail_metrics(at)) == 3 and len(report_downloads(at)) == 1
+
+
+# --- One verdict everywhere (issue 14, items 1 and 9) ----------------------------------------
+
+def json_of(app_db, capsys, area: str, date: dt.date, after_days: int = 365) -> dict:
+    """``evaluate --json`` for the page's choices (standard categories, 12 months)."""
+    import json
+
+    from est_data.cli import main
+
+    capsys.readouterr()
+    assert main(["evaluate", "--db", str(app_db), "--area", area, "--date", date.isoformat(),
+                 "--after-days", str(after_days), "--category", "storning",
+                 "--category", "inbrott", "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def summary_text(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("Bedömning")
+                or m.value.startswith("Efterperioden"))
+
+
+def pct(share: float) -> str:
+    """The percent as the texts write it, ``−56``, from a change as a share."""
+    from est_data.core import fmt
+
+    return fmt.signed(round(share * 100))
+
+
+@pytest.mark.parametrize("area, index, first", [
+    ("fokus_aragrand", 0, dt.date(2025, 9, 22)),
+    ("fokus_kyrkgatan", 1, dt.date(2025, 10, 6)),
+])
+def test_card_detail_and_json_say_the_same(app_db, app_test, capsys, area, index, first):
+    from est_data.evaluation.wording import VERDICT_LABELS
+
+    data = json_of(app_db, capsys, area, first)
+    label = VERDICT_LABELS[data["verdict"]]
+    at = app_test("fore_efter")
+    assert not at.exception
+    verdicts = [m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith(".**")]
+    figures = [m.value for m in at.markdown if m.value.startswith("Förändring:")]
+    assert verdicts[index].startswith(f"**{label}")
+    at.button(key=f"fe_followup_{area}").click().run()
+    assert not at.exception
+    detail = summary_text(at)
+    assert detail.startswith(f"Bedömning: {label.lower()}")
+    if data["verdict"] in ("uncertain", "incomplete"):
+        assert figures[index].endswith("Bedömd förändring (modell): –")
+        assert "%" not in detail.split("\n\n")[0]
+    else:  # the model's effect: the same number on the card, in the summary and in the json
+        effect = pct(data["model"]["effect"] - 1)
+        assert f"Bedömd förändring (modell): {effect}\u00a0%" in figures[index]
+        assert f"{effect.lstrip('−+')}\u00a0%" in detail.split("\n\n")[0]
+
+
+def test_incomplete_after_window_gives_no_percentage_anywhere(app_db, app_test, capsys):
+    con = duckdb.connect(str(app_db), read_only=True)
+    try:
+        last = con.execute("SELECT max(occurred_at)::DATE FROM incidents").fetchone()[0]
+    finally:
+        con.close()
+    date = last - dt.timedelta(days=199)  # 200 of 365 days after
+    assert json_of(app_db, capsys, "fokus_aragrand", date)["verdict"] == "incomplete"
+    at = app_test("fore_efter")
+    at.selectbox(key="fe_measure").set_value("__date__").run()
+    at.date_input(key="fe_date").set_value(date).run()
+    assert not at.exception
+    detail = summary_text(at)
+    assert detail.startswith("Efterperioden är inte hel ännu (200 av 365 dagar)")
+    assert "%" not in detail
+    assert [m.delta for m in detail_metrics(at)] == ["", "", ""]  # no delta shown
+    counts = at.table[0].value
+    assert set(counts["Förändring"]) == {"–"}

@@ -174,3 +174,50 @@ def test_demo_kyrkgatan_drop_and_displacement(demo_con):
     assert "fokus_aragrand" in ev.selection.excluded_focus
     b = ev.buffer_by_area.set_index("area_id")
     assert b.loc["2380C1220", "rel_change"] > 0.2
+
+
+# --- Verdict, observed days and the model in --json (issue 14, items 1, 3 and 9) ------------
+
+def test_cli_json_gains_verdict_observed_days_and_model(capsys, planted_db):
+    out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
+                   "--before-days", "365", "--after-days", "365",
+                   "--category", "storning", "--category", "inbrott")
+    # The model finds the planted halving, but with only a few comparison areas the
+    # placebo test cannot rank it below 5 %: no decrease is asserted.
+    assert out["placebo"]["p"] > 0.05
+    assert out["verdict"] == "no_change"
+    assert (out["before_days_observed"], out["after_days_observed"]) == (365, 365)
+    m = out["model"]
+    assert set(m) == {"effect", "effect_ci", "dispersion", "family", "design"}
+    assert m["family"] == "quasi-poisson" and m["design"] == "did"
+    assert m["effect_ci"][0] < m["effect"] < m["effect_ci"][1] < 1
+    assert m["effect"] == pytest.approx(0.5, rel=0.05)  # 60 → 30 against a flat comparison
+
+
+def test_cli_json_after_window_beyond_the_data_is_incomplete(capsys, planted_db):
+    # The planted data end on 2026-01-04: 369 of the 565 days after are observed.
+    out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
+                   "--before-days", "365", "--after-days", "565",
+                   "--category", "storning", "--category", "inbrott")
+    assert out["verdict"] == "incomplete"
+    assert out["after_days_observed"] == 369
+    t = out["target"]
+    assert out["rate_ratio"] == pytest.approx((t["after"] / 369) / (t["before"] / 365))
+
+
+def test_cli_text_for_an_incomplete_window_has_no_percentage(capsys, planted_db):
+    code = cli.main(["evaluate", "--db", str(planted_db), "--area", "F", "--date",
+                     "2025-01-01", "--after-days", "565"])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "Efterperioden är inte hel ännu (369 av 565 dagar)" in text
+    assert "%" not in text.split("\n", 2)[2]  # the summary after the headline line
+
+
+def test_cli_json_has_the_placebo_rank_among_the_comparison_areas(capsys, planted_db, pcon):
+    out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
+                   "--category", "storning", "--category", "inbrott")
+    ev = ev_mod.evaluate(pcon, EvaluationSpec(("F",), planted.DATE, categories=CATS))
+    assert ev.placebo is not None and ev.placebo.n == len(ev.selection.controls) >= 1
+    assert out["placebo"] == {"rank": ev.placebo.rank, "n": ev.placebo.n,
+                              "p": pytest.approx(ev.placebo.rank / (ev.placebo.n + 1))}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pandas as pd
+import pytest
 
 from est_data.evaluation import evaluate as evm, followup
 from est_data.evaluation.selection import EvaluationSpec
@@ -37,7 +39,9 @@ def test_table_in_swedish(demo_con):
     assert list(table["Fokusområde"]) == ["Arågränd", "Kyrkgatan"]
     assert list(table["Före → efter"]) == ["23 → 11", "16 → 6"]
     assert list(table["Bedömning"]) == [
-        "Minskade relativt jämförelseområdena, men inte säkert i området självt.",
+        # the model's decrease (interval below zero) is not rare among 16 comparison areas
+        "Ingen säkerställd förändring: minskningen är inte ovanlig bland jämförelseområdena "
+        "(placebotest, p = 0,06).",
         "Osäkert: för få händelser för en slutsats."]
     assert table.loc[1, "Förändring"] == "för få händelser"
 
@@ -62,5 +66,31 @@ def test_report_has_every_area_escaped_and_prints_alone(demo_db):
     assert page.count("<svg") == 2  # one chart per evaluated focus area
     for r in results:
         assert verdict(r.evaluation) in page
+    # the overview's change is the model's (the verdict's number), not the RES
+    assert "Bedömd förändring" in page and "Relativt jämförelse" not in page
+    aragrand = next(r.evaluation for r in results if r.name == "Arågränd")
+    assert f"{round((aragrand.model.effect - 1) * 100)}\u00a0%".replace("-", "−") in page
     assert "Metod" in page and "Farrington" in page
     assert "http://" not in page and "https://" not in page  # nothing to fetch when printed
+
+
+def test_csv_has_numeric_columns_from_the_json_verdict(demo_con):
+    results = followup.focus_followup(demo_con)
+    numbers = followup.followup_numbers(results)
+    for col in ("insatser", "fore", "efter", "dagar_fore_med_data", "dagar_efter_med_data",
+                "forandring_pct", "ki_lag_pct", "ki_hog_pct", "placebo_p"):
+        assert pd.api.types.is_numeric_dtype(numbers[col]), col
+    for r, row in zip(results, numbers.itertuples()):
+        data = evm.to_json_dict(r.evaluation)
+        assert row.bedomning == data["verdict"]
+        assert (row.fore, row.efter) == (data["target"]["before"], data["target"]["after"])
+        if data["verdict"] in ("incomplete", "uncertain"):
+            assert pd.isna(row.forandring_pct)
+        else:
+            low, high = data["model"]["effect_ci"]
+            assert row.forandring_pct == pytest.approx((data["model"]["effect"] - 1) * 100, abs=0.05)
+            assert (row.ki_lag_pct, row.ki_hog_pct) == pytest.approx(
+                ((low - 1) * 100, (high - 1) * 100), abs=0.05)
+    text = followup.table_csv(results).decode("utf-8-sig").splitlines()
+    assert text[0].split(";")[:5] == ["fokusomrade", "forsta_insats", "insatser", "fore", "efter"]
+    assert text[1].split(";")[8] == "-55,5"  # Arågränd: the model's −56 %, a number

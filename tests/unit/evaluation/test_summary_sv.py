@@ -2,24 +2,32 @@
 displacement, seasonality, ...), built from known counts without a database."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
 import pandas as pd
 import pytest
 
+from est_data.core import fmt
 from est_data.evaluation import evaluate as ev_mod
 from est_data.evaluation.counts import Counts
+from est_data.evaluation.placebo import Placebo
 from est_data.evaluation import summary_sv as sv
-from est_data.evaluation.selection import AreaSelection, EvaluationSpec, windows_for
+from est_data.evaluation.selection import MONTH_DAYS, AreaSelection, EvaluationSpec, windows_for
 
 NB = "\u00a0"
 DATE = dt.date(2025, 1, 1)
 
 
+def spread(n: int, bins: int) -> list[int]:
+    """``n`` events as evenly as possible over ``bins`` monthly bins (a steady series)."""
+    return [n // bins + (1 if k < n % bins else 0) for k in range(bins)]
+
+
 def make(target, control, buffer=(100, 100), categories=("storning", "inbrott"),
          before_days=365, after_days=365, buffer_mode="neighbours", buffer_areas=None,
-         data_last=dt.date(2026, 6, 30), other_measures=None):
+         data_last=dt.date(2026, 6, 30), other_measures=None, controls=True):
     """An evaluation assembled from counts: target/control/buffer are (before, after);
     buffer_areas maps an area id to its (before, after) (they must add up to buffer)."""
     spec = EvaluationSpec(("T",), DATE, before_days=before_days, after_days=after_days,
@@ -29,11 +37,12 @@ def make(target, control, buffer=(100, 100), categories=("storning", "inbrott"),
     rows = []
     for grp, counts, key in [("target", target, None), ("control", control, None)] + [
             ("buffer", c, k) for k, c in buffer_areas.items()]:
-        for period, n in zip(("before", "after"), counts):
-            rows.append({"grp": grp, "period": period, "category": "storning",
-                         "buffer_key": key, "bin": 0, "n": n})
+        for period, n, days in zip(("before", "after"), counts, (before_days, after_days)):
+            for b, part in enumerate(spread(n, max(1, round(days / MONTH_DAYS)))):
+                rows.append({"grp": grp, "period": period, "category": "storning",
+                             "buffer_key": key, "bin": b, "n": part})
     selection = AreaSelection(
-        targets=("T",), controls=("C",), buffers=tuple(buffer_areas), excluded_focus=(),
+        targets=("T",), controls=("C",) if controls else (), buffers=tuple(buffer_areas), excluded_focus=(),
         custom=frozenset({"T"}), names={"T": "Målet", "C": "Jämf", **{k: f"Område {k}" for k in buffer_areas}},
         ring_m=None, ring_wkt=None, controls_default=True,
         buffers_default=buffer_mode == "neighbours")
@@ -54,14 +63,17 @@ CASES = [
      [f"Inbrotten ökade med 100{NB}% (95{NB}% KI ", f"Relativt jämförelseområdena är ökningen 100{NB}%"],
      ["minskade"]),
     ("unchanged", make((100, 95), (1000, 1000), categories=("inbrott",)),
-     [f"Inbrotten minskade med 5{NB}%, men förändringen är inte statistiskt säkerställd",
+     [f"Förändringen av inbrotten i målområdet, −5{NB}%, är inte statistiskt säkerställd",
       "Skillnaden mot jämförelseområdena är inte statistiskt säkerställd"],
-     ["Relativt jämförelseområdena är minskningen"]),
+     ["Relativt jämförelseområdena är minskningen", "minskade"]),
     ("few events", make((8, 3), (1000, 1000)),
      ["Resultatet är osäkert: målområdet hade bara 8 händelser före och 3 efter"],
      ["minskade med", "Relativt jämförelseområdena"]),
     ("ten is enough", make((20, 10), (1000, 1000)),
-     ["minskade sammantaget med 50"], ["osäkert"]),
+     # 10 events are enough for a percentage; the interval crosses zero: no "minskade"
+     [f"Förändringen av störningar och inbrott i målområdet, −50{NB}%, är inte statistiskt",
+      f"ingen säkerställd förändring relativt jämförelseområdena (−50{NB}%"],
+     ["osäkert", "minskade"]),
     ("nothing at all", make((0, 0), (1000, 1000)),
      ["Inga händelser i målområdet"], ["minskade med", "ökade med", "Relativt"]),
     ("everything went down", make((200, 120), (2000, 1200)),
@@ -133,9 +145,13 @@ def test_seasonality_warning(before, after, warned):
 
 def test_unequal_windows_and_missing_data_are_flagged():
     ev = make((200, 100), (1000, 1000), before_days=365, after_days=400,
+              data_last=dt.date(2026, 12, 31))
+    assert "olika långa" in " ".join(sv.caveats(ev))
+    # Data up to 2025-12-31: 365 observed days after, as many as before.
+    ev = make((200, 100), (1000, 1000), before_days=365, after_days=400,
               data_last=dt.date(2025, 12, 31))
     text = " ".join(sv.caveats(ev))
-    assert "olika långa" in text
+    assert "olika långa" not in text
     assert "efterperioden slutar 2026-02-04 men data finns bara till 2025-12-31" in text
 
 
@@ -165,18 +181,19 @@ def test_covers_whole_years(days, whole):
 # --- One row of the Årsuppföljning ---------------------------------------------------------
 
 @pytest.mark.parametrize("evaluation, expected", [
-    (make((200, 100), (1000, 1000)), "Minskade, och mer än i jämförelseområdena."),
-    (make((200, 100), (1000, 500)), "Minskade, men inte säkert mer än i jämförelseområdena."),
-    (make((50, 100), (1000, 1000)), "Ökade, och mer än i jämförelseområdena."),
-    (make((50, 100), (500, 1000)), "Ökade."),
+    (make((200, 100), (1000, 1000)), "Minskning, mer än i jämförelseområdena."),
+    # the target fell, but no more than the comparison: no decrease is asserted
+    (make((200, 100), (1000, 500)), "Ingen säkerställd förändring."),
+    (make((50, 100), (1000, 1000)), "Ökning, mer än i jämförelseområdena."),
+    (make((50, 100), (500, 1000)), "Ingen säkerställd förändring."),
     (make((100, 95), (1000, 1000)), "Ingen säkerställd förändring."),
     # the target alone is not certain, but against the comparison areas it is
-    (make((23, 11), (780, 840)),
-     "Minskade relativt jämförelseområdena, men inte säkert i området självt."),
+    (make((23, 11), (780, 840)), "Minskning, mer än i jämförelseområdena."),
+    (make((200, 100), (1000, 1000), controls=False), "Minskning."),
     (make((8, 3), (1000, 1000)), "Osäkert: för få händelser för en slutsats."),
     (make((0, 0), (1000, 1000)), "Inga händelser under perioderna."),
     (make((200, 100), (1000, 1000), data_last=dt.date(2025, 6, 30)),
-     "Minskade, och mer än i jämförelseområdena. Efterperioden är inte hel ännu."),
+     "Efterperioden är inte hel ännu (181 av 365 dagar)."),
 ])
 def test_verdict(evaluation, expected):
     assert sv.verdict(evaluation) == expected
@@ -184,13 +201,18 @@ def test_verdict(evaluation, expected):
 
 def test_row_texts():
     ev = make((200, 100), (1000, 1000))
-    assert re.fullmatch(rf"−50{NB}% \(−61 till −36\)", sv.change_text(ev.target, ev.stats.target_rr))
-    assert sv.change_text(ev.control, ev.stats.control_rr).startswith(f"0{NB}% (−")
-    assert sv.relative_text(ev).startswith(f"−50{NB}% (")
+    assert re.fullmatch(rf"−50{NB}% \(−61 till −36\)", sv.change_text(ev, ev.target, ev.stats.target_rr))
+    assert sv.change_text(ev, ev.control, ev.stats.control_rr).startswith(f"0{NB}% (−")
+    # the row's change relative to the comparison is the model's effect (the headline)
+    effect = round((ev.model.effect - 1) * 100)
+    assert sv.relative_text(ev).startswith(f"{fmt.signed(effect)}{NB}% (")
     few = make((8, 3), (1000, 1000))
-    assert sv.change_text(few.target, few.stats.target_rr) == "för få händelser"
+    assert sv.change_text(few, few.target, few.stats.target_rr) == "för få händelser"
     assert sv.relative_text(few) == "–"
-    assert sv.change_text(Counts(0, 0), ev.stats.target_rr) == "inga händelser"
+    assert sv.change_text(ev, Counts(0, 0), ev.stats.target_rr) == "inga händelser"
+    cut = make((200, 55), (1000, 548), data_last=DATE + dt.timedelta(days=199))
+    assert sv.change_text(cut, cut.target, cut.stats.target_rr) == "–"
+    assert sv.relative_text(cut) == "–"
 
 
 def test_reports_show_counts_of_one_or_two_as_under_three():
@@ -203,3 +225,43 @@ def test_reports_show_counts_of_one_or_two_as_under_three():
     row = followup.followup_table([followup.FocusResult("T", "Målet", DATE, 1, "m1", ev)]).iloc[0]
     assert row["Före → efter"] == "<3 → <3"
     assert row["Bedömning"] == "Osäkert: för få händelser för en slutsats."
+
+
+# --- Incomplete after-windows (issue 14, item 3) ---------------------------------------------
+
+def test_after_window_ending_early_is_incomplete_without_percentages():
+    # Data end 200 days into a 365-day after-window: the after-count is low only because
+    # the window is not over; exposure counts the 200 observed days, and no percentage.
+    ev = make((200, 55), (1000, 548), data_last=DATE + dt.timedelta(days=199))
+    assert (ev.before_days_observed, ev.after_days_observed) == (365, 200)
+    assert ev.verdict == "incomplete"
+    assert ev.stats.target_rr.estimate == pytest.approx((55 / 200) / (200 / 365))
+    text = sv.summary_text(ev)
+    assert "Efterperioden är inte hel ännu (200 av 365 dagar)" in text
+    assert "%" not in text
+    assert "minskade" not in text
+    assert sv.verdict(ev) == "Efterperioden är inte hel ännu (200 av 365 dagar)."
+
+
+def test_seasonality_warning_uses_the_observed_lengths():
+    # Whole years by the calendar, but only 200 days of the after-window have data.
+    ev = make((200, 55), (1000, 548), data_last=DATE + dt.timedelta(days=199))
+    assert any("årstidsvariationer" in c for c in sv.caveats(ev))
+
+
+# --- The placebo test in the verdict (issue 14, item 2) ---------------------------------------
+
+def test_decrease_needs_the_placebo_rank_too():
+    ev = make((200, 100), (1000, 1000))
+    assert ev.verdict == "decrease" and ev.placebo is None  # one comparison area: no placebo
+    common = dict(target=ev.target, model=ev.model, after_days=365, after_days_observed=365)
+    rare = Placebo(rank=1, n=39, p=1 / 40, effects=())
+    usual = Placebo(rank=9, n=39, p=9 / 40, effects=())
+    assert ev_mod.verdict_code(**common, placebo=rare) == "decrease"
+    assert ev_mod.verdict_code(**common, placebo=usual) == "no_change"
+    shown = dataclasses.replace(ev, placebo=usual, verdict="no_change")
+    head = sv.verdict_sentence(shown)
+    assert head.startswith("Bedömning: ingen säkerställd förändring. Modellen visar en minskning")
+    assert "8 av 39 jämförelseområden" in head
+    assert sv.verdict(shown) == ("Ingen säkerställd förändring: minskningen är inte ovanlig "
+                                 "bland jämförelseområdena (placebotest, p = 0,23).")
