@@ -109,9 +109,16 @@ with tab_import:
                    "först.")
     else:
         path = service.keep_upload(upload.name, upload.getvalue())
+        # The sheet the person picked; the one the reader picked itself stays unnamed, so
+        # the preview keeps saying it was chosen as the one that looks like a table.
+        sheet_pick = st.session_state.get(f"data_sheet_{path.stem}")
+        if sheet_pick == st.session_state.get(f"data_auto_sheet_{path.stem}"):
+            sheet_pick = None
         try:
-            preview = _preview(str(path), source, st.session_state.get(f"data_sheet_{path.stem}"),
-                               upload.size, service.profile_stamp(source))
+            preview = _preview(str(path), source, sheet_pick, upload.size,
+                               service.profile_stamp(source))
+            if sheet_pick is None:
+                st.session_state[f"data_auto_sheet_{path.stem}"] = preview.sheet
         except IngestError as exc:
             st.error(f"**Filen kan inte läsas.** {exc.sv}")
             st.stop()

@@ -292,6 +292,12 @@ def test_preview_names_the_sheet_and_header_row_it_found(app_db, tmp_path, app_t
     shown = " ".join(m.value for m in at.markdown)
     assert "rubrikraden är rad 3; 2 rader ovanför hoppades över" in shown
     assert "valt bland 2 blad" in shown
+    at.run()                    # a rerun (the sheet box now holds the chosen sheet)
+    assert "valt bland 2 blad" in " ".join(m.value for m in at.markdown)
+    # A sheet picked by hand is read as named.
+    [s for s in at.selectbox if s.label == "Blad i arbetsboken"][0].set_value("Info").run()
+    assert not at.exception
+    assert "valt bland" not in " ".join(m.value for m in at.markdown)
 
 
 OUTSIDE_FILE = ("ID\tDatum tid\tKategori\tPlats\tX\tY\tAnteckning\r\n"
