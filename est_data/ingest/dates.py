@@ -7,6 +7,7 @@ Accepted (case-insensitive, with or without "kl"/"klockan"):
   serial day number (``45720``, ``45720,9375``), and any extra formats of the profile;
 - times: ``22.15``, ``kl 22.15``, ``22:15``, ``22:15:30``, ``2215``, ``22``, and an
   Excel time fraction (``0,927``);
+- a leading weekday is ignored (``fre 16 okt 2026``, ``Fredag 2026-10-16``);
 - combined: a date, a space or ``T``, a time (``2025-03-04 kl 22.15``,
   ``2025-03-04T22:15:00+01:00``: the offset is dropped, the wall-clock time kept).
 
@@ -31,6 +32,8 @@ MONTHS = ("jan(?:uari)?", "feb(?:ruari)?", "mar(?:s)?", "apr(?:il)?", "maj", "ju
 MONTH_NUMBERS = {"januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6,
                  "juli": 7, "augusti": 8, "september": 9, "oktober": 10, "november": 11,
                  "december": 12}
+WEEKDAY_RE = (r"^(?:(?:mån|tis|ons|tors|fre|lör|sön)(?:dag(?:en)?)?|"
+              r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\.?,?\s+(\d)")
 EXCEL_EPOCH = "1899-12-30"  # day 0 of Excel's 1900 date system (with its leap-year bug)
 
 
@@ -51,6 +54,9 @@ def normalized_sql(expr: str) -> str:
     s = (f"regexp_replace({s}, '(\\d{{1,2}}[:.]\\d{{2}}(?:[:.]\\d{{2}})?(?:[.,]\\d+)?)"
          f"(z|[+-]\\d{{2}}:?\\d{{2}})$', '\\1')")
     s = f"trim(regexp_replace({s}, '\\s+', ' ', 'g'))"
+    # A leading weekday ("fre 16 okt 2026", "Fredag 2026-10-16", "Fri, 16/10 2026") says
+    # nothing the date does not.
+    s = f"regexp_replace({s}, '{WEEKDAY_RE}', '\\1')"
     # "16/10 2026" (a phone's or a form's day/month, then the year) is "16/10-2026".
     return f"regexp_replace({s}, '^(\\d{{1,2}}/\\d{{1,2}}) (\\d{{4}})\\b', '\\1-\\2')"
 
