@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 
 from est_data.core.taxonomy import FALLBACK_CODE, classify
-from est_data.ingest.coords import POINT_RE, number_sql
+from est_data.ingest.coords import number_sql, point_part_sql
 from est_data.ingest.dates import INVALID_TIME, chain_sql, datetime_stages
 
 SAMPLE_ROWS = 2000
@@ -164,16 +164,11 @@ def _shapes(con) -> dict[int, dict[str, int]]:
                 greatest(p1, p2) BETWEEN 55 AND 69.5 AND least(p1, p2) BETWEEN 10 AND 24.5
                 OR greatest(p1, p2) BETWEEN 6.1e6 AND 7.7e6
                    AND least(p1, p2) BETWEEN 5e4 AND 1.9e6)) AS point
-        FROM (SELECT col, v, lv, {num} AS x, {_pair(1)} AS p1, {_pair(2)} AS p2
+        FROM (SELECT col, v, lv, {num} AS x, {point_part_sql('v', 1)} AS p1,
+                     {point_part_sql('v', 2)} AS p2
               FROM _cs_long) GROUP BY col""")
     names = [d[0] for d in rows.description]
     return {r[0]: dict(zip(names, r)) for r in rows.fetchall()}
-
-
-def _pair(k: int) -> str:
-    """SQL: the ``k``-th number of a coordinate pair written in one value, or NULL."""
-    parts = [f"nullif(regexp_extract(v, '{POINT_RE}', {i}), '')" for i in (k, k + 2)]
-    return number_sql(f"coalesce({parts[0]}, {parts[1]})")
 
 
 def _dates(con) -> dict[int, tuple[int, int]]:

@@ -112,6 +112,13 @@ POINT_RE = (r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$"
             r"|^\s*(-?\d+(?:,\d+)?)\s*[;\s]\s*(-?\d+(?:,\d+)?)\s*$")
 
 
+def point_part_sql(text: str, k: int) -> str:
+    """SQL: the ``k``-th (1 or 2) number of a coordinate pair written in one value
+    (:data:`POINT_RE`), as DOUBLE, or NULL."""
+    parts = [f"nullif(regexp_extract({text}, '{POINT_RE}', {i}), '')" for i in (k, k + 2)]
+    return number_sql(f"coalesce({parts[0]}, {parts[1]})")
+
+
 def coordinate_sql(mapping: dict[str, str], alias: str) -> tuple[str, str]:
     """SQL for the two numbers of a place (``coord_a``, ``coord_b``) from the mapped
     columns: a lat/lon pair, a north/east pair (the first filled one when a file has
@@ -126,9 +133,8 @@ def coordinate_sql(mapping: dict[str, str], alias: str) -> tuple[str, str]:
             b = f"coalesce({number_sql(col(east))}, {b})"
     if "point" in mapping:
         text = f"trim(CAST({col('point')} AS VARCHAR))"
-        parts = [f"nullif(regexp_extract({text}, '{POINT_RE}', {k}), '')" for k in (1, 2, 3, 4)]
-        a = f"coalesce({a}, {number_sql(f'coalesce({parts[0]}, {parts[2]})')})"
-        b = f"coalesce({b}, {number_sql(f'coalesce({parts[1]}, {parts[3]})')})"
+        a = f"coalesce({a}, {point_part_sql(text, 1)})"
+        b = f"coalesce({b}, {point_part_sql(text, 2)})"
     return a, b
 
 
