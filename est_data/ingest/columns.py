@@ -14,6 +14,7 @@ page can show why, and a person can correct it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -66,6 +67,12 @@ class Guess:
 
 # --- header --------------------------------------------------------------------------
 
+# Every field's synonyms, normalised once (not for every column they are compared with).
+_SYNONYMS = {f: tuple(s for s in map(headers.normalize_header, names) if s)
+             for f, (_label, names) in headers.FIELDS.items()}
+
+
+@lru_cache(maxsize=4096)
 def header_score(field_: str, header: str) -> tuple[float, str]:
     """How well ``header`` names ``field_`` (0-1) and a short Swedish reason."""
     key = _markers(headers.normalize_header(header))
@@ -74,10 +81,7 @@ def header_score(field_: str, header: str) -> tuple[float, str]:
     words = [w for w in key.split() if w not in GRID_WORDS] or key.split()
     core = " ".join(words)
     best, why = 0.0, ""
-    for syn in headers.FIELDS[field_][1]:
-        s = headers.normalize_header(syn)
-        if not s:
-            continue
+    for s in _SYNONYMS[field_]:
         if s in (key, core, key.replace(" ", ""), core.replace(" ", "")):
             return 1.0, f"rubriken ”{header}” betyder {headers.label(field_).lower()}"
         if len(s) >= 2 and f" {s} " in f" {core} " and 0.8 > best:
