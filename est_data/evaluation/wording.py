@@ -21,6 +21,7 @@ writes a word or a number; none of them decides on its own:
 """
 from __future__ import annotations
 
+from est_data.core import fmt
 from est_data.evaluation.counts import Counts
 
 # ``ev`` below is an :class:`.evaluate.Evaluation`; it is not imported here, because the
@@ -80,7 +81,7 @@ def metric_delta(ev, counts: Counts | None, ratio: float) -> str | None:
     ratio after/before, or None when no percentage may be shown."""
     if counts is None or not shows_percent(ev, counts):
         return None
-    return f"{(ratio - 1) * 100:+.0f} %"
+    return fmt.ratio_delta(ratio, counts.before)
 
 
 def wdd_warning(target: Counts, control: Counts) -> str | None:
