@@ -44,23 +44,20 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from est_data.evaluation.counts import Counts, month_bins  # noqa: E402
-from est_data.evaluation.evaluate import verdict_code  # noqa: E402
-from est_data.evaluation.did import did_effect  # noqa: E402
-from est_data.evaluation.placebo import placebo_in_space  # noqa: E402
-from est_data.evaluation.selection import windows_for  # noqa: E402
-from est_data.evaluation.stats import (  # noqa: E402
-    StatisticsError, rate_ratio, relative_effect_size)
+from est_data.evaluation.counts import month_bins  # noqa: E402
+from est_data.evaluation.evaluate import assemble  # noqa: E402
+from est_data.evaluation.selection import (  # noqa: E402
+    AreaSelection, EvaluationSpec, windows_for)
 
 DATE = dt.date(2025, 1, 1)
-MATCHED = 5
+WINDOWS = windows_for(DATE, 365, 365)
 NB_SIZE = 4.0
 RHO, LEVEL_SD, SEASON = 0.5, 0.3, 0.3
 
 
 def bins_frame() -> pd.DataFrame:
     """The before/after monthly bins of a 365 + 365-day evaluation, fully observed."""
-    bins = month_bins(windows_for(DATE, 365, 365))
+    bins = month_bins(WINDOWS)
     bins["mid"] = (bins["start"] + (bins["end"] - bins["start"]) / 2).dt.round("s")
     bins["observed_days"] = bins["days"]
     return bins
@@ -97,75 +94,39 @@ def simulate_town(rng: np.random.Generator, areas: int, effect: float,
     return pre, np.concatenate([before, after_counts], axis=1), target
 
 
-def matched_areas(pre: np.ndarray, monthly: np.ndarray, target: int, bins: pd.DataFrame,
-                  k: int = MATCHED) -> np.ndarray:
-    """The ``k`` other areas nearest the target on log before-level and log trend
-    (pre-year → before-year), each standardised over the town's areas."""
-    before = monthly[:, (bins["period"] == "before").to_numpy()].sum(axis=1)
-    level = np.log(before + 0.5)
-    trend = level - np.log(pre + 0.5)
-    feats = np.column_stack([level, trend])
-    feats = (feats - feats.mean(axis=0)) / feats.std(axis=0)
-    dist = np.sqrt(((feats - feats[target]) ** 2).sum(axis=1))
-    dist[target] = np.inf
-    return np.argsort(dist)[:k]
-
-
-def verdict_for(bins: pd.DataFrame, target_counts: np.ndarray,
-                control_counts: np.ndarray) -> str:
-    """The app's verdict for one target and one (summed) comparison."""
-    frame = bins.assign(target=target_counts, control=control_counts)
-    after = (bins["period"] == "after").to_numpy()
-    t = Counts(int(target_counts[~after].sum()), int(target_counts[after].sum()))
-    c = Counts(int(control_counts[~after].sum()), int(control_counts[after].sum()))
-    model = did_effect(frame, with_control=min(c.before, c.after) >= 10)
-    return verdict_code(t, model, 365, 365)
-
-
-def placebo_p(bins: pd.DataFrame, monthly: np.ndarray, target: int) -> float:
-    """The placebo p (:mod:`est_data.evaluation.placebo`) of the target against all others."""
+def town_rows(monthly: np.ndarray, target: int, bins: pd.DataFrame) -> pd.DataFrame:
+    """The town as the evaluation's count rows (:func:`.counts.tag_groups`' columns)."""
     period, b = bins["period"].to_numpy(), bins["bin"].to_numpy()
-    frames = [pd.DataFrame({"grp": "target" if a == target else "control", "period": period,
-                            "control_key": None if a == target else f"a{a}", "bin": b,
-                            "n": monthly[a]}) for a in range(len(monthly))]
-    rows = pd.concat(frames, ignore_index=True)
-    others = monthly[np.arange(len(monthly)) != target].sum(axis=0)
-    model = did_effect(bins.assign(target=monthly[target], control=others), True)
-    result = placebo_in_space(rows, windows_for(DATE, 365, 365), model)
-    return 1.0 if result is None else result.p
+    frames = [pd.DataFrame({
+        "grp": "target" if a == target else "control", "period": period, "category": "x",
+        "buffer_key": None, "control_key": None if a == target else f"a{a:02d}",
+        "bin": b, "n": monthly[a]}) for a in range(len(monthly))]
+    return pd.concat(frames, ignore_index=True)
 
 
-def old_rule_decrease(t: Counts, c: Counts) -> bool:
-    """The earlier table verdict "Minskade, och mer än i jämförelseområdena"."""
-    if min(t.before, t.after) < 10 or min(c.before, c.after) < 10:
-        return False
-    try:
-        res = relative_effect_size(t.before, t.after, c.before, c.after)
-    except StatisticsError:
-        return False
-    return rate_ratio(t.before, t.after, 365, 365).ci_high < 1 and 1 / res.ci_low < 1
+def app_evaluation(monthly: np.ndarray, target: int, bins: pd.DataFrame, comparison: str):
+    """The app's own evaluation (:func:`.evaluate.assemble`) of one simulated town:
+    matching, model, placebo test and verdict exactly as on the Före/efter page."""
+    keys = tuple(f"a{a:02d}" for a in range(len(monthly)) if a != target)
+    selection = AreaSelection(targets=("t",), controls=keys, buffers=(), excluded_focus=(),
+                              custom=frozenset(), names={}, pool=keys, comparison="all")
+    spec = EvaluationSpec(targets=("t",), date=DATE, buffer="none", comparison=comparison)
+    return assemble(spec, WINDOWS, selection, town_rows(monthly, target, bins))
 
 
 def run(towns: int, areas: int, effect: float, seed: int,
         pick: str = "highest") -> dict[str, float]:
-    """Share of towns with a ``decrease`` verdict per comparison rule."""
+    """Share of towns with a ``decrease`` verdict, per comparison and rule."""
     rng = np.random.default_rng(seed)
     bins = bins_frame()
-    after = (bins["period"] == "after").to_numpy()
-    hits = {"all others": 0, "matched": 0, "old rule": 0, "+ placebo p<=.05": 0}
+    hits = dict.fromkeys(("matched: model", "matched: verdict", "all: model", "all: verdict"), 0)
     for _ in range(towns):
-        pre, monthly, target = simulate_town(rng, areas, effect, bins, pick)
-        others = np.delete(np.arange(areas), target)
-        t = monthly[target]
-        c_all = monthly[others].sum(axis=0)
-        c_matched = monthly[matched_areas(pre, monthly, target, bins)].sum(axis=0)
-        decrease = verdict_for(bins, t, c_all) == "decrease"
-        hits["all others"] += decrease
-        hits["+ placebo p<=.05"] += decrease and placebo_p(bins, monthly, target) <= 0.05
-        hits["matched"] += verdict_for(bins, t, c_matched) == "decrease"
-        hits["old rule"] += old_rule_decrease(
-            Counts(int(t[~after].sum()), int(t[after].sum())),
-            Counts(int(c_all[~after].sum()), int(c_all[after].sum())))
+        _, monthly, target = simulate_town(rng, areas, effect, bins, pick)
+        for mode in ("matched", "all"):
+            ev = app_evaluation(monthly, target, bins, mode)
+            said = ev.model is not None and ev.model.ci_high < 1 and ev.verdict != "uncertain"
+            hits[f"{mode}: model"] += said
+            hits[f"{mode}: verdict"] += ev.verdict == "decrease"
     return {k: v / towns for k, v in hits.items()}
 
 
@@ -174,8 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--towns", type=int, default=500)
     parser.add_argument("--areas", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--level-sd", type=float, default=LEVEL_SD,
+                        help="sd of the yearly wander of an area's log level")
     args = parser.parse_args(argv)
-    print(f"{args.towns} towns of {args.areas} areas; share of towns with verdict 'decrease' "
+    globals()["LEVEL_SD"] = args.level_sd
+    print(f"{args.towns} towns of {args.areas} areas, level sd {LEVEL_SD}; share of towns with verdict 'decrease' "
           f"(nominal 2.5 % without an effect)")
     for name, effect, pick in (("no effect", 1.0, "highest"),
                                ("planted 40 % drop", 0.6, "highest"),

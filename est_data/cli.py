@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -16,9 +15,8 @@ import duckdb
 from est_data.areas import geometry as areas_mod
 from est_data.store import audit, backup, info, retention
 from est_data.demo import build as demo
-from est_data.evaluation import evaluate as evaluation_mod
-from est_data.evaluation.selection import EvaluationSpec
 from est_data.core.auth import hash_password
+from est_data.cli_eval import add_evaluation_commands
 from est_data.cli_maps import add_map_commands
 from est_data.core.errors import UserError
 from est_data.core.config import (
@@ -27,7 +25,6 @@ from est_data.store.db import open_db, write_session
 from est_data.store.dbfile import refusal
 from est_data.ingest.errors import IngestError
 from est_data.ingest.progress import terminal_bar
-from est_data.evaluation.summary_sv import headline, summary_text
 
 # Every expected failure is a UserError; IngestError (and the ValueErrors of evaluation
 # and measures) are listed until they derive from UserError too.
@@ -114,61 +111,6 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-# Dates an evaluation can be about: far outside them the windows leave the calendar.
-EVALUATION_DATES = (dt.date(1900, 1, 1), dt.date(2199, 12, 31))
-
-
-def cmd_evaluate(args) -> int:
-    path = args.db or db_path()
-    first, last = EVALUATION_DATES
-    if not first <= args.date <= last:
-        raise UserError(f"--date {args.date.isoformat()} is outside {first} to {last}",
-                        f"Datumet {args.date.isoformat()} ligger utanför {first}–{last}.")
-    if args.buffer and args.buffer_m is not None:
-        raise ValueError("give either --buffer areas or --buffer-m, not both")
-    spec = EvaluationSpec(
-        targets=tuple(args.area), date=args.date, before_days=args.before_days,
-        after_days=args.after_days, gap_days=args.gap_days,
-        categories=tuple(dict.fromkeys(args.category or ())),
-        controls=tuple(args.control or ()),
-        buffer="ring" if args.buffer_m is not None else ("areas" if args.buffer else "neighbours"),
-        buffers=tuple(args.buffer or ()),
-        buffer_m=args.buffer_m if args.buffer_m is not None else 300.0)
-    with open_db(path, read_only=True) as con:
-        ev = evaluation_mod.evaluate(con, spec)
-    if args.json:
-        print(json.dumps(evaluation_mod.to_json_dict(ev), ensure_ascii=False))
-    else:
-        print(headline(ev))
-        print()
-        print(summary_text(ev))
-    return 0
-
-
-def cmd_followup(args) -> int:
-    from est_data.evaluation import followup
-
-    if not 1 <= args.months <= 36:
-        raise ValueError("--months must be between 1 and 36")
-    path = args.db or db_path()
-    with open_db(path, read_only=True) as con:
-        results = followup.focus_followup(con, months=args.months)
-    if args.html:
-        args.html.write_text(followup.render_html(results, database=Path(path).name),
-                             encoding="utf-8")
-        print(f"wrote {args.html}")
-        return 0
-    if not results:
-        print("Det finns inga fokusområden i databasen.")
-        return 0
-    for row in followup.followup_table(results).to_dict("records"):
-        print(f"{row['Fokusområde']} (från {row['Första insats']}, {row['Insatser']} insatser): "
-              f"{row['Före → efter']}, förändring {row['Förändring']}, jämförelseområden "
-              f"{row['Jämförelseområden']}, bedömd förändring {row['Bedömd förändring']}. "
-              f"{row['Bedömning']}")
-    return 0
-
-
 def cmd_import(args) -> int:
     from est_data.ingest import import_file
     from est_data.ingest.guard import ImportRefused
@@ -242,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="EST Lägesbild: build, fill and inspect the incident database.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_setup_commands(sub)
-    _add_evaluation_commands(sub)
+    add_evaluation_commands(sub, _db_arg, _iso_date)
     _add_import_commands(sub)
     _add_maintenance_commands(sub)
     add_map_commands(sub, _db_arg, _iso_date)
@@ -277,48 +219,6 @@ def _add_setup_commands(sub) -> None:
     p.add_argument("--focus", action="store_true", help="mark the areas as EST focus areas")
     _db_arg(p)
     p.set_defaults(func=cmd_areas_import)
-
-
-def _add_evaluation_commands(sub) -> None:
-    """evaluate and followup: before/after evaluations of measures."""
-    p = sub.add_parser(
-        "evaluate", help="before/after evaluation of a measure (Swedish summary or --json)",
-        description="Before = [date - before-days, date), after = [date, date + after-days). "
-                    "Counts unique incidents; by default all categories, comparison areas "
-                    "that do not touch the target, and the neighbouring areas as buffer.")
-    _db_arg(p)
-    p.add_argument("--area", action="append", required=True, metavar="ID",
-                   help="target area id (repeat for several)")
-    p.add_argument("--date", type=_iso_date, required=True, metavar="YYYY-MM-DD",
-                   help="date the measure took effect")
-    p.add_argument("--before-days", type=int, default=365, metavar="N",
-                   help="length of the before window in days (default 365)")
-    p.add_argument("--after-days", type=int, default=365, metavar="N",
-                   help="length of the after window in days (default 365)")
-    p.add_argument("--gap-days", type=int, default=0, metavar="N",
-                   help="implementation days left out after the date (default 0)")
-    p.add_argument("--control", action="append", metavar="ID",
-                   help="comparison area id (repeat; default: areas not touching the target)")
-    p.add_argument("--buffer", action="append", metavar="ID",
-                   help="buffer area id for displacement (repeat; default: neighbouring areas)")
-    p.add_argument("--buffer-m", type=float, default=None, metavar="M",
-                   help="use a ring of M metres around the target as buffer instead")
-    p.add_argument("--category", action="append", metavar="C",
-                   help="category code (repeat; default: all categories)")
-    p.add_argument("--json", action="store_true",
-                   help="print one JSON object instead of the Swedish summary")
-    p.set_defaults(func=cmd_evaluate)
-
-    p = sub.add_parser(
-        "followup", help="Årsuppföljning: every focus area from its first measure",
-        description="Evaluates each focus area from its first measure with equal windows "
-                    "before and after, störning and inbrott, and the standard comparison "
-                    "areas; prints one Swedish line per area, or writes the HTML report.")
-    _db_arg(p)
-    p.add_argument("--months", type=int, default=12, metavar="N",
-                   help="months before and after (default 12)")
-    p.add_argument("--html", type=Path, metavar="FILE", help="write the printable report here")
-    p.set_defaults(func=cmd_followup)
 
 
 def _add_import_commands(sub) -> None:

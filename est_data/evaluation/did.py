@@ -36,7 +36,6 @@ import numpy as np
 import pandas as pd
 
 from est_data.evaluation.stats import normal_quantile
-from est_data.evaluation.wording import MIN_EVENTS
 
 FAMILY = "quasi-poisson"
 
@@ -52,6 +51,7 @@ class ModelEffect:
     family: str
     design: str  # "did" (target against comparison) or "before_after" (target alone)
     n_obs: int
+    se: float = math.nan  # standard error of the log effect (scaled by max(1, φ))
 
 
 def model_frame(monthly: pd.DataFrame, with_control: bool) -> pd.DataFrame:
@@ -141,4 +141,4 @@ def did_effect(monthly: pd.DataFrame, with_control: bool,
     return ModelEffect(
         effect=math.exp(beta[k]), ci_low=math.exp(beta[k] - zq * se),
         ci_high=math.exp(beta[k] + zq * se), dispersion=dispersion, family=FAMILY,
-        design="did" if with_control else "before_after", n_obs=len(y))
+        design="did" if with_control else "before_after", n_obs=len(y), se=se)

@@ -6,6 +6,7 @@ b = before, a = after. What is compared is chosen in :mod:`est_data.evaluation.s
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -15,12 +16,15 @@ import pandas as pd
 
 from est_data.areas.geometry import load_areas
 from est_data.evaluation.counts import (
-    Counts, count_rows, group_counts, monthly_series, observed_days)
+    Counts, count_rows, group_counts, month_bins, monthly_series, observed_days)
 from est_data.evaluation.displacement import (
     WeightedDisplacementDifference, WeightedDisplacementQuotient,
     weighted_displacement_difference, weighted_displacement_quotient)
 from est_data.evaluation.did import ModelEffect, did_effect
-from est_data.evaluation.placebo import Placebo, placebo_in_space
+from est_data.evaluation.matching import match_table
+from est_data.evaluation.placebo import (
+    Placebo, VerdictInterval, placebo_in_space, verdict_interval)
+from est_data.evaluation.power import inputs_for, power_table
 from est_data.evaluation.selection import (
     AreaSelection, EvaluationSpec, Windows, check_categories, select_areas, windows_for)
 from est_data.evaluation.stats import (
@@ -31,8 +35,7 @@ from est_data.evaluation.wording import MIN_EVENTS, claim
 
 JSON_KEYS = ("target", "control", "buffer", "rate_ratio", "rate_ratio_ci", "p_value", "res",
              "res_ci", "wdd", "wdd_se", "wdd_z", "wdq", "verdict", "before_days_observed",
-             "after_days_observed", "model", "placebo")
-PLACEBO_ALPHA = 0.05
+             "after_days_observed", "model", "placebo", "comparison", "power")
 VERDICTS = ("decrease", "increase", "no_change", "uncertain", "incomplete")
 
 
@@ -139,28 +142,54 @@ class Evaluation:
     model: ModelEffect | None = None
     placebo: Placebo | None = None
     verdict: str = "uncertain"
+    matching: pd.DataFrame = field(default_factory=pd.DataFrame)
+    power: dict = field(default_factory=dict)
+    verdict_ci: VerdictInterval | None = None
 
 
 def verdict_code(target: Counts, model: ModelEffect | None, after_days: float,
-                 after_days_observed: float, placebo: Placebo | None = None) -> str:
+                 after_days_observed: float, interval: VerdictInterval | None = None) -> str:
     """The one verdict every text is written from (one of :data:`VERDICTS`).
 
     ``incomplete`` when the data do not cover the whole after-window; ``uncertain`` with
-    fewer than :data:`MIN_EVENTS` target events in a window or no model; otherwise the
-    model's interval decides: ``decrease``/``increase`` only when it excludes no change,
-    and a ``decrease`` also needs the placebo test in space (when there is one) to put
-    the target among the rarest :data:`PLACEBO_ALPHA` of the areas: focus areas are chosen
-    for their high counts, and the comparison areas show how far such counts fall by
-    themselves (bench/SIM_EVALUATION.md).
+    fewer than :data:`MIN_EVENTS` target events in a window or no model; otherwise
+    ``decrease``/``increase`` only when the model's interval *and* the verdict's interval
+    (:func:`.placebo.verdict_interval`: widened by how much areas without a measure move
+    by themselves) exclude no change: focus areas are chosen for their high counts, and
+    such counts fall by themselves (bench/SIM_EVALUATION.md).
     """
     if after_days_observed < after_days:
         return "incomplete"
     if min(target.before, target.after) < MIN_EVENTS or model is None:
         return "uncertain"
     said = claim(model.ci_low, model.ci_high)
-    if said == "decrease" and placebo is not None and placebo.p > PLACEBO_ALPHA:
+    if said and interval is not None and claim(interval.low, interval.high) != said:
         return "no_change"
     return said or "no_change"
+
+
+def apply_matching(rows: pd.DataFrame, windows: Windows, selection: AreaSelection,
+                   spec: EvaluationSpec) -> tuple[pd.DataFrame, AreaSelection, pd.DataFrame]:
+    """Narrow the default comparison to the matched areas (:mod:`.matching`).
+
+    Returns the rows (candidates not chosen become ``grp`` "pool": kept for the placebo
+    test, not counted), the selection with the chosen ``controls`` and the match table.
+    Hand-chosen areas, ``comparison`` "all" and a target without candidates are left as
+    they are (empty table), and so are candidates too few to choose among (all chosen).
+    """
+    if (spec.comparison != "matched" or selection.comparison != "all" or rows.empty
+            or "control_key" not in rows.columns):
+        return rows, selection, pd.DataFrame()
+    n_before = int((month_bins(windows)["period"] == "before").sum())
+    table = match_table(rows, n_before, windows.before_days)
+    if table.empty or table["chosen"].all():  # too few candidates to choose among
+        return rows, selection, table
+    chosen = tuple(table.loc[table["chosen"], "area_id"])
+    pool = (rows["grp"] == "control") & ~rows["control_key"].isin(chosen)
+    rows = rows.assign(grp=rows["grp"].where(~pool, "pool"))
+    names = selection.names
+    table = table.assign(name=[names.get(a, a) for a in table["area_id"]])
+    return rows, dataclasses.replace(selection, controls=chosen, comparison="matched"), table
 
 
 def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
@@ -171,6 +200,7 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
     at least one day so that an unobserved window still has statistics (its verdict is
     ``incomplete``).
     """
+    rows, selection, matching = apply_matching(rows, windows, selection, spec)
     target, control = group_counts(rows, "target"), group_counts(rows, "control")
     has_buffer = bool(selection.buffers) or selection.ring_wkt is not None
     buffer = group_counts(rows, "buffer") if has_buffer else None
@@ -182,19 +212,27 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
     monthly = monthly_series(rows, windows, first, last)
     with_control = bool(selection.controls) and min(control.before, control.after) >= MIN_EVENTS
     model = did_effect(monthly, with_control, spec.conf_level)
-    placebo = placebo_in_space(rows, windows, model, first, last, spec.conf_level)
-    by_cat = (rows.pivot_table(index=["category", "grp"], columns="period", values="n",
+    placebo = placebo_in_space(rows, windows, model, first, last, spec.conf_level,
+                               matched=selection.comparison == "matched")
+    power = power_table(inputs_for(
+        target.before, control.before if with_control else None, max(seen_before, 1.0),
+        None if model is None else model.dispersion, None if placebo is None else placebo.tau,
+        spec.conf_level), max(seen_before, 1.0), windows.after_days)
+    interval = verdict_interval(model, placebo, spec.conf_level)
+    counted = rows[rows["grp"] != "pool"]
+    by_cat = (counted.pivot_table(index=["category", "grp"], columns="period", values="n",
                                aggfunc="sum", fill_value=0)
               .reindex(columns=["before", "after"], fill_value=0).reset_index()
-              if len(rows) else pd.DataFrame(columns=["category", "grp", "before", "after"]))
+              if len(counted) else pd.DataFrame(columns=["category", "grp", "before", "after"]))
     return Evaluation(
         spec=spec, windows=windows, selection=selection, target=target, control=control,
         buffer=buffer, stats=stats, by_category=by_cat,
         buffer_by_area=buffer_area_table(rows, control, selection.names, selection.buffers,
                                          spec.conf_level),
         monthly=monthly, before_days_observed=seen_before, after_days_observed=seen_after,
-        model=model, placebo=placebo,
-        verdict=verdict_code(target, model, windows.after_days, seen_after, placebo),
+        model=model, placebo=placebo, matching=matching, power=power,
+        verdict_ci=interval,
+        verdict=verdict_code(target, model, windows.after_days, seen_after, interval),
         **extra)
 
 
@@ -224,13 +262,19 @@ def _num(value: float | None) -> float | None:
     return float(value)
 
 
-def model_json(m: ModelEffect | None) -> dict | None:
+def model_json(m: ModelEffect | None, vi: VerdictInterval | None = None) -> dict | None:
     """``model`` of ``evaluate --json``: the effect (a ratio) and its interval, the
-    dispersion and the family, plus the design (did/before_after); null without a model."""
+    dispersion and the family, plus the design (did/before_after) and the interval the
+    verdict is read from (``verdict_ci``, widened by ``tau``; ``tau_assumed`` when too few
+    comparison areas to measure it); null without a model."""
     if m is None:
         return None
-    return {"effect": _num(m.effect), "effect_ci": [_num(m.ci_low), _num(m.ci_high)],
-            "dispersion": _num(m.dispersion), "family": m.family, "design": m.design}
+    out = {"effect": _num(m.effect), "effect_ci": [_num(m.ci_low), _num(m.ci_high)],
+           "dispersion": _num(m.dispersion), "family": m.family, "design": m.design}
+    if vi is not None:
+        out.update(verdict_ci=[_num(vi.low), _num(vi.high)], tau=_num(vi.tau),
+                   tau_assumed=vi.assumed)
+    return out
 
 
 def to_json_dict(ev: Evaluation) -> dict:
@@ -238,7 +282,11 @@ def to_json_dict(ev: Evaluation) -> dict:
 
     ``wdd``/``wdd_se``/``wdd_z`` are the target-versus-comparison form; the rate ratios
     use the observed days as exposure; ``verdict`` is one of :data:`VERDICTS`;
-    ``placebo`` is the target's rank among the comparison areas (:mod:`.placebo`).
+    ``placebo`` is the target's rank among the candidate areas and the interval the
+    verdict uses (:mod:`.placebo`); ``comparison`` how the comparison areas were chosen
+    (``mode`` "matched", "all" or "chosen") and which; ``power`` the chance to find a
+    20/30/40 % drop after 12 and 24 months and the months until a 30 % drop is found
+    with 80 % chance (:mod:`.power`).
     """
     s = ev.stats
     buffer = ev.buffer or Counts(0, 0)
@@ -258,9 +306,13 @@ def to_json_dict(ev: Evaluation) -> dict:
         "verdict": ev.verdict,
         "before_days_observed": _num(ev.before_days_observed),
         "after_days_observed": _num(ev.after_days_observed),
-        "model": model_json(ev.model),
+        "model": model_json(ev.model, ev.verdict_ci),
         "placebo": None if ev.placebo is None else {
-            "rank": ev.placebo.rank, "n": ev.placebo.n, "p": _num(ev.placebo.p)},
+            "rank": ev.placebo.rank, "n": ev.placebo.n, "p": _num(ev.placebo.p),
+            "tau": _num(ev.placebo.tau)},
+        "comparison": {"mode": ev.selection.comparison,
+                       "areas": list(ev.selection.controls)},
+        "power": dict(ev.power) or None,
     }
     assert tuple(out) == JSON_KEYS
     return out

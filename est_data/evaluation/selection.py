@@ -60,7 +60,9 @@ class EvaluationError(UserError, ValueError):
 @dataclass(frozen=True)
 class EvaluationSpec:
     """The evaluator's choices. Empty ``categories`` means all categories; empty
-    ``controls`` the default comparison areas. ``buffer`` is one of
+    ``controls`` the default comparison areas: of the candidates (areas that do not touch
+    the target), the ones matched on the before-period (``comparison`` "matched", see
+    :mod:`.matching`) or all of them ("all"). ``buffer`` is one of
     :data:`BUFFER_MODES`: ``neighbours`` (default), ``areas`` (``buffers``), ``ring``
     (``buffer_m`` metres) or ``none``."""
 
@@ -75,6 +77,7 @@ class EvaluationSpec:
     buffers: tuple[str, ...] = ()
     buffer_m: float = 300.0
     conf_level: float = 0.95
+    comparison: str = "matched"
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,8 @@ class AreaSelection:
     ring_wkt: str | None = None  # SWEREF 99 TM
     controls_default: bool = True
     buffers_default: bool = True
+    pool: tuple[str, ...] = ()       # the candidates the matched controls were taken from
+    comparison: str = "all"          # "matched", "all" (default candidates) or "chosen"
 
     def split(self, ids: tuple[str, ...]) -> tuple[list[str], list[str]]:
         """``(statistical ids, custom ids)``."""
@@ -142,6 +147,9 @@ class AreaSelection:
 
 def _check_area_choices(known: set[str], spec: EvaluationSpec) -> None:
     """Refuse an unknown buffer mode, no target, unknown area ids or a bad ring width."""
+    if spec.comparison not in ("matched", "all"):
+        raise EvaluationError("comparison must be 'matched' or 'all'",
+                              "Okänt val av jämförelse.")
     if spec.buffer not in BUFFER_MODES:
         raise EvaluationError(f"buffer must be one of {', '.join(BUFFER_MODES)}",
                               "Okänt val av buffert.")
@@ -205,7 +213,8 @@ def select_areas(areas_wgs: gpd.GeoDataFrame, spec: EvaluationSpec) -> AreaSelec
         custom=custom, names=metric["name"].to_dict(),
         ring_m=float(spec.buffer_m) if ring_geom is not None else None,
         ring_wkt=None if ring_geom is None else shapely.to_wkt(ring_geom, rounding_precision=2),
-        controls_default=not spec.controls, buffers_default=spec.buffer == "neighbours")
+        controls_default=not spec.controls, buffers_default=spec.buffer == "neighbours",
+        pool=controls, comparison="chosen" if spec.controls else "all")
 
 
 def check_categories(con: duckdb.DuckDBPyConnection, categories: tuple[str, ...]) -> None:

@@ -21,6 +21,7 @@ import datetime as dt
 from est_data.core import fmt
 from est_data.evaluation.counts import Counts
 from est_data.evaluation.evaluate import Evaluation
+from est_data.evaluation.explain_sv import no_change_reason
 from est_data.evaluation.stats import RateRatio, RelativeEffectSize
 from est_data.core.taxonomy import labels
 from est_data.evaluation.wording import MIN_EVENTS as FEW_EVENTS, VERDICT_LABELS, claim, headline_effect
@@ -270,21 +271,27 @@ def verdict_sentence(ev: Evaluation) -> str:
     if code in ("decrease", "increase"):
         label = VERDICT_LABELS[code].lower()
         return f"Bedömning: {label}, {_p(est)}{fmt.NBSP}% {against} ({ki}; {how})."
-    if high < 0 and ev.placebo is not None:
+    reason = no_change_reason(ev.power)
+    if high < 0 and ev.verdict_ci is not None:
         return _placebo_sentence(ev, f"{_p(est)}{fmt.NBSP}% {against} ({ki}; {how})")
     return (f"Bedömning: ingen säkerställd förändring {against} ({_signed_pct(est)}{fmt.NBSP}%, "
-            f"{ki}; {how}).")
+            f"{ki}; {how}). {reason}")
 
 
 def _placebo_sentence(ev: Evaluation, shown: str) -> str:
-    """The model shows a decrease that the placebo test does not confirm."""
-    n, before = fmt.num(ev.placebo.n), ev.placebo.rank - 1
-    why = (f"{fmt.num(before)} av {n} jämförelseområden minskade lika mycket eller mer utan "
-           f"insatsen" if before else f"med bara {n} jämförelseområden går en så stor "
-           f"minskning inte att skilja från slumpen")
+    """The model shows a decrease that the verdict's wider interval does not confirm."""
+    pl, vi = ev.placebo, ev.verdict_ci
+    if pl is not None:
+        before = pl.rank - 1
+        rank = (f"placebotest: {fmt.num(before)} av {fmt.num(pl.n)} jämförelseområden "
+                f"minskade lika mycket eller mer utan insatsen" if before else
+                f"placebotest: inget av {fmt.num(pl.n)} jämförelseområden minskade lika mycket")
+    else:
+        rank = "för få jämförelseområden för att mäta det, så en vanlig variation är antagen"
     return (f"Bedömning: ingen säkerställd förändring. Modellen visar en minskning med {shown}, "
-            f"men {why} (placebotest: områden utan insatsen prövade som om de vore "
-            f"målområdet), så minskningen kan vara sådan som ett område med en topp får ändå.")
+            f"men områden utan insatsen ändras också från år till år ({rank}). Med den "
+            f"variationen inräknad är intervallet {_interval(vi.low - 1, vi.high - 1)}, och "
+            f"det utesluter inte att minskningen är sådan som ett område med en topp får ändå.")
 
 
 def summary_sentences(ev: Evaluation) -> list[str]:
@@ -345,9 +352,11 @@ def verdict(ev: Evaluation) -> str:
     if ev.verdict == "uncertain" or ev.model is None:
         return "Osäkert: för få händelser för en slutsats."
     did, alone = VERDICT_ROW[ev.verdict]
-    if ev.verdict == "no_change" and ev.placebo is not None and ev.model.ci_high < 1:
-        return (f"{VERDICT_LABELS['no_change']}: minskningen är inte ovanlig bland "
-                f"jämförelseområdena (placebotest, p = {fmt.num(ev.placebo.p, 2)}).")
+    if ev.verdict == "no_change" and ev.model.ci_high < 1:
+        test = ("" if ev.placebo is None
+                else f" (placebotest, p = {fmt.num(ev.placebo.p, 2)})")
+        return (f"{VERDICT_LABELS['no_change']}: minskningen ryms i hur mycket områden utan "
+                f"insats varierar{test}.")
     return did if ev.model.design == "did" else alone
 
 

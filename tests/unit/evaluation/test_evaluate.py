@@ -182,13 +182,21 @@ def test_cli_json_gains_verdict_observed_days_and_model(capsys, planted_db):
     out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
                    "--before-days", "365", "--after-days", "365",
                    "--category", "storning", "--category", "inbrott")
-    # The model finds the planted halving, but with only a few comparison areas the
-    # placebo test cannot rank it below 5 %: no decrease is asserted.
-    assert out["placebo"]["p"] > 0.05
-    assert out["verdict"] == "no_change"
+    # The model finds the planted halving; with two comparison areas there is no placebo
+    # test, so the verdict's interval is the model's widened by the assumed spread.
+    assert out["placebo"] is None
     assert (out["before_days_observed"], out["after_days_observed"]) == (365, 365)
     m = out["model"]
-    assert set(m) == {"effect", "effect_ci", "dispersion", "family", "design"}
+    assert set(m) == {"effect", "effect_ci", "dispersion", "family", "design", "verdict_ci",
+                      "tau", "tau_assumed"}
+    assert m["tau_assumed"] is True and m["tau"] == 0.15
+    assert m["verdict_ci"][0] < m["effect_ci"][0] and m["verdict_ci"][1] > m["effect_ci"][1]
+    assert out["verdict"] == ("decrease" if m["verdict_ci"][1] < 1 else "no_change")
+    assert out["comparison"] == {"mode": "all", "areas": ["A", "E"]}  # too few to match
+    assert set(out["power"]) == {
+        "detect_20_12m", "detect_30_12m", "detect_40_12m", "detect_20_24m", "detect_30_24m",
+        "detect_40_24m", "detect_30_now", "months_to_detect_30", "months_to_detect_40",
+        "assumed"}
     assert m["family"] == "quasi-poisson" and m["design"] == "did"
     assert m["effect_ci"][0] < m["effect"] < m["effect_ci"][1] < 1
     assert m["effect"] == pytest.approx(0.5, rel=0.05)  # 60 → 30 against a flat comparison
@@ -214,10 +222,21 @@ def test_cli_text_for_an_incomplete_window_has_no_percentage(capsys, planted_db)
     assert "%" not in text.split("\n", 2)[2]  # the summary after the headline line
 
 
-def test_cli_json_has_the_placebo_rank_among_the_comparison_areas(capsys, planted_db, pcon):
-    out = run_json(capsys, planted_db, "--area", "F", "--date", "2025-01-01",
-                   "--category", "storning", "--category", "inbrott")
-    ev = ev_mod.evaluate(pcon, EvaluationSpec(("F",), planted.DATE, categories=CATS))
-    assert ev.placebo is not None and ev.placebo.n == len(ev.selection.controls) >= 1
+def test_cli_json_has_the_placebo_rank_among_the_demo_comparison_areas(capsys, demo_db, demo_con):
+    args = ("--area", "fokus_aragrand", "--date", "2025-11-01", "--category", "storning",
+            "--category", "inbrott")
+    out = run_json(capsys, demo_db, *args)
+    ev = ev_mod.evaluate(demo_con, EvaluationSpec(("fokus_aragrand",), dt.date(2025, 11, 1),
+                                                  categories=("storning", "inbrott")))
+    assert ev.placebo is not None and ev.placebo.n == len(ev.selection.pool)
     assert out["placebo"] == {"rank": ev.placebo.rank, "n": ev.placebo.n,
-                              "p": pytest.approx(ev.placebo.rank / (ev.placebo.n + 1))}
+                              "p": pytest.approx(ev.placebo.rank / (ev.placebo.n + 1)),
+                              "tau": pytest.approx(ev.placebo.tau)}
+    # Matched by default: the eight candidates nearest on before-level and trend.
+    assert out["comparison"]["mode"] == "matched" and len(out["comparison"]["areas"]) == 8
+    chosen = ev.matching.loc[ev.matching["chosen"], "area_id"].tolist()
+    assert out["comparison"]["areas"] == chosen
+    assert ev.matching["distance"].is_monotonic_increasing
+    everything = run_json(capsys, demo_db, *args, "--comparison", "all")
+    assert everything["comparison"]["mode"] == "all"
+    assert len(everything["comparison"]["areas"]) == len(ev.selection.pool)

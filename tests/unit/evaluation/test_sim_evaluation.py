@@ -1,5 +1,6 @@
-"""The simulated towns of bench/sim_evaluation.py: the selection, the matching and the
-rates on a few seeded towns (the full run is the bench script)."""
+"""The simulated towns of bench/sim_evaluation.py: the selection, and that each town is
+evaluated by the app's own code (matching, model, placebo, verdict). The rates are the
+bench script's (bench/SIM_EVALUATION.md)."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,30 +16,28 @@ def test_target_is_the_area_with_the_highest_before_count():
     assert target == int(np.argmax(monthly[:, before].sum(axis=1)))
 
 
-def test_matched_areas_are_the_nearest_on_level_and_trend():
+def test_town_rows_are_the_evaluations_count_rows():
     bins = sim.bins_frame()
-    before = (bins["period"] == "before").to_numpy()
-    monthly = np.zeros((6, len(bins)), dtype=int)
-    monthly[:, np.flatnonzero(before)[0]] = [100, 95, 20, 90, 10, 30]
-    pre = np.array([100, 96, 20, 30, 10, 30])  # area 3 rose threefold: a different trend
-    chosen = sim.matched_areas(pre, monthly, 0, bins, k=2)
-    assert 0 not in chosen
-    assert chosen[0] == 1 and 3 not in chosen
+    monthly = np.arange(3 * len(bins)).reshape(3, len(bins))
+    rows = sim.town_rows(monthly, 1, bins)
+    assert set(rows["grp"]) == {"target", "control"}
+    assert sorted(rows["control_key"].dropna().unique()) == ["a00", "a02"]
+    assert rows.loc[rows["grp"] == "target", "n"].sum() == monthly[1].sum()
 
 
-def test_planted_drop_is_found_and_random_targets_are_calibrated():
-    strong = sim.run(towns=30, areas=30, effect=0.4, seed=5)
-    assert strong["all others"] >= 0.8
-    null_random = sim.run(towns=40, areas=30, effect=1.0, seed=6, pick="random")
-    assert null_random["all others"] <= 0.1
-
-
-def test_placebo_p_is_smallest_when_only_the_target_dropped():
+def flat_town(areas: int = 12, level: int = 20) -> tuple[np.ndarray, np.ndarray]:
     bins = sim.bins_frame()
+    rng = np.random.default_rng(0)
+    return bins, level + rng.integers(-2, 3, size=(areas, len(bins)))
+
+
+def test_a_planted_drop_in_one_area_is_a_decrease_and_a_flat_town_is_not():
+    bins, monthly = flat_town()
     after = (bins["period"] == "after").to_numpy()
-    monthly = np.full((8, len(bins)), 20)
-    monthly[3, after] = 8  # only area 3 fell, by 60 %
-    assert sim.placebo_p(bins, monthly, 3) == 1 / 8
-    # A flat target: only area 3 (which fell) ranks before it. The flat placebos rose
-    # relative to their comparison, which holds area 3 but never the target: p = 2/8.
-    assert sim.placebo_p(bins, monthly, 0) == 2 / 8
+    dropped = monthly.copy()
+    dropped[4, after] = dropped[4, after] // 2
+    ev = sim.app_evaluation(dropped, 4, bins, "matched")
+    assert ev.verdict == "decrease" and ev.selection.comparison == "matched"
+    assert len(ev.selection.controls) == 8 and ev.placebo.n == 11
+    assert ev.placebo.rank == 1
+    assert sim.app_evaluation(monthly, 4, bins, "all").verdict == "no_change"

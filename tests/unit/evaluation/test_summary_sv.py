@@ -12,7 +12,7 @@ import pytest
 from est_data.core import fmt
 from est_data.evaluation import evaluate as ev_mod
 from est_data.evaluation.counts import Counts
-from est_data.evaluation.placebo import Placebo
+from est_data.evaluation.placebo import Placebo, VerdictInterval
 from est_data.evaluation import summary_sv as sv
 from est_data.evaluation.selection import MONTH_DAYS, AreaSelection, EvaluationSpec, windows_for
 
@@ -251,17 +251,32 @@ def test_seasonality_warning_uses_the_observed_lengths():
 
 # --- The placebo test in the verdict (issue 14, item 2) ---------------------------------------
 
-def test_decrease_needs_the_placebo_rank_too():
+def test_decrease_needs_the_verdict_interval_too():
     ev = make((200, 100), (1000, 1000))
-    assert ev.verdict == "decrease" and ev.placebo is None  # one comparison area: no placebo
+    # One comparison area: no placebo test, so the assumed spread widens the interval.
+    assert ev.placebo is None and ev.verdict_ci.assumed and ev.verdict == "decrease"
     common = dict(target=ev.target, model=ev.model, after_days=365, after_days_observed=365)
-    rare = Placebo(rank=1, n=39, p=1 / 40, effects=())
-    usual = Placebo(rank=9, n=39, p=9 / 40, effects=())
-    assert ev_mod.verdict_code(**common, placebo=rare) == "decrease"
-    assert ev_mod.verdict_code(**common, placebo=usual) == "no_change"
-    shown = dataclasses.replace(ev, placebo=usual, verdict="no_change")
+    narrow = VerdictInterval(0.4, 0.8, 0.1, False)
+    wide = VerdictInterval(0.3, 1.2, 0.4, False)
+    assert ev_mod.verdict_code(**common, interval=narrow) == "decrease"
+    assert ev_mod.verdict_code(**common, interval=wide) == "no_change"
+    usual = Placebo(rank=9, n=39, p=9 / 40, effects=(), tau=0.4, ci_low=0.3, ci_high=1.2)
+    shown = dataclasses.replace(ev, placebo=usual, verdict_ci=wide, verdict="no_change")
     head = sv.verdict_sentence(shown)
     assert head.startswith("Bedömning: ingen säkerställd förändring. Modellen visar en minskning")
     assert "8 av 39 jämförelseområden" in head
-    assert sv.verdict(shown) == ("Ingen säkerställd förändring: minskningen är inte ovanlig "
-                                 "bland jämförelseområdena (placebotest, p = 0,23).")
+    assert "intervallet −70 till +20\u00a0%" in head
+    assert sv.verdict(shown) == ("Ingen säkerställd förändring: minskningen ryms i hur mycket "
+                                 "områden utan insats varierar (placebotest, p = 0,23).")
+
+
+def test_no_change_says_whether_it_is_too_early():
+    ev = make((200, 190), (1000, 1000))
+    assert ev.verdict == "no_change"
+    text = sv.verdict_sentence(ev)
+    early = dataclasses.replace(ev, power={**ev.power, "detect_30_now": 0.31})
+    assert ("för tidigt eller för få händelser för att säga om insatsen fungerade (chansen "
+            "att se en minskning med 30\u00a0% var 31\u00a0%)") in sv.verdict_sentence(early)
+    late = dataclasses.replace(ev, power={**ev.power, "detect_30_now": 0.9})
+    assert "troligen mindre än så" in sv.verdict_sentence(late)
+    assert ("för tidigt" in text) != ("troligen mindre" in text)
