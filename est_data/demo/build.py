@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from est_data.demo import world as W
+from est_data.evaluation.plans import store_default_plans
 from est_data.areas.geometry import (
     assign_incident_areas, load_areas, store_areas, to_sweref, to_wgs84)
 from est_data.core.config import CRS_SWEREF99TM
@@ -353,6 +354,9 @@ def _store_interventions(con, areas_wgs: gpd.GeoDataFrame) -> None:
     } for i, (a, k, t, s, e, who, cost, note) in enumerate(W.INTERVENTIONS)]
     measure_rows = pd.DataFrame(rows)
     con.execute("INSERT INTO interventions BY NAME SELECT * FROM measure_rows")
+    if fetch_value(con, "SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_name = 'evaluation_plans'"):  # not in old test schemas
+        store_default_plans(con, "demo")  # each measure's evaluation plan, fixed when logged
 
 
 def _store_meetings(con, end: dt.date) -> None:

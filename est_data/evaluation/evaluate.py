@@ -145,6 +145,7 @@ class Evaluation:
     matching: pd.DataFrame = field(default_factory=pd.DataFrame)
     power: dict = field(default_factory=dict)
     verdict_ci: VerdictInterval | None = None
+    plan_note: str | None = None  # the plan followed, or why this is exploratory (.plans)
 
 
 def verdict_code(target: Counts, model: ModelEffect | None, after_days: float,

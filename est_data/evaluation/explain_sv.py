@@ -10,6 +10,7 @@ The power sentences are written from :attr:`.evaluate.Evaluation.power`
 from __future__ import annotations
 
 from est_data.core import fmt
+from est_data.core.html import esc
 from est_data.evaluation.power import ENOUGH
 
 GLOSSARY: dict[str, str] = {
@@ -41,6 +42,12 @@ def glossary_markdown(terms: tuple[str, ...] | None = None) -> str:
     """The terms as a Markdown list (all of them, or ``terms`` in that order)."""
     keys = terms or tuple(GLOSSARY)
     return "\n".join(f"- **{k}**: {GLOSSARY[k]}" for k in keys)
+
+
+def glossary_html() -> str:
+    """The terms as an HTML definition list (the reports)."""
+    return "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>"
+                            for k, v in GLOSSARY.items()) + "</dl>"
 
 
 def months_text(months: int | None) -> str:

@@ -25,6 +25,8 @@ from est_data.core.spreadsheet import csv_bytes
 from est_data.evaluation import report, templates
 from est_data.evaluation.chart import svg_chart
 from est_data.evaluation.evaluate import Evaluation, evaluate
+from est_data.evaluation.explain_sv import glossary_html, power_sentence
+from est_data.evaluation.plans import Plan, plan_for, plan_line
 from est_data.evaluation.selection import (
     DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
 from est_data.store.sqlutil import fetch_df
@@ -44,6 +46,7 @@ class FocusResult:
     first_measure_id: str | None = None
     evaluation: Evaluation | None = None
     problem: str | None = None
+    plan: Plan | None = None          # the first measure's plan, when it was followed
 
 
 def focus_followup(con: duckdb.DuckDBPyConnection, months: int = 12,
@@ -51,8 +54,12 @@ def focus_followup(con: duckdb.DuckDBPyConnection, months: int = 12,
                    now: dt.datetime | None = None) -> list[FocusResult]:
     """Evaluate every focus area from its first measure (see the module docstring).
 
-    ``categories`` None means the standard ones (störning, inbrott) that occur in the data.
+    With the defaults (12 months, ``categories`` None) each area follows its first
+    measure's evaluation plan (:mod:`.plans`); other choices are an exploratory
+    follow-up on the standard rules (``plan`` None). ``categories`` None means the
+    standard ones (störning, inbrott) that occur in the data.
     """
+    planned = months == 12 and categories is None
     if categories is None:
         present = {r[0] for r in con.execute("SELECT DISTINCT category FROM incidents").fetchall()}
         categories = tuple(c for c in DEFAULT_CATEGORIES if c in present)
@@ -70,16 +77,18 @@ def focus_followup(con: duckdb.DuckDBPyConnection, months: int = 12,
                                    problem="Inga insatser är registrerade i området."))
             continue
         first = pd.Timestamp(r.first_measure).date()
-        spec = EvaluationSpec(targets=(r.area_id,), date=first, before_days=days,
-                              after_days=days, categories=categories)
+        plan = plan_for(con, r.first_id) if planned else None
+        spec = plan.spec if plan is not None else EvaluationSpec(
+            targets=(r.area_id,), date=first, before_days=days, after_days=days,
+            categories=categories)
         try:
             ev = evaluate(con, spec, now=now)
         except EvaluationError as exc:
             out.append(FocusResult(r.area_id, r.name, first, int(r.measures), r.first_id,
-                                   problem=exc.sv))
+                                   problem=exc.sv, plan=plan))
             continue
         out.append(FocusResult(r.area_id, r.name, first, int(r.measures), r.first_id,
-                               evaluation=ev))
+                               evaluation=ev, plan=plan))
     return out
 
 
@@ -90,7 +99,7 @@ def followup_table(results: list[FocusResult]) -> pd.DataFrame:
         ev = res.evaluation
         row = {"Fokusområde": res.name,
                "Första insats": fmt.date(res.first_measure) if res.first_measure else "–",
-               "Insatser": res.measures}
+               "Insatser": res.measures, "Plan": plan_short(res.plan)}
         if ev is None:
             row.update({"Före → efter": "–", "Förändring": "–", "Jämförelseområden": "–",
                         "Bedömd förändring": "–", "Bedömning": res.problem or "–"})
@@ -105,14 +114,25 @@ def followup_table(results: list[FocusResult]) -> pd.DataFrame:
             })
         rows.append(row)
     columns = ["Fokusområde", "Första insats", "Insatser", "Före → efter", "Förändring",
-               "Jämförelseområden", "Bedömd förändring", "Bedömning"]
+               "Jämförelseområden", "Bedömd förändring", "Bedömning", "Plan"]
     return pd.DataFrame(rows, columns=columns)
 
 
 NUMBER_COLUMNS = ["fokusomrade", "forsta_insats", "insatser", "fore", "efter",
                   "dagar_fore_med_data", "dagar_efter_med_data", "bedomning",
                   "forandring_pct", "ki_lag_pct", "ki_hog_pct", "modell", "placebo_p",
-                  "bedomning_text"]
+                  "chans_30_12m", "chans_30_24m", "plan_version", "bedomning_text"]
+
+
+def plan_short(plan: Plan | None) -> str:
+    """The plan column: ``fastställd 2025-05-01``, ``ändrad 2025-09-01 (v2)``,
+    ``standard`` (no stored plan) or ``–`` (not followed: other choices)."""
+    if plan is None:
+        return "–"
+    if not plan.fixed:
+        return "standard (ej sparad)"
+    when = fmt.date(plan.created_at.date()) if plan.created_at else "?"
+    return f"fastställd {when}" if plan.version == 1 else f"ändrad {when} (v{plan.version})"
 
 
 def _number_row(res: FocusResult) -> dict:
@@ -129,7 +149,10 @@ def _number_row(res: FocusResult) -> dict:
                 "dagar_fore_med_data": round(ev.before_days_observed),
                 "dagar_efter_med_data": round(ev.after_days_observed),
                 "bedomning": ev.verdict, "modell": None if ev.model is None else ev.model.design,
-                "placebo_p": None if ev.placebo is None else ev.placebo.p})
+                "placebo_p": None if ev.placebo is None else ev.placebo.p,
+                "chans_30_12m": ev.power.get("detect_30_12m"),
+                "chans_30_24m": ev.power.get("detect_30_24m"),
+                "plan_version": None if res.plan is None else res.plan.version})
     if effect is not None:
         row.update(zip(("forandring_pct", "ki_lag_pct", "ki_hog_pct"),
                        (round(x * 100, 1) for x in effect)))
@@ -144,8 +167,10 @@ def followup_numbers(results: list[FocusResult]) -> pd.DataFrame:
     frame = pd.DataFrame([_number_row(r) for r in results], columns=NUMBER_COLUMNS)
     for col in ("fore", "efter", "dagar_fore_med_data", "dagar_efter_med_data"):
         frame[col] = frame[col].astype("Int64")
-    for col in ("forandring_pct", "ki_lag_pct", "ki_hog_pct", "placebo_p"):
+    for col in ("forandring_pct", "ki_lag_pct", "ki_hog_pct", "placebo_p", "chans_30_12m",
+                "chans_30_24m"):
         frame[col] = frame[col].astype("Float64")
+    frame["plan_version"] = frame["plan_version"].astype("Int64")
     return frame
 
 
@@ -170,11 +195,13 @@ def render_html(results: list[FocusResult], database: str | None = None,
         if ev is None:
             areas.append(f"<section><h2>{esc(res.name)}</h2><p>{esc(res.problem or '–')}</p></section>")
             continue
-        summary = "".join(f"<p>{esc(s)}</p>" for s in summary_sentences(ev))
+        said = summary_sentences(ev) + [p for p in [power_sentence(ev.power)] if p]
+        summary = "".join(f"<p>{esc(s)}</p>" for s in said)
         warns = "".join(f'<p class="caveat">{esc(c)}</p>' for c in caveats(ev))
+        plan = "" if res.plan is None else f'<p class="meta">{esc(plan_line(res.plan))}</p>'
         areas.append(f"""<section>
 <h2>{esc(res.name)}</h2>
-<p class="meta">{esc(headline(ev))}</p>
+<p class="meta">{esc(headline(ev))}</p>{plan}
 <div class="summary"><p><b>{esc(verdict(ev))}</b></p>{summary}{warns}</div>
 <figure>{svg_chart(ev)}
 <figcaption>Antal per månad som index (medel under föreperioden = 100) i fokusområdet och
@@ -187,15 +214,20 @@ jämförelseområdena. Lodrät linje: första insatsen.</figcaption></figure>
             f"{created.strftime('%Y-%m-%d %H:%M')}{db_text}")
     body = f"""<section>
 <h2>Alla fokusområden</h2>
-<p>Varje fokusområde från sin första insats: lika långa perioder före och efter,
-jämfört med områden som inte gränsar till det. Förändringar med 95 % konfidensintervall.
-Bedömd förändring är modellens effekt (med årstid och variation mellan månader), samma tal
-som bedömningen bygger på; en minskning räknas bara om den också är ovanlig bland
-jämförelseområdena (placebotest). Procent visas först med minst 10 händelser i varje
-period och en hel efterperiod.</p>
+<p>Varje fokusområde enligt utvärderingsplanen för sin första insats (sparad när insatsen
+loggades): lika långa perioder före och efter, jämfört med de områden som liknade det mest
+före insatsen. Förändringar med 95 % konfidensintervall. Bedömd förändring är modellens
+effekt (med årstid och variation mellan månader), samma tal som bedömningen bygger på; en
+minskning räknas bara om den håller även när hur mycket områden utan insats varierar
+räknas in (placebotest). Procent visas först med minst 10 händelser i varje period och en
+hel efterperiod.</p>
 {templates.html_table(overview)}
 </section>
-{''.join(areas)}"""
+{''.join(areas)}
+<section>
+<h2>Begrepp</h2>
+{glossary_html()}
+</section>"""
     return templates.document("Årsuppföljning av fokusområdena",
                               f"Årsuppföljning av fokusområdena ({fmt.date(created)})", meta, body)
 

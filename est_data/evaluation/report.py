@@ -7,6 +7,7 @@ appendix are in :mod:`est_data.evaluation.templates`.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -16,6 +17,8 @@ from est_data.core import fmt
 from est_data.core.config import MUNICIPALITY_NAME
 from est_data.core.html import esc
 from est_data.evaluation.evaluate import Evaluation
+from est_data.evaluation.explain_sv import glossary_html, power_sentence
+from est_data.evaluation.plans import EXPLORATORY, plan_for, plan_note
 from est_data.evaluation.chart import svg_chart
 from est_data.evaluation.counts import Counts
 from est_data.evaluation.stats import RateRatio
@@ -261,7 +264,8 @@ def category_table(ev: Evaluation) -> pd.DataFrame:
 def selection_rows(ev: Evaluation) -> list[tuple[str, str]]:
     """The evaluator's choices as (label, value) pairs."""
     w, sel, spec = ev.windows, ev.selection, ev.spec
-    rows = [
+    rows = [("Utvärderingsplan", ev.plan_note)] if ev.plan_note else []
+    rows += [
         ("Målområde", area_list(ev, sel.targets)),
         ("Insatsdatum", fmt.date(spec.date)),
         ("Före", fmt.period(w.before_start, w.before_end - dt.timedelta(days=1))),
@@ -271,9 +275,11 @@ def selection_rows(ev: Evaluation) -> list[tuple[str, str]]:
         rows.append(("Genomförandetid (utesluten)",
                      fmt.period(w.before_end, w.after_start - dt.timedelta(days=1))))
     rows.append(("Kategorier", category_text(spec.categories)))
-    default = " (standard: områden som inte gränsar till målområdet eller bufferten)"
+    default = {"matched": " (standard: de som liknade målområdet mest före insatsen, i nivå "
+                          "och utveckling, bland områden som inte gränsar till det)",
+               "all": " (alla områden som inte gränsar till målområdet eller bufferten)"}
     rows.append((f"Jämförelseområden ({len(sel.controls)})",
-                 area_list(ev, sel.controls) + (default if sel.controls_default else "")))
+                 area_list(ev, sel.controls) + default.get(sel.comparison, "")))
     if sel.ring_m is not None:
         rows.append(("Buffert", f"Ring {fmt.num(sel.ring_m)} m runt målområdet"))
     elif spec.buffer == "none":
@@ -303,7 +309,8 @@ def measures_table(ev: Evaluation) -> pd.DataFrame:
 
 
 def title(ev: Evaluation) -> str:
-    return f"Före/efter-utvärdering: {area_list(ev, ev.selection.targets)}"
+    kind = " (utforskande)" if (ev.plan_note or "").startswith(EXPLORATORY) else ""
+    return f"Före/efter-utvärdering{kind}: {area_list(ev, ev.selection.targets)}"
 
 
 def filename(ev: Evaluation) -> str:
@@ -316,7 +323,8 @@ def filename(ev: Evaluation) -> str:
 def render_html(ev: Evaluation, database: str | None = None) -> str:
     """The whole report as one HTML document (UTF-8 text)."""
     created = ev.created_at or dt.datetime.now().replace(microsecond=0)
-    summary = "".join(f"<p>{esc(s)}</p>" for s in summary_sentences(ev))
+    said = summary_sentences(ev) + [p for p in [power_sentence(ev.power)] if p]
+    summary = "".join(f"<p>{esc(s)}</p>" for s in said)
     warns = "".join(f'<p class="caveat">{esc(c)}</p>' for c in caveats(ev))
     selection = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in selection_rows(ev))
     buffer_areas = buffer_areas_table(ev)
@@ -360,6 +368,10 @@ Gröna markeringar: insatser i målområdet.</figcaption></figure>
 <section>
 <h2>Insatser i målområdet</h2>
 {html_table(measures_table(ev))}
+</section>
+<section>
+<h2>Begrepp</h2>
+{glossary_html()}
 </section>"""
     return document(title(ev), f"{title(ev)} ({fmt.date(ev.spec.date)})", meta, body)
 
@@ -368,8 +380,17 @@ def render_bytes(ev: Evaluation, database: str | None = None) -> bytes:
     return render_html(ev, database).encode("utf-8")
 
 
-def report_for(con, spec, database: str | None = None) -> bytes:
-    """Evaluate ``spec`` on ``con`` and render the report (for cached page reads)."""
+def planned_evaluation(con, spec, intervention_id: str | None = None) -> Evaluation:
+    """Evaluate ``spec`` and say whether it follows the measure's plan (:mod:`.plans`);
+    without a measure it is exploratory."""
     from est_data.evaluation.evaluate import evaluate
 
-    return render_bytes(evaluate(con, spec), database)
+    ev = evaluate(con, spec)
+    plan = plan_for(con, intervention_id) if intervention_id else None
+    return dataclasses.replace(ev, plan_note=plan_note(plan, spec, ev.selection.names))
+
+
+def report_for(con, spec, database: str | None = None,
+               intervention_id: str | None = None) -> bytes:
+    """Evaluate ``spec`` on ``con`` and render the report (for cached page reads)."""
+    return render_bytes(planned_evaluation(con, spec, intervention_id), database)

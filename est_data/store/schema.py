@@ -155,7 +155,32 @@ _V4 = [
     "ALTER TABLE incident_history ADD COLUMN occurred_to TIMESTAMP",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
+# Evaluation plans (issue 14): what a measure's evaluation will be, fixed when it is
+# logged; a change is a new version with its reason (est_data/evaluation/plans.py).
+_V5 = [
+    """
+    CREATE TABLE IF NOT EXISTS evaluation_plans (
+        intervention_id TEXT NOT NULL,   -- interventions.intervention_id
+        version     INTEGER NOT NULL,    -- 1 when logged; +1 per change
+        created_at  TIMESTAMP NOT NULL,  -- Swedish local time
+        created_by  TEXT NOT NULL,
+        reason      TEXT,                -- why the plan changed (version > 1)
+        targets     TEXT NOT NULL,       -- JSON list of area ids
+        controls    TEXT NOT NULL,       -- JSON list; [] = chosen by ``comparison``
+        comparison  TEXT NOT NULL,       -- matched | all
+        categories  TEXT NOT NULL,       -- JSON list of category codes; [] = all
+        start_date  DATE NOT NULL,
+        before_days INTEGER NOT NULL,
+        after_days  INTEGER NOT NULL,
+        gap_days    INTEGER NOT NULL,
+        buffer      TEXT NOT NULL,       -- neighbours | areas | ring | none
+        buffers     TEXT NOT NULL,       -- JSON list of area ids
+        buffer_m    DOUBLE NOT NULL,
+        PRIMARY KEY (intervention_id, version)
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
