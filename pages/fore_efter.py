@@ -4,8 +4,9 @@ import datetime as dt
 import streamlit as st
 
 from est_data.core import auth, fmt
-from est_data.evaluation import chart as evalchart, followup, report, templates, wording
-from est_data.evaluation.evaluate import evaluate
+from est_data.evaluation import chart as evalchart, followup, plans, report, templates, wording
+from est_data.evaluation.explain_sv import glossary_markdown, power_sentence
+from est_data.evaluation import matching
 from est_data.evaluation.selection import (
     DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
 from est_data.measures.store import list_interventions
@@ -16,7 +17,7 @@ from est_data.evaluation.summary_sv import (
     caveats, headline, summary_sentences)
 
 sidebar.keep_filter_state()
-signin.require(auth.EVALUATE)
+user = signin.require(auth.EVALUATE)
 
 st.title("Före/efter")
 st.caption("Minskade händelserna där insatserna gjordes, eller minskade de överallt, eller "
@@ -54,13 +55,13 @@ def evaluate_in_detail(result: followup.FocusResult) -> None:
 
 with st.expander("Årsuppföljning: alla fokusområden", expanded=True, icon=":material/flag:"):
     results = cache.read(followup.focus_followup)
-    st.caption("Varje fokusområde från sin första insats: 12 månader före mot 12 månader efter, "
-               "störningar och inbrott, jämfört med områden som inte gränsar till det. "
-               "Förändringar med 95 % konfidensintervall (KI). Bedömd förändring: modellens "
-               "effekt, med årstid och variation mellan månader; en minskning räknas bara "
-               "om intervallet ligger under noll och den är ovanlig bland "
-               "jämförelseområdena (placebotest). Procent visas först med minst 10 "
-               "händelser i varje period och en hel efterperiod.")
+    st.caption("Varje fokusområde enligt planen för sin första insats (sparad när insatsen "
+               "loggades): 12 månader före mot 12 månader efter, störningar och inbrott, "
+               "jämfört med de områden som liknade det mest före insatsen. Förändringar med "
+               "95 % konfidensintervall (KI). Bedömd förändring: modellens effekt, med årstid "
+               "och variation mellan månader; en minskning räknas bara om den håller även "
+               "när hur mycket områden utan insats varierar räknas in (placebotest). Procent "
+               "visas först med minst 10 händelser i varje period och en hel efterperiod.")
     table = followup.followup_table(results)
     for start in range(0, len(results), 3):
         for col, res, row in zip(st.columns(3), results[start:start + 3],
@@ -78,6 +79,9 @@ with st.expander("Årsuppföljning: alla fokusområden", expanded=True, icon=":m
                                 f"Jämförelseområden: {row['Jämförelseområden']}  \n"
                                 f"Bedömd förändring (modell): {row['Bedömd förändring']}")
                 st.markdown(f"**{md(row['Bedömning'])}**")
+                if ev is not None and power_sentence(ev.power):
+                    st.caption(md(power_sentence(ev.power)))
+                st.caption(f"Plan: {row['Plan']}")
                 if ev is not None:
                     st.button("Utvärdera i detalj", key=f"fe_followup_{res.area_id}",
                               on_click=evaluate_in_detail, args=(res,),
@@ -134,29 +138,58 @@ if measure == "__date__":
 else:
     date = by_id[measure]["started_on"]
 
+plan = cache.read(plans.plan_for, measure) if measure != "__date__" else None
+follow = plan is not None and st.toggle(
+    "Följ insatsens utvärderingsplan", value=True, key=f"fe_follow_{measure}",
+    help="Planen sparades när insatsen loggades: målområde, datum, perioder, kategorier och "
+         "jämförelse. Andra val blir en utforskande utvärdering, och det syns i rapporten.")
+if plan is not None:
+    st.caption(md(plans.plan_line(plan)))
+
+
+def plan_to_widgets(p: plans.Plan) -> None:
+    """Start the choices below from the plan (once per measure), so a change is a change."""
+    if st.session_state.get("fe_plan_for") == (p.intervention_id, p.version):
+        return
+    st.session_state.fe_plan_for = (p.intervention_id, p.version)
+    st.session_state.fe_months = max(1, round(p.spec.before_days / 30.4375))
+    st.session_state.fe_gap = p.spec.gap_days
+    st.session_state.fe_categories = [c for c in p.spec.categories if c in categories]
+    st.session_state.fe_ctrl_mode = "egna" if p.spec.controls else p.spec.comparison
+    st.session_state.fe_controls = list(p.spec.controls)
+    st.session_state.fe_buf_mode = p.spec.buffer
+    st.session_state.fe_buffers = list(p.spec.buffers)
+    st.session_state.fe_ring_m = int(p.spec.buffer_m)
+
+
+if plan is not None:
+    plan_to_widgets(plan)
 c3, c4, c5 = st.columns([1, 1, 2])
 months = c3.number_input("Fönster före och efter (månader)", min_value=1, max_value=36,
-                         value=12, step=1, key="fe_months",
+                         value=12, step=1, key="fe_months", disabled=follow,
                          help="Lika långa perioder före och efter. Hela år (12, 24) undviker "
                               "att årstiderna påverkar jämförelsen.")
 gap = c4.number_input("Genomförandetid (dagar)", min_value=0, max_value=365, value=0, step=1,
-                      key="fe_gap",
+                      key="fe_gap", disabled=follow,
                       help="Dagar efter insatsdatumet som inte räknas, medan insatsen byggs ut.")
 cats = c5.multiselect("Kategorier", list(categories), format_func=categories.get,
-                      key="fe_categories", placeholder="Alla kategorier")
+                      key="fe_categories", placeholder="Alla kategorier", disabled=follow)
 
 with st.expander("Jämförelseområden och buffert"):
     b1, b2 = st.columns(2)
     others = [a for a in areas if a not in targets]
-    ctrl_mode = b1.radio("Jämförelseområden", ["standard", "egna"], key="fe_ctrl_mode",
-                         format_func={"standard": "Områden som inte gränsar till målområdet",
+    ctrl_mode = b1.radio("Jämförelseområden", ["matched", "all", "egna"], key="fe_ctrl_mode",
+                         disabled=follow,
+                         format_func={"matched": "Matchade: de som liknade målområdet mest "
+                                                 "före insatsen (standard)",
+                                      "all": "Alla som inte gränsar till målområdet",
                                       "egna": "Välj själv"}.get)
     controls: list[str] = []
     if ctrl_mode == "egna":
         controls = b1.multiselect("Välj jämförelseområden", others, format_func=areas.get,
-                                  key="fe_controls", placeholder="Välj områden")
+                                  key="fe_controls", placeholder="Välj områden", disabled=follow)
     buf_mode = b2.radio("Buffert för förflyttning", ["neighbours", "ring", "areas", "none"],
-                        key="fe_buf_mode",
+                        key="fe_buf_mode", disabled=follow,
                         format_func={"neighbours": "Grannområdena",
                                      "ring": "En ring runt målområdet",
                                      "areas": "Välj själv", "none": "Ingen"}.get)
@@ -164,10 +197,10 @@ with st.expander("Jämförelseområden och buffert"):
     ring_m = 300
     if buf_mode == "ring":
         ring_m = b2.number_input("Ringens bredd (meter)", min_value=50, max_value=5000,
-                                 value=300, step=50, key="fe_ring_m")
+                                 value=300, step=50, key="fe_ring_m", disabled=follow)
     elif buf_mode == "areas":
         buffers = b2.multiselect("Välj buffertområden", others, format_func=areas.get,
-                                 key="fe_buffers", placeholder="Välj områden")
+                                 key="fe_buffers", placeholder="Välj områden", disabled=follow)
 
 if not targets:
     st.info("Välj ett målområde för att se utvärderingen.")
@@ -180,16 +213,30 @@ if buf_mode == "areas" and not buffers:
     st.stop()
 
 days = months_to_days(int(months))
-spec = EvaluationSpec(
+spec = plan.spec if follow else EvaluationSpec(
     targets=tuple(targets), date=date, before_days=days, after_days=days, gap_days=int(gap),
     categories=tuple(cats), controls=tuple(controls), buffer=buf_mode, buffers=tuple(buffers),
-    buffer_m=float(ring_m))
+    buffer_m=float(ring_m), comparison="all" if ctrl_mode == "all" else "matched")
+measure_id = None if measure == "__date__" else measure
 try:
-    ev = cache.read(evaluate, spec)
+    ev = cache.read(report.planned_evaluation, spec, measure_id)
 except EvaluationError as exc:
     st.error(exc.sv)
     st.stop()
 
+if ev.plan_note.startswith(plans.EXPLORATORY):
+    st.warning(md(ev.plan_note), icon=":material/science:")
+    if plan is not None and user.can(auth.WRITE):
+        with st.popover("Spara valen som insatsens nya plan", icon=":material/edit_note:"):
+            reason = st.text_input("Varför ändras planen?", key="fe_plan_reason",
+                                   help="Skälet visas i rapporten och Årsuppföljningen.")
+            if st.button("Spara som ny plan", key="fe_plan_save", type="primary"):
+                try:
+                    cache.write(plans.change_plan, measure, spec, reason, user=user.username)
+                except EvaluationError as exc:
+                    st.error(exc.sv)
+                else:
+                    st.rerun()
 
 st.caption(headline(ev))
 m1, m2, m3 = st.columns(3)
@@ -206,12 +253,17 @@ for col, label, counts, rr in (
 with st.container(border=True):
     st.markdown("**Sammanfattning**")
     st.markdown("\n\n".join(md(s) for s in summary_sentences(ev)))
+    if ev.verdict != "incomplete" and power_sentence(ev.power):
+        st.caption(md(power_sentence(ev.power)))
 for warning in caveats(ev):
     st.warning(md(warning))
+with st.expander("Vad betyder KI, modell, placebotest, p, styrka, RES, WDD och WDQ?",
+                 icon=":material/help:"):
+    st.markdown(glossary_markdown())
 
 st.download_button(
     "Ladda ner rapporten (HTML, för utskrift)",
-    data=cache.deferred(report.report_for, spec, db_path().name),
+    data=cache.deferred(report.report_for, spec, db_path().name, measure_id),
     file_name=report.filename(ev), mime="text/html", type="primary",
     icon=":material/download:", on_click="ignore",
     help="En fristående fil med sammanfattning, urval, diagram, mått, metod och förbehåll. "
@@ -237,6 +289,12 @@ if len(buffer_table) > 1:
                    "skillnad ”signifikant” av en slump; sammanfattningen tar hänsyn till det.")
 with st.expander("Per kategori"):
     style.table(report.category_table(ev))
+if not ev.matching.empty:
+    with st.expander("Hur jämförelseområdena valdes"):
+        style.table(matching.swedish_table(ev.matching))
+        st.caption("Kandidater: områden som inte gränsar till målområdet. Nivå = händelser "
+                   "per år före insatsen; utveckling = andra halvan av föreperioden mot den "
+                   "första. De närmaste i båda (avstånd i standardiserade enheter) valdes.")
 with st.expander("Urval och insatser i målområdet"):
     st.table({"Val": [k for k, _ in report.selection_rows(ev)],
               "Värde": [v for _, v in report.selection_rows(ev)]}, hide_index=True)

@@ -8,8 +8,8 @@ from est_data.areas.catalog import area_names
 from est_data.measures.csv import export_csv, import_csv, parse_csv
 from est_data.measures.model import KINDS, MAX_ACTOR, MAX_NOTE, MAX_TITLE, InterventionError
 from est_data.measures.store import (
-    add_intervention, delete_intervention, display_table, list_interventions,
-    log_totals, update_intervention)
+    delete_intervention, display_table, list_interventions, log_totals, update_intervention)
+from est_data.evaluation.plans import add_measure_with_plan, plan_preview
 from est_data.webui import cache, sidebar, signin, style
 
 sidebar.keep_filter_state()
@@ -103,13 +103,15 @@ with add_tab:
         raw = measure_form("iv_new", None)
     if raw is not None:
         try:
-            cache.write(add_intervention, raw)
+            new_id = cache.write(add_measure_with_plan, raw, user=user.username)
         except InterventionError as exc:
             show_errors(exc)
         else:
             for key in [k for k in st.session_state if str(k).startswith("iv_new_")]:
                 del st.session_state[key]
-            st.session_state.iv_flash = f"Insatsen ”{raw['title'].strip()}” är sparad."
+            st.session_state.iv_flash = " ".join(
+                [f"Insatsen ”{raw['title'].strip()}” är sparad."]
+                + cache.read(plan_preview, new_id))
             st.rerun()
 
 with edit_tab:

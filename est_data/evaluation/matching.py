@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from est_data.core import fmt
+
 MATCH_K = 8          # comparison areas in a matched comparison
 MIN_CANDIDATES = 3   # fewer candidates than this: no matching, all of them are used
 COMPARISONS = ("matched", "all")
@@ -82,3 +84,19 @@ def match_table(rows: pd.DataFrame, n_before_bins: int, before_days: float,
     cands = profile[["before"]].join(features(profile, before_days))
     row = target.iloc[0] if len(target) else pd.Series({"level": -np.inf, "trend": 0.0})
     return nearest(row, cands, k)
+
+
+def swedish_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The match table for people: area, events before, trend inside the before-window,
+    distance and whether it was chosen (nearest first)."""
+    if table.empty:
+        return pd.DataFrame(columns=["Område", "Händelser före", "Utveckling före",
+                                     "Avstånd", "Vald"])
+    trend = (np.exp(table["trend"]) - 1) * 100
+    return pd.DataFrame({
+        "Område": table.get("name", table["area_id"]),
+        "Händelser före": [fmt.num(int(n)) for n in table["before"]],
+        "Utveckling före": [f"{fmt.signed(t)} %" if round(t) else "0 %" for t in trend],
+        "Avstånd": [fmt.num(d, 2) for d in table["distance"]],
+        "Vald": ["ja" if c else "" for c in table["chosen"]],
+    })

@@ -213,3 +213,20 @@ def plan_note(plan: Plan | None, spec: EvaluationSpec,
         return plan_line(plan)
     return (f"{EXPLORATORY}: avviker från insatsens plan ({'; '.join(diffs)}). Resultatet "
             f"är en undersökning, inte planens utvärdering.")
+
+
+def plan_preview(con: duckdb.DuckDBPyConnection, intervention_id: str) -> list[str]:
+    """What a coordinator is told when a measure is logged: its plan and how likely the
+    plan is to find a 30 % drop, and when (:mod:`.power`, from the before-level)."""
+    from est_data.evaluation.evaluate import evaluate
+    from est_data.evaluation.explain_sv import power_sentence
+
+    plan = plan_for(con, intervention_id)
+    if plan is None:
+        return []
+    lines = [plan_line(plan)]
+    try:
+        said = power_sentence(evaluate(con, plan.spec).power)
+    except EvaluationError:
+        said = None
+    return lines + ([said] if said else [])

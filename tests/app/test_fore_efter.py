@@ -208,3 +208,71 @@ def test_incomplete_after_window_gives_no_percentage_anywhere(app_db, app_test, 
     assert [m.delta for m in detail_metrics(at)] == ["", "", ""]  # no delta shown
     counts = at.table[0].value
     assert set(counts["Förändring"]) == {"–"}
+
+
+# --- The plan fixed in advance, matching and power (issue 14, items 2, 4 and 8) --------------
+
+def warnings_text(at: AppTest) -> str:
+    return " ".join(w.value for w in at.warning)
+
+
+def test_a_measure_is_evaluated_by_its_plan_until_the_evaluator_leaves_it(app_db, app_test):
+    at = app_test("fore_efter")
+    assert not at.exception
+    measure = at.session_state["fe_measure"]
+    assert at.toggle(key=f"fe_follow_{measure}").value is True
+    assert at.number_input(key="fe_months").disabled
+    assert any(c.value.startswith("Plan fastställd") for c in at.caption)
+    assert "Utforskande" not in warnings_text(at)
+    # Leaving the plan: the choices open, and a change is labelled exploratory.
+    at.toggle(key=f"fe_follow_{measure}").set_value(False).run()
+    assert not at.exception and not at.number_input(key="fe_months").disabled
+    assert "Utforskande" not in warnings_text(at)  # still the plan's choices
+    at.number_input(key="fe_months").set_value(6).run()
+    assert not at.exception
+    text = warnings_text(at)
+    assert "Utforskande utvärdering: avviker från insatsens plan" in text
+    assert "period före: 183 dagar (planen: 365 dagar)" in text
+
+
+def test_an_admin_saves_a_changed_plan_with_its_reason(app_db, app_test):
+    at = app_test("fore_efter", role="admin")
+    measure = at.session_state["fe_measure"]
+    at.toggle(key=f"fe_follow_{measure}").set_value(False).run()
+    at.number_input(key="fe_months").set_value(24).run()
+    at.button(key="fe_plan_save").click().run()  # no reason: refused
+    assert any("Skriv varför planen ändras" in e.value for e in at.error)
+    at.text_input(key="fe_plan_reason").set_value("Två år ger säkrare svar").run()
+    at.button(key="fe_plan_save").click().run()
+    assert not at.exception
+    con = duckdb.connect(str(app_db), read_only=True)
+    try:
+        version, reason, before = con.execute(
+            "SELECT version, reason, before_days FROM evaluation_plans WHERE intervention_id = ? "
+            "ORDER BY version DESC LIMIT 1", [measure]).fetchone()
+        logged = con.execute("SELECT count(*) FROM audit_log WHERE action = "
+                             "'evaluation.change_plan'").fetchone()[0]
+    finally:
+        con.close()
+    assert (version, reason, before) == (2, "Två år ger säkrare svar", 730)
+    assert logged == 1
+    assert any("(version 2): Två år ger säkrare svar" in c.value for c in at.caption)
+
+
+def test_analysts_cannot_change_a_plan(app_db, app_test):
+    at = app_test("fore_efter", role="analytiker")
+    measure = at.session_state["fe_measure"]
+    at.toggle(key=f"fe_follow_{measure}").set_value(False).run()
+    at.number_input(key="fe_months").set_value(6).run()
+    assert "Utforskande" in warnings_text(at)
+    assert not [b for b in at.button if b.key == "fe_plan_save"]
+
+
+def test_matching_power_and_terms_are_shown(app_db, app_test):
+    at = app_test("fore_efter")
+    tables = [t for t in at.dataframe if "Vald" in t.value.columns] + [
+        t for t in at.table if "Vald" in getattr(t.value, "columns", [])]
+    assert tables and (tables[0].value["Vald"] == "ja").sum() == 8
+    assert any("chans att en minskning med 30" in c.value for c in at.caption)
+    glossary = [m.value for m in at.markdown if m.value.startswith("- **KI**")]
+    assert glossary and "**Placebotest**" in glossary[0]

@@ -45,7 +45,11 @@ def test_insatser_add_with_validation(app_db, app_test):
     at.number_input(key="iv_new_cost").set_value(95000.0)
     at.button(key="iv_new_save").click().run()
     assert not at.exception
-    assert any("är sparad" in s.value for s in at.success)
+    saved = next(s.value for s in at.success if "är sparad" in s.value)
+    # The measure is logged with its evaluation plan, and the coordinator is told how
+    # likely the plan is to find a 30 % drop (issue 14, items 4 and 8).
+    assert "Plan fastställd" in saved and "(version 1)" in saved
+    assert "chans att en minskning med 30\u00a0% syns som säkerställd efter 12 månader" in saved
     table = at.dataframe[0].value
     assert len(table) == 8
     row = table[table["Titel"] == "Kameror vid entrén"].iloc[0]
