@@ -51,6 +51,7 @@ from est_data.evaluation.selection import (  # noqa: E402
 
 DATE = dt.date(2025, 1, 1)
 WINDOWS = windows_for(DATE, 365, 365)
+MODES = ["matched", "all"]
 NB_SIZE = 4.0
 RHO, LEVEL_SD, SEASON = 0.5, 0.3, 0.3
 
@@ -119,10 +120,10 @@ def run(towns: int, areas: int, effect: float, seed: int,
     """Share of towns with a ``decrease`` verdict, per comparison and rule."""
     rng = np.random.default_rng(seed)
     bins = bins_frame()
-    hits = dict.fromkeys(("matched: model", "matched: verdict", "all: model", "all: verdict"), 0)
+    hits = {f"{m}: {what}": 0 for m in MODES for what in ("model", "verdict")}
     for _ in range(towns):
         _, monthly, target = simulate_town(rng, areas, effect, bins, pick)
-        for mode in ("matched", "all"):
+        for mode in MODES:
             ev = app_evaluation(monthly, target, bins, mode)
             said = ev.model is not None and ev.model.ci_high < 1 and ev.verdict != "uncertain"
             hits[f"{mode}: model"] += said
@@ -137,17 +138,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--level-sd", type=float, default=LEVEL_SD,
                         help="sd of the yearly wander of an area's log level")
+    parser.add_argument("--modes", default="matched,all",
+                        help="comparisons to run, comma-separated (matched, all)")
+    parser.add_argument("--random", action="store_true",
+                        help="also the scenarios with the target drawn at random")
     args = parser.parse_args(argv)
     globals()["LEVEL_SD"] = args.level_sd
+    MODES[:] = args.modes.split(",")
     print(f"{args.towns} towns of {args.areas} areas, level sd {LEVEL_SD}; share of towns with verdict 'decrease' "
           f"(nominal 2.5 % without an effect)")
     for name, effect, pick in (("no effect", 1.0, "highest"),
                                ("planted 40 % drop", 0.6, "highest"),
                                ("no effect, random", 1.0, "random"),
                                ("40 % drop, random", 0.6, "random")):
+        if pick == "random" and not args.random:
+            continue
         rates = run(args.towns, args.areas, effect, args.seed, pick)
         shown = ", ".join(f"{k}: {v * 100:.1f} %" for k, v in rates.items())
-        print(f"  {name:18s} {shown}")
+        print(f"  {name:18s} {shown}", flush=True)
     return 0
 
 

@@ -110,27 +110,41 @@ def expected_change(models: list[tuple[ModelEffect, float]], level: float
     ``(expected log effect, τ², variance of that expectation)``.
 
     With at least :data:`MIN_FOR_SLOPE` placebo areas the log effects are regressed on
-    the before-level (ordinary least squares): areas with a high before-year fall by
-    themselves (regression to the mean), and the target was chosen for its high count.
-    ``τ²`` is the residual variance beyond the models' own sampling variance (method of
-    moments, DerSimonian & Laird 1986), floored at 0; the expectation's variance is the
-    regression's prediction variance at ``level``. With fewer areas: no slope, the mean
-    is taken as 0 (the comparison already removes the town's common change).
+    the before-level: areas with a high before-year fall by themselves (regression to the
+    mean), and the target was chosen for its high count. The regression is a
+    random-effects meta-regression: each area weighted by ``1 / (se² + τ²)``, with ``τ²``
+    the between-area variance beyond the areas' own sampling variance by the method of
+    moments (DerSimonian & Laird 1986; Thompson & Sharp 1999), floored at 0. The
+    expectation's variance is the regression's prediction variance at ``level``. With
+    fewer areas: no slope, the mean is taken as 0 (the comparison already removes the
+    town's common change) and ``τ²`` is the plain moment estimate.
     """
     logs = np.log([m.effect for m, _ in models])
     ses = np.array([m.se for m, _ in models])
     x = np.array([lv for _, lv in models])
-    if len(logs) < 2 or not np.isfinite(ses).all():
+    if len(logs) < 2 or not np.isfinite(ses).all() or (ses <= 0).any():
         return 0.0, 0.0, 0.0
     if len(logs) < MIN_FOR_SLOPE or np.ptp(x) == 0:
         return 0.0, max(0.0, float(np.var(logs, ddof=1) - np.mean(ses ** 2))), 0.0
-    slope, intercept = np.polyfit(x, logs, 1)
-    resid = logs - (intercept + slope * x)
-    s2 = float(resid @ resid) / (len(logs) - 2)
-    sxx = float(((x - x.mean()) ** 2).sum())
-    pred_var = s2 * (1 / len(logs) + (level - x.mean()) ** 2 / sxx)
-    return (float(intercept + slope * level), max(0.0, s2 - float(np.mean(ses ** 2))),
-            pred_var)
+    design = np.column_stack([np.ones_like(x), x])
+    tau2 = between_variance(design, logs, ses ** 2)
+    w = 1 / (ses ** 2 + tau2)
+    cov = np.linalg.inv((design.T * w) @ design)
+    beta = cov @ ((design.T * w) @ logs)
+    point = np.array([1.0, level])
+    return float(point @ beta), tau2, float(point @ cov @ point)
+
+
+def between_variance(design: np.ndarray, y: np.ndarray, v: np.ndarray) -> float:
+    """``τ²`` of a meta-regression by the method of moments (DerSimonian-Laird form):
+    ``(Q − (n − p)) / (Σw − tr((XᵀWX)⁻¹ XᵀW²X))`` with ``w = 1/v``, floored at 0."""
+    w = 1 / v
+    xtwx_inv = np.linalg.inv((design.T * w) @ design)
+    beta = xtwx_inv @ ((design.T * w) @ y)
+    q = float((w * (y - design @ beta) ** 2).sum())
+    n, p = design.shape
+    denom = float(w.sum() - np.trace(xtwx_inv @ ((design.T * w ** 2) @ design)))
+    return max(0.0, (q - (n - p)) / denom) if denom > 0 else 0.0
 
 
 def calibrated(target: ModelEffect, tau2: float, conf_level: float,

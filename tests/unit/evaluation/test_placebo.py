@@ -72,12 +72,14 @@ def fake(effect: float, se: float) -> ModelEffect:
 
 def test_expected_change_regresses_the_placebo_effects_on_the_before_level():
     # Log effects exactly -0.2 per unit of level, no residual: the slope is recovered, the
-    # spread beyond sampling is 0 and the expectation at level 3 is -0.6 with no variance.
+    # spread beyond sampling is 0 and the expectation at level 3 is -0.6, with the
+    # prediction variance of the sampling error alone: se^2 (1/n + (3 - mean)^2 / Sxx).
     levels = [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]
     models = [(fake(math.exp(-0.2 * x), 0.1), x) for x in levels]
     expected, tau2, pred_var = placebo.expected_change(models, 3.0)
     assert expected == pytest.approx(-0.6)
-    assert tau2 == 0.0 and pred_var == pytest.approx(0.0, abs=1e-12)
+    assert tau2 == 0.0
+    assert pred_var == pytest.approx(0.01 * (1 / 6 + (3 - 1.25) ** 2 / 4.375))
 
 
 def test_expected_change_measures_the_spread_beyond_sampling_error():
@@ -95,6 +97,29 @@ def test_expected_change_measures_the_spread_beyond_sampling_error():
     e2, t2, p2 = placebo.expected_change(few, 5.0)
     assert (e2, p2) == (0.0, 0.0)
     assert t2 == pytest.approx(float(np.var([0.3, -0.3, 0.3, -0.3], ddof=1)) - 0.01)
+
+
+def test_between_variance_against_statsmodels_meta_regression():
+    # A random-effects meta-regression with unequal variances: statsmodels' WLS with the
+    # same weights gives the same slope; tau^2 by the DerSimonian-Laird moments.
+    import statsmodels.api as sm
+
+    x = np.array([0.0, 0.4, 1.1, 1.5, 2.2, 2.9, 3.3])
+    y = np.array([0.10, -0.05, 0.02, -0.20, -0.12, -0.35, -0.30])
+    v = np.array([0.04, 0.09, 0.02, 0.05, 0.03, 0.06, 0.01])
+    models = [(fake(math.exp(b), math.sqrt(s2)), a) for a, b, s2 in zip(x, y, v)]
+    expected, tau2, pred_var = placebo.expected_change(models, 3.5)
+    fe = sm.WLS(y, sm.add_constant(x), weights=1 / v).fit()
+    q = float((fe.resid ** 2 / v).sum())
+    xtwx_inv = np.linalg.inv((sm.add_constant(x).T / v) @ sm.add_constant(x))
+    trace = np.trace(xtwx_inv @ ((sm.add_constant(x).T / v ** 2) @ sm.add_constant(x)))
+    assert tau2 == pytest.approx(max(0.0, (q - 5) / ((1 / v).sum() - trace)))
+    re = sm.WLS(y, sm.add_constant(x), weights=1 / (v + tau2)).fit()
+    assert expected == pytest.approx(re.params[0] + 3.5 * re.params[1])
+    # statsmodels scales the covariance by the residual variance; the meta-regression
+    # takes the weights as known (scale 1).
+    assert pred_var == pytest.approx(np.array([1, 3.5]) @ (re.cov_params() / re.scale)
+                                     @ np.array([1, 3.5]))
 
 
 def test_calibrated_interval_is_the_model_interval_widened_and_shifted():
