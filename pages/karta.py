@@ -5,12 +5,14 @@ from est_data.core import auth, config, fmt, privacy
 from est_data import maps
 from est_data.incidents import published, queries
 from est_data.webui import cache, setup, sidebar, signin, style, widgets
-from est_data.maps import click
+from est_data.maps import analyst, click, drawing, incident_table, own_area
 
 user = signin.require(auth.VIEW_AGGREGATES)
 # The meeting role sees aggregates only: no single incidents, small counts suppressed
 # (est_data.core.privacy: "<3", and "dolt" where a total would give one away).
 aggregates_only = not user.can(auth.VIEW_INCIDENTS)
+# Drawing a filter shape and the incident table: for roles that see single incidents.
+analyst_tools = not aggregates_only
 suppress = privacy.limit_for(user)
 layer_names = {k: v for k, v in maps.LAYERS.items() if not (aggregates_only and k == "points")}
 f = sidebar.filter_sidebar()
@@ -66,8 +68,43 @@ if data.points_withheld:
 if "hotspots" in options.layers and data.hot_note:
     st.info(data.hot_note, icon=":material/info:")
 
+# The row chosen in the incident table below (its state is known before it is drawn).
+points = cache.read(incident_table.incident_list, f) if analyst_tools else None
+chosen = ((st.session_state.get("karta_rader") or {}).get("selection") or {}).get("rows", [])
+selected = incident_table.selected_point(points, list(chosen)) if points is not None else None
+
 m = maps.build_map(data, shapes, tiles=config.map_tiles() if tiles_on else None)
-result = widgets.show_map(m, key="karta_map", clickable=True)
+analyst.add_analyst_tools(m, draw=analyst_tools, shape=f.shape, selected=selected)
+result = widgets.show_map(m, key="karta_map", clickable=True, drawing=analyst_tools)
+
+# A newly drawn polygon or circle becomes part of the filter of every page.
+drawn = drawing.latest_drawing(result) if analyst_tools else None
+if drawn and drawn != st.session_state.get("karta_last_drawing"):
+    st.session_state.karta_last_drawing = drawn
+    new_shape = drawing.shape_from_geojson(drawn)
+    if new_shape is None:
+        st.warning("Den ritade formen kunde inte användas som filter. Rita en yta, en "
+                   "rektangel eller en cirkel.")
+    else:
+        sidebar.set_shape(new_shape)
+        st.rerun()
+if analyst_tools:
+    st.caption(":material/draw: Rita en yta, rektangel eller cirkel med verktygen uppe till "
+               "vänster i kartan: då visar alla sidor bara händelserna inom den.")
+if f.shape is not None and user.can(auth.WRITE):
+    with st.popover("Spara ytan som eget område", icon=":material/save:"):
+        st.caption("Ytan sparas bland områdena (typ Eget område) och kan väljas i filtret "
+                   "och utvärderas under Före/efter.")
+        yta_name = st.text_input("Namn", key="karta_yta_namn", max_chars=own_area.MAX_NAME)
+        if st.button("Spara", key="karta_yta_spara", type="primary"):
+            try:
+                new_id = cache.write(own_area.save_drawn_area, yta_name, f.shape.to_text())
+            except own_area.OwnAreaError as exc:
+                st.error(exc.sv)
+            else:
+                st.success(f"Sparad som eget område ({new_id}).")
+elif f.shape is not None:
+    st.caption("En administratör kan spara ytan som eget område för Före/efter.")
 
 # A new click on the map selects the area under it (focus areas first).
 point = click.clicked_point(result)
@@ -78,6 +115,16 @@ if point and point != st.session_state.get("karta_last_click"):
         st.session_state.visa = hit
         st.toast(f"Siffror för {cache.read(queries.lookups)['areas'].get(hit, hit)} visas under kartan.",
                  icon=":material/south:")
+
+if analyst_tools:
+    st.subheader("Händelser i filtret")
+    st.caption(f"De senaste {fmt.num(len(points))} händelserna med plats"
+               + (f" (högst {fmt.num(incident_table.TABLE_ROWS)})"
+                  if len(points) >= incident_table.TABLE_ROWS else "")
+               + ". Klicka på en rad för att visa händelsen i kartan.")
+    st.dataframe(incident_table.table_view(points, user.can(auth.VIEW_DESCRIPTIONS)),
+                 key="karta_rader", on_select="rerun", selection_mode="single-row",
+                 hide_index=True, width="stretch", height=320)
 
 look = cache.read(queries.lookups)
 st.subheader("Område")
@@ -120,5 +167,5 @@ if area_id:
             unit = {"day": "dag", "week": "vecka", "month": "månad"}[click.trend_bucket(f)]
             st.caption(f"Händelser per {unit}, föregående och vald period"
                        + (" (antal under 3 visas inte)" if suppress else ""))
-            st.bar_chart(trend, x="start", y="count", color="period", height=230,
-                         x_label="", y_label="Antal")
+            st.altair_chart(click.trend_chart(trend, click.trend_bucket(f)), width="stretch")
+

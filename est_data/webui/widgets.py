@@ -7,15 +7,19 @@ from est_data.core import filters as flt
 from est_data.webui.cache import read
 
 
-def show_map(m, key: str, height: int = 620, clickable: bool = False) -> dict:
+def show_map(m, key: str, height: int = 620, clickable: bool = False,
+             drawing: bool = False) -> dict:
     """Draw a folium map at full width. Only clicks on objects come back (and re-run
-    the page) when ``clickable``; otherwise panning and zooming never re-run it."""
+    the page) when ``clickable``, and shapes drawn with the Draw plugin when
+    ``drawing``; otherwise panning and zooming never re-run it."""
     from streamlit_folium import st_folium
+
+    returned = (["last_object_clicked"] if clickable else []) + (["all_drawings"] if drawing else [])
 
     # render=False: st_folium renders the map itself once more anyway; rendering the
     # whole page first as well only doubles the work (same script and header).
     return st_folium(m, key=key, height=height, use_container_width=True, render=False,
-                     returned_objects=["last_object_clicked"] if clickable else []) or {}
+                     returned_objects=returned) or {}
 
 
 def show_alerts(f: flt.IncidentFilter, limit: int = 0) -> None:

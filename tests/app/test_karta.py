@@ -27,7 +27,9 @@ def test_karta_draws_map_with_default_layers(app_db, app_test):
     assert "L.heatLayer(" in script and "L.geoJson(" in script and "L.markerClusterGroup(" in script
     assert "L.control.layers(" in script
     assert all(u.startswith("/app/static/vendor/") for u in args["js_links"] + args["css_links"])
-    assert args["returned_objects"] == ["last_object_clicked"]
+    # Area clicks, and shapes drawn as a filter (the open demo user sees single incidents).
+    assert args["returned_objects"] == ["last_object_clicked", "all_drawings"]
+    assert "L.Control.Draw(" in script and "L.drawLocal" in script
     caption = at.caption[0].value
     assert "händelser i filtret" in caption and "kommunnivå" in caption
 

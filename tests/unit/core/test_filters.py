@@ -153,6 +153,7 @@ def test_url_keys_cover_every_parameter_the_filter_writes():
     so each key the filter can write must be listed there."""
     full = flt.IncidentFilter(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31),
                               categories=("klotter",), sources=("kommun",), areas=("2380C1170",),
-                              weekdays=(6, 7), hours=(22, 23), include_duplicates=True)
+                              weekdays=(6, 7), hours=(22, 23), include_duplicates=True,
+                              shape=flt.DrawnShape("circle", (480000, 7000000, 300)), text="dörr")
     written = set(flt.to_query_params(full)) | set(flt.to_query_params(full, "30d"))
     assert written == set(flt.URL_KEYS)
