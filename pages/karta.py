@@ -73,7 +73,8 @@ points = cache.read(incident_table.incident_list, f) if analyst_tools else None
 chosen = ((st.session_state.get("karta_rader") or {}).get("selection") or {}).get("rows", [])
 selected = incident_table.selected_point(points, list(chosen)) if points is not None else None
 
-m = maps.build_map(data, shapes, tiles=config.map_tiles() if tiles_on else None)
+m = maps.build_map(data, shapes, tiles=config.map_tiles() if tiles_on else None,
+                   layer_control=False)
 analyst.add_analyst_tools(m, draw=analyst_tools, shape=f.shape, selected=selected)
 result = widgets.show_map(m, key="karta_map", clickable=True, drawing=analyst_tools)
 

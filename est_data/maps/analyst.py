@@ -123,9 +123,11 @@ def selected_marker(lat: float, lon: float, label: str) -> folium.FeatureGroup:
 
 
 def add_analyst_tools(m: folium.Map, draw: bool = False, shape: DrawnShape | None = None,
-                      selected: dict | None = None) -> folium.Map:
+                      selected: dict | None = None, layer_control: bool = True) -> folium.Map:
     """Add the drawing toolbar, the active shape and the chosen incident (``lat``,
-    ``lon``, ``label``) to a built map; the map opens centred on the incident."""
+    ``lon``, ``label``) to a map built without its layer control, and then the layer
+    control: it must come after every layer it lists, or its script refers to a layer
+    not yet made (Leaflet stops with "reading 'setZIndex'" and the map stays empty)."""
     if shape is not None:
         shape_layer(shape).add_to(m)
     if selected is not None:
@@ -133,4 +135,6 @@ def add_analyst_tools(m: folium.Map, draw: bool = False, shape: DrawnShape | Non
         CentreOn(selected["lat"], selected["lon"], SELECTED_ZOOM).add_to(m)
     if draw:
         add_draw_control(m)
+    if layer_control:
+        folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m
