@@ -234,10 +234,10 @@ def from_query_params(params: dict, categories: set[str] | None = None,
     p.areas = _parse_keys(get("omr"), areas)
     p.weekdays, bad_days = _parse_ints(get("dag"), 1, 7)
     p.hours, bad_hours = _parse_ints(get("tim"), 0, 23)
-    p.ignored = _ignored(get, p, {"dag": bad_days, "tim": bad_hours})
-    p.include_duplicates = get("dubbl") in ("1", "true", "ja")
     p.shape = shape_from_text(get("yta"))
     p.text = (get("sok") or "").strip()[:MAX_TEXT]
+    p.ignored = _ignored(get, p, {"dag": bad_days, "tim": bad_hours})
+    p.include_duplicates = get("dubbl") in ("1", "true", "ja")
     return p
 
 
