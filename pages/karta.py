@@ -6,6 +6,7 @@ from est_data import maps
 from est_data.incidents import published, queries
 from est_data.webui import cache, setup, sidebar, signin, style, widgets
 from est_data.maps import analyst, click, drawing, incident_table, own_area
+from est_data.maps import link as maplink
 
 user = signin.require(auth.VIEW_AGGREGATES)
 # The meeting role sees aggregates only: no single incidents, small counts suppressed
@@ -22,13 +23,19 @@ first, last = setup.data_span_or_stop()
 
 # The map's own choices live in the URL too (``bind``), so a link prepared before a meeting
 # opens the same map; the filters are put there by the sidebar.
+# Layers and colouring go in the link as short codes (est_data.maps.link), not labels.
+default_layers = [k for k in maps.DEFAULT_LAYERS if k in layer_names]
+widgets.seed_from_link("lager", "lager", maplink.layers_from_text, default_layers)
+st.session_state.lager = [k for k in st.session_state.lager if k in layer_names]
 layers = st.pills("Lager", list(layer_names), format_func=layer_names.get,
-                  selection_mode="multi", key="lager", bind="query-params",
-                  default=[k for k in maps.DEFAULT_LAYERS if k in layer_names])
+                  selection_mode="multi", key="lager")
+widgets.keep_in_link("lager", maplink.layers_to_text(layers or []),
+                     maplink.layers_to_text(default_layers))
 mid, right, _ = st.columns([3, 1.3, 1], vertical_alignment="bottom")
+widgets.seed_from_link("farg", "farg", maplink.measure_from_text, "count")
 measure = mid.segmented_control("Färga områden efter", list(maps.AREA_MEASURES),
-                                format_func=maps.AREA_MEASURES.get, default="count",
-                                key="farg", bind="query-params") or "count"
+                                format_func=maps.AREA_MEASURES.get, key="farg") or "count"
+widgets.keep_in_link("farg", maplink.measure_to_text(measure), maplink.measure_to_text("count"))
 with right.popover("Kartinställningar", icon=":material/tune:", width="stretch"):
     cell = st.selectbox("Rutstorlek för täthet", [None, 50, 100, 200, 500, 1000],
                         format_func=lambda v: "Anpassad till utsnittet" if v is None else f"{v} m",

@@ -40,3 +40,30 @@ def show_alerts(f: flt.IncidentFilter, limit: int = 0) -> None:
         st.caption(f"… och {len(alerts) - alerting.MAX_SENTENCES} till.")
     if alerts.empty and not (note or "").startswith(alerting.TOO_SHORT):
         st.success("Inget område har ovanligt många händelser av något slag senaste veckan.")
+
+
+def seed_from_link(key: str, param: str, parse, default) -> None:
+    """Give widget ``key`` its value from the link's ``param`` (``parse`` turns the text
+    into a value, or None), or ``default``, when the session has none yet. For widgets
+    whose URL form is a short code rather than what ``bind="query-params"`` would
+    write (the display label)."""
+    if key in st.session_state:
+        return
+    raw = st.query_params.get_all(param)
+    if not raw and f"_link_{param}" in st.session_state:
+        # Back from a page without the widget (which dropped its state and the URL).
+        raw = [st.session_state[f"_link_{param}"]]
+    value = parse(raw[-1] if len(raw) == 1 else raw) if raw else None
+    st.session_state[key] = default if value is None else value
+
+
+def keep_in_link(param: str, text: str, default_text: str) -> None:
+    """Write ``text`` to the link's ``param``; leave the parameter out at its default.
+    The text is kept in the session too, for :func:`seed_from_link` after a visit to
+    another page."""
+    st.session_state[f"_link_{param}"] = text
+    if text == default_text:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != text:
+        st.query_params[param] = text
