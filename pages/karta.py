@@ -77,7 +77,8 @@ if "hotspots" in options.layers and data.hot_note:
 
 # The row chosen in the incident table below (its state is known before it is drawn).
 points = cache.read(incident_table.incident_list, f) if analyst_tools else None
-chosen = ((st.session_state.get("karta_rader") or {}).get("selection") or {}).get("rows", [])
+table_key = incident_table.table_key(f)
+chosen = ((st.session_state.get(table_key) or {}).get("selection") or {}).get("rows", [])
 selected = incident_table.selected_point(points, list(chosen)) if points is not None else None
 
 m = maps.build_map(data, shapes, tiles=config.map_tiles() if tiles_on else None,
@@ -131,7 +132,7 @@ if analyst_tools:
                   if len(points) >= incident_table.TABLE_ROWS else "")
                + ". Klicka på en rad för att visa händelsen i kartan.")
     st.dataframe(incident_table.table_view(points, user.can(auth.VIEW_DESCRIPTIONS)),
-                 key="karta_rader", on_select="rerun", selection_mode="single-row",
+                 key=table_key, on_select="rerun", selection_mode="single-row",
                  hide_index=True, width="stretch", height=320)
 
 look = cache.read(queries.lookups)

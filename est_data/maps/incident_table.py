@@ -24,6 +24,12 @@ def incident_list(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
     return incident_points(con, f, limit)
 
 
+def table_key(f: IncidentFilter) -> str:
+    """The table widget's key: a new filter is a new table, so a row chosen before
+    (a position in the old list) never points at another incident."""
+    return f"karta_rader_{hash(f) & 0xFFFFFFFF:08x}"
+
+
 def table_view(points: pd.DataFrame, descriptions: bool) -> pd.DataFrame:
     """The table as shown: Swedish headings, time as ``2025-03-04 22:15``, category labels;
     the description column only when ``descriptions``. Row order is that of ``points``."""

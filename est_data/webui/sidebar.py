@@ -154,6 +154,7 @@ def _drawn_shape(user) -> flt.DrawnShape | None:
     box = st.sidebar.container(border=True)
     what = "en cirkel" if shape.kind == "circle" else "en ritad yta"
     box.markdown(f":material/draw: **Kartfilter:** bara händelser inom {what} på kartan.")
+    box.caption("Händelser som bara är kända på område eller kommun räknas inte med.")
     box.button("Ta bort kartfiltret", key="f_shape_clear", on_click=_clear_shape,
                icon=":material/close:")
     return shape

@@ -45,6 +45,17 @@ def open_karta(page, app_url):
     return frame
 
 
+def settled_map(page):
+    """After a run: the one map (while a new map replaces the old one, both iframes
+    are briefly in the page)."""
+    wait_settled(page)
+    page.wait_for_function(
+        "() => document.querySelectorAll('iframe[src*=\"streamlit_folium\"]').length === 1")
+    frame = page.frame_locator('iframe[src*="streamlit_folium"]')
+    frame.locator(".leaflet-container").wait_for()
+    return frame
+
+
 def table_rows(page) -> int:
     """Rows in the incident table, as its caption says and once the grid shows as many."""
     n = int(CAPTION.search(page.get_by_text(CAPTION).inner_text()).group(1))
@@ -80,7 +91,7 @@ def test_drawn_polygon_filters_the_table(small_page, app_url, demo_db_master):
         page.mouse.click(x, y)
         time.sleep(0.2)
     page.get_by_text("Kartfilter:").wait_for()
-    wait_settled(page)
+    frame = settled_map(page)
     after = table_rows(page)
     shape = shape_from_text(parse_qs(urlparse(page.url).query)["yta"][0])
     assert shape is not None and shape.kind == "polygon"
@@ -108,8 +119,11 @@ def test_clicked_row_is_highlighted_on_the_map(small_page, app_url, demo_db_mast
     row = 3  # the fourth newest incident: its row marker, left of the first column
     header_h, row_h = 36, 35
     page.mouse.click(box["x"] + 16, box["y"] + header_h + row * row_h + row_h / 2)
+    page.wait_for_function("() => [...document.querySelectorAll("
+                           "'iframe[src*=\"streamlit_folium\"]')].some(f => f.contentDocument"
+                           "?.querySelector('path.est-selected'))")
+    frame = settled_map(page)
     frame.locator("path.est-selected").wait_for(state="attached")
-    wait_settled(page)
     with duckdb.connect(str(demo_db_master), read_only=True) as con:
         want = located(con, thirty_days(con)).iloc[row]
     inner = next(f for f in page.frames if "streamlit_folium" in f.url)

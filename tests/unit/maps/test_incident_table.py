@@ -101,3 +101,13 @@ def test_trend_chart_speaks_swedish():
     spec = json.dumps(click.trend_chart(trend, "week").to_dict(), ensure_ascii=False)
     assert '"title": "Period"' in spec and '"title": "Antal"' in spec
     assert "11 maj" in spec and "May" not in spec and '"period"' in spec
+
+
+def test_a_new_filter_is_a_new_table():
+    """A chosen row is a position: after a filter change it must not point at another
+    incident, so the table (and its selection) starts afresh."""
+    same = IncidentFilter(MONTH.start, MONTH.end)
+    assert incident_table.table_key(MONTH) == incident_table.table_key(same)
+    for other in (IncidentFilter(MONTH.start, MONTH.end, categories=("brand",)),
+                  IncidentFilter(MONTH.start, MONTH.end, shape=DrawnShape("circle", (1, 2, 3)))):
+        assert incident_table.table_key(other) != incident_table.table_key(MONTH)
