@@ -21,9 +21,9 @@ f = sidebar.filter_sidebar()
 st.title("Karta")
 first, last = setup.data_span_or_stop()
 
-# The map's own choices live in the URL too (``bind``), so a link prepared before a meeting
-# opens the same map; the filters are put there by the sidebar.
-# Layers and colouring go in the link as short codes (est_data.maps.link), not labels.
+# The map's own choices live in the URL too, so a link prepared before a meeting opens the
+# same map (the filters are put there by the sidebar). Layers and colouring go there as
+# short codes (est_data.maps.link), not as the labels ``bind="query-params"`` would write.
 default_layers = [k for k in maps.DEFAULT_LAYERS if k in layer_names]
 widgets.seed_from_link("lager", "lager", maplink.layers_from_text, default_layers)
 st.session_state.lager = [k for k in st.session_state.lager if k in layer_names]
@@ -131,9 +131,8 @@ if analyst_tools:
                + (f" (högst {fmt.num(incident_table.TABLE_ROWS)})"
                   if len(points) >= incident_table.TABLE_ROWS else "")
                + ". Klicka på en rad för att visa händelsen i kartan.")
-    st.dataframe(incident_table.table_view(points, user.can(auth.VIEW_DESCRIPTIONS)),
-                 key=table_key, on_select="rerun", selection_mode="single-row",
-                 hide_index=True, width="stretch", height=320)
+    style.table(incident_table.table_view(points, user.can(auth.VIEW_DESCRIPTIONS)),
+                key=table_key, on_select="rerun", selection_mode="single-row", height=320)
 
 look = cache.read(queries.lookups)
 st.subheader("Område")
