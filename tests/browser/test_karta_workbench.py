@@ -83,7 +83,9 @@ def test_drawn_polygon_filters_the_table(small_page, app_url, demo_db_master):
     before = table_rows(page)
     iframe = page.locator('iframe[src*="streamlit_folium"]')
     iframe.scroll_into_view_if_needed()
-    frame.locator(".leaflet-draw-draw-polygon").click()  # Leaflet.draw's "Rita en yta"
+    tool = frame.locator(".leaflet-draw-draw-polygon")
+    assert tool.get_attribute("title") == "Rita en yta"  # Leaflet.draw speaks Swedish
+    tool.click()
     box = iframe.bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     corners = [(cx - 150, cy - 100), (cx + 120, cy - 110), (cx + 140, cy + 90), (cx - 130, cy + 100)]
