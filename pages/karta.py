@@ -5,12 +5,15 @@ from est_data.core import auth, config, fmt, privacy
 from est_data import maps
 from est_data.incidents import published, queries
 from est_data.webui import cache, setup, sidebar, signin, style, widgets
-from est_data.maps import click
+from est_data.maps import analyst, click, drawing, incident_table, own_area
+from est_data.maps import link as maplink
 
 user = signin.require(auth.VIEW_AGGREGATES)
 # The meeting role sees aggregates only: no single incidents, small counts suppressed
 # (est_data.core.privacy: "<3", and "dolt" where a total would give one away).
 aggregates_only = not user.can(auth.VIEW_INCIDENTS)
+# Drawing a filter shape and the incident table: for roles that see single incidents.
+analyst_tools = not aggregates_only
 suppress = privacy.limit_for(user)
 layer_names = {k: v for k, v in maps.LAYERS.items() if not (aggregates_only and k == "points")}
 f = sidebar.filter_sidebar()
@@ -18,15 +21,21 @@ f = sidebar.filter_sidebar()
 st.title("Karta")
 first, last = setup.data_span_or_stop()
 
-# The map's own choices live in the URL too (``bind``), so a link prepared before a meeting
-# opens the same map; the filters are put there by the sidebar.
+# The map's own choices live in the URL too, so a link prepared before a meeting opens the
+# same map (the filters are put there by the sidebar). Layers and colouring go there as
+# short codes (est_data.maps.link), not as the labels ``bind="query-params"`` would write.
+default_layers = [k for k in maps.DEFAULT_LAYERS if k in layer_names]
+widgets.seed_from_link("lager", "lager", maplink.layers_from_text, default_layers)
+st.session_state.lager = [k for k in st.session_state.lager if k in layer_names]
 layers = st.pills("Lager", list(layer_names), format_func=layer_names.get,
-                  selection_mode="multi", key="lager", bind="query-params",
-                  default=[k for k in maps.DEFAULT_LAYERS if k in layer_names])
+                  selection_mode="multi", key="lager")
+widgets.keep_in_link("lager", maplink.layers_to_text(layers or []),
+                     maplink.layers_to_text(default_layers))
 mid, right, _ = st.columns([3, 1.3, 1], vertical_alignment="bottom")
+widgets.seed_from_link("farg", "farg", maplink.measure_from_text, "count")
 measure = mid.segmented_control("Färga områden efter", list(maps.AREA_MEASURES),
-                                format_func=maps.AREA_MEASURES.get, default="count",
-                                key="farg", bind="query-params") or "count"
+                                format_func=maps.AREA_MEASURES.get, key="farg") or "count"
+widgets.keep_in_link("farg", maplink.measure_to_text(measure), maplink.measure_to_text("count"))
 with right.popover("Kartinställningar", icon=":material/tune:", width="stretch"):
     cell = st.selectbox("Rutstorlek för täthet", [None, 50, 100, 200, 500, 1000],
                         format_func=lambda v: "Anpassad till utsnittet" if v is None else f"{v} m",
@@ -66,8 +75,45 @@ if data.points_withheld:
 if "hotspots" in options.layers and data.hot_note:
     st.info(data.hot_note, icon=":material/info:")
 
-m = maps.build_map(data, shapes, tiles=config.map_tiles() if tiles_on else None)
-result = widgets.show_map(m, key="karta_map", clickable=True)
+# The row chosen in the incident table below (its state is known before it is drawn).
+points = cache.read(incident_table.incident_list, f) if analyst_tools else None
+table_key = incident_table.table_key(f)
+chosen = ((st.session_state.get(table_key) or {}).get("selection") or {}).get("rows", [])
+selected = incident_table.selected_point(points, list(chosen)) if points is not None else None
+
+m = maps.build_map(data, shapes, tiles=config.map_tiles() if tiles_on else None,
+                   layer_control=False)
+analyst.add_analyst_tools(m, draw=analyst_tools, shape=f.shape, selected=selected)
+result = widgets.show_map(m, key="karta_map", clickable=True, drawing=analyst_tools)
+
+# A newly drawn polygon or circle becomes part of the filter of every page.
+drawn = drawing.latest_drawing(result) if analyst_tools else None
+if drawn and drawn != st.session_state.get("karta_last_drawing"):
+    st.session_state.karta_last_drawing = drawn
+    new_shape = drawing.shape_from_geojson(drawn)
+    if new_shape is None:
+        st.warning("Den ritade formen kunde inte användas som filter. Rita en yta, en "
+                   "rektangel eller en cirkel.")
+    else:
+        sidebar.set_shape(new_shape)
+        st.rerun()
+if analyst_tools:
+    st.caption(":material/draw: Rita en yta, rektangel eller cirkel med verktygen uppe till "
+               "vänster i kartan: då visar alla sidor bara händelserna inom den.")
+if f.shape is not None and user.can(auth.WRITE):
+    with st.popover("Spara ytan som eget område", icon=":material/save:"):
+        st.caption("Ytan sparas bland områdena (typ Eget område) och kan väljas i filtret "
+                   "och utvärderas under Före/efter.")
+        yta_name = st.text_input("Namn", key="karta_yta_namn", max_chars=own_area.MAX_NAME)
+        if st.button("Spara", key="karta_yta_spara", type="primary"):
+            try:
+                new_id = cache.write(own_area.save_drawn_area, yta_name, f.shape.to_text())
+            except own_area.OwnAreaError as exc:
+                st.error(exc.sv)
+            else:
+                st.success(f"Sparad som eget område ({new_id}).")
+elif f.shape is not None:
+    st.caption("En administratör kan spara ytan som eget område för Före/efter.")
 
 # A new click on the map selects the area under it (focus areas first).
 point = click.clicked_point(result)
@@ -78,6 +124,15 @@ if point and point != st.session_state.get("karta_last_click"):
         st.session_state.visa = hit
         st.toast(f"Siffror för {cache.read(queries.lookups)['areas'].get(hit, hit)} visas under kartan.",
                  icon=":material/south:")
+
+if analyst_tools:
+    st.subheader("Händelser i filtret")
+    st.caption(f"De senaste {fmt.num(len(points))} händelserna med plats"
+               + (f" (högst {fmt.num(incident_table.TABLE_ROWS)})"
+                  if len(points) >= incident_table.TABLE_ROWS else "")
+               + ". Klicka på en rad för att visa händelsen i kartan.")
+    style.table(incident_table.table_view(points, user.can(auth.VIEW_DESCRIPTIONS)),
+                key=table_key, on_select="rerun", selection_mode="single-row", height=320)
 
 look = cache.read(queries.lookups)
 st.subheader("Område")
@@ -120,5 +175,5 @@ if area_id:
             unit = {"day": "dag", "week": "vecka", "month": "månad"}[click.trend_bucket(f)]
             st.caption(f"Händelser per {unit}, föregående och vald period"
                        + (" (antal under 3 visas inte)" if suppress else ""))
-            st.bar_chart(trend, x="start", y="count", color="period", height=230,
-                         x_label="", y_label="Antal")
+            st.altair_chart(click.trend_chart(trend, click.trend_bucket(f)), width="stretch")
+

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from est_data.core.shape import DrawnShape, shape_from_text, shape_sql
 from est_data.store.sqlutil import in_list
 
 WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 ALL_HOURS = tuple(range(24))
+#: Longest free-text search kept (characters).
+MAX_TEXT = 100
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,9 @@ class IncidentFilter:
     """Which incidents a view shows. Empty tuples mean "all".
 
     ``start`` and ``end`` are inclusive dates (Swedish local time). ``weekdays`` are
-    ISO numbers 1 (Monday) to 7 (Sunday); ``hours`` 0-23.
+    ISO numbers 1 (Monday) to 7 (Sunday); ``hours`` 0-23. ``shape`` keeps only incidents
+    with a point inside a shape drawn on the map (those without coordinates drop out);
+    ``text`` only those whose description contains it (case-insensitive).
     """
 
     start: dt.date
@@ -32,6 +37,8 @@ class IncidentFilter:
     weekdays: tuple[int, ...] = ()
     hours: tuple[int, ...] = ()
     include_duplicates: bool = False
+    shape: DrawnShape | None = None
+    text: str = ""
 
     @property
     def days(self) -> int:
@@ -78,13 +85,27 @@ def where_clause(f: IncidentFilter, alias: str = "", period: bool = True) -> tup
         sql, p = in_list(f"hour({a}occurred_at)", f.hours)
         parts.append(sql)
         params += p
+    if f.shape is not None:
+        sql, p = shape_sql(f.shape, a)
+        parts.append(sql)
+        params += p
+    if f.text.strip():
+        parts.append(f"{a}description ILIKE ? ESCAPE '\\'")
+        params.append(like_pattern(f.text))
     return (" AND ".join(parts) or "TRUE"), params
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for ILIKE, with the user's ``%``, ``_`` and ``\\`` taken literally."""
+    t = text.strip()[:MAX_TEXT]
+    t = t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{t}%"
 
 
 # --- URL form -------------------------------------------------------------------------
 
 #: Every URL parameter the filter owns (``to_query_params`` writes a subset of these).
-URL_KEYS = ("period", "fran", "till", "kat", "aktor", "omr", "dag", "tim", "dubbl")
+URL_KEYS = ("period", "fran", "till", "kat", "aktor", "omr", "dag", "tim", "dubbl", "yta", "sok")
 
 
 def to_query_params(f: IncidentFilter, preset: str | None = None) -> dict[str, str]:
@@ -104,6 +125,10 @@ def to_query_params(f: IncidentFilter, preset: str | None = None) -> dict[str, s
         q["tim"] = _hours_to_text(f.hours)
     if f.include_duplicates:
         q["dubbl"] = "1"
+    if f.shape is not None:
+        q["yta"] = f.shape.to_text()
+    if f.text.strip():
+        q["sok"] = f.text.strip()[:MAX_TEXT]
     return q
 
 
@@ -182,6 +207,8 @@ class ParsedParams:
     weekdays: tuple[int, ...] = ()
     hours: tuple[int, ...] = ()
     include_duplicates: bool = False
+    shape: DrawnShape | None = None
+    text: str = ""
     ignored: list[str] = field(default_factory=list)
 
 
@@ -207,6 +234,8 @@ def from_query_params(params: dict, categories: set[str] | None = None,
     p.areas = _parse_keys(get("omr"), areas)
     p.weekdays, bad_days = _parse_ints(get("dag"), 1, 7)
     p.hours, bad_hours = _parse_ints(get("tim"), 0, 23)
+    p.shape = shape_from_text(get("yta"))
+    p.text = (get("sok") or "").strip()[:MAX_TEXT]
     p.ignored = _ignored(get, p, {"dag": bad_days, "tim": bad_hours})
     p.include_duplicates = get("dubbl") in ("1", "true", "ja")
     return p
@@ -220,6 +249,7 @@ def _ignored(get, p: ParsedParams, rejected_ints: dict[str, bool]) -> list[str]:
         "aktor": len(p.sources) == len(_parse_keys(get("aktor"), None)),
         "omr": len(p.areas) == len(_parse_keys(get("omr"), None)),
         **{key: not bad for key, bad in rejected_ints.items()},
+        "yta": p.shape is not None,
     }
     return [f"{key}={get(key)[:40]}" for key, ok in used_all.items() if get(key) and not ok]
 

@@ -100,3 +100,18 @@ def hides_change(*counts: int, suppress_below: int = SUPPRESS_BELOW) -> bool:
     the change between them is not shown either, since it would give the small count
     away ("<3 → 5, +4" reveals 1)."""
     return bool(suppress_below) and any(0 < c < suppress_below for c in counts)
+
+
+#: Swedish month abbreviations (lower case, as Swedish writes them).
+MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def day_month(value: dt.date, with_year: bool = False) -> str:
+    """``"17 maj"`` (``"17 maj 2025"`` with the year): a chart's Swedish date label."""
+    text = f"{value.day} {MONTHS_SV[value.month - 1]}"
+    return f"{text} {value.year}" if with_year else text
+
+
+def month_year(value: dt.date) -> str:
+    """``"maj 2025"``."""
+    return f"{MONTHS_SV[value.month - 1]} {value.year}"

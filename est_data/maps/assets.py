@@ -31,7 +31,8 @@ Supported offline
 ``Marker`` with Leaflet's default icon, ``CircleMarker``, ``Circle``,
 ``Polygon``/``PolyLine``, ``Rectangle``, ``Popup``, ``Tooltip``,
 ``FeatureGroup``, ``LayerControl``, ``DivIcon``), ``plugins.HeatMap``,
-``plugins.MarkerCluster`` and ``plugins.FastMarkerCluster``.
+``plugins.MarkerCluster``, ``plugins.FastMarkerCluster`` and ``plugins.Draw``
+(Leaflet.draw, for the shapes an analyst draws as a filter).
 
 Not supported offline (would need more vendored files)
 ------------------------------------------------------
@@ -64,6 +65,7 @@ __all__ = [
     "HeatMap",
     "MarkerCluster",
     "FastMarkerCluster",
+    "Draw",
     "STATIC_DIR",
     "STATIC_URL_PATH",
     "VENDOR_DIR",
@@ -96,6 +98,8 @@ ASSET_FILES = {
     "markercluster_js": "leaflet.markercluster/leaflet.markercluster.js",
     "markercluster_css": "leaflet.markercluster/MarkerCluster.css",
     "markercluster_default_css": "leaflet.markercluster/MarkerCluster.Default.css",
+    "draw_js": "leaflet.draw/leaflet.draw.js",
+    "draw_css": "leaflet.draw/leaflet.draw.css",
 }
 
 _active_base_url: str | None = None
@@ -150,6 +154,7 @@ _lazy_plugins_package()
 from folium.plugins.fast_marker_cluster import FastMarkerCluster  # noqa: E402
 from folium.plugins.heat_map import HeatMap  # noqa: E402
 from folium.plugins.marker_cluster import MarkerCluster  # noqa: E402
+from folium.plugins.draw import Draw  # noqa: E402
 
 
 def _asset_lists(base_url: str) -> dict[str, dict[str, list[tuple[str, str]]]]:
@@ -177,6 +182,8 @@ def _asset_lists(base_url: str) -> dict[str, dict[str, list[tuple[str, str]]]]:
         "HeatMap": {"js": [("leaflet-heat.js", url("heat_js"))], "css": []},
         "MarkerCluster": {"js": cluster_js, "css": cluster_css},
         "FastMarkerCluster": {"js": list(cluster_js), "css": list(cluster_css)},
+        "Draw": {"js": [("leaflet_draw_js", url("draw_js"))],
+                 "css": [("leaflet_draw_css", url("draw_css"))]},
     }
 
 
@@ -207,6 +214,7 @@ def use_local_assets(base_url: str = VENDOR_URL_PATH) -> None:
         "HeatMap": HeatMap,
         "MarkerCluster": MarkerCluster,
         "FastMarkerCluster": FastMarkerCluster,
+        "Draw": Draw,
     }
     for name, cls in classes.items():
         cls.default_js = list(lists[name]["js"])

@@ -10,14 +10,18 @@ import datetime as dt
 
 import streamlit as st
 
-from est_data.core import filters as flt
+from est_data.core import auth, filters as flt
 from est_data.incidents import queries
 from est_data.webui.cache import read
+from est_data.webui.signin import current_user
 
 _DEFAULTS = {"f_preset": "30d", "f_categories": [], "f_sources": [], "f_areas": [],
-             "f_weekdays": [], "f_hours": (0, 23), "f_duplicates": False}
+             "f_weekdays": [], "f_hours": (0, 23), "f_duplicates": False, "f_text": ""}
 _KEYS = ("f_preset", "f_start", "f_end", "f_categories", "f_sources", "f_areas",
-         "f_weekdays", "f_hours", "f_duplicates")
+         "f_weekdays", "f_hours", "f_duplicates", "f_text")
+#: Session key of the shape drawn on the map (a DrawnShape, not a widget's value).
+SHAPE_KEY = "f_shape"
+
 
 
 def keep_filter_state() -> None:
@@ -44,6 +48,8 @@ def _init_from_url(look: dict, presets: set[str]) -> None:
     hours = p.hours or flt.ALL_HOURS
     st.session_state.f_hours = (min(hours), max(hours))
     st.session_state.f_duplicates = p.include_duplicates
+    st.session_state[SHAPE_KEY] = p.shape
+    st.session_state.f_text = p.text
     st.session_state._filters_initialised = True
     if p.ignored:
         st.session_state._link_notes = [
@@ -129,6 +135,43 @@ def _when_and_duplicates() -> tuple[list, tuple[int, ...], bool]:
     return weekdays, hours, dupes
 
 
+def set_shape(shape: flt.DrawnShape) -> None:
+    """Make a shape drawn on the map part of the filter (every page, and the link)."""
+    st.session_state[SHAPE_KEY] = shape
+
+
+def _clear_shape() -> None:
+    st.session_state[SHAPE_KEY] = None
+
+
+def _drawn_shape(user) -> flt.DrawnShape | None:
+    """The shape drawn on Karta, shown as active with a button that clears it. Only for
+    roles that see single incidents: counts inside freely drawn shapes, set against each
+    other, would give away the small counts the meeting role must not see."""
+    shape = st.session_state.get(SHAPE_KEY)
+    if shape is None or user is None or not user.can(auth.VIEW_INCIDENTS):
+        return None
+    box = st.sidebar.container(border=True)
+    what = "en cirkel" if shape.kind == "circle" else "en ritad yta"
+    box.markdown(f":material/draw: **Kartfilter:** bara händelser inom {what} på kartan.")
+    box.caption("Händelser som bara är kända på område eller kommun räknas inte med.")
+    box.button("Ta bort kartfiltret", key="f_shape_clear", on_click=_clear_shape,
+               icon=":material/close:")
+    return shape
+
+
+def _text(user) -> str:
+    """Free-text search in descriptions, for roles that may read them (never the
+    meeting role: it sees no descriptions, so it gets no box either)."""
+    if user is None or not user.can(auth.VIEW_DESCRIPTIONS):
+        return ""
+    text = st.sidebar.text_input("Sök i beskrivningar", key="f_text", max_chars=flt.MAX_TEXT,
+                                 placeholder="t.ex. trapphus",
+                                 help="Visar bara händelser vars beskrivning innehåller texten "
+                                      "(stora och små bokstäver lika).")
+    return text.strip()
+
+
 def filter_sidebar() -> flt.IncidentFilter:
     """The filter widgets every analysis page shares; keeps the URL in step.
 
@@ -140,11 +183,14 @@ def filter_sidebar() -> flt.IncidentFilter:
     preset, start, end = _period(look)
     cats, sources, areas = _choices(look)
     weekdays, hours, dupes = _when_and_duplicates()
+    user = current_user()
+    text = _text(user)
+    shape = _drawn_shape(user)
     st.sidebar.caption(":material/link: Länken i adressfältet visar samma vy med samma filter: "
                        "kopiera den för att dela vyn.")
     f = flt.IncidentFilter(start=start, end=end, categories=tuple(cats), sources=tuple(sources),
                            areas=tuple(areas), weekdays=tuple(sorted(weekdays)), hours=hours,
-                           include_duplicates=dupes)
+                           include_duplicates=dupes, shape=shape, text=text)
     query = flt.to_query_params(f, preset)
     _link_notes(query)
     _sync_url(query)

@@ -27,7 +27,9 @@ def test_karta_draws_map_with_default_layers(app_db, app_test):
     assert "L.heatLayer(" in script and "L.geoJson(" in script and "L.markerClusterGroup(" in script
     assert "L.control.layers(" in script
     assert all(u.startswith("/app/static/vendor/") for u in args["js_links"] + args["css_links"])
-    assert args["returned_objects"] == ["last_object_clicked"]
+    # Area clicks, and shapes drawn as a filter (the open demo user sees single incidents).
+    assert args["returned_objects"] == ["last_object_clicked", "all_drawings"]
+    assert "L.Control.Draw(" in script and "L.drawLocal" in script
     caption = at.caption[0].value
     assert "händelser i filtret" in caption and "kommunnivå" in caption
 
@@ -97,7 +99,7 @@ def test_empty_database_gives_guidance(empty_db, app_test):
     assert not at.get("component_instance")
 
 
-# --- The map's own choices in the URL (bind="query-params") ---------------------------------
+# --- The map's own choices in the URL (short codes: est_data.maps.link) ----------------------
 
 def test_a_link_opens_the_same_map(app_db, app_test):
     """Layers, colouring, cell size and the chosen area come from the URL (Swedish labels)."""
@@ -121,9 +123,23 @@ def test_a_filter_change_keeps_the_map_choices_in_the_url(app_db, app_test):
     at.sidebar.multiselect(key="f_categories").set_value(["brand"]).run()
     assert not at.exception
     assert at.query_params["kat"] in ("brand", ["brand"])
-    assert at.query_params["lager"] == ["Täthet", "Ortnamn"]
-    assert at.query_params["farg"] in ("Per 1 000 invånare", ["Per 1 000 invånare"])
+    # A link written with labels (before the codes) is kept, in codes.
+    assert at.query_params["lager"] in ("tat,namn", ["tat,namn"])
+    assert at.query_params["farg"] in ("per1000", ["per1000"])
     assert at.pills(key="lager").value == ["heat", "labels"]
+
+
+def test_map_choices_go_in_the_link_as_short_codes(app_db, app_test):
+    at = app_test("karta", lager="gi,omr", farg="forandring")
+    assert not at.exception
+    assert at.pills(key="lager").value == ["areas", "hotspots"]
+    assert at.segmented_control(key="farg").value == "change"
+    at.pills(key="lager").set_value(["heat", "focus"]).run()
+    at.segmented_control(key="farg").set_value("count").run()
+    assert at.query_params["lager"] in ("tat,fokus", ["tat,fokus"])
+    assert "farg" not in at.query_params  # the default is left out
+    at.pills(key="lager").set_value([]).run()  # no layers at all is a choice too
+    assert at.query_params["lager"] in ("", [""])
 
 
 def test_unknown_map_values_in_a_link_fall_back_to_the_defaults(app_db, app_test):

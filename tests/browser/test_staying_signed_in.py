@@ -15,10 +15,10 @@ from conftest import serve
 
 TIMEOUT_MS = 60_000
 FIRST_RUN_MS = 120_000  # a fresh server imports everything on its first runs
-# The filter (read by the sidebar) and the map's own choices (widgets bound to the URL,
-# which hold their labels).
-LINK = "/karta?kat=klotter&period=90d&farg=F%C3%B6r%C3%A4ndring&lager=T%C3%A4thet"
-PARAMS = {"kat": ["klotter"], "period": ["90d"], "farg": ["Förändring"], "lager": ["Täthet"]}
+# The filter (read by the sidebar) and the map's own choices (short codes,
+# est_data.maps.link).
+LINK = "/karta?kat=klotter&period=90d&farg=forandring&lager=tat"
+PARAMS = {"kat": ["klotter"], "period": ["90d"], "farg": ["forandring"], "lager": ["tat"]}
 
 
 @pytest.fixture

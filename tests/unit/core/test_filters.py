@@ -153,6 +153,57 @@ def test_url_keys_cover_every_parameter_the_filter_writes():
     so each key the filter can write must be listed there."""
     full = flt.IncidentFilter(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31),
                               categories=("klotter",), sources=("kommun",), areas=("2380C1170",),
-                              weekdays=(6, 7), hours=(22, 23), include_duplicates=True)
+                              weekdays=(6, 7), hours=(22, 23), include_duplicates=True,
+                              shape=flt.DrawnShape("circle", (480000, 7000000, 300)), text="dörr")
     written = set(flt.to_query_params(full)) | set(flt.to_query_params(full, "30d"))
     assert written == set(flt.URL_KEYS)
+
+
+# --- The drawn shape and the description search --------------------------------------
+
+def _incident_table(con, rows):
+    con.execute("CREATE TABLE incidents (occurred_at TIMESTAMP, duplicate_of TEXT, category "
+                "TEXT, source TEXT, area_id TEXT, focus_area_id TEXT, x DOUBLE, y DOUBLE, "
+                "description TEXT)")
+    con.executemany("INSERT INTO incidents VALUES ('2025-01-05 22:00', NULL, 'klotter', 's', "
+                    "'A', NULL, ?, ?, ?)", rows)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("trapphus", {"Klotter i trapphuset", "TRAPPHUS nedklottrat"}),
+    ("TRAPPHUS", {"Klotter i trapphuset", "TRAPPHUS nedklottrat"}),
+    ("100%", {"100% sönder"}),            # % is a character, not a wildcard
+    ("a_b", {"a_b stängd"}),              # so is _
+    ("'; DROP TABLE incidents; --", set()),
+    ("  ", None),                          # blank: no condition at all
+])
+def test_text_search_is_a_bound_ilike(text, expected):
+    con = duckdb.connect()
+    descriptions = ["Klotter i trapphuset", "TRAPPHUS nedklottrat", "100% sönder", "1000 sönder",
+                    "a_b stängd", "axb stängd", None]
+    _incident_table(con, [(1.0, 1.0, d) for d in descriptions])
+    sql, params = where_clause(IncidentFilter(D0, D1, text=text))
+    assert "DROP" not in sql and text.strip() not in sql or not text.strip()
+    found = {r[0] for r in con.execute(f"SELECT description FROM incidents WHERE {sql}", params).fetchall()}
+    assert found == (expected if expected is not None else set(descriptions))
+
+
+def test_shape_keeps_only_incidents_inside_and_never_those_without_a_place():
+    con = duckdb.connect()
+    _incident_table(con, [(480_100.0, 7_000_100.0, "in"), (480_900.0, 7_000_900.0, "out"),
+                          (None, None, "no place")])
+    circle = flt.DrawnShape("circle", (480_000, 7_000_000, 500))
+    sql, params = where_clause(IncidentFilter(D0, D1, shape=circle), alias="")
+    assert [r[0] for r in con.execute(f"SELECT description FROM incidents WHERE {sql}",
+                                      params).fetchall()] == ["in"]
+
+
+def test_shape_and_text_in_the_link():
+    square = flt.DrawnShape("polygon", (1, 2, 101, 2, 101, 102, 1, 102))
+    f = IncidentFilter(D0, D1, shape=square, text=" källare ")
+    q = flt.to_query_params(f)
+    assert q["yta"] == "p:1,2,101,2,101,102,1,102" and q["sok"] == "källare"
+    p = flt.from_query_params(q)
+    assert (p.shape, p.text, p.ignored) == (square, "källare", [])
+    bad = flt.from_query_params({"yta": "p:1,2", "sok": "x" * 500})
+    assert bad.shape is None and bad.ignored == ["yta=p:1,2"] and len(bad.text) == flt.MAX_TEXT

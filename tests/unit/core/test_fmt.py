@@ -60,3 +60,15 @@ def test_hides_change(counts, below, hidden):
 ])
 def test_ratio_delta_for_metric_arrows(ratio, base, expected):
     assert fmt.ratio_delta(ratio, base) == expected
+
+
+@pytest.mark.parametrize("day, with_year, expected", [
+    (dt.date(2026, 5, 17), False, "17 maj"), (dt.date(2026, 10, 2), True, "2 okt 2026"),
+    (dt.date(2026, 1, 31), False, "31 jan"),
+])
+def test_day_month_in_swedish(day, with_year, expected):
+    assert fmt.day_month(day, with_year) == expected
+
+
+def test_month_year_in_swedish():
+    assert [fmt.month_year(dt.date(2025, m, 1)) for m in (3, 5, 12)] == ["mar 2025", "maj 2025", "dec 2025"]

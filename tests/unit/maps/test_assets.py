@@ -208,14 +208,17 @@ def test_maps_load_only_the_plugins_they_use():
         import streamlit_folium  # imports folium.plugins and uses DualMap
         from est_data.maps import assets as mapassets
         assert "folium.plugins.heat_map" in sys.modules
-        assert "folium.plugins.draw" not in sys.modules, "all of folium.plugins was imported"
+        # Draw is one of ours (the analyst's filter shapes); MiniMap is not.
+        assert "folium.plugins.draw" in sys.modules
+        assert "folium.plugins.minimap" not in sys.modules, "all of folium.plugins was imported"
+        assert mapassets.Draw.default_js[0][1] == "/app/static/vendor/leaflet.draw/leaflet.draw.js"
         import folium.plugins
         assert folium.plugins.HeatMap is mapassets.HeatMap
         assert folium.plugins.FastMarkerCluster is mapassets.FastMarkerCluster
         assert folium.plugins.HeatMap.default_js[0][1].startswith("/app/static/vendor/")
         from folium.plugins import Draw, MiniMap  # the rest of the package still works
         from folium.plugins.draw import Draw as D2
-        assert Draw is D2 and "folium.plugins.draw" in sys.modules
+        assert Draw is D2 is mapassets.Draw and "folium.plugins.minimap" in sys.modules
         assert set(folium.plugins.__all__) >= {"HeatMap", "Draw", "DualMap", "MiniMap"}
     """)
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
