@@ -288,9 +288,12 @@ def _placebo_sentence(ev: Evaluation, shown: str) -> str:
                 f"placebotest: inget av {fmt.num(pl.n)} jämförelseområden minskade lika mycket")
     else:
         rank = "för få jämförelseområden för att mäta det, så en vanlig variation är antagen"
+    by_itself = "" if pl is None or abs(pl.expected - 1) < 0.02 else (
+        f" Områden med lika många händelser före brukar ändras med "
+        f"{_signed_pct(pl.expected - 1)}{fmt.NBSP}% av sig själva.")
     return (f"Bedömning: ingen säkerställd förändring. Modellen visar en minskning med {shown}, "
-            f"men områden utan insatsen ändras också från år till år ({rank}). Med den "
-            f"variationen inräknad är intervallet {_interval(vi.low - 1, vi.high - 1)}, och "
+            f"men områden utan insatsen ändras också från år till år ({rank}).{by_itself} "
+            f"Med det inräknat är intervallet {_interval(vi.low - 1, vi.high - 1)}, och "
             f"det utesluter inte att minskningen är sådan som ett område med en topp får ändå.")
 
 

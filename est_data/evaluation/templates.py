@@ -18,8 +18,9 @@ METHOD = (
     ("Perioder", "Händelserna räknas i en period före och en lika lång period efter "
      "insatsdatumet. En genomförandetid kan uteslutas mellan perioderna. Bara unika "
      "händelser räknas: samma händelse rapporterad av flera aktörer räknas en gång."),
-    ("Områden", "Målområdet jämförs med jämförelseområden (standard: statistikområden som inte "
-     "gränsar till målområdet eller bufferten). Förflyttning undersöks i en buffert: "
+    ("Områden", "Målområdet jämförs med jämförelseområden (standard: de åtta "
+     "statistikområden, bland dem som inte gränsar till målområdet eller bufferten, som "
+     "liknade målområdet mest före insatsen i nivå och utveckling). Förflyttning undersöks i en buffert: "
      "grannområdena (statistikområdena som rymmer eller gränsar till målområdet) eller en "
      "ring på N meter runt det. Händelser i målområdet räknas aldrig i bufferten eller "
      "jämförelsen, och andra fokusområden med egna insatser räknas inte alls."),
@@ -151,8 +152,10 @@ Siffrorna avser händelser som aktörerna rapporterat, inte all brottslighet.</f
 GENERAL_CAVEATS = (
     "Fokusområden väljs ofta för att nivån var ovanligt hög. Sådana toppar brukar sjunka "
     "av sig själva (regression mot medelvärdet), så en del av minskningen kan ha kommit "
-    "ändå. Bedömningen överst prövar därför också jämförelseområdena som om vart och ett "
-    "vore målområdet (placebotest): en minskning räknas bara om den är ovanlig bland dem.",
+    "ändå. Därför jämförs målområdet med de områden som liknade det mest före insatsen "
+    "(matchade), och varje kandidatområde prövas som om det vore målområdet (placebotest). "
+    "Hur mycket de ändras av sig själva, och hur mycket områden med lika hög nivå brukar "
+    "sjunka, räknas in i bedömningen: en minskning räknas bara om den håller även då.",
     "Antalet rapporter speglar också hur mycket som rapporteras: mer närvaro (polis, "
     "nattvandrare, fastighetsvärdar) kan ge fler rapporter även om det inträffar mindre.",
     "Intervallen i tabellerna bygger på antagandet att händelserna är oberoende (Poisson). "
