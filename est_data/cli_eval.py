@@ -13,6 +13,8 @@ from est_data.core.config import db_path
 from est_data.core.errors import UserError
 from est_data.evaluation import evaluate as evaluation_mod
 from est_data.evaluation.matching import COMPARISONS
+from est_data.evaluation.plans import plan_for
+from est_data.evaluation.report import planned_evaluation
 from est_data.evaluation.selection import EvaluationSpec
 from est_data.evaluation.summary_sv import headline, summary_text
 from est_data.store.db import open_db
@@ -23,6 +25,11 @@ EVALUATION_DATES = (dt.date(1900, 1, 1), dt.date(2199, 12, 31))
 
 def cmd_evaluate(args) -> int:
     path = args.db or db_path()
+    if args.measure:
+        return _evaluate_plan(path, args)
+    if not args.area or args.date is None:
+        raise UserError("give --area and --date, or --measure ID",
+                        "Ange område och datum, eller en insats.")
     first, last = EVALUATION_DATES
     if not first <= args.date <= last:
         raise UserError(f"--date {args.date.isoformat()} is outside {first} to {last}",
@@ -40,10 +47,31 @@ def cmd_evaluate(args) -> int:
         comparison=args.comparison)
     with open_db(path, read_only=True) as con:
         ev = evaluation_mod.evaluate(con, spec)
-    if args.json:
+    return _print(ev, args.json)
+
+
+def _evaluate_plan(path, args) -> int:
+    """``--measure ID``: the measure's evaluation plan, as the Årsuppföljning uses it."""
+    if args.area or args.date or args.control or args.buffer or args.category:
+        raise UserError("--measure takes its choices from the plan: leave out --area, "
+                        "--date, --control, --buffer and --category",
+                        "En insats utvärderas enligt sin plan; ange inga andra val.")
+    with open_db(path, read_only=True) as con:
+        plan = plan_for(con, args.measure)
+        if plan is None:
+            raise UserError(f"unknown measure: {args.measure}",
+                            f"Okänd insats: {args.measure}.")
+        ev = planned_evaluation(con, plan.spec, args.measure)
+    return _print(ev, args.json)
+
+
+def _print(ev, as_json: bool) -> int:
+    if as_json:
         print(json.dumps(evaluation_mod.to_json_dict(ev), ensure_ascii=False))
     else:
         print(headline(ev))
+        if ev.plan_note:
+            print(ev.plan_note)
         print()
         print(summary_text(ev))
     return 0
@@ -82,9 +110,12 @@ def add_evaluation_commands(sub, db_arg, iso_date) -> None:
                     "Counts unique incidents; by default all categories, comparison areas "
                     "that do not touch the target, and the neighbouring areas as buffer.")
     db_arg(p)
-    p.add_argument("--area", action="append", required=True, metavar="ID",
+    p.add_argument("--measure", metavar="ID",
+                   help="evaluate a logged measure by its evaluation plan (instead of the "
+                        "choices below)")
+    p.add_argument("--area", action="append", metavar="ID",
                    help="target area id (repeat for several)")
-    p.add_argument("--date", type=iso_date, required=True, metavar="YYYY-MM-DD",
+    p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
                    help="date the measure took effect")
     p.add_argument("--before-days", type=int, default=365, metavar="N",
                    help="length of the before window in days (default 365)")

@@ -35,7 +35,7 @@ from est_data.evaluation.wording import MIN_EVENTS, claim
 
 JSON_KEYS = ("target", "control", "buffer", "rate_ratio", "rate_ratio_ci", "p_value", "res",
              "res_ci", "wdd", "wdd_se", "wdd_z", "wdq", "verdict", "before_days_observed",
-             "after_days_observed", "model", "placebo", "comparison", "power")
+             "after_days_observed", "model", "placebo", "comparison", "power", "plan")
 VERDICTS = ("decrease", "increase", "no_change", "uncertain", "incomplete")
 
 
@@ -287,7 +287,8 @@ def to_json_dict(ev: Evaluation) -> dict:
     verdict uses (:mod:`.placebo`); ``comparison`` how the comparison areas were chosen
     (``mode`` "matched", "all" or "chosen") and which; ``power`` the chance to find a
     20/30/40 % drop after 12 and 24 months and the months until a 30 % drop is found
-    with 80 % chance (:mod:`.power`).
+    with 80 % chance (:mod:`.power`); ``plan`` what the evaluation says of the measure's
+    plan (:mod:`.plans`; null when not asked about a measure).
     """
     s = ev.stats
     buffer = ev.buffer or Counts(0, 0)
@@ -314,6 +315,7 @@ def to_json_dict(ev: Evaluation) -> dict:
         "comparison": {"mode": ev.selection.comparison,
                        "areas": list(ev.selection.controls)},
         "power": dict(ev.power) or None,
+        "plan": ev.plan_note,
     }
     assert tuple(out) == JSON_KEYS
     return out

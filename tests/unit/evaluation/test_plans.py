@@ -106,3 +106,31 @@ def test_followup_follows_the_changed_plan(demo_db):
         assert "(version 2): Bara inbrott är målet" in html
         # Other months than the plan's: no plan is followed.
         assert all(r.plan is None for r in followup.focus_followup(con, months=6))
+
+
+def test_cli_evaluates_a_measure_by_its_plan_as_the_followup_does(capsys, demo_db):
+    import json
+
+    from est_data.cli import main
+
+    assert main(["evaluate", "--db", str(demo_db), "--measure", "demo-01", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["plan"] == "Plan fastställd 2025-10-06 när insatsen loggades (version 1)."
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        kyrk = {r.area_id: r for r in followup.focus_followup(con)}["fokus_kyrkgatan"]
+    ev = kyrk.evaluation
+    assert out["verdict"] == ev.verdict
+    assert out["target"] == {"before": ev.target.before, "after": ev.target.after}
+    assert out["model"]["effect"] == pytest.approx(ev.model.effect)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--measure", "demo-01", "--area", "fokus_kyrkgatan"], "--measure takes its choices"),
+    (["--measure", "nope"], "unknown measure: nope"),
+    (["--date", "2025-01-01"], "give --area and --date, or --measure ID"),
+])
+def test_cli_measure_refusals(capsys, demo_db, args, message):
+    from est_data.cli import main
+
+    assert main(["evaluate", "--db", str(demo_db), *args]) == 2
+    assert message in capsys.readouterr().err
