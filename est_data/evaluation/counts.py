@@ -103,12 +103,14 @@ def _ring_incident_ids(con: duckdb.DuckDBPyConnection, sel: AreaSelection, windo
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, sel: AreaSelection, windows: Windows,
-               categories: tuple[str, ...]) -> pd.DataFrame:
+               categories: tuple[str, ...], first: dt.date | None = None,
+               last: dt.date | None = None) -> pd.DataFrame:
     """Counts per group (target/buffer/control), period, bin, category and buffer area.
 
     DuckDB aggregates the incidents per area, focus area, category, period and month
     bin (every value a bound parameter); :func:`tag_groups` then sorts those few
-    thousand rows into the groups.
+    thousand rows into the groups. ``first``/``last`` cut the windows to the days the
+    partners were reporting (:mod:`.reporting`).
     """
     bins = month_bins(windows)
     n_before = int((bins["period"] == "before").sum())
@@ -120,7 +122,10 @@ def count_rows(con: duckdb.DuckDBPyConnection, sel: AreaSelection, windows: Wind
     params = [windows.before_end, windows.before_end,
               windows.before_start, windows.before_days * 86400 / n_before, n_before - 1,
               windows.after_start, windows.after_days * 86400 / n_after, n_after - 1,
-              windows.before_start, windows.after_end, windows.before_end, windows.after_start,
+              max(pd.Timestamp(windows.before_start), pd.Timestamp(first or windows.before_start)),
+              min(pd.Timestamp(windows.after_end),
+                  pd.Timestamp(last or windows.after_end) + pd.Timedelta(days=1)),
+              windows.before_end, windows.after_start,
               *category_params]
     ring = sel.ring_wkt is not None
     sql = _COUNT_SQL.format(

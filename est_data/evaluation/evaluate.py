@@ -25,12 +25,12 @@ from est_data.evaluation.matching import match_table
 from est_data.evaluation.placebo import (
     Placebo, VerdictInterval, placebo_in_space, verdict_interval)
 from est_data.evaluation.power import inputs_for, power_table
+from est_data.evaluation.reporting import ReportingSpan, actor_spans, reporting_span
 from est_data.evaluation.selection import (
     AreaSelection, EvaluationSpec, Windows, check_categories, select_areas, windows_for)
 from est_data.evaluation.stats import (
     RateRatio, RelativeEffectSize, StatisticsError, rate_ratio, relative_effect_size)
 from est_data.measures.store import list_interventions
-from est_data.store.sqlutil import fetch_row
 from est_data.evaluation.wording import MIN_EVENTS, claim
 
 JSON_KEYS = ("target", "control", "buffer", "rate_ratio", "rate_ratio_ci", "p_value", "res",
@@ -146,6 +146,7 @@ class Evaluation:
     power: dict = field(default_factory=dict)
     verdict_ci: VerdictInterval | None = None
     plan_note: str | None = None  # the plan followed, or why this is exploratory (.plans)
+    reporting: ReportingSpan | None = None  # partners whose reports stop cut the span
 
 
 def verdict_code(target: Counts, model: ModelEffect | None, after_days: float,
@@ -243,15 +244,14 @@ def evaluate(con: duckdb.DuckDBPyConnection, spec: EvaluationSpec,
     windows = windows_for(spec.date, spec.before_days, spec.after_days, spec.gap_days)
     check_categories(con, spec.categories)
     selection = select_areas(load_areas(con), spec)
-    rows = count_rows(con, selection, windows, spec.categories)
-    first, last = fetch_row(con, "SELECT min(occurred_at)::DATE, max(occurred_at)::DATE "
-                                 "FROM incidents WHERE duplicate_of IS NULL")
+    span = reporting_span(actor_spans(con, windows, spec.categories), windows)
+    rows = count_rows(con, selection, windows, spec.categories, span.first, span.last)
     measures = list_interventions(con, selection.targets)
     others = list_interventions(con, tuple(selection.controls) + tuple(selection.buffers),
                                 start=windows.before_start,
                                 end=windows.after_end - dt.timedelta(days=1))
     return assemble(spec, windows, selection, rows, measures=measures, other_measures=others,
-                    data_first=first, data_last=last,
+                    data_first=span.first, data_last=span.last, reporting=span,
                     created_at=now or dt.datetime.now().replace(microsecond=0))
 
 

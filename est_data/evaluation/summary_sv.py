@@ -11,9 +11,8 @@ logic; an after-window the data do not yet cover gives "Efterperioden är inte h
   change (else "inte statistiskt säkerställd", no verb of direction); no percentage with
   too few events; the table row's change relative to the comparison is the model's effect;
 - displacement is judged against the comparison areas (buffer relative to comparison);
-  single buffer areas are mentioned only with a correction for testing many of them;
-- windows whose observed days do not cover whole years get a seasonality warning.
-"""
+  single buffer areas are mentioned only with a correction for many tests;
+- short windows get a seasonality warning; partners that stopped reporting are named."""
 from __future__ import annotations
 
 import datetime as dt
@@ -22,6 +21,7 @@ from est_data.core import fmt
 from est_data.evaluation.counts import Counts
 from est_data.evaluation.evaluate import Evaluation
 from est_data.evaluation.explain_sv import no_change_reason
+from est_data.evaluation.reporting import reporting_caveat
 from est_data.evaluation.stats import RateRatio, RelativeEffectSize
 from est_data.core.taxonomy import labels
 from est_data.evaluation.wording import MIN_EVENTS as FEW_EVENTS, VERDICT_LABELS, claim, headline_effect
@@ -374,7 +374,7 @@ def covers_whole_years(days: int) -> bool:
 def caveats(ev: Evaluation) -> list[str]:
     """Warnings that apply to this evaluation, in Swedish."""
     w = ev.windows
-    out = []
+    out = [c for c in [reporting_caveat(ev.reporting)] if c]
     seen_before, seen_after = round(ev.before_days_observed), round(ev.after_days_observed)
     if not (covers_whole_years(seen_before) and covers_whole_years(seen_after)):
         out.append("Obs: perioderna täcker inte hela år, så årstidsvariationer (till exempel "
