@@ -50,9 +50,10 @@ class PageSpec:
     needs: str
     default: bool = False
 
-    def page(self, visible: bool = True) -> st.Page:
+    def page(self, visible: bool = True, default: bool | None = None) -> st.Page:
         return st.Page(self.script, title=self.title, icon=self.icon, url_path=self.url_path,
-                       default=self.default, visibility="visible" if visible else "hidden")
+                       default=self.default if default is None else default,
+                       visibility="visible" if visible else "hidden")
 
 
 # The navigation's sections (see est_data/core/auth.py for the capabilities).
@@ -61,6 +62,10 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("pages/oversikt.py", "Översikt", ":material/dashboard:", "oversikt",
                  auth.VIEW_AGGREGATES, default=True),
         PageSpec("pages/karta.py", "Karta", ":material/map:", "karta", auth.VIEW_AGGREGATES),
+        PageSpec("pages/rapportera.py", "Rapportera", ":material/add_location_alt:",
+                 "rapportera", auth.REPORT),
+        PageSpec("pages/trygghetsvandringar.py", "Trygghetsvandringar", ":material/directions_walk:",
+                 "trygghetsvandringar", auth.VIEW_AGGREGATES),
     ),
     "Analys": (
         PageSpec("pages/trender.py", "Trender", ":material/trending_up:", "trender",
@@ -84,19 +89,30 @@ def navigation_pages(user: auth.User | None) -> dict[str, list[st.Page]]:
     Every page stays registered, so a link to any of them is never Streamlit's English
     "Page not found": signed out it shows the sign-in form in its place (and after the
     sign-in the page, with the link's parameters), and a page the role does not cover
-    says so in Swedish (``signin.user_with``).
+    says so in Swedish (``signin.user_with``). A user who may not see the default page
+    (a ``rapportor``) starts on the first page they may see.
     """
-    sections = {}
+    specs_all = [spec for specs in SECTIONS.values() for spec in specs]
+    default = start = next((s for s in specs_all if s.default), None)
+    if user is not None and start is not None and not user.can(start.needs):
+        start = next((s for s in specs_all if user.can(s.needs)), start)
+    sections: dict[str, list[st.Page]] = {}
+    pages: dict[PageSpec, st.Page] = {}
     for section, specs in SECTIONS.items():
         shown = [user is not None and user.can(spec.needs) for spec in specs]
         key = section if any(shown) else ""
-        sections.setdefault(key, []).extend(
-            spec.page(visible) for spec, visible in zip(specs, shown))
+        for spec, visible in zip(specs, shown):
+            pages[spec] = spec.page(visible, default=spec is start)
+            sections.setdefault(key, []).append(pages[spec])
+    # The session signed in on the default page; the user's own start page replaces it.
+    _REDIRECT.set((default.title, pages[start]) if start is not default else None)
     return sections
 
 
 # True while app.py runs a page (set per script thread, so sessions never share it).
 _IN_FRAME: ContextVar[bool] = ContextVar("est_in_frame", default=False)
+# (title of the default page, the page to show instead) for a user who may not see it.
+_REDIRECT: ContextVar[tuple | None] = ContextVar("est_redirect", default=None)
 
 
 def run_page(page: st.Page) -> None:
@@ -107,6 +123,9 @@ def run_page(page: st.Page) -> None:
     Swedish message with that reference, never a traceback or a server path. Streamlit's
     own ``st.stop``/``st.rerun`` are not ``Exception``s and pass through.
     """
+    redirect = _REDIRECT.get()
+    if redirect is not None and page.title == redirect[0]:
+        st.switch_page(redirect[1])
     token = _IN_FRAME.set(True)
     try:
         page.run()
