@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from zoneinfo import ZoneInfo
+
 import duckdb
 import pandas as pd
 
 from est_data.areas.catalog import area_names
+from est_data.core.config import TIMEZONE
 from est_data.measures.store import add_intervention
 from est_data.store import audit
 from est_data.store.db import transaction
@@ -27,6 +30,12 @@ NOT_OPEN_SV = "Fyndet är redan {status}."
 
 def _today() -> dt.date:
     return audit.now_local().date()
+
+
+def _stamp() -> dt.datetime:
+    """Swedish local time to the microsecond: findings recorded in one second keep their
+    order."""
+    return dt.datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None)
 
 
 def add_walk(con: duckdb.DuckDBPyConnection, walked_on, area_id, actors, note, username: str,
@@ -50,7 +59,7 @@ def add_finding(con: duckdb.DuckDBPyConnection, walk_id: str, kind, lat, lon, re
     if fetch_row(con, "SELECT 1 FROM walks WHERE walk_id = ?", [walk_id]) is None:
         raise WalkError(["Vandringen finns inte längre."])
     finding_id = f"{walk_id}-{uuid.uuid4().hex[:6]}"
-    now = audit.now_local()
+    now = _stamp()
     with transaction(con):
         con.execute("""INSERT INTO walk_findings (finding_id, walk_id, kind, description, lat,
                 lon, responsible, status, created_at, changed_at)

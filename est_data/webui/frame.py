@@ -82,6 +82,20 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
 }
 
 
+def _default_spec() -> PageSpec:
+    return next(spec for specs in SECTIONS.values() for spec in specs if spec.default)
+
+
+def start_spec(user: auth.User | None) -> PageSpec:
+    """The page ``/`` opens: the default page, or for a user who may not see it (a
+    ``rapportor``) the first page they may see."""
+    default = _default_spec()
+    if user is None or user.can(default.needs):
+        return default
+    return next((spec for specs in SECTIONS.values() for spec in specs
+                 if user.can(spec.needs)), default)
+
+
 def navigation_pages(user: auth.User | None) -> dict[str, list[st.Page]]:
     """Every page, by section; those ``user`` may not see are hidden from the menu (a
     section with none to show is left out of it).
@@ -92,10 +106,7 @@ def navigation_pages(user: auth.User | None) -> dict[str, list[st.Page]]:
     says so in Swedish (``signin.user_with``). A user who may not see the default page
     (a ``rapportor``) starts on the first page they may see.
     """
-    specs_all = [spec for specs in SECTIONS.values() for spec in specs]
-    default = start = next((s for s in specs_all if s.default), None)
-    if user is not None and start is not None and not user.can(start.needs):
-        start = next((s for s in specs_all if user.can(s.needs)), start)
+    default, start = _default_spec(), start_spec(user)
     sections: dict[str, list[st.Page]] = {}
     pages: dict[PageSpec, st.Page] = {}
     for section, specs in SECTIONS.items():
