@@ -50,10 +50,9 @@ class PageSpec:
     needs: str
     default: bool = False
 
-    def page(self, visible: bool = True, default: bool | None = None) -> st.Page:
+    def page(self, visible: bool = True) -> st.Page:
         return st.Page(self.script, title=self.title, icon=self.icon, url_path=self.url_path,
-                       default=self.default if default is None else default,
-                       visibility="visible" if visible else "hidden")
+                       default=self.default, visibility="visible" if visible else "hidden")
 
 
 # The navigation's sections (see est_data/core/auth.py for the capabilities).
@@ -104,7 +103,8 @@ def navigation_pages(user: auth.User | None) -> dict[str, list[st.Page]]:
     "Page not found": signed out it shows the sign-in form in its place (and after the
     sign-in the page, with the link's parameters), and a page the role does not cover
     says so in Swedish (``signin.user_with``). A user who may not see the default page
-    (a ``rapportor``) starts on the first page they may see.
+    (a ``rapportor``) is sent from it to the first page they may see (``run_page``), so
+    every page keeps its own address.
     """
     default, start = _default_spec(), start_spec(user)
     sections: dict[str, list[st.Page]] = {}
@@ -113,7 +113,7 @@ def navigation_pages(user: auth.User | None) -> dict[str, list[st.Page]]:
         shown = [user is not None and user.can(spec.needs) for spec in specs]
         key = section if any(shown) else ""
         for spec, visible in zip(specs, shown):
-            pages[spec] = spec.page(visible, default=spec is start)
+            pages[spec] = spec.page(visible)
             sections.setdefault(key, []).append(pages[spec])
     # The session signed in on the default page; the user's own start page replaces it.
     _REDIRECT.set((default.title, pages[start]) if start is not default else None)

@@ -121,3 +121,51 @@ def test_admin_reports_for_any_actor(reporter_app, app_db):
         assert con.execute("SELECT source, precision, address, lat IS NOT NULL FROM incidents "
                            "WHERE reported_by = 'admin'").fetchall() == [
             ("polisen", "address", "Storgatan 5", True)]
+
+
+def report_by_area(at, category="klotter", area="fokus_kyrkgatan"):
+    n = at.session_state["rp_nonce"]
+    at.selectbox(key=f"rp{n}_category").select(category)
+    at.radio(key=f"rp{n}_where").set_value("area").run()
+    at.selectbox(key=f"rp{n}_area").select(area)
+    at.button(key=f"rp{n}_send").click().run()
+    assert not at.exception, at.exception
+
+
+def test_reporter_corrects_and_withdraws_own_report(reporter_app, app_db):
+    at = reporter_app("nv")
+    report_by_area(at)
+    with open_db(app_db, read_only=True) as con:
+        iid = fetch_value(con, "SELECT incident_id FROM incidents WHERE reported_by = 'nv'")
+    at.selectbox(key=f"fix_cat_{iid}").select("skadegorelse")
+    at.button(key=f"fix_save_{iid}").click().run()
+    assert not at.exception, at.exception
+    assert any("Rapporten är ändrad" in s.value for s in at.success)
+    assert incidents(app_db, "category = 'skadegorelse' AND reported_by = 'nv'") == 1
+    at.button(key=f"fix_del_{iid}").click().run()
+    assert any("Rapporten är borttagen" in s.value for s in at.success)
+    assert incidents(app_db) == 0
+    with open_db(app_db, read_only=True) as con:
+        assert [r[0] for r in con.execute(
+            "SELECT action FROM audit_log WHERE username = 'nv' ORDER BY rowid").fetchall()] == [
+            "report.add", "report.correct", "report.withdraw"]
+
+
+def test_after_24_hours_only_an_admin_may_change_a_report(reporter_app, app_db):
+    from est_data.reporting import store
+    from est_data.reporting.model import ReportInput
+    from est_data.store.audit import now_local
+
+    with open_db(app_db) as con:
+        iid = store.submit_report(con, ReportInput(
+            "klotter", now_local() - dt.timedelta(hours=26), place_kind="area",
+            area_id="fokus_kyrkgatan"), "nattvandrarna", "nv",
+            now_local() - dt.timedelta(hours=25))
+    at = reporter_app("nv")
+    assert any("Klotter" in m.value and "Kyrkgatan" in m.value for m in at.markdown)
+    assert not [b for b in at.button if b.key == f"fix_del_{iid}"]
+    at = reporter_app("admin")
+    at.selectbox(key="rp_actor").select("nattvandrarna").run()
+    at.button(key=f"fix_del_{iid}").click().run()
+    assert not at.exception, at.exception
+    assert incidents(app_db) == 0

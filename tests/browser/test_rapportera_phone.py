@@ -108,6 +108,7 @@ def test_phone_reports_by_map_click_and_by_address(browser, served):
     page = ctx.new_page()
     try:
         sign_in(page, url, "nv", "Rapportera")
+        assert page.url.split("?")[0].endswith("/rapportera")  # sent on from "/"
         no_horizontal_scroll(page)
         # 1: a click on the map
         choose(page, "Kategori", "Klotter")
