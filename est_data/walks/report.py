@@ -5,6 +5,8 @@ Every text from the data passes :func:`est_data.core.html.esc`.
 """
 from __future__ import annotations
 
+import base64
+
 import duckdb
 import numpy as np
 import shapely
@@ -18,11 +20,13 @@ from est_data.walks.store import walk_findings
 
 SVG_W, SVG_H, PAD = 640, 420, 24
 STATUS_COLOURS = {"oppen": "#d62728", "atgardad": "#2ca02c", "avfardad": "#7f7f7f"}
-CSS = """body{font-family:system-ui,sans-serif;margin:2rem;color:#000}
-table{border-collapse:collapse;width:100%;margin-top:1rem}
-th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top}
-th{background:#eee}.legend span{margin-right:1.2rem}
-@media print{body{margin:1cm}}"""
+# Scoped to the report, so its preview inside the app does not restyle the app.
+CSS = """.walk-report{font-family:system-ui,sans-serif;color:#000}
+.walk-report table{border-collapse:collapse;width:100%;margin-top:1rem}
+.walk-report th,.walk-report td{border:1px solid #999;padding:4px 6px;text-align:left;
+vertical-align:top}
+.walk-report th{background:#eee}.walk-report .legend span{margin-right:1.2rem}
+@media print{.walk-report{margin:0}}"""
 
 
 def _svg(area_geom, xs: np.ndarray, ys: np.ndarray, numbers, statuses) -> str:
@@ -57,6 +61,16 @@ def _svg(area_geom, xs: np.ndarray, ys: np.ndarray, numbers, statuses) -> str:
     return "".join(parts)
 
 
+def _as_image(svg: str) -> str:
+    """The drawing as an image (a data URI): the app's HTML sanitiser drops inline SVG,
+    an image it keeps, and it prints the same."""
+    if not svg:
+        return ""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<img alt="Karta över fynden" width="{SVG_W}" height="{SVG_H}" '
+            f'style="max-width:100%;height:auto" src="data:image/svg+xml;base64,{data}">')
+
+
 def _status_text(r) -> str:
     if r["status"] == "atgardad":
         return f"Åtgärdad {fmt.date(r['fixed_on'])}"
@@ -66,7 +80,15 @@ def _status_text(r) -> str:
 
 
 def walk_report_html(con: duckdb.DuckDBPyConnection, walk_id: str) -> str:
-    """The walk report as one self-contained HTML page (None-safe for an empty walk)."""
+    """The walk report as one self-contained HTML page, for printing."""
+    row = fetch_row(con, "SELECT walked_on FROM walks WHERE walk_id = ?", [walk_id])
+    title = f"Trygghetsvandring {row[0]:%Y-%m-%d}" if row else "Trygghetsvandring"
+    return (f"<!doctype html><html lang='sv'><head><meta charset='utf-8'><title>{title}</title>"
+            f"</head><body style='margin:2rem'>{walk_report_body(con, walk_id)}</body></html>")
+
+
+def walk_report_body(con: duckdb.DuckDBPyConnection, walk_id: str) -> str:
+    """The walk report's content with its scoped style (also the app's preview)."""
     walk = fetch_row(con, """SELECT w.walked_on, w.area_id, coalesce(a.name, w.area_id), w.actors,
             w.note FROM walks w LEFT JOIN areas a USING (area_id) WHERE w.walk_id = ?""",
                      [walk_id])
@@ -88,17 +110,16 @@ def walk_report_html(con: duckdb.DuckDBPyConnection, walk_id: str) -> str:
         for _, r in df.iterrows())
     counts = df["status"].value_counts()
     actors_text = ", ".join(names.get(a, a) for a in str(actors).split(",") if a)
-    return (f"<!doctype html><html lang='sv'><head><meta charset='utf-8'>"
-            f"<title>Trygghetsvandring {walked_on:%Y-%m-%d}</title><style>{CSS}</style></head>"
-            f"<body><h1>Trygghetsvandring {esc(area_name)}, {fmt.date(walked_on)}</h1>"
+    return (f"<style>{CSS}</style><div class='walk-report'>"
+            f"<h1>Trygghetsvandring {esc(area_name)}, {fmt.date(walked_on)}</h1>"
             f"<p><b>Deltagande aktörer:</b> {esc(actors_text)}</p>"
             + (f"<p>{esc(note)}</p>" if note else "")
             + f"<p>{fmt.num(len(df))} fynd: {fmt.num(counts.get('oppen', 0))} öppna, "
             f"{fmt.num(counts.get('atgardad', 0))} åtgärdade, "
             f"{fmt.num(counts.get('avfardad', 0))} avfärdade.</p>"
-            + _svg(geom, xs, ys, df["nr"], df["status"])
+            + _as_image(_svg(geom, xs, ys, df["nr"], df["status"]))
             + "<p class='legend'><span style='color:#d62728'>● öppen</span>"
             "<span style='color:#2ca02c'>● åtgärdad</span><span style='color:#7f7f7f'>● "
             "avfärdad</span></p>"
             "<table><thead><tr><th>Nr</th><th>Typ</th><th>Beskrivning</th><th>Ansvarig</th>"
-            f"<th>Status</th></tr></thead><tbody>{rows}</tbody></table></body></html>")
+            f"<th>Status</th></tr></thead><tbody>{rows}</tbody></table></div>")

@@ -18,7 +18,7 @@ from est_data.core.config import db_path
 from est_data.store.db import write_session
 from est_data.walks import model
 from est_data.walks import store as walks
-from est_data.walks.report import walk_report_html
+from est_data.walks.report import walk_report_body, walk_report_html
 from est_data.webui import cache
 from est_data.webui.report_ui import pick_point
 from est_data.webui.signin import user_with
@@ -136,7 +136,7 @@ def walk_report(walk_id: str) -> None:
                        file_name=f"trygghetsvandring_{walk_id}.html", mime="text/html",
                        icon=":material/print:", key=f"tv_report_{walk_id}", on_click="ignore")
     with st.expander("Visa vandringsrapporten"):
-        st.html(html)
+        st.html(cache.read(walk_report_body, walk_id))
 
 
 def meeting_findings(meeting: dict | None) -> None:

@@ -57,7 +57,7 @@ def test_admin_records_walk_and_finding_and_fixes_it(app_db, app_test):
     assert [d.proto.label for d in at.get("download_button")] == [
         "Vandringsrapport (HTML, för utskrift)"]
     html = " ".join(h.proto.body for h in at.get("html"))
-    assert "<svg" in html and "Klotter på tunneln" in html and "Åtgärdad" in html
+    assert "data:image/svg+xml;base64," in html and "Klotter på tunneln" in html and "Åtgärdad" in html
 
 
 def test_meeting_view_counts_open_and_fixed_findings(app_db, app_test):

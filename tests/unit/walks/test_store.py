@@ -10,7 +10,10 @@ from est_data.measures.store import list_interventions
 from est_data.store.db import open_db
 from est_data.walks import store
 from est_data.walks.model import WalkError
-from est_data.walks.report import walk_report_html
+import base64
+import re
+
+from est_data.walks.report import walk_report_body, walk_report_html
 
 TODAY = dt.date(2026, 11, 30)
 WALKED = dt.date(2026, 11, 2)
@@ -92,11 +95,24 @@ def test_walk_report_has_map_and_table(demo_db):
         walk_id, dark, *_ = walk_with_findings(con)
         store.fix_finding(con, dark, dt.date(2026, 11, 20), "admin", today=TODAY)
         html = walk_report_html(con, walk_id)
-    assert "<svg" in html and html.count("<circle") == 3 and "<polygon" in html
+    svg = base64.b64decode(re.search(r"data:image/svg\+xml;base64,([^\"]+)", html).group(1)
+                           ).decode("utf-8")
+    assert "<svg" in svg and svg.count("<circle") == 3 and "<polygon" in svg
     assert "Trygghetsvandring Kyrkgatan, 2026-11-02" in html
     assert "Östersunds kommun, Östersundshem" in html
     assert "Åtgärdad 2026-11-20" in html and html.count("<td>Öppen</td>") == 2
     assert "3 fynd: 2 öppna, 1 åtgärdade, 0 avfärdade." in html
+    assert html.startswith("<!doctype html>") and "<title>Trygghetsvandring 2026-11-02" in html
+
+
+def test_walk_report_preview_styles_only_itself(demo_db):
+    with open_db(demo_db) as con:
+        walk_id, *_ = walk_with_findings(con)
+        body = walk_report_body(con, walk_id)
+    css = re.search(r"<style>(.*?)</style>", body, re.S).group(1)
+    selectors = [s.strip() for rule in re.findall(r"([^{}]+)\{", css.replace("@media print{", ""))
+                 for s in rule.split(",")]
+    assert selectors and all(s.startswith(".walk-report") for s in selectors), selectors
 
 
 def test_walk_report_escapes_text(demo_db):
