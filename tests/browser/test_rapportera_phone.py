@@ -14,26 +14,13 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-import conftest
 from browser_helpers import wait_settled
-from est_data.core.auth import hash_password
+from report_helpers import (
+    FIRST_RUN_MS, PASSWORD, choose, new_context, serve_on_port, sign_in, users_file)
 
-PORT = 8614
-PASSWORD = "hemligt-losen"
-TIMEOUT_MS = 60_000
-FIRST_RUN_MS = 120_000
 PHONE = {"width": 390, "height": 844}
 TABLES = ("actors", "areas", "import_batches", "rejected_rows", "interventions", "meetings",
           "incident_history", "walks", "walk_findings", "schema_version")
-
-
-def users_file(path):
-    h = hash_password(PASSWORD, salt=b"p" * 16)
-    path.write_text(
-        f'[auth.users.nv]\nname = "Nina Natt"\nrole = "rapportor"\nactor = "nattvandrarna"\n'
-        f'password_hash = "{h}"\n\n[auth.users.admin]\nname = "Admin"\nrole = "admin"\n'
-        f'password_hash = "{h}"\n', encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +28,8 @@ def served(browser, demo_db_master, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rapportera")
     db = tmp / "demo.duckdb"
     shutil.copy(demo_db_master, db)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(conftest, "_free_port", lambda: PORT)
-        with conftest.serve(db, {"EST_USERS_FILE": str(users_file(tmp / "users.toml"))}) as url:
-            yield url, db
+    with serve_on_port(db, users_file(tmp / "users.toml")) as url:
+        yield url, db
 
 
 def today() -> dt.date:
@@ -55,39 +40,6 @@ def counts(db) -> dict[str, int]:
     with duckdb.connect(str(db), read_only=True) as con:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in (*TABLES, "incidents", "audit_log")}
-
-
-def new_context(browser, size=None):
-    ctx = browser.new_context(viewport=size or {"width": 1400, "height": 1000},
-                              has_touch=size is not None)
-    ctx.set_default_timeout(TIMEOUT_MS)
-    return ctx
-
-
-def sign_in(page, url: str, username: str, heading: str, path: str = "") -> None:
-    page.goto(url + path)
-    page.get_by_label("Användarnamn").wait_for(timeout=FIRST_RUN_MS)
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    try:
-        page.get_by_role("button", name="Logga in").click(timeout=10000)
-    except Exception:
-        page.screenshot(path="/tmp/h16fail.png")
-        raise AssertionError(page.locator('[data-testid="stDialog"]').inner_text())
-    page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=FIRST_RUN_MS)
-    wait_settled(page)
-
-
-def choose(page, label: str, option: str) -> None:
-    """Type ``option`` into the selectbox labelled ``label`` and pick it from the list."""
-    wait_settled(page)
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    field = box.locator("input")
-    field.click()
-    field.fill(option)
-    page.get_by_role("option", name=option, exact=True).first.click()
-    wait_settled(page)
-    wait_settled(page)
 
 
 def no_horizontal_scroll(page) -> None:
