@@ -26,10 +26,10 @@ PHONE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] {max-width: 40rem; padding-left: 1rem;
   padding-right: 1rem;}
-[data-testid="stMain"] button {min-height: 3rem; font-size: 1.05rem;}
+[data-testid="stMain"] [data-testid="stButton"] button {min-height: 3rem; font-size: 1.05rem;}
 [data-testid="stMain"] input, [data-testid="stMain"] textarea {font-size: 16px !important;}
-[data-testid="stMain"] [data-baseweb="select"] > div {min-height: 3rem;}
-[data-testid="stMain"] [role="radiogroup"] label {min-height: 2.5rem; padding-right: 0.75rem;}
+[data-testid="stMain"] [data-testid="stSelectbox"] [role="group"] {min-height: 3rem;}
+[data-testid="stMain"] [role="radiogroup"] label {min-height: 2.75rem; padding-right: 0.75rem;}
 </style>
 """
 WHEN = {"now": "Nu", "at": "Annan tid", "span": "Under en period"}

@@ -62,6 +62,12 @@ def test_phone_reports_by_map_click_and_by_address(browser, served):
         sign_in(page, url, "nv", "Rapportera")
         assert page.url.split("?")[0].endswith("/rapportera")  # sent on from "/"
         no_horizontal_scroll(page)
+        button = page.get_by_role("button", name="Skicka rapport").bounding_box()
+        assert button["height"] >= 44 and button["width"] >= 300  # a thumb's target
+        field = page.locator('[data-testid="stSelectbox"] [role="group"]').first.bounding_box()
+        assert field["height"] >= 44
+        radios = page.locator('[role="radiogroup"] label')
+        assert min(radios.nth(i).bounding_box()["height"] for i in range(radios.count())) >= 44
         # 1: a click on the map
         choose(page, "Kategori", "Klotter")
         page.wait_for_selector('iframe[src*="streamlit_folium"]', state="attached")
