@@ -19,6 +19,9 @@ if user.actor:
 else:
     st.caption("Som administratör kan du rapportera för vilken aktör som helst.")
     actor = st.selectbox("Aktör", list(actors), format_func=actors.get, key="rp_actor")
+    if not actors:
+        st.info("Det finns inga aktörer i databasen ännu. En aktör kommer till med sin första "
+                "import, eller med en rapportörs första rapport.")
 
 flash = st.session_state.pop(report_ui.FLASH, None)
 if flash:

@@ -77,3 +77,11 @@ def test_meeting_view_counts_open_and_fixed_findings(app_db, app_test):
     at.run()
     assert meeting_line(at) == "**1** fynd åtgärdade sedan förra mötet · **1** öppna"
     assert not [m for m in at.markdown if m.value.startswith("**Östersunds kommun**")]
+
+
+def test_pages_on_an_empty_database(empty_db, app_test):
+    for page in ("trygghetsvandringar", "rapportera"):
+        at = app_test(page, role="admin")
+        assert not at.exception, (page, at.exception)
+        assert [t.value for t in at.main.title] == [page.title()]
+        assert at.info, page  # says what is missing instead of an empty page
