@@ -142,3 +142,14 @@ def test_may_change():
     assert store.may_change(NV, "nv", NOW, NOW + dt.timedelta(hours=24, minutes=1))
     assert store.may_change(NV, "x", NOW, NOW) == store.NOT_YOURS_SV
     assert store.may_change(ADMIN, "x", NOW - dt.timedelta(days=99), NOW) is None
+
+
+def test_reports_survive_a_rebuild(demo_db):
+    from est_data.ingest.rebuild import rebuild
+
+    with write_session(demo_db) as con:
+        iid = submit(con)
+    rebuild(demo_db)
+    with open_db(demo_db, read_only=True) as con:
+        assert row(con, iid, "source, reported_by, precision") == (
+            "nattvandrarna", "nv", "point")
