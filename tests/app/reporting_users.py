@@ -18,3 +18,10 @@ def write_users(path: Path) -> Path:
         + (f'actor = "{actor}"\n' if actor else "") + "\n"
         for u, (role, actor) in REPORT_USERS.items()), encoding="utf-8")
     return path
+
+
+def sign_in(at, username: str):
+    """Fill in and send the sign-in form of an app that has run once."""
+    at.text_input(key="login_user").input(username)
+    at.text_input(key="login_password").input(PASSWORD)
+    return at.button[0].click().run()

@@ -10,8 +10,7 @@ from streamlit.testing.v1 import AppTest
 from est_data.store.db import open_db
 from est_data.store.sqlutil import fetch_value
 from repo import REPO_ROOT
-from conftest import sign_in
-from reporting_users import PASSWORD, write_users
+from reporting_users import sign_in, write_users
 
 OTHER_PAGES = ["oversikt", "karta", "trender", "insatser", "fore_efter", "data", "omraden",
                "trygghetsvandringar"]
@@ -23,7 +22,7 @@ def reporter_app(app_db, tmp_path, monkeypatch):
 
     def start(username: str, page: str | None = "rapportera") -> AppTest:
         at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
-        sign_in(at.run(), username, PASSWORD)
+        sign_in(at.run(), username)
         assert not at.exception, at.exception
         if page:
             at.switch_page(f"pages/{page}.py").run()

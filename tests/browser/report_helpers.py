@@ -7,8 +7,8 @@ from contextlib import contextmanager
 
 import pytest
 
-import conftest
 from browser_helpers import wait_settled
+from conftest import serve
 from est_data.core.auth import hash_password
 
 PORT = 8614
@@ -31,8 +31,8 @@ def users_file(path):
 def serve_on_port(db, users):
     """``conftest.serve`` on :data:`PORT` with the users file ``users``."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(conftest, "_free_port", lambda: PORT)
-        with conftest.serve(db, {"EST_USERS_FILE": str(users)}) as url:
+        mp.setitem(serve.__globals__, "_free_port", lambda: PORT)
+        with serve(db, {"EST_USERS_FILE": str(users)}) as url:
             yield url
 
 
