@@ -96,6 +96,26 @@ def submit_report(con: duckdb.DuckDBPyConnection, raw: ReportInput, actor: str,
     return incident_id
 
 
+def receipt_sv(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
+    """What the reporter is told once a report is stored: where it counts, and whether
+    another actor had reported the same event already."""
+    row = fetch_row(con, """SELECT i.precision, coalesce(f.name, a.name), i.duplicate_of
+        FROM incidents i LEFT JOIN areas a ON a.area_id = i.area_id
+        LEFT JOIN areas f ON f.area_id = i.focus_area_id WHERE i.incident_id = ?""",
+                    [incident_id])
+    if row is None:
+        return "Tack! Rapporten är sparad."
+    precision, area, duplicate = row
+    text = "Tack! Rapporten är sparad och syns i lägesbilden"
+    text += f" ({area})." if area else "."
+    if area is None and precision != "point":
+        text += (" Adressen är inte känd och inget område valdes: rapporten räknas i kommunen "
+                 "men i inget område.")
+    if duplicate:
+        text += " En annan aktör har redan rapporterat samma händelse; den räknas en gång."
+    return text
+
+
 def _stored(con: duckdb.DuckDBPyConnection, incident_id: str) -> tuple | None:
     return fetch_row(con, "SELECT reported_by, reported_at, occurred_at, source FROM incidents "
                           "WHERE incident_id = ? AND reported_by IS NOT NULL", [incident_id])

@@ -127,15 +127,21 @@ def report_form(actor: str, categories: dict[str, str], areas: dict[str, str],
     raw = model.ReportInput(category=category, occurred_from=start, occurred_to=end,
                             description=description, **place)
     try:
-        incident_id = report_write(reports.submit_report, raw, actor, username)
+        incident_id = report_write(_submit, raw, actor, username)
     except model.ReportError as exc:
         for message in exc.messages:
             st.error(message)
         return None
     st.session_state["rp_nonce"] = nonce + 1
-    st.session_state[FLASH] = "Tack! Rapporten är sparad och syns i lägesbilden."
+    st.session_state[FLASH] = incident_id[1]
     st.rerun()
-    return incident_id
+    return incident_id[0]
+
+
+def _submit(con, raw: model.ReportInput, actor: str, username: str) -> tuple[str, str]:
+    """Store the report; its id and what the reporter is told, read in the same write."""
+    incident_id = reports.submit_report(con, raw, actor, username)
+    return incident_id, reports.receipt_sv(con, incident_id)
 
 
 def _place_text(r) -> str:

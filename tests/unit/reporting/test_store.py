@@ -157,3 +157,17 @@ def test_reports_survive_a_rebuild(demo_db):
     with open_db(demo_db, read_only=True) as con:
         assert row(con, iid, "source, reported_by, precision") == (
             "nattvandrarna", "nv", "point")
+
+
+def test_receipt_says_where_the_report_counts(demo_db):
+    with open_db(demo_db) as con:
+        focus = submit(con, place_kind="area", area_id="fokus_aragrand", lat=None, lon=None)
+        lost = submit(con, place_kind="address", address="Påhittade vägen 3", lat=None,
+                      lon=None)
+        assert store.receipt_sv(con, focus) == (
+            "Tack! Rapporten är sparad och syns i lägesbilden (Arågränd).")
+        assert "räknas i kommunen men i inget område" in store.receipt_sv(con, lost)
+        pair = [submit(con, user=ADMIN), submit(con)]  # the same event, two actors
+        told = [store.receipt_sv(con, i) for i in pair]
+        assert sum("redan rapporterat samma händelse" in t for t in told) == 1, told
+        assert all("(Kyrkgatan)" in t for t in told)
