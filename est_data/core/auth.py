@@ -5,8 +5,11 @@ role allows (issue: trust). Users live in ``.streamlit/secrets.toml``::
 
     [auth.users.anna]
     name = "Anna Andersson"
-    role = "analytiker"                      # mote | analytiker | admin
+    role = "analytiker"                      # rapportor | mote | analytiker | admin
     password_hash = "scrypt$16384$8$1$...$..."   # python -m est_data hash-password
+
+A ``rapportor`` (a caretaker, a guard, a night walker) reports for one actor, named
+beside the role: ``actor = "nattvandrarna"`` (the actor key of ``incidents.source``).
 
 With no users configured the app runs open (every capability) and says so: that is the
 local demo, never a shared installation.
@@ -17,12 +20,16 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
 from est_data.core.errors import UserError
 
-ROLES = {"mote": "Möte", "analytiker": "Analytiker", "admin": "Administratör"}
+ROLES = {"rapportor": "Rapportör", "mote": "Möte", "analytiker": "Analytiker",
+         "admin": "Administratör"}
+# An actor key as the importer accepts it (est_data.ingest.profiles.KEY_RE).
+ACTOR_KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")
 
 # Capabilities a page can require.
 VIEW_AGGREGATES = "view_aggregates"      # grid cells, areas, counts
@@ -30,11 +37,15 @@ VIEW_INCIDENTS = "view_incidents"        # single incidents, points, tables of r
 VIEW_DESCRIPTIONS = "view_descriptions"  # free text, also in exports
 EVALUATE = "evaluate"                    # Före/efter: exact before/after counts of one area
 WRITE = "write"                          # imports, undo, measures, meetings
+REPORT = "report"                        # Rapportera: a report straight into the database
 
 PERMISSIONS: dict[str, frozenset[str]] = {
+    # A reporter sees the Rapportera page and their own actor's recent reports, nothing else.
+    "rapportor": frozenset({REPORT}),
     "mote": frozenset({VIEW_AGGREGATES}),
     "analytiker": frozenset({VIEW_AGGREGATES, VIEW_INCIDENTS, VIEW_DESCRIPTIONS, EVALUATE}),
-    "admin": frozenset({VIEW_AGGREGATES, VIEW_INCIDENTS, VIEW_DESCRIPTIONS, EVALUATE, WRITE}),
+    "admin": frozenset({VIEW_AGGREGATES, VIEW_INCIDENTS, VIEW_DESCRIPTIONS, EVALUATE, WRITE,
+                        REPORT}),
 }
 
 # scrypt parameters (RFC 7914): n=2**14, r=8, p=1 costs ~16 MB and ~50 ms per check.
@@ -50,6 +61,8 @@ class User:
     username: str
     name: str
     role: str
+    actor: str | None = None  # the actor a ``rapportor`` reports for
+
 
     def can(self, capability: str) -> bool:
         return capability in PERMISSIONS[self.role]
@@ -108,9 +121,23 @@ def load_users(secrets: Mapping | None) -> dict[str, UserRecord]:
         if not str(pw).startswith("scrypt$"):
             raise AuthConfigError(f"auth.users.{username}.password_hash must come from "
                                   "'python -m est_data hash-password'")
+        actor = _actor(username, role, entry.get("actor"))
         users[str(username).lower()] = UserRecord(
-            User(str(username).lower(), str(entry.get("name", username)), role), str(pw))
+            User(str(username).lower(), str(entry.get("name", username)), role, actor), str(pw))
     return users
+
+
+def _actor(username: str, role: str, actor) -> str | None:
+    """The actor key of a user entry: required for a ``rapportor``, optional otherwise."""
+    if actor is None:
+        if role == "rapportor":
+            raise AuthConfigError(f"auth.users.{username}.actor is required for the role "
+                                  "rapportor (the actor key, e.g. \"nattvandrarna\")")
+        return None
+    if not isinstance(actor, str) or not ACTOR_KEY.match(actor):
+        raise AuthConfigError(f"auth.users.{username}.actor must be an actor key (lower-case "
+                              f"letters, digits, _ or -), not {actor!r}")
+    return actor
 
 
 def authenticate(users: Mapping[str, UserRecord], username: str, password: str) -> User | None:

@@ -35,7 +35,8 @@ from est_data.ingest.errors import IngestError
 from est_data.ingest.pipeline import Progress, import_file
 from est_data.ingest.rawfiles import BATCH_NOTES, batch_notes
 
-CARRIED_TABLES = ("actors", "areas", "interventions", "meetings")
+CARRIED_TABLES = ("actors", "areas", "interventions", "meetings", "evaluation_plans", "walks",
+                  "walk_findings")
 NOT_REPLAYED = "NOT IN (SELECT unnest(?::VARCHAR[]))"
 
 

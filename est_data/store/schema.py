@@ -180,7 +180,41 @@ _V5 = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
+# Reports from the app and safety walks (issue 16): who made a report in the app (its
+# reporter may correct or withdraw it for 24 hours), the walks and their findings.
+_V6 = [
+    "ALTER TABLE incidents ADD COLUMN reported_by TEXT",  # user name of an app report, else NULL
+    "ALTER TABLE incident_history ADD COLUMN reported_by TEXT",
+    """
+    CREATE TABLE IF NOT EXISTS walks (
+        walk_id     TEXT PRIMARY KEY,
+        walked_on   DATE NOT NULL,
+        area_id     TEXT NOT NULL,
+        actors      TEXT NOT NULL,      -- the actor keys that took part, comma-separated
+        note        TEXT,
+        created_by  TEXT,
+        created_at  TIMESTAMP
+    )""",
+    """
+    CREATE TABLE IF NOT EXISTS walk_findings (
+        finding_id  TEXT PRIMARY KEY,
+        walk_id     TEXT NOT NULL,
+        kind        TEXT NOT NULL,      -- mork_plats, buskage, klotter, las, skrap, annat
+        description TEXT,
+        lat         DOUBLE,
+        lon         DOUBLE,
+        responsible TEXT NOT NULL,      -- actor key responsible for the fix
+        status      TEXT NOT NULL DEFAULT 'oppen'
+                    CHECK (status IN ('oppen', 'atgardad', 'avfardad')),
+        fixed_on    DATE,               -- when status is 'atgardad'
+        dismissed_reason TEXT,          -- when status is 'avfardad'
+        intervention_id TEXT,           -- the measure a fixed finding became
+        created_at  TIMESTAMP,
+        changed_at  TIMESTAMP
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {

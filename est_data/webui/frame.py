@@ -61,6 +61,10 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("pages/oversikt.py", "Översikt", ":material/dashboard:", "oversikt",
                  auth.VIEW_AGGREGATES, default=True),
         PageSpec("pages/karta.py", "Karta", ":material/map:", "karta", auth.VIEW_AGGREGATES),
+        PageSpec("pages/rapportera.py", "Rapportera", ":material/add_location_alt:",
+                 "rapportera", auth.REPORT),
+        PageSpec("pages/trygghetsvandringar.py", "Trygghetsvandringar", ":material/directions_walk:",
+                 "trygghetsvandringar", auth.VIEW_AGGREGATES),
     ),
     "Analys": (
         PageSpec("pages/trender.py", "Trender", ":material/trending_up:", "trender",
@@ -77,6 +81,20 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
 }
 
 
+def _default_spec() -> PageSpec:
+    return next(spec for specs in SECTIONS.values() for spec in specs if spec.default)
+
+
+def start_spec(user: auth.User | None) -> PageSpec:
+    """The page ``/`` opens: the default page, or for a user who may not see it (a
+    ``rapportor``) the first page they may see."""
+    default = _default_spec()
+    if user is None or user.can(default.needs):
+        return default
+    return next((spec for specs in SECTIONS.values() for spec in specs
+                 if user.can(spec.needs)), default)
+
+
 def navigation_pages(user: auth.User | None) -> dict[str, list[st.Page]]:
     """Every page, by section; those ``user`` may not see are hidden from the menu (a
     section with none to show is left out of it).
@@ -84,19 +102,28 @@ def navigation_pages(user: auth.User | None) -> dict[str, list[st.Page]]:
     Every page stays registered, so a link to any of them is never Streamlit's English
     "Page not found": signed out it shows the sign-in form in its place (and after the
     sign-in the page, with the link's parameters), and a page the role does not cover
-    says so in Swedish (``signin.user_with``).
+    says so in Swedish (``signin.user_with``). A user who may not see the default page
+    (a ``rapportor``) is sent from it to the first page they may see (``run_page``), so
+    every page keeps its own address.
     """
-    sections = {}
+    default, start = _default_spec(), start_spec(user)
+    sections: dict[str, list[st.Page]] = {}
+    pages: dict[PageSpec, st.Page] = {}
     for section, specs in SECTIONS.items():
         shown = [user is not None and user.can(spec.needs) for spec in specs]
         key = section if any(shown) else ""
-        sections.setdefault(key, []).extend(
-            spec.page(visible) for spec, visible in zip(specs, shown))
+        for spec, visible in zip(specs, shown):
+            pages[spec] = spec.page(visible)
+            sections.setdefault(key, []).append(pages[spec])
+    # The session signed in on the default page; the user's own start page replaces it.
+    _REDIRECT.set((default.title, pages[start]) if start is not default else None)
     return sections
 
 
 # True while app.py runs a page (set per script thread, so sessions never share it).
 _IN_FRAME: ContextVar[bool] = ContextVar("est_in_frame", default=False)
+# (title of the default page, the page to show instead) for a user who may not see it.
+_REDIRECT: ContextVar[tuple | None] = ContextVar("est_redirect", default=None)
 
 
 def run_page(page: st.Page) -> None:
@@ -107,6 +134,9 @@ def run_page(page: st.Page) -> None:
     Swedish message with that reference, never a traceback or a server path. Streamlit's
     own ``st.stop``/``st.rerun`` are not ``Exception``s and pass through.
     """
+    redirect = _REDIRECT.get()
+    if redirect is not None and page.title == redirect[0]:
+        st.switch_page(redirect[1])
     token = _IN_FRAME.set(True)
     try:
         page.run()

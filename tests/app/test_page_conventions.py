@@ -17,4 +17,4 @@ def test_tables_go_through_ui_table(page):
 
 def test_every_page_is_checked():
     assert {p.stem for p in PAGES} == {"oversikt", "karta", "trender", "insatser", "fore_efter", "data",
-                                      "omraden"}
+                                      "omraden", "rapportera", "trygghetsvandringar"}

@@ -166,3 +166,20 @@ def test_rebuild_refuses_a_database_of_a_newer_schema(tmp_path, capsys):
     assert db.read_bytes() == before
     assert "risk_score" in [r[0] for r in q(db, "DESCRIBE incidents")]
 
+
+
+def test_rebuild_keeps_plans_walks_and_findings(tmp_path):
+    """What is typed in the app, not imported from files, is carried over whole."""
+    db = imported(tmp_path, "A", 10)
+    with db_module.write_session(db) as con:
+        con.execute("INSERT INTO evaluation_plans VALUES ('m1', 1, '2025-01-01 09:00', 'anna', "
+                    "NULL, '[\"a\"]', '[]', 'matched', '[]', '2025-01-01', 365, 365, 0, "
+                    "'neighbours', '[]', 300)")
+        con.execute("INSERT INTO walks (walk_id, walked_on, area_id, actors) "
+                    "VALUES ('w1', '2025-03-01', 'a', 'kommun')")
+        con.execute("INSERT INTO walk_findings (finding_id, walk_id, kind, responsible) "
+                    "VALUES ('f1', 'w1', 'buskage', 'kommun')")
+    tables = ("evaluation_plans", "walks", "walk_findings")
+    before = {t: q(db, f"SELECT * FROM {t}") for t in tables}
+    assert main(["rebuild", "--db", str(db)]) == 0
+    assert {t: q(db, f"SELECT * FROM {t}") for t in tables} == before
