@@ -154,10 +154,12 @@ def panel_texts(b: dict) -> dict:
 
 
 def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
-           fmt_: str = "png", today: dt.date | None = None) -> bytes:
+           fmt_: str = "png", today: dt.date | None = None,
+           new_from: dt.date | None = None) -> bytes:
     """The lägesbild of ``f`` as PNG or PDF bytes (A4 landscape).
 
-    ``heading`` names the period for the reader (e.g. "Sedan förra mötet 2026-11-12").
+    ``heading`` names the period for the reader (e.g. "Sedan förra mötet 2026-11-12");
+    measures started on or after ``new_from`` are the new ones.
     """
     if fmt_ not in FORMATS:
         raise ValueError(f"format must be one of {list(FORMATS)}")
@@ -165,7 +167,7 @@ def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
     import matplotlib
 
     today = today or dt.date.today()
-    b = briefing(con, f)
+    b = briefing(con, f, new_from)
     # Every text on the page is plain: names with "$...$" are data, not mathtext.
     with matplotlib.rc_context({"text.parse_math": False}):
         return _draw(con, f, b, heading, fmt_, today)
