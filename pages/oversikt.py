@@ -6,7 +6,7 @@ from est_data.trends import alerts as alerting
 from est_data.core import auth, config, fmt, privacy
 from est_data.core.errors import DATABASE_BUSY_SV
 from est_data.incidents import published, queries
-from est_data.overview import briefing, display, lagesbild, meetings, since
+from est_data.overview import display, lagesbild, meetings, narrative, since
 from est_data.overview.meeting_map import meeting_controls as meeting_map_controls
 from est_data import maps
 from est_data.maps.data import HEAT_TOO_SPARSE_SV, located_counts
@@ -61,38 +61,35 @@ def meeting_map(view, shows_col) -> None:
         st.caption(HEAT_TOO_SPARSE_SV)
 
 
-def meeting_lists(b: dict, period) -> None:
+def meeting_lists(g: dict, period) -> None:
     """Largest increases, the week's unusual counts, the measures and the text, in tabs
     (the projector has no room for all at once)."""
-    view = period.view
-    alerts = cache.read(alerting.area_alerts, view, limit=privacy.SUPPRESS_BELOW)
-    before = (cache.read(alerting.area_alerts, view.with_period(view.start, period.meeting["held_on"]),
-                         limit=privacy.SUPPRESS_BELOW) if period.meeting else None)
-    new_alerts = since.new_alert_keys(alerts, before)
-    tabs = st.tabs(["Störst ökning", f"Ovanliga veckor ({fmt.num(len(alerts))})",
+    tabs = st.tabs(["Störst ökning", f"Ovanliga veckor ({fmt.num(len(g['alerts']))})",
                     "Åtgärder", "I text"], key="mote_tabs")
     with tabs[0]:
-        meeting.increases(b)
+        meeting.increases(g["b"])
     with tabs[1]:
-        meeting.alerts_list(alerts, new_alerts, alerting.MEANING, MEETING_ALERTS)
+        meeting.alerts_list(g["alerts"], g["new_alerts"], alerting.MEANING, MEETING_ALERTS)
     with tabs[2]:
-        meeting.measures_list(b["measures"], cache.read(since.news, period.new_from))
+        meeting.measures_list(g["b"]["measures"], g["news"])
     with tabs[3]:
-        lagesbild_buttons(view, period.heading(), "mote_lagesbild", period.new_from)
+        text = " ".join(narrative.sentences(period.heading(), period.view, g))
+        meeting.narrative_text(text, period.view.end)
+        lagesbild_buttons(period.view, period.heading(), "mote_lagesbild", period.new_from)
 
 
 def meeting_view() -> None:
     """Mötesläge: since the last meeting (or the usual meeting cycle), for the projector."""
     period = cache.read(since.meeting_period, f, anchor)
-    b = cache.read(briefing.briefing, period.view, period.new_from)
+    g = cache.read(narrative.gather, period.view, period.new_from)
     meeting.fit_screen()
     meeting.header(head, period, anchor, meeting.auto_refresh())
     left, right = st.columns([3, 2], gap="medium")
     with left:
         meeting_map(period.view, tools)
     with right.container(key=meeting.SIDE_KEY):
-        meeting.figures(b)
-        meeting_lists(b, period)
+        meeting.figures(g["b"])
+        meeting_lists(g, period)
 
 
 def add_meeting_form() -> bool:

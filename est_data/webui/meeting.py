@@ -166,3 +166,11 @@ def measures_list(measures: pd.DataFrame, news: dict) -> None:
         when = (f"**Ny {fmt.date(r['started_on'])}**" if r["is_new"]
                 else f"pågår sedan {fmt.date(r['started_on'])}")
         st.markdown(f"{when}: {r['title']}  \n{r['area_name']} · {r['actor'] or '–'}")
+
+
+def narrative_text(text: str, end: dt.date) -> None:
+    """Veckans lägesbild i text, to read out and to copy into the minutes."""
+    st.markdown(text)
+    st.download_button("Texten (TXT)", data=text.encode("utf-8"), mime="text/plain",
+                       file_name=f"lagesbild_{end:%Y-%m-%d}.txt", icon=":material/download:",
+                       key="mote_text_txt", on_click="ignore")

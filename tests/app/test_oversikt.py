@@ -67,6 +67,20 @@ def test_meeting_mode(app_db, app_test):
     assert at.query_params["mote"] == ["1"] or at.query_params["mote"] == "1"
 
 
+def test_the_narrative_says_the_tiles_numbers_and_equals_the_cli(app_db, app_test, capsys):
+    from est_data.cli import main
+
+    at = app_test(mote="1")
+    text = next(m.value for m in at.markdown if m.value.startswith("Senaste 14 dagarna ("))
+    assert f"registrerades {at.metric[0].value} händelser" in text
+    for tile in at.metric[1:]:
+        assert f"{tile.label.replace(' ★', '')} {tile.value}" in text, (tile.label, text)
+    assert main(["lagesbild", "--db", str(app_db), "--text"]) == 0
+    assert capsys.readouterr().out.strip() == text
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Texten (TXT)", "Lägesbild (PNG)", "Lägesbild (PDF)"]
+
+
 def test_meeting_mode_since_the_last_meeting(app_db, app_test):
     """With a meeting long enough ago the period is "since the last meeting"."""
     with duckdb.connect(str(app_db)) as con:

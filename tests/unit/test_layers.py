@@ -3,7 +3,7 @@
 Layers, low to high (README §1); a room may import its own layer and the ones below:
 
     {store, core} < {ingest, areas, incidents} < {overview, maps, trends, measures, evaluation, demo}
-    < {webui, cli, cli_maps}
+    < {webui, cli, cli_maps, cli_lagesbild}
 
 Within a layer imports are allowed, but no cycle may form, neither between modules nor
 between rooms (packages). Only ``est_data.webui`` imports Streamlit; pages and app.py
@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"store", "core"},
     {"ingest", "areas", "incidents"},
     {"overview", "maps", "trends", "measures", "evaluation", "demo"},
-    {"webui", "cli", "cli_maps", "__main__", PACKAGE},
+    {"webui", "cli", "cli_maps", "cli_lagesbild", "__main__", PACKAGE},
 ]
 
 #: Rooms that count as one room when looking for cycles between rooms, with the reason.
