@@ -19,7 +19,7 @@ MEETING_ALERTS = 3  # unusual weeks listed in the meeting view (the projector ha
 f = sidebar.filter_sidebar()
 anchor = cache.read(queries.anchor_date)
 
-head, tools, switch = st.columns([6, 2.3, 1.5], vertical_alignment="center")
+head, tools, switch = st.columns([5.6, 2.6, 1.4], vertical_alignment="center")
 meeting.start_in_mode(user)
 meeting_mode = switch.toggle(
     "Mötesläge", key=meeting.MODE_KEY,

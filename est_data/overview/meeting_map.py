@@ -17,6 +17,9 @@ from folium.elements import MacroElement
 from folium.template import Template
 
 ALL_LABEL = "Hela kartan"
+#: Zoomed to a focus area the map stops at street level, so the area's name (drawn above
+#: it) and the streets around it stay in view.
+FOCUS_MAX_ZOOM = 16
 LEGEND_LABEL = "Teckenförklaring"
 #: Inside the map's frame: the map fills the frame (streamlit-folium sets a fixed height
 #: in pixels on ``#map_div``), and the projector legend is compact.
@@ -56,12 +59,12 @@ class MeetingControls(MacroElement):
                     b.textContent = t.label;
                     b.setAttribute("data-est-zoom", t.label);
                     b.onclick = function () {
-                        if (home === null) { home = map.getBounds(); }
+                        if (home === null) { home = [map.getCenter(), map.getZoom()]; }
                         div.querySelectorAll("button").forEach(function (o) {
                             o.classList.remove("est-on"); });
                         b.classList.add("est-on");
-                        if (t.bounds) { map.fitBounds(t.bounds, {padding: [40, 40]}); }
-                        else { map.fitBounds(home); }
+                        if (t.bounds) { map.fitBounds(t.bounds, {padding: [40, 40], maxZoom: {{ this.max_zoom }}}); }
+                        else if (home !== null) { map.setView(home[0], home[1]); }
                     };
                 });
                 L.DomEvent.disableClickPropagation(div);
@@ -90,6 +93,7 @@ class MeetingControls(MacroElement):
         self._name = "MeetingControls"
         self.targets = targets
         self.legend_label = LEGEND_LABEL
+        self.max_zoom = FOCUS_MAX_ZOOM
 
 
 def zoom_targets(shapes: gpd.GeoDataFrame) -> list[dict]:

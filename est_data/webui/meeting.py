@@ -164,7 +164,7 @@ def measures_list(measures: pd.DataFrame, news: dict) -> None:
         st.markdown("Inga nya åtgärder sedan förra mötet. Pågående:")
     for _, r in measures.iterrows():
         when = (f"**Ny {fmt.date(r['started_on'])}**" if r["is_new"]
-                else f"pågår sedan {fmt.date(r['started_on'])}")
+                else f"Pågår sedan {fmt.date(r['started_on'])}")
         st.markdown(f"{when}: {r['title']}  \n{r['area_name']} · {r['actor'] or '–'}")
 
 

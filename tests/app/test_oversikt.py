@@ -47,7 +47,7 @@ def test_meeting_mode(app_db, app_test):
     assert [t.label for t in at.tabs][:3] == ["Störst ökning", "Ovanliga veckor (0)", "Åtgärder"]
     # Measures: the demo's are from 2025 and still running, so none is "new".
     assert any("Inga nya åtgärder sedan förra mötet" in m.value for m in at.markdown)
-    assert any("pågår sedan 2025-11-07: Nattvandring fredagar och lördagar" in m.value
+    assert any("Pågår sedan 2025-11-07: Nattvandring fredagar och lördagar" in m.value
                for m in at.markdown)
     assert len(at.table) in (0, 1)
     maps = at.get("component_instance")
