@@ -33,9 +33,9 @@ if cache.read(queries.data_span)[0] is None:
 first, last = setup.data_span_or_stop()
 
 
-def lagesbild_buttons(view, heading: str, key: str, new_from=None) -> None:
+def lagesbild_buttons(view, heading: str, key: str, new_from=None, narrow: bool = False) -> None:
     """PNG and PDF of the one-page lägesbild, made when clicked."""
-    c1, c2, _ = st.columns([1, 1, 3])
+    c1, c2 = st.columns([1, 1] if narrow else [1, 1, 3])[:2]
     for col, kind, label in ((c1, "png", "Lägesbild (PNG)"), (c2, "pdf", "Lägesbild (PDF)")):
         col.download_button(
             label, data=cache.deferred(lagesbild.render, view, heading, kind, new_from=new_from),
@@ -75,7 +75,7 @@ def meeting_lists(g: dict, period) -> None:
     with tabs[3]:
         text = " ".join(narrative.sentences(period.heading(), period.view, g))
         meeting.narrative_text(text, period.view.end)
-        lagesbild_buttons(period.view, period.heading(), "mote_lagesbild", period.new_from)
+        lagesbild_buttons(period.view, period.heading(), "mote_lagesbild", period.new_from, narrow=True)
 
 
 def meeting_view() -> None:
