@@ -99,7 +99,8 @@ def auto_refresh() -> str | None:
         return None
     st.session_state[REFRESH_AT] = time.monotonic()
     _refresh_tick(minutes)
-    return f"Uppdateras var {fmt.num(minutes)}:e minut (senast {dt.datetime.now():%H:%M})."
+    every = "varje minut" if minutes == 1 else f"var {fmt.num(minutes)}:e minut"
+    return f"Uppdateras {every} (senast {dt.datetime.now():%H:%M})."
 
 
 def fit_screen() -> None:
