@@ -115,14 +115,13 @@ def header(head, period: since.MeetingPeriod, anchor: dt.date, refresh: str | No
     with head.container(key="mote_head"):
         st.title(f"Lägesbild {fmt.date(anchor)}")
         days = f" ({fmt.num(view.days)} dagar)" if period.basis != since.CYCLE else ""
-        lines = [f"**{period.heading()}: {fmt.date(view.start)} – {fmt.date(view.end)}{days}**, "
-                 f"{period.comparison()}.",
-                 " ".join(s for s in (period.why(), since.FILTER_IGNORED_SV, refresh) if s)]
-        st.markdown(lines[0])
-        if period.basis == since.CHOSEN:  # rare, and the meeting should act on it
-            st.warning(lines[1])
-        else:
-            st.caption(lines[1])
+        why = period.why()
+        if why and period.basis == since.CHOSEN:  # rare, and the meeting should act on it
+            why = f":orange[**{why.replace('**', '')}**]"
+        st.markdown(f"**{period.heading()}: {fmt.date(view.start)} – {fmt.date(view.end)}{days}**, "
+                    f"{period.comparison()}.")
+        # One caption line, whatever it says: the map's height counts on the header's.
+        st.caption(" ".join(s for s in (why, since.FILTER_IGNORED_SV, refresh) if s))
 
 
 def figures(b: dict) -> None:

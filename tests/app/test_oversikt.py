@@ -141,7 +141,7 @@ def test_meeting_mode_without_meetings_warns(app_db, app_test):
     at = app_test()
     at.toggle(key="moteslage").set_value(True).run()
     assert not at.exception
-    assert any("Inga tidigare möten" in w.value for w in at.warning)
+    assert any("Inga tidigare möten" in c.value for c in at.caption)
 
 
 def test_add_and_remove_a_meeting(app_db, app_test):
