@@ -41,6 +41,10 @@ iframe[title="streamlit_folium.st_folium"] {{height: calc(100vh - {HEADER_PX}px)
 .st-key-{SIDE_KEY} [data-testid="stTable"] table {{font-size: 1.15rem !important;}}
 .st-key-mote_head p {{font-size: 1.02rem !important; line-height: 1.3 !important;}}
 .st-key-mote_head {{gap: 0.1rem !important;}}
+@media (max-width: 1150px) {{  /* the header's lines wrap once more */
+  iframe[title="streamlit_folium.st_folium"] {{height: calc(100vh - {HEADER_PX + 30}px) !important;}}
+  .st-key-{SIDE_KEY} {{max-height: calc(100vh - {HEADER_PX + 30}px);}}
+}}
 .st-key-mote_head [data-testid="stCaptionContainer"] p {{font-size: 0.9rem !important;
   color: #333;}}
 </style>"""
