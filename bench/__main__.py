@@ -236,7 +236,8 @@ def measure_size(n: int, args) -> dict:
     res["usual"] = (probes[USUAL] if usual else
                     {"skipped": f"not run above {args.usual_max:,} incidents (--usual-max)"})
     log(f"{n:,}: app process memory (streamlit run + Chromium, every page)")
-    res["app_memory"] = app_memory(path, REPO_ROOT / "app.py", [p[2] for p in pages],
+    # Mötesläge last: its kiosk link opens a session without the navigation.
+    res["app_memory"] = app_memory(path, REPO_ROOT / "app.py", [p[2] for p in pages] + ["Mötesläge"],
                                    args.port, args.timeout)
     log(f"   {res['app_memory']}")
     log(f"{n:,}: evaluate CLI")

@@ -85,6 +85,9 @@ def size_table(res: dict) -> list[str]:
             lines.append(f"| page drawn in Chromium, s (server warm, first visit in the session) "
                          f"| {ours} | {_s(usual_t, 1)} | "
                          f"{_ratio(usual_t, pages.get('Karta'), ' (Karta)')} | |")
+            if am.get("first_visit_s") is not None:
+                lines.append(f"| the server's very first page (Översikt; imports, cold caches), s "
+                             f"| {am['first_visit_s']:.1f} | – | – | |")
     if "error" in ev:
         lines.append(f"| `evaluate` CLI (fresh process) | error: {ev['error']} | | | |")
     elif ev:

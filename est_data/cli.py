@@ -18,16 +18,15 @@ from est_data.demo import build as demo
 from est_data.core.auth import hash_password
 from est_data.cli_eval import add_evaluation_commands
 from est_data.cli_maps import add_map_commands
+from est_data.cli_lagesbild import add_lagesbild_commands
 from est_data.core.errors import UserError
-from est_data.core.config import (
-    PROGRESS_MIN_BYTES, RETENTION_YEARS, backup_dir, db_path, raw_dir)
+from est_data.core.config import PROGRESS_MIN_BYTES, RETENTION_YEARS, backup_dir, db_path, raw_dir
 from est_data.store.db import open_db, write_session
 from est_data.store.dbfile import refusal
 from est_data.ingest.errors import IngestError
 from est_data.ingest.progress import terminal_bar
 
-# Every expected failure is a UserError; IngestError (and the ValueErrors of evaluation
-# and measures) are listed until they derive from UserError too.
+# IngestError and ValueError (evaluation, measures) are listed until they derive from UserError.
 EXPECTED_ERRORS = (UserError, IngestError, FileExistsError, FileNotFoundError, ValueError,
                    duckdb.IOException)
 
@@ -188,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import_commands(sub)
     _add_maintenance_commands(sub)
     add_map_commands(sub, _db_arg, _iso_date)
+    add_lagesbild_commands(sub, _db_arg, _iso_date)
     return parser
 
 

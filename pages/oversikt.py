@@ -6,10 +6,11 @@ from est_data.trends import alerts as alerting
 from est_data.core import auth, config, fmt, privacy
 from est_data.core.errors import DATABASE_BUSY_SV
 from est_data.incidents import published, queries
-from est_data.overview import briefing, display, lagesbild, meetings
+from est_data.overview import display, lagesbild, meetings, narrative, since
+from est_data.overview.meeting_map import meeting_controls as meeting_map_controls
 from est_data import maps
 from est_data.maps.data import HEAT_TOO_SPARSE_SV, located_counts
-from est_data.webui import cache, setup, sidebar, signin, style, widgets
+from est_data.webui import cache, meeting, setup, sidebar, signin, style, widgets
 from est_data.webui.walks_ui import meeting_findings
 from est_data.store.dbfile import DatabaseError
 
@@ -19,98 +20,79 @@ MEETING_ALERTS = 3  # unusual weeks listed in the meeting view (the projector ha
 f = sidebar.filter_sidebar()
 anchor = cache.read(queries.anchor_date)
 
-head, switch = st.columns([5, 1], vertical_alignment="center")
+head, tools, switch = st.columns([5.6, 2.6, 1.4], vertical_alignment="center")
+meeting.start_in_mode(user)
 meeting_mode = switch.toggle(
-    "Mötesläge", key="moteslage",
+    "Mötesläge", key=meeting.MODE_KEY,
     help="För projektorn: stor text, hög kontrast, kartan med fokusområdena, nyckeltal sedan "
-         "förra mötet, störst ökning och de senaste åtgärderna.")
+         "förra mötet, störst ökning och åtgärderna. Länk direkt hit: ?mote=1 "
+         "(&uppdatera=5 läser om sidan var 5:e minut).")
+meeting.keep_link(meeting_mode)
 
 if cache.read(queries.data_span)[0] is None:
     head.title("Översikt")
 first, last = setup.data_span_or_stop()
 
 
-def lagesbild_buttons(view, heading: str, key: str) -> None:
+def lagesbild_buttons(view, heading: str, key: str, new_from=None, narrow: bool = False) -> None:
     """PNG and PDF of the one-page lägesbild, made when clicked."""
-    c1, c2, _ = st.columns([1, 1, 3])
+    c1, c2 = st.columns([1, 1] if narrow else [1, 1, 3])[:2]
     for col, kind, label in ((c1, "png", "Lägesbild (PNG)"), (c2, "pdf", "Lägesbild (PDF)")):
         col.download_button(
-            label, data=cache.deferred(lagesbild.render, view, heading, kind),
+            label, data=cache.deferred(lagesbild.render, view, heading, kind, new_from=new_from),
             file_name=f"lagesbild_{view.end:%Y-%m-%d}.{kind}", mime=lagesbild.FORMATS[kind],
             icon=":material/download:", key=f"{key}_{kind}", on_click="ignore",
             help="En sida att bifoga mötesprotokollet: karta, nyckeltal och period.")
 
 
-def meeting_heading(view, meeting) -> str:
-    """Title and period lines of the meeting view; returns the period's heading."""
-    prev = view.previous()
-    head.title(f"Lägesbild {fmt.date(anchor)}")
-    heading = f"Sedan förra mötet {fmt.date(meeting['held_on'])}" if meeting else "Vald period"
-    st.markdown(f"### {heading}: {fmt.period(view.start, view.end)}")
-    if not meeting:
-        st.warning("Inga tidigare möten är sparade, så perioden är den valda. Lägg till "
-                   "mötesdatum under **Möten** i vanligt läge.")
-    st.markdown(f"jämfört med samma antal dagar före, {fmt.period(prev.start, prev.end)}")
-    return heading
-
-
-def meeting_figures(b: dict) -> None:
-    """The key figures; the projected view suppresses small counts ("<3") and their change."""
-    tiles = display.meeting_tiles(b)
-    for col, tile in zip(st.columns(len(tiles)), tiles):
-        col.metric(tile["label"], tile["value"], delta=tile["delta"],
-                   **({} if tile["change"] is None else style.delta_style(tile["change"])))
-
-
-def meeting_map(view) -> None:
-    """Where it happens (density) or where it rose (areas by change)."""
-    shows = st.segmented_control(
+def meeting_map(view, shows_col) -> None:
+    """Where it happens (density) or where it rose (areas by change), at full height,
+    with a button per focus area."""
+    shows = shows_col.segmented_control(
         "Kartan visar", ["heat", "change"], key="mote_map_shows", default="heat",
+        label_visibility="collapsed",
         format_func={"heat": "Var det händer", "change": "Var det ökat"}.get,
-        help="Täthet av händelserna sedan förra mötet, eller områdena färgade efter "
+        help="Täthet av händelserna under perioden, eller områdena färgade efter "
              "förändringen mot samma antal dagar före.") or "heat"
     data = cache.read(maps.map_data, view, display.meeting_map_options(shows))
-    m = maps.build_map(data, cache.read(maps.area_shapes), tiles=config.map_tiles(),
-                       large=True, layer_control=False)
-    widgets.show_map(m, key="mote_map", height=560)
+    shapes = cache.read(maps.area_shapes)
+    m = maps.build_map(data, shapes, tiles=config.map_tiles(), large=True, layer_control=False)
+    widgets.show_map(meeting_map_controls(m, shapes), key="mote_map", height=560)
     if data.heat_too_sparse:
         st.caption(HEAT_TOO_SPARSE_SV)
 
 
-def meeting_lists(b: dict, view) -> None:
-    """Largest increases, the week's unusual counts and the newest measures."""
-    st.markdown("### Störst ökning")
-    if b["increases"].empty:
-        st.markdown("Inget område har fler händelser än perioden före.")
-    else:
-        st.table(display.increases_table(b["increases"]), hide_index=True)
-    alerts = cache.read(alerting.area_alerts, view, limit=privacy.SUPPRESS_BELOW)
-    if not alerts.empty:
-        st.markdown("### Ovanligt mycket senaste veckan")
-        st.caption(alerting.MEANING)
-        st.markdown("\n".join(f"- {s}" for s in alerts["sentence"].head(MEETING_ALERTS)))
-    st.markdown("### Senaste åtgärder")
-    if b["measures"].empty:
-        st.markdown("Inga åtgärder är registrerade.")
-    for _, r in b["measures"].iterrows():
-        st.markdown(f"**{fmt.date(r['started_on'])}** {r['title']}  \n"
-                    f"{r['area_name']} · {r['actor'] or '–'}")
+def meeting_lists(g: dict, period) -> None:
+    """Largest increases, the week's unusual counts, the measures and the text, in tabs
+    (the projector has no room for all at once)."""
+    tabs = st.tabs(["Störst ökning", f"Ovanliga veckor ({fmt.num(len(g['alerts']))})",
+                    "Åtgärder", "Vandringar", "I text"], key="mote_tabs")
+    with tabs[0]:
+        meeting.increases(g["b"])
+    with tabs[1]:
+        meeting.alerts_list(g["alerts"], g["new_alerts"], alerting.MEANING, MEETING_ALERTS)
+    with tabs[2]:
+        meeting.measures_list(g["b"]["measures"], g["news"])
+    with tabs[3]:
+        meeting_findings(period.meeting)
+    with tabs[4]:
+        text = " ".join(narrative.sentences(period.heading(), period.view, g))
+        meeting.narrative_text(text, period.view.end)
+        lagesbild_buttons(period.view, period.heading(), "mote_lagesbild", period.new_from, narrow=True)
 
 
 def meeting_view() -> None:
-    """Mötesläge: since the last meeting, in large type for the projector."""
-    view, meeting = cache.read(briefing.meeting_filter, f, anchor)
-    b = cache.read(briefing.briefing, view)
-    style.meeting_style()
-    heading = meeting_heading(view, meeting)
-    meeting_figures(b)
-    left, right = st.columns([3, 2], gap="large")
+    """Mötesläge: since the last meeting (or the usual meeting cycle), for the projector."""
+    period = cache.read(since.meeting_period, f, anchor)
+    g = cache.read(narrative.gather, period.view, period.new_from)
+    meeting.fit_screen()
+    meeting.header(head, period, anchor, meeting.auto_refresh())
+    left, right = st.columns([3, 2], gap="medium")
     with left:
-        meeting_map(view)
-    with right:
-        meeting_lists(b, view)
-        meeting_findings(meeting)
-    lagesbild_buttons(view, heading, "mote_lagesbild")
+        meeting_map(period.view, tools)
+    with right.container(key=meeting.SIDE_KEY):
+        meeting.figures(g["b"])
+        meeting_lists(g, period)
 
 
 def add_meeting_form() -> bool:

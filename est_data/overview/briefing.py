@@ -16,6 +16,7 @@ import pandas as pd
 from est_data.core import privacy
 from est_data.incidents import published, queries
 from est_data.overview import meetings
+from est_data.overview.since import current_measures
 from est_data.core.filters import IncidentFilter
 from est_data.maps.data import measures
 from est_data.core.taxonomy import labels
@@ -50,14 +51,16 @@ def top_increases(table: pd.DataFrame, n: int = TOP_AREAS) -> pd.DataFrame:
     return up.drop(columns="_pct").head(n).reset_index(drop=True)
 
 
-def briefing(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> dict:
+def briefing(con: duckdb.DuckDBPyConnection, f: IncidentFilter,
+             new_from: dt.date | None = None) -> dict:
     """Figures for the meeting view of ``f`` (usually :func:`meeting_filter`'s).
 
     Keys: ``totals`` (queries.period_totals, with ``current_mark`` and
     ``previous_mark``), ``categories`` (the top categories whose count is shown, with
     ``label``), ``focus`` (focus
     areas' rows of queries.area_table), ``increases`` (:func:`top_increases`),
-    ``measures`` (newest measures started by the period end). The count frames carry
+    ``measures`` (measures new since ``new_from`` or still running in the period, new
+    ones first, with ``is_new``: :func:`.since.current_measures`). The count frames carry
     ``current_mark`` and ``previous_mark`` (:mod:`est_data.incidents.published`).
     """
     limit = privacy.SUPPRESS_BELOW
@@ -75,5 +78,5 @@ def briefing(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> dict:
         "categories": cats,
         "focus": table[table["is_focus"]].reset_index(drop=True),
         "increases": top_increases(table),
-        "measures": measures(con, f.end).head(NEWEST_MEASURES).reset_index(drop=True),
+        "measures": current_measures(measures(con, f.end), f, new_from).head(NEWEST_MEASURES),
     }

@@ -1,5 +1,6 @@
 """A one-page lägesbild (PNG or PDF) to attach to the meeting minutes: map, key
-figures and the period, drawn with matplotlib (offline: no tiles, no browser).
+figures and the period, drawn with matplotlib (offline: no tiles, no browser). The PDF
+has a second page with the same figures in words (:mod:`.narrative`).
 
 The map is drawn in SWEREF 99 TM metres (equal scale both ways): areas in grey, the
 incident density as grid cells counted in DuckDB, focus areas dashed, measures as
@@ -20,6 +21,7 @@ from est_data.maps import grid
 from est_data.maps.data import located_counts
 from est_data.areas.geometry import load_areas, to_sweref
 from est_data.overview.briefing import briefing
+from est_data.overview.narrative import gather, sentences
 from est_data.core.config import CRS_SWEREF99TM, MUNICIPALITY_NAME
 from est_data.core.filters import IncidentFilter
 from est_data.maps import style
@@ -154,10 +156,12 @@ def panel_texts(b: dict) -> dict:
 
 
 def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
-           fmt_: str = "png", today: dt.date | None = None) -> bytes:
+           fmt_: str = "png", today: dt.date | None = None,
+           new_from: dt.date | None = None) -> bytes:
     """The lägesbild of ``f`` as PNG or PDF bytes (A4 landscape).
 
-    ``heading`` names the period for the reader (e.g. "Sedan förra mötet 2026-11-12").
+    ``heading`` names the period for the reader (e.g. "Sedan förra mötet 2026-11-12");
+    measures started on or after ``new_from`` are the new ones.
     """
     if fmt_ not in FORMATS:
         raise ValueError(f"format must be one of {list(FORMATS)}")
@@ -165,14 +169,14 @@ def render(con: duckdb.DuckDBPyConnection, f: IncidentFilter, heading: str = "",
     import matplotlib
 
     today = today or dt.date.today()
-    b = briefing(con, f)
+    b = briefing(con, f, new_from)
     # Every text on the page is plain: names with "$...$" are data, not mathtext.
     with matplotlib.rc_context({"text.parse_math": False}):
-        return _draw(con, f, b, heading, fmt_, today)
+        return _draw(con, f, b, heading, fmt_, today, new_from)
 
 
 def _draw(con: duckdb.DuckDBPyConnection, f: IncidentFilter, b: dict, heading: str,
-          fmt_: str, today: dt.date) -> bytes:
+          fmt_: str, today: dt.date, new_from: dt.date | None = None) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -184,9 +188,38 @@ def _draw(con: duckdb.DuckDBPyConnection, f: IncidentFilter, b: dict, heading: s
     _figures_panel(fig, panel_texts(b), b["measures"])
     _notes(fig, f, cell, located_counts(con, f), today)
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt_, dpi=DPI, metadata={"Title": f"Lägesbild EST {MUNICIPALITY_NAME}"}
-                if fmt_ == "pdf" else None)
+    if fmt_ == "png":
+        fig.savefig(buf, format="png", dpi=DPI)
+        return buf.getvalue()
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    # The PDF's second page: the same figures in words, for the minutes.
+    with PdfPages(buf, metadata={"Title": f"Lägesbild EST {MUNICIPALITY_NAME}"}) as pdf:
+        pdf.savefig(fig, dpi=DPI)
+        pdf.savefig(_text_page(f, heading, sentences(heading or "Vald period", f,
+                                                     gather(con, f, new_from))), dpi=DPI)
     return buf.getvalue()
+
+
+def _text_page(f: IncidentFilter, heading: str, lines: list[str]):
+    """Veckans lägesbild i text on its own A4 page, one paragraph per sentence."""
+    import textwrap
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=A4_LANDSCAPE_IN, dpi=DPI)
+    FigureCanvasAgg(fig)
+    _heading(fig, f, heading)
+    fig.text(0.03, 0.84, "Veckans lägesbild i text", fontsize=15, fontweight="bold")
+    y = 0.79
+    for line in lines:
+        wrapped = textwrap.wrap(line, 120)
+        for part in wrapped:
+            fig.text(0.03, y, part, fontsize=11.5)
+            y -= 0.032
+        y -= 0.014
+    return fig
 
 
 def _heading(fig, f: IncidentFilter, heading: str) -> None:

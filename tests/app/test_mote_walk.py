@@ -69,7 +69,7 @@ def heat_findings(db, f: IncidentFilter, scripts: list[str], where: str) -> list
 # --- The walk ---------------------------------------------------------------------------------
 
 def walk_oversikt(app_test, query) -> list[str]:
-    at = app_test("oversikt", role="mote", **query)
+    at = app_test("oversikt", role="mote", mote="0", **query)
     assert not at.exception, at.exception
     out = findings(at, "Översikt")
     at.toggle(key="moteslage").set_value(True).run()
@@ -147,7 +147,7 @@ def parts_free(total: str, parts: list[str]) -> list[str]:
 
 def test_the_categories_give_no_small_one_away_from_the_total(app_db, app_test):
     """Översikt: the categories add up to the incidents shown above them."""
-    at = app_test("oversikt", role="mote", **ONE_DAY)
+    at = app_test("oversikt", role="mote", mote="0", **ONE_DAY)
     total = next(m.value for m in at.metric if m.label == "Händelser")
     cats = list(at.dataframe[0].value["current"])
     assert "<3" in cats, "the day has categories of one or two incidents"
@@ -262,11 +262,11 @@ def test_lists_sorted_by_count_put_hidden_counts_by_name(app_db, app_test):
     """Översikt's tables, Trender's ranking and the series' order (largest first) would
     otherwise give the order of the hidden counts away; and the meeting view's "largest
     increase" would tell a "<3 → <3" that rose (1 → 2)."""
-    at = app_test("oversikt", role="mote", **ONE_CATEGORY)
+    at = app_test("oversikt", role="mote", mote="0", **ONE_CATEGORY)
     areas = at.dataframe[1].value
     stat = areas[~areas["Område"].str.endswith("★")]
     assert hidden_rows_in_name_order(list(zip(stat["Område"], stat["current"])))
-    at = app_test("oversikt", role="mote", **ONE_DAY)
+    at = app_test("oversikt", role="mote", mote="0", **ONE_DAY)
     cats = at.dataframe[0].value
     assert hidden_rows_in_name_order(list(zip(cats["Kategori"], cats["current"])))
     at = app_test("trender", role="mote", state={"trend_tab": "Områden"}, **ONE_CATEGORY)

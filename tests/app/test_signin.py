@@ -26,7 +26,8 @@ def test_wrong_password_is_refused(app_db, app_test):
 def test_each_role_signs_in(app_db, app_test, role, label):
     at = app_test(role=role)
     assert not at.exception
-    assert at.title[0].value == "Översikt"
+    # The meeting role's start page is Mötesläge (issue 15); the others' Översikt.
+    assert at.title[0].value == ("Lägesbild 2026-11-15" if role == "mote" else "Översikt")
     assert any(f"({label})" in c.value for c in at.sidebar.caption)
 
 

@@ -4,7 +4,7 @@ Layers, low to high (README §1); a room may import its own layer and the ones b
 
     {store, core} < {ingest, areas, incidents} < {overview, maps, trends, measures, evaluation, demo,
     reporting, walks}
-    < {webui, cli, cli_maps, cli_eval}
+    < {webui, cli, cli_maps, cli_eval, cli_lagesbild}
 
 Within a layer imports are allowed, but no cycle may form, neither between modules nor
 between rooms (packages). Only ``est_data.webui`` imports Streamlit; pages and app.py
@@ -26,7 +26,7 @@ LAYERS: list[set[str]] = [
     {"store", "core"},
     {"ingest", "areas", "incidents"},
     {"overview", "maps", "trends", "measures", "evaluation", "demo", "reporting", "walks"},
-    {"webui", "cli", "cli_maps", "cli_eval", "__main__", PACKAGE},
+    {"webui", "cli", "cli_maps", "cli_eval", "cli_lagesbild", "__main__", PACKAGE},
 ]
 
 #: Rooms that count as one room when looking for cycles between rooms, with the reason.
