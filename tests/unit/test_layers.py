@@ -2,7 +2,8 @@
 
 Layers, low to high (README §1); a room may import its own layer and the ones below:
 
-    {store, core} < {ingest, areas, incidents} < {overview, maps, trends, measures, evaluation, demo}
+    {store, core} < {ingest, areas, incidents} < {overview, maps, trends, measures, evaluation, demo,
+    nearrepeat}
     < {webui, cli, cli_maps}
 
 Within a layer imports are allowed, but no cycle may form, neither between modules nor
@@ -24,7 +25,7 @@ PACKAGE = "est_data"
 LAYERS: list[set[str]] = [
     {"store", "core"},
     {"ingest", "areas", "incidents"},
-    {"overview", "maps", "trends", "measures", "evaluation", "demo"},
+    {"overview", "maps", "trends", "measures", "evaluation", "demo", "nearrepeat"},
     {"webui", "cli", "cli_maps", "__main__", PACKAGE},
 ]
 

@@ -1,0 +1,162 @@
+"""The Knox test for near repeats: are events that are close in space also close in
+time more often than chance would give?
+
+Every pair of events falls in one cell of a table of distance bands × time bands (the
+last row and column hold the pairs beyond the largest band). The observed count of a
+cell is compared with its counts when the event times are shuffled among the events
+(Monte Carlo permutation, keeping the places and the set of times): the expected count
+is the mean over the permutations, the ratio is observed / expected, and the p-value
+of a cell is ``(1 + permutations with a count >= the observed) / (permutations + 1)``.
+This is the Knox test as the Near Repeat Calculator computes it (Ratcliffe 2009,
+after Knox 1964; Townsley, Homel & Chaseling 2003; Johnson et al. 2007).
+
+Bands: a distance ``d`` (metres) is in band ``k`` when ``edges[k-1] < d <= edges[k]``
+(the first band is ``0 <= d <= edges[0]``; with a first edge of 0 it is "the same
+place"); a time difference in whole days likewise.
+
+Speed: only the pairs within the largest distance band are listed
+(``cKDTree.query_pairs``), once; each permutation gathers the pairs' permuted days
+(two ``take``) and counts the differences per distance band with one ``bincount``. The row of pairs beyond the largest
+distance is what is left of all pairs per time band, which permuting times leaves
+unchanged (the set of times is the same), so it needs no pair list.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+#: Default bands: the same place, then 100 m steps to 400 m; 7-day steps to 28 days.
+SPACE_EDGES_M: tuple[float, ...] = (0.0, 100.0, 200.0, 300.0, 400.0)
+TIME_EDGES_DAYS: tuple[int, ...] = (7, 14, 21, 28)
+PERMUTATIONS = 99
+#: A cell is "significant" at this p-value (as the Near Repeat Calculator reports).
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class KnoxResult:
+    """Observed and expected pair counts per cell, ratio and p-value.
+
+    Arrays are ``(len(space_edges) + 1, len(time_edges) + 1)``: the last row is the
+    pairs farther apart than the last distance edge, the last column the pairs farther
+    apart in time than the last time edge.
+    """
+
+    space_edges: tuple[float, ...]
+    time_edges: tuple[int, ...]
+    observed: np.ndarray
+    expected: np.ndarray
+    p_value: np.ndarray
+    n_events: int
+    permutations: int
+
+    @property
+    def ratio(self) -> np.ndarray:
+        """Observed / expected (NaN where nothing is expected)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.expected > 0, self.observed / self.expected, np.nan)
+
+    def significant(self, alpha: float = ALPHA) -> np.ndarray:
+        """Cells with more pairs than expected and ``p <= alpha``."""
+        return (self.p_value <= alpha) & (self.observed > self.expected)
+
+
+def _bands(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Band index per value: ``edges[k-1] < v <= edges[k]``; ``len(edges)`` beyond."""
+    return np.searchsorted(edges, values, side="left")
+
+
+def _all_pairs_by_time(days: np.ndarray, time_edges: np.ndarray) -> np.ndarray:
+    """Pairs of all events per time band (the same for every permutation of times)."""
+    span = int(days.max() - days.min()) + 1 if len(days) else 1
+    c = np.bincount(days - days.min(), minlength=span).astype(np.int64) if len(days) else \
+        np.zeros(1, np.int64)
+    per_diff = np.correlate(c, c, mode="full")[span - 1:]  # lag 0, 1, ...
+    per_diff[0] = int((c * (c - 1) // 2).sum())
+    out = np.zeros(len(time_edges) + 1, np.int64)
+    np.add.at(out, _bands(np.arange(span), time_edges), per_diff)
+    return out
+
+
+class _Pairs:
+    """The pairs within the largest distance band, as flat indexes into a (distance
+    band × first event) table and the second event, counted in chunks that stay in
+    the processor's cache (about twice as fast as whole-array passes here)."""
+
+    CHUNK = 1 << 15
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, space_edges: np.ndarray):
+        self.n, self.bands = len(x), len(space_edges)
+        pairs = (cKDTree(np.column_stack([x, y])).query_pairs(
+            float(space_edges[-1]), output_type="ndarray") if self.n > 1
+            else np.empty((0, 2), np.intp))
+        i, j = pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
+        band = _bands(np.hypot(x[i] - x[j], y[i] - y[j]), space_edges)
+        first = band * self.n + i
+        self.chunks = [(first[k:k + self.CHUNK], j[k:k + self.CHUNK])
+                       for k in range(0, len(i), self.CHUNK)]
+
+    def counts(self, days: np.ndarray, offset: int, width: int) -> np.ndarray:
+        """``(bands, width)``: pairs per distance band and signed day difference + offset."""
+        # table[band, i] = band * width + offset + days[i]: one gather gives both.
+        table = (np.arange(self.bands)[:, None] * width + offset + days[None, :]).ravel()
+        out = np.zeros(self.bands * width, np.int64)
+        for first, second in self.chunks:
+            code = table.take(first)
+            code -= days.take(second)
+            out += np.bincount(code, minlength=self.bands * width)
+        return out.reshape(self.bands, width)
+
+
+def _cells(per_diff: np.ndarray, offset: int, time_edges: np.ndarray,
+           all_by_time: np.ndarray) -> np.ndarray:
+    """The Knox table from pair counts per (distance band, signed day difference)."""
+    lag = np.abs(np.arange(per_diff.shape[-1]) - offset)
+    band = _bands(lag, time_edges)
+    near = np.zeros(per_diff.shape[:-1] + (len(time_edges) + 1,), np.int64)
+    for k in range(len(time_edges) + 1):
+        near[..., k] = per_diff[..., band == k].sum(axis=-1)
+    far = all_by_time - near.sum(axis=-2)
+    return np.concatenate([near, far[..., None, :]], axis=-2)
+
+
+def knox(x, y, t, space_edges=SPACE_EDGES_M, time_edges=TIME_EDGES_DAYS,
+         permutations: int = PERMUTATIONS, seed: int = 0) -> KnoxResult:
+    """Knox test of events at ``x``, ``y`` (metres, e.g. SWEREF 99 TM) on days ``t``
+    (whole days, any integer origin).
+
+    Returns the observed pair counts per distance band × time band, their expected
+    counts (mean over ``permutations`` random permutations of ``t``, ``seed`` fixed so
+    a page shows the same figures on every run) and one-sided p-values (more pairs
+    than chance). Reference: Knox (1964); the Monte Carlo version of the Near Repeat
+    Calculator (Ratcliffe 2009; Johnson et al. 2007).
+    """
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    days = np.asarray(t, np.int64)
+    if not (len(x) == len(y) == len(days)):
+        raise ValueError("x, y and t must have the same length")
+    se = np.asarray(sorted(float(e) for e in space_edges))
+    te = np.asarray(sorted(int(e) for e in time_edges))
+    if len(se) == 0 or len(te) == 0:
+        raise ValueError("give at least one distance band and one time band")
+    days = days - (days.min() if len(days) else 0)
+    offset = int(days.max()) if len(days) else 0
+    width = 2 * offset + 1
+    all_by_time = _all_pairs_by_time(days, te)
+    pairs = _Pairs(x, y, se)
+    observed = _cells(pairs.counts(days, offset, width), offset, te, all_by_time)
+    rng = np.random.default_rng(seed)
+    total = np.zeros(observed.shape, np.float64)
+    at_least = np.zeros(observed.shape, np.int64)
+    for _ in range(permutations):
+        cells = _cells(pairs.counts(rng.permutation(days), offset, width), offset, te,
+                       all_by_time)
+        total += cells
+        at_least += cells >= observed
+    expected = total / permutations if permutations else np.full(observed.shape, np.nan)
+    p = (1 + at_least) / (permutations + 1)
+    return KnoxResult(tuple(float(e) for e in se), tuple(int(e) for e in te), observed,
+                      expected, p, len(days), permutations)
