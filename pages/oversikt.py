@@ -10,6 +10,7 @@ from est_data.overview import briefing, display, lagesbild, meetings
 from est_data import maps
 from est_data.maps.data import HEAT_TOO_SPARSE_SV, located_counts
 from est_data.webui import cache, setup, sidebar, signin, style, widgets
+from est_data.webui import nearrepeat_view
 from est_data.store.dbfile import DatabaseError
 
 user = signin.require(auth.VIEW_AGGREGATES)
@@ -108,6 +109,7 @@ def meeting_view() -> None:
         meeting_map(view)
     with right:
         meeting_lists(b, view)
+    nearrepeat_view.show_warning(view, limit, meeting=True)
     lagesbild_buttons(view, heading, "mote_lagesbild")
 
 
@@ -253,6 +255,7 @@ def overview() -> None:
         return
     overview_figures(totals)
     widgets.show_alerts(f, limit)
+    nearrepeat_view.show_warning(f, limit)
     overview_tables()
     st.subheader("Möten och lägesbild")
     meetings_panel()
