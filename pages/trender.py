@@ -5,13 +5,13 @@ from dataclasses import replace
 import streamlit as st
 
 from est_data.trends import alerts as alerting, calendar_charts, charts, export, ranking, series as trends
-from est_data.trends import shown, tabs as tabnav
+from est_data.trends import plotly_sv, shown, tabs as tabnav
 from est_data.core import auth, fmt, privacy
 from est_data.incidents import published, queries
 from est_data.webui import cache, nearrepeat_view, setup, sidebar, signin, style, tablink
 from est_data.core.config import db_path
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+PLOTLY_CONFIG = plotly_sv.PLOTLY_CONFIG  # Swedish tool bar and date words
 BY_LABELS = {"category": "Kategori", "source": "Aktör", "area": "Område", "total": "Ingen (totalt)"}
 GRAIN_LABELS = {"week": "Vecka", "month": "Månad"}
 
