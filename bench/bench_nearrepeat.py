@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import statistics
 import sys
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, default=DEFAULT_DB)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--json", action="store_true", help="also print the figures as one JSON "
+                                                        "line (for python -m bench)")
     args = ap.parse_args(argv)
     if not args.db.exists():
         print(f"error: {args.db} does not exist; build it with 'python -m est_data demo "
@@ -58,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({year.start} – {year.end}): {len(events):,} events, {pairs:,} pairs within "
           f"{max(SPACE_EDGES_M):.0f} m; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores")
+    load = os.getloadavg()[0]
     wall, cpu, r = timed(lambda: data.knox_table(con, year, SPACE_EDGES_M, TIME_EDGES_DAYS,
                                                  PERMUTATIONS), args.runs)
     flag = "pass" if wall <= TARGET_S else "OVER TARGET"
@@ -65,12 +69,17 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(TIME_EDGES_DAYS) + 1} cells (query + pairs + permutations): median "
           f"{wall:.2f} s wall ({cpu:.2f} s CPU) over {args.runs} runs; target ≤ "
           f"{TARGET_S} s: {flag}")
+    figures = {"knox_wall_s": wall, "knox_cpu_s": cpu, "events": len(events), "pairs": pairs,
+               "permutations": PERMUTATIONS, "load": load}
     month = IncidentFilter(end - dt.timedelta(days=29), end)
     wall, cpu, w = timed(lambda: warning.warnings(con, month), args.runs)
+    figures.update(warning_wall_s=wall, warning_cpu_s=cpu)
     print(f"near-repeat warning (Översikt; Knox on {warning.WINDOW_DAYS} days, "
           f"{warning.PERMUTATIONS} permutations): median {wall:.2f} s wall ({cpu:.2f} s "
           f"CPU); supported: {w.supported}, groups: {len(w.groups)}")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
+    if args.json:
+        print(json.dumps(figures))
     con.close()
     return 0
 
