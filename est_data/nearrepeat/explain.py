@@ -21,7 +21,8 @@ EXPLANATION_SV = (
     "- **p** = andelen slumpvisa blandningar med minst lika många par (räknat som i Near "
     "Repeat Calculator). p ≤ {alpha} markeras. Med {perms} blandningar är det minsta "
     "möjliga p {pmin}; i en stor tabell blir någon ruta signifikant av en slump, så lita "
-    "mest på ett mönster i de närmaste rutorna.\n\n"
+    "mest på ett mönster i de närmaste rutorna. Sista raden och kolumnen (längre bort än "
+    "banden) är det som blir över av alla par och markeras aldrig.\n\n"
     "Bara händelser med känd punkt eller adress räknas (inte de som bara är kända på "
     "område eller kommun)."
 )
@@ -55,14 +56,27 @@ def time_labels(edges: tuple[int, ...]) -> list[str]:
     return out + [f"över {edges[-1]} dagar"]
 
 
+def near_cells(r: KnoxResult, alpha: float = ALPHA) -> np.ndarray:
+    """Significant cells within the bands: the last row and column (pairs beyond the
+    largest band) are what is left of the totals, which permuting leaves almost
+    unchanged, so a tiny excess there can reach any p-value; they are never marked."""
+    sig = r.significant(alpha)
+    sig[-1, :] = False
+    sig[:, -1] = False
+    return sig
+
+
 def table_texts(r: KnoxResult, alpha: float = ALPHA) -> pd.DataFrame:
     """One row per distance band, one column per time band, each cell
-    ``"1,84 (p 0,01)"``: the ratio and its p-value, ``*`` where significant."""
-    ratio, sig = r.ratio, r.significant(alpha)
+    ``"1,84 (p 0,01) *"``: the ratio and its p-value, ``*`` where significant within
+    the bands; ``–`` for a cell with no pairs observed or expected."""
+    ratio, sig = r.ratio, near_cells(r, alpha)
+    decimals = 2 if r.permutations < 199 else 3
     rows = []
     for s in range(ratio.shape[0]):
-        rows.append([("–" if np.isnan(ratio[s, k]) else fmt.num(ratio[s, k], 2))
-                     + f" (p {fmt.num(r.p_value[s, k], 2)})" + (" *" if sig[s, k] else "")
+        rows.append(["–" if np.isnan(ratio[s, k]) and r.observed[s, k] == 0 else
+                     ("–" if np.isnan(ratio[s, k]) else fmt.num(ratio[s, k], 2))
+                     + f" (p {fmt.num(r.p_value[s, k], decimals)})" + (" *" if sig[s, k] else "")
                      for k in range(ratio.shape[1])])
     return pd.DataFrame(rows, index=space_labels(r.space_edges),
                         columns=time_labels(r.time_edges))
