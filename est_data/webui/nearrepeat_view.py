@@ -45,7 +45,7 @@ def show_warning(f: IncidentFilter, limit: int = 0, meeting: bool = False) -> No
     nothing at all otherwise. ``meeting``: the projector (no addresses, large map)."""
     if f.categories and nrdata.BURGLARY not in f.categories:
         return
-    w = cache.read(warning.warnings, f)
+    w = cache.read(warning.warnings, warning.normalized(f))
     if not w.groups:
         return
     shown = w.groups[:warning.MAX_SHOWN]

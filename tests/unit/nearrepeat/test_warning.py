@@ -95,3 +95,25 @@ def test_near_groups_link_chains_and_need_a_recent_member():
     day = np.array([100, 103, 106, 80, 82, 106])
     groups = w.near_groups(x, y, day, end_day=108, metres=100, days=7)
     assert [sorted(g.tolist()) for g in groups] == [[0, 1, 2]]  # 3-4 too old, 5 alone
+
+
+def test_window_shrinks_when_the_half_year_has_too_many_pairs(planted_con, monkeypatch):
+    f = IncidentFilter(END - dt.timedelta(days=29), END)
+    full = w.warnings(planted_con, f)
+    assert (full.window[1] - full.window[0]).days + 1 == w.WINDOW_DAYS
+    monkeypatch.setattr(w, "MAX_PAIRS", full.test.observed[:-1].sum() - 1)
+    shorter = w.warnings(planted_con, f)
+    assert (shorter.window[1] - shorter.window[0]).days + 1 in w.SHORTER_WINDOWS
+    assert shorter.test.n_events < full.test.n_events
+    monkeypatch.setattr(w, "MAX_PAIRS", -1)
+    assert w.warnings(planted_con, f).groups == ()
+
+
+def test_the_normalized_filter_gives_the_same_warnings(planted_con):
+    """The page caches on the normalized filter: only the end, areas, actors and
+    duplicates matter."""
+    f = IncidentFilter(END - dt.timedelta(days=89), END, categories=("inbrott", "klotter"),
+                       weekdays=(1, 2), hours=(3,))
+    n = w.normalized(f)
+    assert n == w.normalized(IncidentFilter(END - dt.timedelta(days=6), END))
+    assert w.warnings(planted_con, n).groups == w.warnings(planted_con, f).groups
