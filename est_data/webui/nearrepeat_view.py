@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from est_data.core import config, fmt
+from est_data.core import config, fmt, privacy
 from est_data.core.filters import IncidentFilter
 from est_data.core.html import esc
 from est_data.nearrepeat import data as nrdata, explain, warning
@@ -42,9 +42,12 @@ def zone_map(zones: dict, large: bool = False):
 
 def show_warning(f: IncidentFilter, limit: int = 0, meeting: bool = False) -> None:
     """The near-repeat warnings at the filter's end, when the test supports them;
-    nothing at all otherwise. ``meeting``: the projector (no addresses, large map)."""
+    nothing at all otherwise. ``meeting``: the projector (no addresses, no count under
+    the small-count limit whatever the role, a larger map)."""
     if f.categories and nrdata.BURGLARY not in f.categories:
         return
+    if meeting:  # the projector suppresses small counts for every role (as its tiles)
+        limit = max(limit, privacy.SUPPRESS_BELOW)
     w = cache.read(warning.warnings, warning.normalized(f))
     if not w.groups:
         return
