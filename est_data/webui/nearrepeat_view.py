@@ -6,6 +6,7 @@ the meeting view get the zones and the sentences without small counts, never add
 """
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from est_data.core import config, fmt, privacy
@@ -71,8 +72,11 @@ def show_warning(f: IncidentFilter, limit: int = 0, meeting: bool = False) -> No
                      height=420 if meeting else 320)
     if not meeting and not limit:
         with st.expander("Adresser (endast inom EST-gruppen)"):
-            st.markdown("\n".join(f"- {fmt.date(g.first)} – {fmt.date(g.last)}: "
-                                  + ", ".join(g.addresses) for g in shown))
+            # A table, not Markdown: an address is text from a partner's file.
+            style.table(pd.DataFrame({"Från": [fmt.date(g.first) for g in shown],
+                                      "Till": [fmt.date(g.last) for g in shown],
+                                      "Adresser": [", ".join(g.addresses) for g in shown]}),
+                        key="nr_addresses")
 
 
 def _band_controls() -> tuple[tuple[float, ...], tuple[int, ...], int, bool]:
