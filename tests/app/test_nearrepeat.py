@@ -54,6 +54,7 @@ def test_meeting_role_gets_the_zone_but_no_addresses_or_small_counts(planted_db,
     assert "Upprepade inbrott inom 100 m på 3 dagar vid Fokus" in words
     assert "2 inbrott" not in words and "Storgatan" not in words
     assert "Storgatan" not in zone_script(at)
+    assert not [d for d in at.dataframe if "Adresser" in d.value.columns]
 
 
 def test_meeting_view_shows_the_warning_in_large(planted_db, app_test):
