@@ -92,7 +92,7 @@ class _Pairs:
     fresh memory their page faults cost more than the arithmetic.
     """
 
-    CHUNK = 1 << 15
+    CHUNK = 1 << 17
 
     def __init__(self, x: np.ndarray, y: np.ndarray, space_edges: np.ndarray):
         self.n, self.bands = len(x), len(space_edges)
