@@ -15,9 +15,10 @@ Bands: a distance ``d`` (metres) is in band ``k`` when ``edges[k-1] < d <= edges
 place"); a time difference in whole days likewise.
 
 Speed: only the pairs within the largest distance band are listed
-(``cKDTree.query_pairs``), once, grouped by distance band and first event; each
-permutation repeats the groups' permuted days, subtracts the second events' and counts
-the differences per distance band with one ``bincount``. The row of pairs beyond the largest
+(``cKDTree.query_pairs``), once, grouped by distance band and first event; a pass over
+the pairs repeats the groups' permuted days, subtracts the second events' and counts
+the differences per distance band with one ``bincount``, for up to five permutations
+at once (packed side by side in one integer, see ``_Pairs.counts``). The row of pairs beyond the largest
 distance is what is left of all pairs per time band, which permuting times leaves
 unchanged (the set of times is the same), so it needs no pair list.
 """
@@ -126,16 +127,41 @@ class _Pairs:
             self.chunks.append((groups[g0:g1], sizes[g0:g1], csr.indices[p0:p1]))
             g0, p0 = g1, p1
 
-    def counts(self, days: np.ndarray, offset: int, width: int) -> np.ndarray:
-        """``(bands, width)``: pairs per distance band and signed day difference + offset."""
-        # table[band * n + i] = band * width + offset + days[i]
-        table = (np.arange(self.bands)[:, None] * width + offset + days[None, :]).ravel()
-        out = np.zeros(self.bands * width, np.int64)
-        for group, size, second in self.chunks:
-            code = np.repeat(table.take(group), size)
-            code -= days.take(second)
-            out += np.bincount(code, minlength=self.bands * width)
-        return out.reshape(self.bands, width)
+    def counts(self, batch: list[np.ndarray], offset: int, width: int) -> list[np.ndarray]:
+        """``(bands, width)`` per assignment of days in ``batch``: pairs per distance
+        band and signed day difference + offset.
+
+        Several assignments share one pass over the pairs: each code (band * width +
+        offset + difference) is below ``2**bits``, so up to ``63 // bits`` of them fit
+        side by side in one int64 and are subtracted at once without a borrow crossing
+        fields (every field stays >= 0); only the counting is per assignment.
+        """
+        size = self.bands * width
+        bits = max(1, (size - 1).bit_length())
+        if len(batch) * bits > 63:
+            raise ValueError(f"at most {63 // bits} assignments per batch")
+        base = np.arange(self.bands)[:, None] * width + offset
+        table = np.zeros((self.bands, self.n), np.int64)
+        second_days = np.zeros(self.n, np.int64)
+        for k, days in enumerate(batch):
+            table += (base + days[None, :]) << (bits * k)
+            second_days += days << (bits * k)
+        table = table.ravel()  # table[band * n + i]: the fields of event i in that band
+        outs = [np.zeros(size, np.int64) for _ in batch]
+        mask = (1 << bits) - 1
+        for group, group_size, second in self.chunks:
+            code = np.repeat(table.take(group), group_size)
+            code -= second_days.take(second)
+            for k, out in enumerate(outs):
+                part = code >> (bits * k) if k else code
+                out += np.bincount(part & mask if k < len(outs) - 1 else part,
+                                   minlength=size)
+        return [out.reshape(self.bands, width) for out in outs]
+
+    def batch_size(self, width: int) -> int:
+        """How many assignments :meth:`counts` takes at once (at most 5: beyond that
+        the counting dominates and nothing is saved)."""
+        return max(1, min(5, 63 // max(1, (self.bands * width - 1).bit_length())))
 
 
 def _cells(per_diff: np.ndarray, offset: int, time_edges: np.ndarray,
@@ -175,15 +201,17 @@ def knox(x, y, t, space_edges=SPACE_EDGES_M, time_edges=TIME_EDGES_DAYS,
     width = 2 * offset + 1
     all_by_time = _all_pairs_by_time(days, te)
     pairs = _Pairs(x, y, se)
-    observed = _cells(pairs.counts(days, offset, width), offset, te, all_by_time)
+    observed = _cells(pairs.counts([days], offset, width)[0], offset, te, all_by_time)
     rng = np.random.default_rng(seed)
     total = np.zeros(observed.shape, np.float64)
     at_least = np.zeros(observed.shape, np.int64)
-    for _ in range(permutations):
-        cells = _cells(pairs.counts(rng.permutation(days), offset, width), offset, te,
-                       all_by_time)
-        total += cells
-        at_least += cells >= observed
+    step = pairs.batch_size(width)
+    for start in range(0, permutations, step):
+        batch = [rng.permutation(days) for _ in range(min(step, permutations - start))]
+        for per_diff in pairs.counts(batch, offset, width):
+            cells = _cells(per_diff, offset, te, all_by_time)
+            total += cells
+            at_least += cells >= observed
     expected = total / permutations if permutations else np.full(observed.shape, np.nan)
     p = (1 + at_least) / (permutations + 1)
     return KnoxResult(tuple(float(e) for e in se), tuple(int(e) for e in te), observed,

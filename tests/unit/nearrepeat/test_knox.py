@@ -106,3 +106,25 @@ def test_degenerate_inputs():
         knox([0.0, 1.0], [0.0], [1, 2])
     with pytest.raises(ValueError):
         knox([0.0], [0.0], [1], space_edges=())
+
+
+@pytest.mark.parametrize("span_days", [30, 365, 3 * 365, 40_000])
+def test_packed_batches_count_each_permutation_as_alone(span_days):
+    """Several permutations share one pass over the pairs, packed side by side in one
+    integer: each must count exactly as if it were counted alone (no borrow between
+    fields), whatever the span of days (wider spans pack fewer)."""
+    from est_data.nearrepeat.knox import _Pairs
+
+    rng = np.random.default_rng(span_days)
+    x, y = rng.uniform(0, 600, 120), rng.uniform(0, 600, 120)
+    days = rng.integers(0, span_days, 120)
+    days -= days.min()
+    offset = int(days.max())
+    pairs = _Pairs(x, y, np.array([0.0, 100.0, 200.0]))
+    step = pairs.batch_size(2 * offset + 1)
+    assert 1 <= step <= 5
+    batch = [rng.permutation(days) for _ in range(step)]
+    together = pairs.counts(batch, offset, 2 * offset + 1)
+    alone = [pairs.counts([d], offset, 2 * offset + 1)[0] for d in batch]
+    assert all((a == b).all() for a, b in zip(together, alone))
+    assert len({int(a.sum()) for a in together}) == 1  # every pair counted once in each
