@@ -128,3 +128,21 @@ def test_packed_batches_count_each_permutation_as_alone(span_days):
     alone = [pairs.counts([d], offset, 2 * offset + 1)[0] for d in batch]
     assert all((a == b).all() for a, b in zip(together, alone))
     assert len({int(a.sum()) for a in together}) == 1  # every pair counted once in each
+
+
+def test_grouping_by_first_event_with_and_without_scipys_kernel(monkeypatch):
+    from scipy.sparse import _sparsetools
+
+    from est_data.nearrepeat.knox import _group_by_first
+
+    rng = np.random.default_rng(9)
+    first = rng.integers(0, 50, 2000).astype(np.int32)
+    second = rng.integers(0, 50, 2000).astype(np.int32)
+
+    def rows(indptr, seconds):
+        return [sorted(seconds[indptr[r]:indptr[r + 1]].tolist()) for r in range(50)]
+
+    expected = [sorted(second[first == r].tolist()) for r in range(50)]
+    assert rows(*_group_by_first(first, second, 50)) == expected
+    monkeypatch.delattr(_sparsetools, "coo_tocsr")
+    assert rows(*_group_by_first(first, second, 50)) == expected
