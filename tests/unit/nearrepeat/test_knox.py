@@ -136,8 +136,8 @@ def test_grouping_by_first_event_with_and_without_scipys_kernel(monkeypatch):
     from est_data.nearrepeat.knox import _group_by_first
 
     rng = np.random.default_rng(9)
-    first = rng.integers(0, 50, 2000).astype(np.int32)
-    second = rng.integers(0, 50, 2000).astype(np.int32)
+    cells = rng.choice(50 * 50, 1200, replace=False)  # pairs are unique, as in knox
+    first, second = (cells // 50).astype(np.int32), (cells % 50).astype(np.int32)
 
     def rows(indptr, seconds):
         return [sorted(seconds[indptr[r]:indptr[r + 1]].tolist()) for r in range(50)]
