@@ -115,6 +115,9 @@ def knox_tab(f: IncidentFilter) -> None:
     if r.n_events < 2:
         st.info("För få händelser med känd punkt eller adress i filtret för att pröva.")
         return
+    if tested.days < 4 * max(times):
+        st.caption(f"Kort period för tidsbanden: välj gärna minst {fmt.num(4 * max(times))} "
+                   "dagar (helst ett halvår eller ett år) i sidopanelen.")
     st.caption(f"{fmt.num(r.n_events)} händelser med känd punkt eller adress, "
                f"{fmt.period(tested.start, tested.end)}. Varje ruta: kvot observerat/"
                f"förväntat antal par (p-värde); * = p ≤ {fmt.num(0.05, 2)} och fler än väntat.")

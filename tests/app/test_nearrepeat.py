@@ -91,6 +91,12 @@ def test_trender_knox_tab_from_the_link(planted_db, app_test):
         "(p 0,01)" in at.dataframe[0].value.loc["1–100 m", "0–7 dagar"]
 
 
+def test_knox_tab_asks_for_a_longer_period_when_short(planted_db, app_test):
+    at = app_test("trender", "analytiker", flik="nara", period="30d")
+    assert not at.exception
+    assert any(c.value.startswith("Kort period för tidsbanden") for c in at.caption)
+
+
 def test_meeting_role_has_no_knox_tab_even_from_a_link(planted_db, app_test):
     at = app_test("trender", "mote", flik="nara")
     assert not at.exception
