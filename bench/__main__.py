@@ -14,6 +14,7 @@ so a slower spell of a shared machine falls on ours and theirs alike):
   has loaded every page once (``bench/server.py``);
 - ``python -m est_data evaluate`` in a fresh process;
 - the import of a 1M-row CSV (``bench/bench_import.py``, when present);
+- the Knox test on a year of burglaries at 1M (``bench/bench_nearrepeat.py``);
 - the same for "the usual way" (``bench/usual_way_app.py``), and our figures as ratios.
 
 Results go to ``bench/out/results_<N>.json`` (one file per size, so ``--reuse`` can keep
@@ -215,6 +216,17 @@ def import_time(runs: int) -> dict:
             "rows_per_s": int(m.group(3).replace(",", "")), "load": load_before}
 
 
+def nearrepeat_time(runs: int) -> dict:
+    """The Knox test on a year of burglaries of the 1M demo (bench/bench_nearrepeat.py)."""
+    db = ensure_db(1_000_000)["db"]
+    r = run_child([sys.executable, "-m", "bench.bench_nearrepeat", "--db", str(db),
+                   "--runs", str(runs), "--json"])
+    lines = [ln for ln in r["stdout"].splitlines() if ln.startswith("{")]
+    if r["returncode"] != 0 or not lines:
+        return {"error": (r["stderr"] or "failed").strip().splitlines()[-1:]}
+    return json.loads(lines[-1])
+
+
 def measure_size(n: int, args) -> dict:
     db = ensure_db(n)
     env = machine.describe()
@@ -319,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         log("import of a 1M-row CSV")
         imp = import_time(args.runs)
         log(f"   {imp}")
+    log("Knox test on a year of burglaries at 1M")
+    imp["nearrepeat"] = nearrepeat_time(args.runs)
+    log(f"   {imp['nearrepeat']}")
     env_info["load_after"] = machine.load()
     text = write_results(env_info, results, imp, args)
     args.out.write_text(text)

@@ -10,7 +10,7 @@ from est_data.overview import display, lagesbild, meetings, narrative, since
 from est_data.overview.meeting_map import meeting_controls as meeting_map_controls
 from est_data import maps
 from est_data.maps.data import HEAT_TOO_SPARSE_SV, located_counts
-from est_data.webui import cache, meeting, setup, sidebar, signin, style, widgets
+from est_data.webui import cache, meeting, nearrepeat_view, setup, sidebar, signin, style, widgets
 from est_data.webui.walks_ui import meeting_findings
 from est_data.store.dbfile import DatabaseError
 
@@ -92,6 +92,7 @@ def meeting_view() -> None:
         meeting_map(period.view, tools)
     with right.container(key=meeting.SIDE_KEY):
         meeting.figures(g["b"])
+        nearrepeat_view.show_warning(period.view, limit, meeting=True)
         meeting_lists(g, period)
 
 
@@ -237,6 +238,7 @@ def overview() -> None:
         return
     overview_figures(totals)
     widgets.show_alerts(f, limit)
+    nearrepeat_view.show_warning(f, limit)
     overview_tables()
     st.subheader("Möten och lägesbild")
     meetings_panel()

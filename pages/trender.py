@@ -5,15 +5,13 @@ from dataclasses import replace
 import streamlit as st
 
 from est_data.trends import alerts as alerting, calendar_charts, charts, export, ranking, series as trends
-from est_data.trends import shown
+from est_data.trends import plotly_sv, shown, tabs as tabnav
 from est_data.core import auth, fmt, privacy
 from est_data.incidents import published, queries
-from est_data.webui import cache, setup, sidebar, signin, style
+from est_data.webui import cache, nearrepeat_view, setup, sidebar, signin, style, tablink
 from est_data.core.config import db_path
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
-TABS = ["Över tid", "Veckodag och klockslag", "Områden", "Händelser"]
-ROWS_TAB_AGGREGATES = "Antal för delning"  # the last tab's name for the meeting role
+PLOTLY_CONFIG = plotly_sv.PLOTLY_CONFIG  # Swedish tool bar and date words
 BY_LABELS = {"category": "Kategori", "source": "Aktör", "area": "Område", "total": "Ingen (totalt)"}
 GRAIN_LABELS = {"week": "Vecka", "month": "Månad"}
 
@@ -42,8 +40,11 @@ st.caption(f"**{fmt.period(f.start, f.end)}**. Unika händelser"
 
 first, last = setup.data_span_or_stop()
 
-tabs = st.tabs(TABS if can_rows else TABS[:3] + [ROWS_TAB_AGGREGATES], key="trend_tab",
-               on_change="rerun")
+# The open tab is in the link as a short code (?flik=vecka), not as its label.
+tablink.open_from_link("trend_tab", tabnav.PARAM, lambda c: tabnav.label_for(c, can_rows))
+tabs = st.tabs(tabnav.labels(can_rows), key="trend_tab", on_change="rerun")
+tablink.write_to_link(tabnav.PARAM, tabnav.param_value(st.session_state.get("trend_tab"),
+                                                       can_rows))
 
 
 def measure_list(measures, numbers: list[int]) -> None:
@@ -339,3 +340,9 @@ with tabs[3]:
             data=lambda: export.export_file(db, f, sharing, "xlsx", about, by),
             file_name=f"{stem}.xlsx", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+# --- Nära upprepning (analysts: pair counts of single incidents) ----------------------
+if can_rows:
+    with tabs[4]:
+        if tabs[4].open:
+            nearrepeat_view.knox_tab(f)

@@ -10,7 +10,16 @@ import plotly.graph_objects as go
 from est_data.core import fmt
 from est_data.core.filters import WEEKDAYS_SV
 from est_data.core.fmt import WEEKDAY_NAMES
+from est_data.maps.style import HEAT_GRADIENT
 from est_data.trends import charts
+
+
+def heat_colorscale() -> list[list]:
+    """The map's heat gradient (pale yellow = few, dark red = many) as a Plotly colour
+    scale from 0 to 1. Written out, not by name: Plotly.js's own "YlOrRd" runs the
+    other way (dark red at the low end), which drew 0 as the darkest cell."""
+    low, high = min(HEAT_GRADIENT), max(HEAT_GRADIENT)
+    return [[round((p - low) / (high - low), 4), c] for p, c in sorted(HEAT_GRADIENT.items())]
 
 
 SPREAD_CAPTION = ("Händelser med ett tidsintervall (t.ex. 22–06) fördelas över timmarna i "
@@ -35,7 +44,7 @@ def weekday_hour_figure(df: pd.DataFrame) -> go.Figure:
               f"{'' if np.isnan(z[d - 1][h]) else weight_text(z[d - 1][h])} händelser"
               for h in range(24)] for d in range(1, 8)]
     trace = dict(type="heatmap", z=z, x=[f"{h:02d}" for h in range(24)],
-                 y=[WEEKDAYS_SV[d - 1] for d in range(1, 8)], colorscale="YlOrRd",
+                 y=[WEEKDAYS_SV[d - 1] for d in range(1, 8)], colorscale=heat_colorscale(), zmin=0,
                  customdata=hover, xgap=2, ygap=2, hoverongaps=False,
                  colorbar=dict(title=dict(text="Antal"), tickformat=",~f"),
                  hovertemplate="%{customdata}<extra></extra>")

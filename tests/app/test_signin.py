@@ -87,7 +87,7 @@ def test_only_the_admin_manages_areas(app_db, app_test):
 
 def test_analyst_sees_incident_rows(app_db, app_test):
     at = app_test("trender", role="analytiker")
-    assert [t.label for t in at.tabs][-1] == "Händelser"
+    assert [t.label for t in at.tabs][3:] == ["Händelser", "Nära upprepning"]
     at.switch_page("pages/karta.py").run()
     pills = at.get("button_group")[0]
     assert "Enskilda händelser" in str(pills.proto)

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from json_util import strings_in
 
-TABS = ["Över tid", "Veckodag och klockslag", "Områden", "Händelser"]
+TABS = ["Över tid", "Veckodag och klockslag", "Områden", "Händelser", "Nära upprepning"]
 
 
 def charts(at: AppTest) -> list:

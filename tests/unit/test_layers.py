@@ -3,7 +3,7 @@
 Layers, low to high (README §1); a room may import its own layer and the ones below:
 
     {store, core} < {ingest, areas, incidents} < {overview, maps, trends, measures, evaluation, demo,
-    reporting, walks}
+    reporting, walks, nearrepeat}
     < {webui, cli, cli_maps, cli_eval, cli_lagesbild}
 
 Within a layer imports are allowed, but no cycle may form, neither between modules nor
@@ -25,7 +25,8 @@ PACKAGE = "est_data"
 LAYERS: list[set[str]] = [
     {"store", "core"},
     {"ingest", "areas", "incidents"},
-    {"overview", "maps", "trends", "measures", "evaluation", "demo", "reporting", "walks"},
+    {"overview", "maps", "trends", "measures", "evaluation", "demo", "reporting", "walks",
+     "nearrepeat"},
     {"webui", "cli", "cli_maps", "cli_eval", "cli_lagesbild", "__main__", PACKAGE},
 ]
 

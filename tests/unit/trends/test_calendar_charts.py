@@ -43,3 +43,23 @@ def test_weekday_hour_hover_says_shares_and_hidden_cells_say_nothing():
     assert fig.data[0].customdata[6][22] == "söndag kl. 22–23: 3,2 händelser"
     assert not any(ch.isdigit() for ch in fig.data[0].customdata[0][0].split(":", 1)[1])
     assert fig.data[0].colorbar.tickformat == ",~f"  # no "0" ticks for shares
+
+
+def _luminance(hex_color: str) -> float:
+    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_weekday_hour_colours_run_pale_to_dark_as_the_map():
+    """Few = pale, many = dark, with the map's own colours; 0 is the palest."""
+    from est_data.maps.style import HEAT_GRADIENT
+
+    matrix = pd.DataFrame([(d, h, d * h) for d in range(1, 8) for h in range(24)],
+                          columns=["weekday", "hour", "count"])
+    trace = calendar_charts.weekday_hour_figure(matrix).data[0]
+    scale = [(float(p), c) for p, c in trace.colorscale]
+    assert scale[0][0] == 0 and scale[-1][0] == 1
+    lum = [_luminance(c) for _, c in scale]
+    assert lum == sorted(lum, reverse=True)  # pale first, dark last
+    assert [c for _, c in scale] == [c for _, c in sorted(HEAT_GRADIENT.items())]
+    assert trace.zmin == 0 and not trace.reversescale
