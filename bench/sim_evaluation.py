@@ -120,7 +120,7 @@ def run(towns: int, areas: int, effect: float, seed: int,
     """Share of towns with a ``decrease`` verdict, per comparison and rule."""
     rng = np.random.default_rng(seed)
     bins = bins_frame()
-    hits = {f"{m}: {what}": 0 for m in MODES for what in ("model", "verdict")}
+    hits = {f"{m}: {what}": 0 for m in MODES for what in ("model", "verdict", "predicted")}
     for _ in range(towns):
         _, monthly, target = simulate_town(rng, areas, effect, bins, pick)
         for mode in MODES:
@@ -128,6 +128,8 @@ def run(towns: int, areas: int, effect: float, seed: int,
             said = ev.model is not None and ev.model.ci_high < 1 and ev.verdict != "uncertain"
             hits[f"{mode}: model"] += said
             hits[f"{mode}: verdict"] += ev.verdict == "decrease"
+            # what the power module predicts for a 40 % drop from the before-level
+            hits[f"{mode}: predicted"] += ev.power.get("detect_40_12m") or 0.0
     return {k: v / towns for k, v in hits.items()}
 
 

@@ -26,6 +26,25 @@ def signed(value: float | int | None, decimals: int = 0) -> str:
     return sign + num(abs(value), decimals)
 
 
+# A percentage change is shown only with at least this many events on each side (DESIGN
+# §8; the evaluation's wording rules use the same number): "+67 %" on 3 → 5 says nothing.
+MIN_EVENTS_FOR_PERCENT = 10
+
+
+def change_pct(current: float, previous: float) -> float | None:
+    """``(current - previous) / previous`` in whole percent, or None with fewer than
+    :data:`MIN_EVENTS_FOR_PERCENT` events in either period."""
+    if min(current, previous) < MIN_EVENTS_FOR_PERCENT:
+        return None
+    return round((current - previous) / previous * 100)
+
+
+def change_pct_column(current, previous):
+    """:func:`change_pct` over two pandas Series (NaN where withheld)."""
+    enough = (current >= MIN_EVENTS_FOR_PERCENT) & (previous >= MIN_EVENTS_FOR_PERCENT)
+    return ((current - previous) / previous.where(enough) * 100).round(0)
+
+
 def pct(value: float | None, decimals: int = 0) -> str:
     """Percent change: ``+12 %``; None/NaN (no earlier count) → ``"ny"``-free dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -27,7 +27,7 @@ from est_data.evaluation.counts import Counts
 # ``ev`` below is an :class:`.evaluate.Evaluation`; it is not imported here, because the
 # evaluation itself decides its verdict with :func:`claim` (no import cycle).
 
-MIN_EVENTS = 10
+MIN_EVENTS = fmt.MIN_EVENTS_FOR_PERCENT  # 10
 # A comparison more than three times as busy as the target before the measure: a WDD of
 # "−20 events" then mostly measures the comparison's size, not the target's change.
 WDD_SIZE_RATIO = 3.0

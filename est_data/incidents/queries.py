@@ -10,6 +10,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from est_data.core import fmt
 from est_data.areas.catalog import area_attributes, area_names
 from est_data.core.filters import IncidentFilter, where_clause
 from est_data.store.sqlutil import fetch_df, fetch_row, fetch_value
@@ -96,7 +97,7 @@ def counts_with_change(con: duckdb.DuckDBPyConnection, f: IncidentFilter, by: st
     df = fetch_df(con, sql, [*_bounds(f), *_bounds(prev), prev.start,
                         f.end + dt.timedelta(days=1), *params])
     df["change"] = df["current"] - df["previous"]
-    df["change_pct"] = (df["change"] / df["previous"].where(df["previous"] > 0) * 100).round(0)
+    df["change_pct"] = fmt.change_pct_column(df["current"], df["previous"])
     return df.sort_values(["current", "key"], ascending=[False, True]).reset_index(drop=True)
 
 

@@ -104,7 +104,7 @@ def area_figures(con: duckdb.DuckDBPyConnection, f: IncidentFilter, area_id: str
     names = labels()
     cats.insert(0, "label", cats["key"].map(lambda c: names.get(c, c)))
     change = totals["current"] - totals["previous"]
-    pct = round(change / totals["previous"] * 100) if totals["previous"] else None
+    pct = fmt.change_pct(totals["current"], totals["previous"])
     population = row[2]
     return {
         "area_id": area_id, "name": row[0], "kind": row[1], "is_focus": bool(row[3]),

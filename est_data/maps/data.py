@@ -21,7 +21,7 @@ from est_data.maps.hotspot_export import MIN_HOTSPOT_CELL_M, hotspot_analysis, m
 from est_data.areas.catalog import area_attributes
 from est_data.areas.geometry import load_areas
 from est_data.core.config import CENTRE_LAT, CENTRE_LON, CRS_SWEREF99TM, CRS_WGS84
-from est_data.core import privacy
+from est_data.core import fmt, privacy
 from est_data.core.filters import IncidentFilter, where_clause
 from est_data.incidents import published
 from est_data.store.sqlutil import fetch_df, fetch_row, in_list
@@ -210,7 +210,7 @@ def area_stats(con: duckdb.DuckDBPyConnection, f: IncidentFilter) -> pd.DataFram
     for col in ("current", "previous"):
         df[col] = df[col].fillna(0).astype(int)
     df["change"] = df["current"] - df["previous"]
-    df["change_pct"] = (df["change"] / df["previous"].where(df["previous"] > 0) * 100).round(0)
+    df["change_pct"] = fmt.change_pct_column(df["current"], df["previous"])
     df["per_1000"] = (df["current"] / df["population"].where(df["population"] > 0) * 1000).round(1)
     return df.sort_values(["is_focus", "current"], ascending=[False, False]).reset_index(drop=True)
 

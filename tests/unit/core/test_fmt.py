@@ -72,3 +72,17 @@ def test_day_month_in_swedish(day, with_year, expected):
 
 def test_month_year_in_swedish():
     assert [fmt.month_year(dt.date(2025, m, 1)) for m in (3, 5, 12)] == ["mar 2025", "maj 2025", "dec 2025"]
+
+
+@pytest.mark.parametrize("current,previous,expected", [
+    (20, 10, 100), (10, 20, -50), (12, 10, 20),
+    (5, 3, None), (30, 9, None), (9, 30, None), (0, 0, None),
+])
+def test_change_pct_needs_ten_events_a_side(current, previous, expected):
+    from est_data.core import fmt as f
+
+    assert f.change_pct(current, previous) == expected
+    import pandas as pd
+
+    col = f.change_pct_column(pd.Series([current]), pd.Series([previous]))
+    assert (pd.isna(col[0]) if expected is None else col[0] == expected)
