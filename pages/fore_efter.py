@@ -112,10 +112,11 @@ target_measures = (cache.read(list_interventions, tuple(targets)) if targets
 by_id = {r["intervention_id"]: r for r in target_measures.to_dict("records")}
 ordered = sorted(by_id, key=lambda i: by_id[i]["started_on"], reverse=True)
 options = ordered + ["__date__"]
-# A new choice of target areas starts from their latest measure.
+# A new choice of target areas starts from their first measure: its plan is the one the
+# Årsuppföljning follows, so the page and the card give the same verdict.
 if (st.session_state.get("fe_measure") not in options
         or st.session_state.get("fe_measure_for") != tuple(targets)):
-    st.session_state.fe_measure = options[0]
+    st.session_state.fe_measure = ordered[-1] if ordered else "__date__"
 st.session_state.fe_measure_for = tuple(targets)
 
 
@@ -145,6 +146,13 @@ follow = plan is not None and st.toggle(
          "jämförelse. Andra val blir en utforskande utvärdering, och det syns i rapporten.")
 if plan is not None:
     st.caption(md(plans.plan_line(plan)))
+if len(ordered) > 1 and measure in ordered[:-1]:
+    first_m = by_id[ordered[-1]]
+    st.info(f"Årsuppföljningen följer planen för områdets första insats "
+            f"({fmt.date(first_m['started_on'])}: {md(first_m['title'])}). Den här "
+            f"utvärderingen följer en senare insats egen plan. Varje ny utvärdering av samma "
+            f"område ökar risken att någon visar en minskning av en slump; räkna "
+            f"Årsuppföljningens bedömning som områdets.", icon=":material/info:")
 
 
 def plan_to_widgets(p: plans.Plan) -> None:

@@ -82,15 +82,20 @@ def test_fore_efter_own_date_gap_ring_and_own_areas(app_db, app_test):
     assert len(detail_metrics(at)) == 3
 
 
-def test_fore_efter_needs_a_target_and_new_targets_get_their_latest_measure(app_db, app_test):
+def test_fore_efter_needs_a_target_and_new_targets_get_their_first_measure(app_db, app_test):
+    # The first measure's plan is the one the Årsuppföljning follows (issue 14, item 8).
     at = app_test("fore_efter")
     assert not at.exception
-    assert at.session_state["fe_measure"] == "demo-07"  # Arågränd, 2025-11-07
+    assert at.session_state["fe_measure"] == "demo-04"  # Arågränd, 2025-09-22
+    assert not [i for i in at.info if "Årsuppföljningen följer planen" in i.value]
+    at.selectbox(key="fe_measure").set_value("demo-07").run()  # a later measure
+    assert any("Årsuppföljningen följer planen för områdets första insats (2025-09-22"
+               in i.value for i in at.info)
     at.multiselect(key="fe_targets").set_value([]).run()
     assert not at.exception
     assert any("Välj ett målområde" in i.value for i in at.info)
     at.multiselect(key="fe_targets").set_value(["fokus_kyrkgatan"]).run()
-    assert at.session_state["fe_measure"] == "demo-03"  # Kyrkgatan, 2025-11-01
+    assert at.session_state["fe_measure"] == "demo-01"  # Kyrkgatan, 2025-10-06
 
 
 def test_followup_cards_and_the_way_to_the_details(app_db, app_test):
