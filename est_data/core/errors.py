@@ -15,3 +15,12 @@ class UserError(Exception):
     def __init__(self, message: str, sv: str | None = None):
         super().__init__(message)
         self.sv = sv or message
+
+
+class InputErrors(UserError, ValueError):
+    """Input that cannot be stored; ``messages`` are Swedish, one per problem (a form
+    shows them all at once). Still a ValueError, for callers catching that."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages), " ".join(messages))
+        self.messages = list(messages)

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from est_data.core.config import EARLIEST_DATE, SPAN_MAX_DAYS
-from est_data.core.errors import UserError
+from est_data.core.errors import InputErrors
 from est_data.ingest.masking import mask_text
 
 #: How the place was given; it decides the stored ``precision`` (README §2).
@@ -25,12 +25,8 @@ NAMES_NOTE_SV = ("Skriv om platsen och vad som hänt, inte vem: namn på persone
                  "automatiskt.")
 
 
-class ReportError(UserError, ValueError):
-    """A report that cannot be stored; ``messages`` are Swedish, one per problem."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages), " ".join(messages))
-        self.messages = list(messages)
+class ReportError(InputErrors):
+    """A report that cannot be stored."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from est_data.core import auth
 from est_data.core.config import EARLIEST_DATE, MUNICIPALITY_BBOX
-from est_data.core.errors import UserError
+from est_data.core.errors import InputErrors
 from est_data.ingest.masking import mask_text
 
 #: Finding types (code → Swedish label) and the kind of measure fixing one is.
@@ -27,12 +27,8 @@ STATUSES: dict[str, str] = {"oppen": "Öppen", "atgardad": "Åtgärdad", "avfard
 MAX_TEXT = 500
 
 
-class WalkError(UserError, ValueError):
-    """Input that cannot be stored; ``messages`` are Swedish, one per problem."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages), " ".join(messages))
-        self.messages = list(messages)
+class WalkError(InputErrors):
+    """A walk or finding that cannot be stored."""
 
 
 @dataclass(frozen=True)
