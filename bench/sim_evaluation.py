@@ -53,6 +53,17 @@ DATE = dt.date(2025, 1, 1)
 WINDOWS = windows_for(DATE, 365, 365)
 MODES = ["matched", "all"]
 NB_SIZE = 4.0
+DISPERSION = 0.0  # > 1: every monthly count has variance DISPERSION x mean (quasi-Poisson)
+
+
+def overdispersed(rng: np.random.Generator, mu: np.ndarray, size: float = NB_SIZE) -> np.ndarray:
+    """Negative-binomial counts: variance ``DISPERSION · mu`` when DISPERSION > 1 (the
+    partners' 1.7-1.8 × Poisson at every level), else ``mu + mu² / size`` (fixed size:
+    the variance ratio grows with the mean, about 5 × at 17 a month for size 4)."""
+    if DISPERSION > 1:
+        r = np.maximum(mu, 1e-9) / (DISPERSION - 1)
+        return rng.negative_binomial(r, r / (r + mu))
+    return rng.negative_binomial(size, size / (size + mu))
 RHO, LEVEL_SD, SEASON = 0.5, 0.3, 0.3
 
 
@@ -84,14 +95,14 @@ def simulate_town(rng: np.random.Generator, areas: int, effect: float,
     year_level = np.where(after[None, :], levels[2][:, None], levels[1][:, None])
     mu = base[:, None] * np.exp(year_level) * season[None, :] * bins["days"].to_numpy() / 30.4
     pre_mu = base * np.exp(levels[0]) * 12
-    pre = rng.negative_binomial(NB_SIZE * 12, NB_SIZE * 12 / (NB_SIZE * 12 + pre_mu))
+    pre = overdispersed(rng, pre_mu, NB_SIZE * 12)
     before_mu = mu[:, ~after]
-    before = rng.negative_binomial(NB_SIZE, NB_SIZE / (NB_SIZE + before_mu))
+    before = overdispersed(rng, before_mu)
     target = (int(np.argmax(before.sum(axis=1))) if pick == "highest"
               else int(rng.integers(areas)))
     after_mu = mu[:, after]
     after_mu[target] *= effect
-    after_counts = rng.negative_binomial(NB_SIZE, NB_SIZE / (NB_SIZE + after_mu))
+    after_counts = overdispersed(rng, after_mu)
     return pre, np.concatenate([before, after_counts], axis=1), target
 
 
@@ -140,14 +151,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--level-sd", type=float, default=LEVEL_SD,
                         help="sd of the yearly wander of an area's log level")
+    parser.add_argument("--dispersion", type=float, default=0.0,
+                        help="variance/mean of monthly counts at every level (e.g. 1.75); "
+                             "default: negative binomial of size 4")
     parser.add_argument("--modes", default="matched,all",
                         help="comparisons to run, comma-separated (matched, all)")
     parser.add_argument("--random", action="store_true",
                         help="also the scenarios with the target drawn at random")
     args = parser.parse_args(argv)
     globals()["LEVEL_SD"] = args.level_sd
+    globals()["DISPERSION"] = args.dispersion
     MODES[:] = args.modes.split(",")
-    print(f"{args.towns} towns of {args.areas} areas, level sd {LEVEL_SD}; share of towns with verdict 'decrease' "
+    noise = (f"variance {DISPERSION} x mean" if DISPERSION > 1 else f"NB size {NB_SIZE:g}")
+    print(f"{args.towns} towns of {args.areas} areas, level sd {LEVEL_SD}, {noise}; share of towns with verdict 'decrease' "
           f"(nominal 2.5 % without an effect)")
     for name, effect, pick in (("no effect", 1.0, "highest"),
                                ("planted 40 % drop", 0.6, "highest"),
