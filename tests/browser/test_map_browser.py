@@ -120,7 +120,7 @@ def test_meeting_mode_paints_offline(page, app_url):
     page.goto(app_url)
     page.get_by_role("heading", name="Översikt").wait_for()
     page.locator('label:has-text("Mötesläge")').first.click()
-    page.get_by_text("Sedan förra mötet").first.wait_for()
+    page.get_by_role("heading", name=re.compile(r"^Lägesbild ")).wait_for()
     frame = folium_frame(page)
     frame.locator(".est-large-map").wait_for()
     frame.locator("path.leaflet-interactive").first.wait_for()

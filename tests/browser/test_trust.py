@@ -34,7 +34,7 @@ def signed_in(browser, url, username):
     page.set_default_timeout(TIMEOUT_MS)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(url)
+    page.goto(f"{url}/?mote=0")  # Översikt for every role (the meeting role starts in Mötesläge)
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
