@@ -219,7 +219,8 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
     power = power_table(inputs_for(
         target.before, control.before if with_control else None, max(seen_before, 1.0),
         None if model is None else model.dispersion, None if placebo is None else placebo.tau,
-        spec.conf_level), max(seen_before, 1.0), windows.after_days)
+        spec.conf_level, 0.0 if placebo is None else placebo.expected_var),
+        max(seen_before, 1.0), windows.after_days)
     interval = verdict_interval(model, placebo, spec.conf_level)
     counted = rows[rows["grp"] != "pool"]
     by_cat = (counted.pivot_table(index=["category", "grp"], columns="period", values="n",

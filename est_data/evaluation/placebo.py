@@ -61,6 +61,7 @@ class Placebo:
     ci_low: float = math.nan
     ci_high: float = math.nan
     expected: float = 1.0  # what an area at the target's level does by itself (a ratio)
+    expected_var: float = 0.0  # the variance of that expectation (log scale)
 
 
 def relabel(rows: pd.DataFrame, key: str, comparison: list[str] | None) -> pd.DataFrame:
@@ -173,7 +174,7 @@ def placebo_in_space(rows: pd.DataFrame, windows: Windows, target: ModelEffect |
     low, high = calibrated(target, tau2 + pred_var, conf_level, expected)
     return Placebo(rank=rank, n=len(effects), p=rank / (len(effects) + 1),
                    effects=tuple(sorted(effects)), tau=math.sqrt(tau2), ci_low=low,
-                   ci_high=high, expected=math.exp(expected))
+                   ci_high=high, expected=math.exp(expected), expected_var=pred_var)
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,13 @@ The verdict says ``decrease`` when the model's interval and the placebo-calibrat
 (:mod:`.placebo`) both lie below one. With the normal approximation of the log effect,
 an estimate has the variance
 
-    v = φ · (1/Tb + 1/Ta + 1/Cb + 1/Ca) + τ²
+    v = φ · (1/Tb + 1/Ta + 1/Cb + 1/Ca) + τ² + v_e
 
 where Tb, Ta, Cb, Ca are the expected target and comparison counts of the before and after
 windows (the before-rate carried forward, the target's after-rate lowered by the drop), φ
 is the model's dispersion (at least 1) and τ² the between-area variance the placebo areas
-show. A drop ``d`` is found with probability
+show, and ``v_e`` the variance of what an area at the target's level does by itself
+(the placebo meta-regression's prediction variance). A drop ``d`` is found with probability
 
     power = Φ(−log(1 − d) / √v − z),   z = the (1 + conf)/2 quantile,
 
@@ -50,6 +51,7 @@ class PowerInputs:
     tau: float = DEFAULT_TAU
     defaults: bool = True          # dispersion/tau are the defaults, not measured
     conf_level: float = 0.95
+    extra_var: float = 0.0         # variance of what such an area does by itself (placebo)
 
 
 def enough_events_chance(mean: float) -> float:
@@ -68,7 +70,7 @@ def detect_chance(inp: PowerInputs, drop: float, after_months: float,
     terms = 1 / tb + 1 / ta
     if inp.control_rate is not None and inp.control_rate > 0:
         terms += 1 / (inp.control_rate * before_days) + 1 / (inp.control_rate * after_days)
-    v = max(1.0, inp.dispersion) * terms + inp.tau ** 2
+    v = max(1.0, inp.dispersion) * terms + inp.tau ** 2 + inp.extra_var
     z = sps.norm.ppf(1 - (1 - inp.conf_level) / 2)
     power = sps.norm.cdf(-math.log(1 - drop) / math.sqrt(v) - z)
     return float(power * enough_events_chance(tb) * enough_events_chance(ta))
@@ -104,7 +106,7 @@ def power_table(inp: PowerInputs, before_days: float = 365.0,
 
 def inputs_for(target_before: int, control_before: int | None, before_days: float,
                dispersion: float | None, tau: float | None,
-               conf_level: float = 0.95) -> PowerInputs:
+               conf_level: float = 0.95, extra_var: float = 0.0) -> PowerInputs:
     """The inputs from an evaluation's before-window (None: not measured, defaults)."""
     days = max(before_days, 1.0)
     measured = dispersion is not None and math.isfinite(dispersion) and tau is not None
@@ -112,4 +114,5 @@ def inputs_for(target_before: int, control_before: int | None, before_days: floa
         target_rate=target_before / days,
         control_rate=None if control_before is None else control_before / days,
         dispersion=dispersion if measured else DEFAULT_DISPERSION,
-        tau=tau if measured else DEFAULT_TAU, defaults=not measured, conf_level=conf_level)
+        tau=tau if measured else DEFAULT_TAU, defaults=not measured, conf_level=conf_level,
+        extra_var=extra_var if measured else 0.0)

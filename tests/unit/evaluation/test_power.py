@@ -62,3 +62,12 @@ def test_inputs_fall_back_to_the_defaults_when_nothing_was_measured():
     assert inp.tau == power.DEFAULT_TAU and inp.control_rate is None
     measured = power.inputs_for(50, 500, 365, 1.3, 0.2)
     assert not measured.defaults and (measured.dispersion, measured.tau) == (1.3, 0.2)
+
+
+def test_the_expectations_own_uncertainty_lowers_the_chance():
+    import dataclasses
+
+    wider = dataclasses.replace(BUSY, extra_var=0.02)
+    assert power.detect_chance(wider, 0.3, 12) < power.detect_chance(BUSY, 0.3, 12)
+    assert power.inputs_for(100, 1000, 365, 1.5, 0.1, extra_var=0.02).extra_var == 0.02
+    assert power.inputs_for(100, 1000, 365, None, None, extra_var=0.02).extra_var == 0.0
