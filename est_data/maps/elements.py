@@ -127,7 +127,8 @@ class SymbolLayer(Layer):
                 var icon = L.divIcon({className: r[2], html: r[3],
                     iconSize: [size, size], iconAnchor: [size / 2, size / 2]});
                 var m = L.marker([r[0], r[1]], {icon: icon, keyboard: false,
-                    interactive: !!(r[5] || r[6]), pane: {{ this.pane|tojson }}});
+                    interactive: !!(r[5] || r[6]), pane: {{ this.pane|tojson }},
+                    zIndexOffset: r[2].indexOf("est-focus-label") >= 0 ? 1000 : 0});
                 if (r[5]) { m.bindPopup(r[5], {maxWidth: 340}); }
                 if (r[6]) { m.bindTooltip(r[6], {direction: "top"}); }
                 m.addTo(group);

@@ -286,7 +286,9 @@ LEGEND_CSS = f"""
   font: 600 12px "Source Sans Pro", "DejaVu Sans", Arial, sans-serif; color: {LABEL_COLOR};
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff;}}
 .est-large-map .est-label span {{font-size: 17px;}}
-.est-label.est-focus-label span {{font-weight: 700; font-style: italic;}}
+.est-label.est-focus-label span {{font-weight: 700; font-style: italic;
+  background: rgba(255, 255, 255, 0.92); padding: 0 5px; border-radius: 3px;
+  box-shadow: 0 0 0 1px #555;}}
 .est-pin {{background: none; border: none;}}
 .est-pin div {{width: 12px; height: 12px; border-radius: 50%; border: 1.5px solid #fff;
   box-shadow: 0 0 0 1px #333; box-sizing: border-box;}}
