@@ -24,6 +24,7 @@ from est_data.evaluation.did import ModelEffect, did_effect
 from est_data.evaluation.matching import match_table
 from est_data.evaluation.placebo import (
     Placebo, VerdictInterval, placebo_in_space, verdict_interval)
+from est_data.evaluation.placebo_time import placebo_in_time
 from est_data.evaluation.power import inputs_for, power_table
 from est_data.evaluation.reporting import ReportingSpan, actor_spans, reporting_span
 from est_data.evaluation.selection import (
@@ -147,10 +148,12 @@ class Evaluation:
     verdict_ci: VerdictInterval | None = None
     plan_note: str | None = None  # the plan followed, or why this is exploratory (.plans)
     reporting: ReportingSpan | None = None  # partners whose reports stop cut the span
+    pre_trend: ModelEffect | None = None  # the placebo test in time (.placebo_time)
 
 
 def verdict_code(target: Counts, model: ModelEffect | None, after_days: float,
-                 after_days_observed: float, interval: VerdictInterval | None = None) -> str:
+                 after_days_observed: float, interval: VerdictInterval | None = None,
+                 pre_trend: ModelEffect | None = None) -> str:
     """The one verdict every text is written from (one of :data:`VERDICTS`).
 
     ``incomplete`` when the data do not cover the whole after-window; ``uncertain`` with
@@ -166,6 +169,8 @@ def verdict_code(target: Counts, model: ModelEffect | None, after_days: float,
         return "uncertain"
     said = claim(model.ci_low, model.ci_high)
     if said and interval is not None and claim(interval.low, interval.high) != said:
+        return "no_change"
+    if said and pre_trend is not None and claim(pre_trend.ci_low, pre_trend.ci_high) == said:
         return "no_change"
     return said or "no_change"
 
@@ -222,6 +227,7 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
         spec.conf_level, 0.0 if placebo is None else placebo.expected_var),
         max(seen_before, 1.0), windows.after_days)
     interval = verdict_interval(model, placebo, spec.conf_level)
+    pre_trend = placebo_in_time(monthly, with_control, spec.conf_level)
     counted = rows[rows["grp"] != "pool"]
     by_cat = (counted.pivot_table(index=["category", "grp"], columns="period", values="n",
                                aggfunc="sum", fill_value=0)
@@ -234,8 +240,9 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
                                          spec.conf_level),
         monthly=monthly, before_days_observed=seen_before, after_days_observed=seen_after,
         model=model, placebo=placebo, matching=matching, power=power,
-        verdict_ci=interval,
-        verdict=verdict_code(target, model, windows.after_days, seen_after, interval),
+        verdict_ci=interval, pre_trend=pre_trend,
+        verdict=verdict_code(target, model, windows.after_days, seen_after, interval,
+                             pre_trend),
         **extra)
 
 
@@ -312,7 +319,7 @@ def to_json_dict(ev: Evaluation) -> dict:
         "model": model_json(ev.model, ev.verdict_ci),
         "placebo": None if ev.placebo is None else {
             "rank": ev.placebo.rank, "n": ev.placebo.n, "p": _num(ev.placebo.p),
-            "tau": _num(ev.placebo.tau)},
+            "tau": _num(ev.placebo.tau), "time": model_json(ev.pre_trend)},
         "comparison": {"mode": ev.selection.comparison,
                        "areas": list(ev.selection.controls)},
         "power": dict(ev.power) or None,

@@ -25,6 +25,9 @@ GLOSSARY: dict[str, str] = {
     "Placebotest": "Varje jämförelseområde prövas som om det hade fått insatsen. Om många av "
                    "dem ”minskade” lika mycket utan någon insats är minskningen i målområdet "
                    "inte ovanlig. Bedömningen räknar in hur mycket områden varierar mellan åren.",
+    "Placebotest i tid": "Samma utvärdering med insatsdatumet flyttat till mitten av "
+                         "föreperioden. Ändrades målområdet redan då, kan förändringen "
+                         "efter insatsen vara en fortsättning.",
     "p": "Andelen av områdena utan insats (målområdet inräknat) som minskade lika mycket "
          "eller mer. Litet p = ovanlig minskning.",
     "Styrka": "Chansen att en verklig minskning av en viss storlek syns som en säkerställd "
@@ -42,6 +45,42 @@ def glossary_markdown(terms: tuple[str, ...] | None = None) -> str:
     """The terms as a Markdown list (all of them, or ``terms`` in that order)."""
     keys = terms or tuple(GLOSSARY)
     return "\n".join(f"- **{k}**: {GLOSSARY[k]}" for k in keys)
+
+
+def pct_abs(x: float) -> str:
+    """A share as a whole percent without sign: ``0.384`` → ``38``."""
+    return fmt.num(abs(x) * 100)
+
+
+def signed_pct(x: float) -> str:
+    """``+12``, ``−3``; a value that rounds to zero is plain ``0``."""
+    return "0" if round(x * 100) == 0 else fmt.signed(x * 100)
+
+
+def interval(low: float, high: float) -> str:
+    """Changes as shares: ``20–52 %`` when both bounds have one sign (without it), else
+    ``−30 till +8 %``."""
+    if low >= 0 and high >= 0:
+        return f"{pct_abs(low)}–{pct_abs(high)}{fmt.NBSP}%"
+    if low <= 0 and high <= 0:
+        return f"{pct_abs(high)}–{pct_abs(low)}{fmt.NBSP}%"
+    return f"{signed_pct(low)} till {signed_pct(high)}{fmt.NBSP}%"
+
+
+def pre_trend_caveat(ev) -> str | None:
+    """The placebo test in time (:mod:`.placebo_time`): a change inside the before-window
+    itself, relative to the comparison areas, as a caveat; None when there is none."""
+    pt = getattr(ev, "pre_trend", None)
+    if pt is None or ev.verdict in ("incomplete", "uncertain"):
+        return None
+    if not (pt.ci_high < 1 or pt.ci_low > 1):
+        return None
+    way = "minskade" if pt.ci_high < 1 else "ökade"
+    return (f"Redan före insatsen {way} målområdet relativt jämförelseområdena (andra halvan "
+            f"av föreperioden mot den första: {signed_pct(pt.effect - 1)}{fmt.NBSP}%, KI "
+            f"{interval(pt.ci_low - 1, pt.ci_high - 1)}; placebotest i tid). En förändring i "
+            f"samma riktning efter insatsen kan vara en fortsättning, och räknas inte som "
+            f"säkerställd.")
 
 
 def glossary_html() -> str:

@@ -20,7 +20,9 @@ import datetime as dt
 from est_data.core import fmt
 from est_data.evaluation.counts import Counts
 from est_data.evaluation.evaluate import Evaluation
-from est_data.evaluation.explain_sv import no_change_reason
+from est_data.evaluation.explain_sv import (
+    interval as _interval, no_change_reason, pct_abs as _p, pre_trend_caveat,
+    signed_pct as _signed_pct)
 from est_data.evaluation.reporting import reporting_caveat
 from est_data.evaluation.stats import RateRatio, RelativeEffectSize
 from est_data.core.taxonomy import labels
@@ -64,29 +66,6 @@ def subject(categories: tuple[str, ...]) -> str:
     words = [PLURAL.get(c, labels().get(c, c).lower()) for c in categories]
     text = ", ".join(words[:-1]) + " och " + words[-1]
     return text[0].upper() + text[1:]
-
-
-def _p(x: float) -> str:
-    """A share as a whole percent without sign: ``0.384`` → ``38 %``-style number."""
-    return fmt.num(abs(x) * 100)
-
-
-def _signed_pct(x: float) -> str:
-    """``+12``, ``−3``; a value that rounds to zero is plain ``0``."""
-    return "0" if round(x * 100) == 0 else fmt.signed(x * 100)
-
-
-def _bound(x: float) -> str:
-    return fmt.num(abs(x) * 100)
-
-
-def _interval(low: float, high: float) -> str:
-    """``20–52 %`` when both bounds have one sign, else ``−30 till +8 %``."""
-    if low >= 0 and high >= 0:
-        return f"{_bound(low)}–{_bound(high)}{fmt.NBSP}%"
-    if low <= 0 and high <= 0:
-        return f"{_bound(high)}–{_bound(low)}{fmt.NBSP}%"
-    return f"{_signed_pct(low)} till {_signed_pct(high)}{fmt.NBSP}%"
 
 
 def _ki(conf: float) -> str:
@@ -272,6 +251,12 @@ def verdict_sentence(ev: Evaluation) -> str:
         label = VERDICT_LABELS[code].lower()
         return f"Bedömning: {label}, {_p(est)}{fmt.NBSP}% {against} ({ki}; {how})."
     reason = no_change_reason(ev.power)
+    pt = ev.pre_trend
+    if high < 0 and pt is not None and pt.ci_high < 1 and ev.verdict_ci.high < 1:
+        return (f"Bedömning: ingen säkerställd förändring. Modellen visar en minskning med "
+                f"{_p(est)}{fmt.NBSP}% {against} ({ki}; {how}), men målområdet minskade "
+                f"redan före insatsen (placebotest i tid), så minskningen kan vara en "
+                f"fortsättning av den utvecklingen.")
     if high < 0 and ev.verdict_ci is not None:
         return _placebo_sentence(ev, f"{_p(est)}{fmt.NBSP}% {against} ({ki}; {how})")
     return (f"Bedömning: ingen säkerställd förändring {against} ({_signed_pct(est)}{fmt.NBSP}%, "
@@ -374,7 +359,7 @@ def covers_whole_years(days: int) -> bool:
 def caveats(ev: Evaluation) -> list[str]:
     """Warnings that apply to this evaluation, in Swedish."""
     w = ev.windows
-    out = [c for c in [reporting_caveat(ev.reporting)] if c]
+    out = [c for c in (reporting_caveat(ev.reporting), pre_trend_caveat(ev)) if c]
     seen_before, seen_after = round(ev.before_days_observed), round(ev.after_days_observed)
     if not (covers_whole_years(seen_before) and covers_whole_years(seen_after)):
         out.append("Obs: perioderna täcker inte hela år, så årstidsvariationer (till exempel "

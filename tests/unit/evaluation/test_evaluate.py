@@ -229,9 +229,12 @@ def test_cli_json_has_the_placebo_rank_among_the_demo_comparison_areas(capsys, d
     ev = ev_mod.evaluate(demo_con, EvaluationSpec(("fokus_aragrand",), dt.date(2025, 11, 1),
                                                   categories=("storning", "inbrott")))
     assert ev.placebo is not None and ev.placebo.n == len(ev.selection.pool)
+    time = out["placebo"].pop("time")
     assert out["placebo"] == {"rank": ev.placebo.rank, "n": ev.placebo.n,
                               "p": pytest.approx(ev.placebo.rank / (ev.placebo.n + 1)),
                               "tau": pytest.approx(ev.placebo.tau)}
+    # The placebo test in time: the model at the middle of the before-window.
+    assert time["design"] == "did" and time["effect"] == pytest.approx(ev.pre_trend.effect)
     # Matched by default: the eight candidates nearest on before-level and trend.
     assert out["comparison"]["mode"] == "matched" and len(out["comparison"]["areas"]) == 8
     chosen = ev.matching.loc[ev.matching["chosen"], "area_id"].tolist()
