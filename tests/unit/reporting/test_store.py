@@ -121,6 +121,13 @@ def test_reporter_corrects_own_report_within_24_hours(demo_db):
         assert [r[0] for r in con.execute(
             "SELECT action FROM audit_log WHERE details LIKE ? ORDER BY rowid",
             [f"{iid}%"]).fetchall()] == ["report.add", "report.correct", "report.withdraw"]
+        # Every earlier version is kept: the first before the correction, the corrected
+        # one before the withdrawal.
+        assert con.execute(
+            "SELECT replaced_by_batch, category, description FROM incident_history "
+            "WHERE incident_id = ? ORDER BY replaced_at, rowid", [iid]).fetchall() == [
+            ("report.correct", POINT["category"], POINT.get("description")),
+            ("report.withdraw", "skadegorelse", "Ruta")]
         with pytest.raises(ReportError, match="finns inte"):
             store.withdraw_report(con, iid, ADMIN, NOW)
 
