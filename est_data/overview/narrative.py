@@ -140,8 +140,11 @@ def scope_sentence(view: IncidentFilter) -> str:
     Översikt may (then the text must not read as the whole picture)."""
     if view == since.meeting_base_filter(view):
         return "Siffrorna gäller alla unika händelser; antal under 3 visas som <3."
-    return ("Siffrorna gäller bara det valda filtret (kategorier, aktörer, områden, tider "
-            "eller dubbletter); antal under 3 visas som <3.")
+    parts = [p for p, on in (("en ritad yta på kartan", view.shape is not None),
+                             (f"sökordet ”{view.text}”", bool(view.text))) if on]
+    also = f", här {' och '.join(parts)}" if parts else ""
+    return (f"Siffrorna gäller bara det valda filtret (kategorier, aktörer, områden, tider, "
+            f"ritad yta, sökord eller dubbletter{also}); antal under 3 visas som <3.")
 
 
 def period_text(con: duckdb.DuckDBPyConnection, view: IncidentFilter, heading: str,

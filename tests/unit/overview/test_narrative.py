@@ -85,3 +85,19 @@ def test_the_pdf_has_the_text_on_its_second_page(demo_con):
     page = lagesbild._text_page(VIEW, "Senaste 14 dagarna", lines)
     written = " ".join(t.get_text() for t in page.texts)
     assert " ".join(lines).replace(" ", "") in written.replace(" ", "")
+
+
+def test_scope_names_a_drawn_shape_and_a_search():
+    import datetime as _dt
+
+    from est_data.core.filters import IncidentFilter
+    from est_data.core.shape import DrawnShape
+    from est_data.overview.narrative import scope_sentence
+
+    base = IncidentFilter(_dt.date(2026, 1, 1), _dt.date(2026, 1, 14))
+    assert scope_sentence(base).startswith("Siffrorna gäller alla unika händelser")
+    searched = scope_sentence(IncidentFilter(base.start, base.end, text="moped"))
+    assert "här sökordet ”moped”" in searched
+    shape = DrawnShape("circle", (470000, 7005000, 300))
+    drawn = scope_sentence(IncidentFilter(base.start, base.end, shape=shape))
+    assert "här en ritad yta på kartan" in drawn
