@@ -18,6 +18,7 @@ from est_data.core.config import MUNICIPALITY_NAME
 from est_data.core.html import esc
 from est_data.evaluation.evaluate import Evaluation
 from est_data.evaluation.explain_sv import glossary_html, power_sentence
+from est_data.evaluation.verdict_rows import model_rows, p_text, ratio, ratio_ci  # noqa: F401
 from est_data.evaluation.plans import EXPLORATORY, plan_for, plan_note
 from est_data.evaluation.chart import svg_chart
 from est_data.evaluation.counts import Counts
@@ -36,26 +37,6 @@ WDQ_REASONS = {
 
 
 # --- Formatting ------------------------------------------------------------------------------
-
-def ratio(value: float | None, decimals: int = 2) -> str:
-    """``0.6545`` → ``0,65``; negatives with a real minus sign."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    return fmt.num(value, decimals).replace("-", "\u2212")
-
-
-def ratio_ci(low: float | None, high: float | None, decimals: int = 2) -> str:
-    if low is None or high is None:
-        return "–"
-    high_text = "∞" if not math.isfinite(high) else fmt.num(high, decimals)
-    return f"{ratio(low, decimals)}–{high_text}"
-
-
-def p_text(p: float | None) -> str:
-    if p is None or not math.isfinite(p):
-        return "–"
-    return "p < 0,001" if p < 0.001 else f"p = {fmt.num(p, 3)}"
-
 
 def _change_pct(rr: RateRatio) -> str:
     return "–" if not math.isfinite(rr.estimate) else fmt.pct((rr.estimate - 1) * 100)
@@ -120,30 +101,6 @@ def wdq_text(ev: Evaluation) -> str:
     if q.wdq >= -1:
         return "Viss förflyttning till bufferten, mindre än den direkta effekten."
     return "Förflyttningen är större än den direkta effekten (nettoförsämring)."
-
-
-def model_rows(ev: Evaluation) -> list[dict]:
-    """The verdict's numbers: the model's effect and the placebo rank (:mod:`.did`,
-    :mod:`.placebo`), the same as ``evaluate --json``'s ``model`` and ``placebo``."""
-    m, conf = ev.model, fmt.num(ev.spec.conf_level * 100)
-    if m is None:
-        return [{"Mått": "Effekt enligt modellen (bedömningen)", "Värde": "–", "Osäkerhet": "–",
-                 "Förklaring": "Kan inte skattas: för få händelser i någon period."}]
-    against = "jämförelseområdenas utveckling" if m.design == "did" else "föreperioden"
-    rows = [{
-        "Mått": "Effekt enligt modellen (bedömningen)", "Värde": ratio(m.effect),
-        "Osäkerhet": f"{conf} % KI {ratio_ci(m.ci_low, m.ci_high)}; spridning "
-                     f"{fmt.num(m.dispersion, 1)} × Poisson",
-        "Förklaring": f"Kvot mot {against}, med årstid och variationen mellan månader "
-                      f"(kvasi-Poisson). Under 1 = färre händelser än väntat."}]
-    if ev.placebo is not None:
-        rows.append({
-            "Mått": "Placebotest", "Värde": f"plats {ev.placebo.rank} av {ev.placebo.n + 1}",
-            "Osäkerhet": p_text(ev.placebo.p),
-            "Förklaring": "Varje jämförelseområde prövat som om det vore målområdet. Plats 1 "
-                          "= inget av dem minskade lika mycket. En minskning räknas bara "
-                          "med p högst 0,05."})
-    return rows
 
 
 def _rate_rows(ev: Evaluation, conf: str) -> list[dict]:
