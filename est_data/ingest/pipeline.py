@@ -27,6 +27,7 @@ import pandas as pd
 from est_data.core import config
 from est_data.areas.geometry import load_areas
 from est_data.store.db import after_write, transaction
+from est_data.store.history import common_columns, keep_old_versions
 from est_data.store.sqlutil import fetch_value
 from est_data.ingest import dedupe, guard, normalize, places, police, rawfiles
 from est_data.ingest.columns import Guess
@@ -248,12 +249,6 @@ def _new_batch_id(con, source: str, sha: str, now: dt.datetime) -> str:
     return batch_id
 
 
-def _incident_columns(con) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'incidents' "
-        "ORDER BY ordinal_position").fetchall()]
-
-
 def _write(con, staged: Staged, report: ImportReport, prof: Profile | None,
            now: dt.datetime, actor_kind: str | None) -> None:
     """Everything the import writes (inside the caller's transaction)."""
@@ -278,13 +273,7 @@ def _write(con, staged: Staged, report: ImportReport, prof: Profile | None,
     report.rows_new = int(total) - report.rows_unchanged - report.rows_updated
     changed = "SELECT incident_id FROM _known WHERE NOT unchanged"
     if report.rows_updated:
-        history_cols = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_name = 'incident_history'").fetchall()}
-        cols = ", ".join(c for c in _incident_columns(con) if c in history_cols)
-        con.execute(f"""INSERT INTO incident_history (replaced_by_batch, replaced_at, {cols})
-            SELECT ?, ?, {cols} FROM incidents WHERE incident_id IN ({changed})""",
-                    [batch_id, now])
+        keep_old_versions(con, changed, [], batch_id, now)
         con.execute(f"DELETE FROM incidents WHERE incident_id IN ({changed})")
     cols = ", ".join(INCIDENT_COLUMNS)
     skip = (" WHERE incident_id NOT IN (SELECT incident_id FROM _known WHERE unchanged)"
@@ -337,10 +326,7 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: str,
         removed = int(fetch_value(con, "SELECT count(*) FROM incidents WHERE batch_id = ?",
                                   [batch_id]) or 0)
         con.execute("DELETE FROM incidents WHERE batch_id = ?", [batch_id])
-        cols = [c for c in _incident_columns(con) if c in {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_name = 'incident_history'").fetchall()}]
-        col_sql = ", ".join(cols)
+        col_sql = ", ".join(common_columns(con))
         con.execute(f"""INSERT INTO incidents BY NAME SELECT {col_sql} FROM incident_history
             WHERE replaced_by_batch = ? AND incident_id NOT IN (SELECT incident_id FROM incidents)""",
                     [batch_id])

@@ -26,6 +26,7 @@ from est_data.reporting.model import CORRECTION_WINDOW, Report, ReportError, Rep
 from est_data.reporting.place import place_report
 from est_data.store import audit
 from est_data.store.db import transaction
+from est_data.store.history import keep_old_versions
 from est_data.store.sqlutil import fetch_df, fetch_row
 
 ACTION_ADD, ACTION_CORRECT, ACTION_WITHDRAW = "report.add", "report.correct", "report.withdraw"
@@ -144,21 +145,6 @@ def _allowed(con, incident_id: str, user: auth.User, now: dt.datetime) -> tuple:
     return row
 
 
-def _keep_old_version(con: duckdb.DuckDBPyConnection, incident_id: str, action: str,
-                      now: dt.datetime) -> None:
-    """The report as it was, into ``incident_history`` (``replaced_by_batch`` is the
-    action, ``report.correct`` or ``report.withdraw``: no import's undo restores it)."""
-    history = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                         "WHERE table_name = 'incident_history'").fetchall()}
-    current = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                         "WHERE table_name = 'incidents'").fetchall()]
-    cols = ", ".join(c for c in current if c in history and c not in ("replaced_by_batch",
-                                                                       "replaced_at"))
-    con.execute(f"INSERT INTO incident_history (replaced_by_batch, replaced_at, {cols}) "
-                f"SELECT ?, ?, {cols} FROM incidents WHERE incident_id = ?",
-                [action, now, incident_id])
-
-
 def correct_report(con: duckdb.DuckDBPyConnection, incident_id: str, raw: ReportInput,
                    user: auth.User, now: dt.datetime | None = None) -> None:
     """Replace a report's category, time, place and description (same checks as a new
@@ -167,7 +153,7 @@ def correct_report(con: duckdb.DuckDBPyConnection, incident_id: str, raw: Report
     row = _allowed(con, incident_id, user, now)
     report, placed = _checked(con, raw, now)
     with transaction(con):
-        _keep_old_version(con, incident_id, ACTION_CORRECT, now)
+        keep_old_versions(con, "?", [incident_id], ACTION_CORRECT, now)
         con.execute("""UPDATE incidents SET occurred_at = ?, occurred_to = ?, category = ?,
                 raw_category = ?, lat = ?, lon = ?, x = ?, y = ?, precision = ?, address = ?,
                 area_id = ?, focus_area_id = ?, description = ? WHERE incident_id = ?""",
@@ -184,7 +170,7 @@ def withdraw_report(con: duckdb.DuckDBPyConnection, incident_id: str, user: auth
     now = now or audit.now_local()
     row = _allowed(con, incident_id, user, now)
     with transaction(con):
-        _keep_old_version(con, incident_id, ACTION_WITHDRAW, now)
+        keep_old_versions(con, "?", [incident_id], ACTION_WITHDRAW, now)
         con.execute("DELETE FROM incidents WHERE incident_id = ?", [incident_id])
         dedupe.mark_duplicates(con, row[2], row[2])
         audit.record(con, user.username, ACTION_WITHDRAW,
