@@ -214,7 +214,8 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
     first, last = extra.get("data_first"), extra.get("data_last")
     seen_before = observed_days(windows.before_start, windows.before_end, first, last)
     seen_after = observed_days(windows.after_start, windows.after_end, first, last)
-    stats = effect_statistics(target, control, buffer, max(seen_before, 1.0),
+    exposure_before = max(seen_before, 1.0)
+    stats = effect_statistics(target, control, buffer, exposure_before,
                               max(seen_after, 1.0), spec.conf_level)
     monthly = monthly_series(rows, windows, first, last)
     with_control = bool(selection.controls) and min(control.before, control.after) >= MIN_EVENTS
@@ -222,10 +223,10 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
     placebo = placebo_in_space(rows, windows, model, first, last, spec.conf_level,
                                matched=selection.comparison == "matched")
     power = power_table(inputs_for(
-        target.before, control.before if with_control else None, max(seen_before, 1.0),
+        target.before, control.before if with_control else None, exposure_before,
         None if model is None else model.dispersion, None if placebo is None else placebo.tau,
         spec.conf_level, 0.0 if placebo is None else placebo.expected_var),
-        max(seen_before, 1.0), windows.after_days)
+        exposure_before, windows.after_days)
     interval = verdict_interval(model, placebo, spec.conf_level)
     pre_trend = placebo_in_time(monthly, with_control, spec.conf_level)
     counted = rows[rows["grp"] != "pool"]

@@ -70,7 +70,7 @@ def interval(low: float, high: float) -> str:
 def pre_trend_caveat(ev) -> str | None:
     """The placebo test in time (:mod:`.placebo_time`): a change inside the before-window
     itself, relative to the comparison areas, as a caveat; None when there is none."""
-    pt = getattr(ev, "pre_trend", None)
+    pt = ev.pre_trend
     if pt is None or ev.verdict in ("incomplete", "uncertain"):
         return None
     if not (pt.ci_high < 1 or pt.ci_low > 1):

@@ -28,7 +28,7 @@ from est_data.evaluation.evaluate import Evaluation, evaluate
 from est_data.evaluation.explain_sv import glossary_html, power_sentence
 from est_data.evaluation.plans import Plan, plan_for, plan_line
 from est_data.evaluation.selection import (
-    DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, months_to_days)
+    EvaluationError, EvaluationSpec, months_to_days, standard_categories)
 from est_data.store.sqlutil import fetch_df
 from est_data.evaluation.summary_sv import (
     caveats, change_text, headline, relative_text, summary_sentences, verdict)
@@ -61,8 +61,7 @@ def focus_followup(con: duckdb.DuckDBPyConnection, months: int = 12,
     """
     planned = months == 12 and categories is None
     if categories is None:
-        present = {r[0] for r in con.execute("SELECT DISTINCT category FROM incidents").fetchall()}
-        categories = tuple(c for c in DEFAULT_CATEGORIES if c in present)
+        categories = standard_categories(con)
     focus = fetch_df(con, """
         SELECT a.area_id, a.name, min(m.started_on) AS first_measure,
                arg_min(m.intervention_id, (m.started_on, m.intervention_id)) AS first_id,

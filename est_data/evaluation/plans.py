@@ -22,7 +22,8 @@ import duckdb
 
 from est_data.core import fmt
 from est_data.core.taxonomy import labels
-from est_data.evaluation.selection import DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec
+from est_data.evaluation.selection import (
+    DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, standard_categories)
 from est_data.measures.store import add_intervention
 from est_data.store.audit import audited_as, now_local
 from est_data.store.sqlutil import fetch_df, fetch_row, fetch_value
@@ -51,8 +52,7 @@ def default_spec(con: duckdb.DuckDBPyConnection, area_id: str, started_on: dt.da
     """The plan a measure gets unless told otherwise: its area from its start date, 12
     months before and after, störning and inbrott (those in the data), matched comparison
     areas and the neighbours as buffer."""
-    present = {r[0] for r in con.execute("SELECT DISTINCT category FROM incidents").fetchall()}
-    cats = tuple(c for c in DEFAULT_CATEGORIES if c in present) or DEFAULT_CATEGORIES
+    cats = standard_categories(con) or DEFAULT_CATEGORIES
     return EvaluationSpec(targets=(area_id,), date=started_on, before_days=PLAN_DAYS,
                           after_days=PLAN_DAYS, categories=cats)
 

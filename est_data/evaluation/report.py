@@ -18,7 +18,7 @@ from est_data.core.config import MUNICIPALITY_NAME
 from est_data.core.html import esc
 from est_data.evaluation.evaluate import Evaluation
 from est_data.evaluation.explain_sv import glossary_html, power_sentence
-from est_data.evaluation.verdict_rows import model_rows, p_text, ratio, ratio_ci  # noqa: F401
+from est_data.evaluation.verdict_rows import model_rows, p_text, ratio, ratio_ci
 from est_data.evaluation.plans import EXPLORATORY, plan_for, plan_note
 from est_data.evaluation.chart import svg_chart
 from est_data.evaluation.counts import Counts

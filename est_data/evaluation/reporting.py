@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from est_data.core import fmt
 from est_data.evaluation.selection import Windows
 from est_data.store.sqlutil import fetch_df, in_list
 
@@ -81,8 +82,6 @@ def reporting_caveat(span: ReportingSpan | None) -> str | None:
     """``Östersundshem har inga rapporter efter 2026-03-31 …`` or None."""
     if span is None or not (span.stopped or span.started):
         return None
-    from est_data.core import fmt
-
     parts = [f"{name} har inga rapporter efter {fmt.date(d)}" for name, d in span.stopped]
     parts += [f"{name} rapporterar först från {fmt.date(d)}" for name, d in span.started]
     return (f"{'; '.join(parts)}. Perioden räknas bara de dagar alla större aktörer "

@@ -217,6 +217,12 @@ def select_areas(areas_wgs: gpd.GeoDataFrame, spec: EvaluationSpec) -> AreaSelec
         pool=controls, comparison="chosen" if spec.controls else "all")
 
 
+def standard_categories(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """:data:`DEFAULT_CATEGORIES` that occur in the data (empty when none does)."""
+    present = {r[0] for r in con.execute("SELECT DISTINCT category FROM incidents").fetchall()}
+    return tuple(c for c in DEFAULT_CATEGORIES if c in present)
+
+
 def check_categories(con: duckdb.DuckDBPyConnection, categories: tuple[str, ...]) -> None:
     """Unknown category codes are an error, not a silent zero."""
     if not categories:
