@@ -96,7 +96,7 @@ def swedish_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Område": table.get("name", table["area_id"]),
         "Händelser före": [fmt.num(int(n)) for n in table["before"]],
-        "Utveckling före": [f"{fmt.signed(t)} %" if round(t) else "0 %" for t in trend],
+        "Utveckling före": [fmt.pct(t) if round(t) else f"0{fmt.NBSP}%" for t in trend],
         "Avstånd": [fmt.num(d, 2) for d in table["distance"]],
         "Vald": ["ja" if c else "" for c in table["chosen"]],
     })

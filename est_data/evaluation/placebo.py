@@ -14,13 +14,15 @@ Two numbers come out of the placebo effects:
   ``1 / (n + 1)``: with fewer than 19 candidates no decrease is "rare at 5 %" by rank.
   Ties (equal effects up to rounding) count against the target.
 - **the calibrated interval**: areas without any measure still change from year to year
-  more than the model's monthly noise says (their levels wander). That extra variance
-  ``τ²`` is estimated from the placebo effects by the method of moments (DerSimonian &
-  Laird 1986): the variance of their log effects minus the mean of their squared standard
-  errors, floored at 0. The target's interval is then
-  ``exp(log effect ± z·sqrt(se² + τ²))``. It is the rank's information in a form that
-  works with a dozen candidates too, and it is what the verdict uses
-  (:func:`.evaluate.verdict_code`; bench/SIM_EVALUATION.md measures the rates).
+  more than the model's monthly noise says (their levels wander), and an area chosen for
+  a high before-level tends to fall by itself. The placebo areas' log effects are regressed
+  on their log before-level (:func:`expected_change`: a random-effects meta-regression,
+  weights ``1 / (se² + τ²)``, ``τ²`` by DerSimonian-Laird moments). At the target's level
+  it gives the expected change without a measure and its variance; the target's interval
+  is ``exp(log effect − expected ± z·sqrt(se² + τ² + var(expected)))``. It is the rank's
+  information in a form that works with a dozen candidates too, and it is what the
+  verdict uses (:func:`.evaluate.verdict_code`; bench/SIM_EVALUATION.md measures the
+  rates).
 
 Areas where the model cannot be fitted (no events in a window) are left out of ``n``; with
 fewer than :data:`MIN_PLACEBOS` effects there is no placebo test, and the verdict's interval
