@@ -22,6 +22,8 @@ import duckdb
 
 from est_data.core import fmt
 from est_data.core.taxonomy import labels
+from est_data.evaluation.evaluate import evaluate
+from est_data.evaluation.explain_sv import power_sentence
 from est_data.evaluation.selection import (
     DEFAULT_CATEGORIES, EvaluationError, EvaluationSpec, standard_categories)
 from est_data.measures.store import add_intervention
@@ -218,9 +220,6 @@ def plan_note(plan: Plan | None, spec: EvaluationSpec,
 def plan_preview(con: duckdb.DuckDBPyConnection, intervention_id: str) -> list[str]:
     """What a coordinator is told when a measure is logged: its plan and how likely the
     plan is to find a 30 % drop, and when (:mod:`.power`, from the before-level)."""
-    from est_data.evaluation.evaluate import evaluate
-    from est_data.evaluation.explain_sv import power_sentence
-
     plan = plan_for(con, intervention_id)
     if plan is None:
         return []
