@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.machine import missing_db
 from est_data.core.filters import IncidentFilter
 from est_data.nearrepeat import data, warning
 from est_data.nearrepeat.knox import PERMUTATIONS, SPACE_EDGES_M, TIME_EDGES_DAYS
@@ -46,9 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="also print the figures as one JSON "
                                                         "line (for python -m bench)")
     args = ap.parse_args(argv)
-    if not args.db.exists():
-        print(f"error: {args.db} does not exist; build it with 'python -m est_data demo "
-              f"--db {args.db} --incidents 1000000'", file=sys.stderr)
+    if missing_db(args.db):
         return 2
     con = connect(args.db, read_only=True)
     end = con.sql("SELECT max(occurred_at)::DATE FROM incidents").fetchall()[0][0]

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from est_data.trends import alerts as alerting, calendar_charts, charts, export, ranking, series as trends
 from est_data.incidents import queries
+from bench.machine import missing_db
 from est_data.store.db import connect
 from est_data.core.filters import IncidentFilter
 
@@ -134,9 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-apptest", action="store_true")
     args = parser.parse_args(argv)
-    if not args.db.exists():
-        print(f"error: {args.db} does not exist; build it with "
-              f"'python -m est_data demo --db {args.db} --incidents 1000000'", file=sys.stderr)
+    if missing_db(args.db):
         return 2
     con = connect(args.db, read_only=True)
     n = con.execute("SELECT count(*) FROM incidents").fetchall()[0][0]

@@ -5,10 +5,20 @@ import datetime as dt
 import os
 import platform
 import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def missing_db(db: Path) -> bool:
+    """True (and says how to build it, on stderr) when the benchmark database is missing."""
+    if db.exists():
+        return False
+    print(f"error: {db} does not exist; build it with "
+          f"'python -m est_data demo --db {db} --incidents 1000000'", file=sys.stderr)
+    return True
 
 
 def _meminfo_gib() -> float | None:
