@@ -20,8 +20,11 @@ MEETING_ALERTS = 3  # unusual weeks listed in the meeting view (the projector ha
 f = sidebar.filter_sidebar()
 anchor = cache.read(queries.anchor_date)
 
-head, tools, switch = st.columns([5.6, 2.6, 1.4], vertical_alignment="center")
 meeting.start_in_mode(user)
+# Mötesläge needs room for its map switch; Översikt (beside the sidebar) for the toggle's
+# label, which the narrower column cut to "Möte…".
+widths = [5.6, 2.6, 1.4] if st.session_state[meeting.MODE_KEY] else [5.6, 1.0, 2.0]
+head, tools, switch = st.columns(widths, vertical_alignment="center")
 meeting_mode = switch.toggle(
     "Mötesläge", key=meeting.MODE_KEY,
     help="För projektorn: stor text, hög kontrast, kartan med fokusområdena, nyckeltal sedan "
