@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 from pathlib import Path
 
@@ -47,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from est_data.evaluation.counts import month_bins  # noqa: E402
 from est_data.evaluation.evaluate import assemble  # noqa: E402
 from est_data.evaluation.selection import (  # noqa: E402
-    AreaSelection, EvaluationSpec, windows_for)
+    AreaSelection, EvaluationSpec, Windows, windows_for)
 
 DATE = dt.date(2025, 1, 1)
 WINDOWS = windows_for(DATE, 365, 365)
@@ -67,32 +68,45 @@ def overdispersed(rng: np.random.Generator, mu: np.ndarray, size: float = NB_SIZ
 RHO, LEVEL_SD, SEASON = 0.5, 0.3, 0.3
 
 
-def bins_frame() -> pd.DataFrame:
-    """The before/after monthly bins of a 365 + 365-day evaluation, fully observed."""
-    bins = month_bins(WINDOWS)
+def bins_frame(windows: Windows | None = None) -> pd.DataFrame:
+    """The before/after monthly bins of an evaluation (default :data:`WINDOWS`), fully
+    observed."""
+    bins = month_bins(windows or WINDOWS)
     bins["mid"] = (bins["start"] + (bins["end"] - bins["start"]) / 2).dt.round("s")
     bins["observed_days"] = bins["days"]
     return bins
 
 
+def bin_years(bins: pd.DataFrame) -> np.ndarray:
+    """Which simulated year each bin lies in: 1 the before-year, 2 the first after-year,
+    3 the second (a 730-day after-window)."""
+    after = (bins["period"] == "after").to_numpy()
+    second = (bins["mid"] >= pd.Timestamp(DATE + dt.timedelta(days=365))).to_numpy()
+    return np.where(after, np.where(second, 3, 2), 1)
+
+
 def simulate_town(rng: np.random.Generator, areas: int, effect: float,
-                  bins: pd.DataFrame, pick: str = "highest"
+                  bins: pd.DataFrame, pick: str = "highest", levels_out: list | None = None
                   ) -> tuple[np.ndarray, np.ndarray, int]:
     """Counts per area: ``(pre-year totals, before/after monthly counts [area, bin], target)``.
 
     The target (``pick`` "highest": the highest before-year count; "random": any area)
-    gets ``effect`` times its after-year mean.
+    gets ``effect`` times its after-window mean. ``levels_out``, when given, receives the
+    yearly log levels (pre-year, before-year and two after-years; each ``[area]``) for
+    :func:`oracle_z`.
     """
     base = np.exp(rng.normal(np.log(3.0), 0.8, areas))
     level = rng.normal(0, LEVEL_SD, areas)
     levels = []
-    for _ in range(3):  # pre-year, before-year, after-year
+    for _ in range(4):  # pre-year, before-year, first and second after-year
         levels.append(level)
         level = RHO * level + rng.normal(0, LEVEL_SD * np.sqrt(1 - RHO ** 2), areas)
+    if levels_out is not None:
+        levels_out[:] = levels
     months = bins["mid"].dt.month.to_numpy()
     season = 1 + SEASON * np.cos(2 * np.pi * (months - 1) / 12)
     after = (bins["period"] == "after").to_numpy()
-    year_level = np.where(after[None, :], levels[2][:, None], levels[1][:, None])
+    year_level = np.stack(levels, axis=1)[:, bin_years(bins)]
     mu = base[:, None] * np.exp(year_level) * season[None, :] * bins["days"].to_numpy() / 30.4
     pre_mu = base * np.exp(levels[0]) * 12
     pre = overdispersed(rng, pre_mu, NB_SIZE * 12)
@@ -104,6 +118,23 @@ def simulate_town(rng: np.random.Generator, areas: int, effect: float,
     after_mu[target] *= effect
     after_counts = overdispersed(rng, after_mu)
     return pre, np.concatenate([before, after_counts], axis=1), target
+
+
+def oracle_z(ev, levels: list[np.ndarray], target: int, bins: pd.DataFrame) -> float:
+    """The z of a test that *knows the world*: the target's true before-year level, so
+    what it will do by itself (AR(1): ``E[l_after | l_before]``) and the variance of its
+    wander around that, with the model's own standard error. No method that sees only
+    the counts can do better; its rate of ``decrease`` is the bound for the verdict's.
+
+    The after-window's log level is taken as the mean of its years' levels (weighted by
+    the bins in each year)."""
+    years = bin_years(bins)[(bins["period"] == "after").to_numpy()]
+    w = np.array([(years == 2).mean(), (years == 3).mean()])
+    l1 = levels[1][target]
+    expected = (w[0] * RHO + w[1] * RHO ** 2 - 1) * l1
+    # after-level = w0 (ρ l1 + e2) + w1 (ρ² l1 + ρ e2 + e3), e ~ N(0, s²(1 - ρ²))
+    wander = LEVEL_SD ** 2 * (1 - RHO ** 2) * ((w[0] + w[1] * RHO) ** 2 + w[1] ** 2)
+    return (math.log(ev.model.effect) - expected) / math.sqrt(ev.model.se ** 2 + wander)
 
 
 def town_rows(monthly: np.ndarray, target: int, bins: pd.DataFrame) -> pd.DataFrame:
@@ -128,19 +159,25 @@ def app_evaluation(monthly: np.ndarray, target: int, bins: pd.DataFrame, compari
 
 def run(towns: int, areas: int, effect: float, seed: int,
         pick: str = "highest") -> dict[str, float]:
-    """Share of towns with a ``decrease`` verdict, per comparison and rule."""
+    """Share of towns with a ``decrease`` verdict, per comparison and rule, what the power
+    module predicted, and the bound of a test that knows the world (:func:`oracle_z`)."""
     rng = np.random.default_rng(seed)
     bins = bins_frame()
-    hits = {f"{m}: {what}": 0 for m in MODES for what in ("model", "verdict", "predicted")}
+    horizon = round(WINDOWS.after_days / 365 * 12)
+    hits = {f"{m}: {what}": 0.0 for m in MODES
+            for what in ("model", "verdict", "predicted", "oracle")}
     for _ in range(towns):
-        _, monthly, target = simulate_town(rng, areas, effect, bins, pick)
+        levels: list[np.ndarray] = []
+        _, monthly, target = simulate_town(rng, areas, effect, bins, pick, levels)
         for mode in MODES:
             ev = app_evaluation(monthly, target, bins, mode)
             said = ev.model is not None and ev.model.ci_high < 1 and ev.verdict != "uncertain"
             hits[f"{mode}: model"] += said
             hits[f"{mode}: verdict"] += ev.verdict == "decrease"
             # what the power module predicts for a 40 % drop from the before-level
-            hits[f"{mode}: predicted"] += ev.power.get("detect_40_12m") or 0.0
+            hits[f"{mode}: predicted"] += ev.power.get(f"detect_40_{horizon}m") or 0.0
+            hits[f"{mode}: oracle"] += (ev.model is not None
+                                        and oracle_z(ev, levels, target, bins) < -1.96)
     return {k: v / towns for k, v in hits.items()}
 
 
@@ -154,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dispersion", type=float, default=0.0,
                         help="variance/mean of monthly counts at every level (e.g. 1.75); "
                              "default: negative binomial of size 4")
+    parser.add_argument("--after-days", type=int, default=365,
+                        help="length of the after-window (365 or 730: two after-years)")
     parser.add_argument("--modes", default="matched,all",
                         help="comparisons to run, comma-separated (matched, all)")
     parser.add_argument("--random", action="store_true",
@@ -162,8 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     globals()["LEVEL_SD"] = args.level_sd
     globals()["DISPERSION"] = args.dispersion
     MODES[:] = args.modes.split(",")
+    globals()["WINDOWS"] = windows_for(DATE, 365, args.after_days)
     noise = (f"variance {DISPERSION} x mean" if DISPERSION > 1 else f"NB size {NB_SIZE:g}")
-    print(f"{args.towns} towns of {args.areas} areas, level sd {LEVEL_SD}, {noise}; share of towns with verdict 'decrease' "
+    print(f"{args.towns} towns of {args.areas} areas, level sd {LEVEL_SD}, {noise}, "
+          f"after-window {args.after_days} days; share of towns with verdict 'decrease' "
           f"(nominal 2.5 % without an effect)")
     for name, effect, pick in (("no effect", 1.0, "highest"),
                                ("planted 40 % drop", 0.6, "highest"),

@@ -52,6 +52,7 @@ class ModelEffect:
     design: str  # "did" (target against comparison) or "before_after" (target alone)
     n_obs: int
     se: float = math.nan  # standard error of the log effect (scaled by max(1, φ))
+    df_resid: int = 0  # residual degrees of freedom of the dispersion φ
 
 
 def model_frame(monthly: pd.DataFrame, with_control: bool) -> pd.DataFrame:
@@ -141,4 +142,5 @@ def did_effect(monthly: pd.DataFrame, with_control: bool,
     return ModelEffect(
         effect=math.exp(beta[k]), ci_low=math.exp(beta[k] - zq * se),
         ci_high=math.exp(beta[k] + zq * se), dispersion=dispersion, family=FAMILY,
-        design="did" if with_control else "before_after", n_obs=len(y), se=se)
+        design="did" if with_control else "before_after", n_obs=len(y), se=se,
+        df_resid=max(0, dof))

@@ -225,7 +225,8 @@ def assemble(spec: EvaluationSpec, windows: Windows, selection: AreaSelection,
     power = power_table(inputs_for(
         target.before, control.before if with_control else None, exposure_before,
         None if model is None else model.dispersion, None if placebo is None else placebo.tau,
-        spec.conf_level, 0.0 if placebo is None else placebo.expected_var),
+        spec.conf_level, 0.0 if placebo is None else placebo.expected_var,
+        math.inf if placebo is None else placebo.df),
         exposure_before, windows.after_days)
     interval = verdict_interval(model, placebo, spec.conf_level)
     pre_trend = placebo_in_time(monthly, with_control, spec.conf_level)
@@ -292,8 +293,9 @@ def to_json_dict(ev: Evaluation) -> dict:
 
     ``wdd``/``wdd_se``/``wdd_z`` are the target-versus-comparison form; the rate ratios
     use the observed days as exposure; ``verdict`` is one of :data:`VERDICTS`;
-    ``placebo`` is the target's rank among the candidate areas and the interval the
-    verdict uses (:mod:`.placebo`); ``comparison`` how the comparison areas were chosen
+    ``placebo`` is the target's rank among the candidate areas, the spread ``tau``, what
+    the target would do by itself (``expected``, a ratio: regression to the mean) and
+    the degrees of freedom of the verdict's interval (``df``, null: normal) (:mod:`.placebo`); ``comparison`` how the comparison areas were chosen
     (``mode`` "matched", "all" or "chosen") and which; ``power`` the chance to find a
     20/30/40 % drop after 12 and 24 months and the months until a 30 % drop is found
     with 80 % chance (:mod:`.power`); ``plan`` what the evaluation says of the measure's
@@ -320,7 +322,8 @@ def to_json_dict(ev: Evaluation) -> dict:
         "model": model_json(ev.model, ev.verdict_ci),
         "placebo": None if ev.placebo is None else {
             "rank": ev.placebo.rank, "n": ev.placebo.n, "p": _num(ev.placebo.p),
-            "tau": _num(ev.placebo.tau), "time": model_json(ev.pre_trend)},
+            "tau": _num(ev.placebo.tau), "expected": _num(ev.placebo.expected),
+            "df": _num(ev.placebo.df), "time": model_json(ev.pre_trend)},
         "comparison": {"mode": ev.selection.comparison,
                        "areas": list(ev.selection.controls)},
         "power": dict(ev.power) or None,

@@ -15,14 +15,17 @@ Two numbers come out of the placebo effects:
   Ties (equal effects up to rounding) count against the target.
 - **the calibrated interval**: areas without any measure still change from year to year
   more than the model's monthly noise says (their levels wander), and an area chosen for
-  a high before-level tends to fall by itself. The placebo areas' log effects are regressed
-  on their log before-level (:func:`expected_change`: a random-effects meta-regression,
-  weights ``1 / (se² + τ²)``, ``τ²`` by DerSimonian-Laird moments). At the target's level
-  it gives the expected change without a measure and its variance; the target's interval
-  is ``exp(log effect − expected ± z·sqrt(se² + τ² + var(expected)))``. It is the rank's
-  information in a form that works with a dozen candidates too, and it is what the
-  verdict uses (:func:`.evaluate.verdict_code`; bench/SIM_EVALUATION.md measures the
-  rates).
+  a high before-level tends to fall by itself. Both are measured, not assumed
+  (:func:`expected_change`): each placebo area's log effect, less the regression to the
+  mean its own counts predict (:mod:`.rtm`), is pooled by a random-effects mean (weights
+  ``1 / (se² + τ²)``, ``τ²`` by DerSimonian-Laird moments); the target's expectation is
+  that mean plus its own regression to the mean. The target's interval is
+  ``exp(log effect − expected ± t·sqrt(se² + τ² + var(expected)))`` with ``t`` at
+  Satterthwaite's degrees of freedom (:func:`degrees_of_freedom`: ``τ²`` from a few dozen
+  mostly quiet areas is uncertain, and for a busy target that uncertainty matters). It
+  is the rank's information in a form that works with a dozen candidates too, and it is
+  what the verdict uses (:func:`.evaluate.verdict_code`; bench/SIM_EVALUATION.md
+  measures the rates).
 
 Areas where the model cannot be fitted (no events in a window) are left out of ``n``; with
 fewer than :data:`MIN_PLACEBOS` effects there is no placebo test, and the verdict's interval
@@ -37,17 +40,19 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from est_data.evaluation.counts import month_bins, monthly_series
 from est_data.evaluation.did import ModelEffect, did_effect
 from est_data.evaluation.matching import MATCH_K, match_table
 from est_data.evaluation.power import DEFAULT_TAU
+from est_data.evaluation.rtm import LevelSpread, level_spread, noise_shift, wander_gap
 from est_data.evaluation.selection import Windows
 from est_data.evaluation.stats import normal_quantile
 
 TIE = 1e-9  # effects this close to the target's count as ties, which rank before it
 MIN_PLACEBOS = 3
-MIN_FOR_SLOPE = 6  # placebo areas needed to regress their effects on the before-level
+MIN_TRUSTED = 10  # placebo areas from which a spread estimated at 0 is taken as it is
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,9 @@ class Placebo:
     tau: float = 0.0
     ci_low: float = math.nan
     ci_high: float = math.nan
-    expected: float = 1.0  # what an area at the target's level does by itself (a ratio)
+    expected: float = 1.0  # what the target would do by itself (a ratio; :mod:`.rtm`)
     expected_var: float = 0.0  # the variance of that expectation (log scale)
+    df: float = math.inf  # degrees of freedom of the interval (:func:`degrees_of_freedom`)
 
 
 def relabel(rows: pd.DataFrame, key: str, comparison: list[str] | None) -> pd.DataFrame:
@@ -75,12 +81,21 @@ def relabel(rows: pd.DataFrame, key: str, comparison: list[str] | None) -> pd.Da
     return out.assign(grp=np.where(out["control_key"] == key, "target", "control"))
 
 
-def placebo_models(rows: pd.DataFrame, windows: Windows, first: dt.date | None = None,
-                   last: dt.date | None = None, conf_level: float = 0.95,
-                   matched: bool = False, k: int = MATCH_K
-                   ) -> list[tuple[ModelEffect, float]]:
-    """The model of each candidate against its own comparison (module docstring), with
-    the candidate's before-level (:func:`before_level`).
+@dataclass(frozen=True)
+class PlaceboFit:
+    """One candidate evaluated as the target: its model, and the regression to the mean
+    its own counts predict (:func:`.rtm.noise_shift`, :func:`.rtm.wander_gap`)."""
+
+    model: ModelEffect
+    noise: float = 0.0
+    gap: float = 0.0
+
+
+def placebo_models(rows: pd.DataFrame, windows: Windows, spread: LevelSpread,
+                   first: dt.date | None = None, last: dt.date | None = None,
+                   conf_level: float = 0.95, matched: bool = False, k: int = MATCH_K
+                   ) -> list[PlaceboFit]:
+    """The model of each candidate against its own comparison (module docstring).
 
     The candidates are the rows of ``grp`` "control" or "pool" with a ``control_key``.
     """
@@ -88,54 +103,59 @@ def placebo_models(rows: pd.DataFrame, windows: Windows, first: dt.date | None =
         return []
     cands = rows[rows["grp"].isin(["control", "pool"]) & rows["control_key"].notna()]
     n_before = int((month_bins(windows)["period"] == "before").sum())
-    models = []
+    fits = []
     for key in sorted(cands["control_key"].unique()):
         comparison = None
         if matched:
             table = match_table(relabel(cands, key, None), n_before, windows.before_days, k)
             comparison = list(table.loc[table["chosen"], "area_id"])
-        model = did_effect(monthly_series(relabel(cands, key, comparison), windows, first,
-                                          last), True, conf_level)
+        placebo_rows = relabel(cands, key, comparison)
+        model = did_effect(monthly_series(placebo_rows, windows, first, last), True,
+                           conf_level)
         if model is not None:
-            models.append((model, before_level(cands[cands["control_key"] == key], windows)))
-    return models
+            fits.append(PlaceboFit(model, noise_shift(placebo_rows, windows, spread),
+                                   wander_gap(placebo_rows, windows, spread)))
+    return fits
 
 
-def before_level(rows: pd.DataFrame, windows: Windows) -> float:
-    """``log((before events + 0.5) / before days)``: the level an area was chosen on."""
-    before = rows.loc[rows["period"] == "before", "n"].sum()
-    return math.log((float(before) + 0.5) / max(windows.before_days, 1))
+@dataclass(frozen=True)
+class Expectation:
+    """What the target would do by itself (log scale), the spread ``tau2`` and the
+    variances of both estimates."""
+
+    log_effect: float
+    tau2: float
+    var: float        # variance of ``log_effect``
+    tau2_var: float   # sampling variance of ``tau2`` (Fisher information)
 
 
-def expected_change(models: list[tuple[ModelEffect, float]], level: float
-                    ) -> tuple[float, float, float]:
-    """What the placebo areas say an area at ``level`` does by itself, on the log scale:
-    ``(expected log effect, τ², variance of that expectation)``.
-
-    With at least :data:`MIN_FOR_SLOPE` placebo areas the log effects are regressed on
-    the before-level: areas with a high before-year fall by themselves (regression to the
-    mean), and the target was chosen for its high count. The regression is a
-    random-effects meta-regression: each area weighted by ``1 / (se² + τ²)``, with ``τ²``
-    the between-area variance beyond the areas' own sampling variance by the method of
-    moments (DerSimonian & Laird 1986; Thompson & Sharp 1999), floored at 0. The
-    expectation's variance is the regression's prediction variance at ``level``. With
-    fewer areas: no slope, the mean is taken as 0 (the comparison already removes the
-    town's common change) and ``τ²`` is the plain moment estimate.
+def expected_change(fits: list[PlaceboFit], target_noise: float = 0.0,
+                    target_gap: float = 0.0) -> Expectation:
+    """The placebo areas' log effects, each with its own regression to the mean removed
+    (:mod:`.rtm`: counting noise, and ``−τ²/2`` times the wander gap), pooled by a
+    random-effects mean: weights ``1 / (se² + τ²)``, ``τ²`` by DerSimonian-Laird moments
+    (:func:`between_variance`, iterated to its fixed point with the wander term, which
+    needs ``τ²``). The target's expectation is that mean plus its own regression to the mean.
+    ``tau2_var`` is ``2 / Σ w²``, the large-sample variance of ``τ²``.
     """
-    logs = np.log([m.effect for m, _ in models])
-    ses = np.array([m.se for m, _ in models])
-    x = np.array([lv for _, lv in models])
-    if len(logs) < 2 or not np.isfinite(ses).all() or (ses <= 0).any():
-        return 0.0, 0.0, 0.0
-    if len(logs) < MIN_FOR_SLOPE or np.ptp(x) == 0:
-        return 0.0, max(0.0, float(np.var(logs, ddof=1) - np.mean(ses ** 2))), 0.0
-    design = np.column_stack([np.ones_like(x), x])
-    tau2 = between_variance(design, logs, ses ** 2)
-    w = 1 / (ses ** 2 + tau2)
-    cov = np.linalg.inv((design.T * w) @ design)
-    beta = cov @ ((design.T * w) @ logs)
-    point = np.array([1.0, level])
-    return float(point @ beta), tau2, float(point @ cov @ point)
+    logs = np.log([f.model.effect for f in fits]) - np.array([f.noise for f in fits])
+    v = np.array([f.model.se for f in fits]) ** 2
+    if len(logs) < 2 or not np.isfinite(v).all() or (v <= 0).any():
+        return Expectation(target_noise, 0.0, 0.0, 0.0)
+    ones, gaps = np.ones((len(logs), 1)), np.array([f.gap for f in fits])
+    tau2 = between_variance(ones, logs, v)
+    for _ in range(50):  # τ² and the wander term depend on each other: their fixed point
+        new = between_variance(ones, logs + tau2 / 2 * gaps, v)
+        done, tau2 = abs(new - tau2) <= 1e-12, new
+        if done:
+            break
+    logs = logs + tau2 / 2 * gaps
+    w = 1 / (v + tau2)
+    tau2_var = 2 / float((w ** 2).sum())
+    mean = float((w * logs).sum() / w.sum())
+    return Expectation(log_effect=mean + target_noise - tau2 / 2 * target_gap, tau2=tau2,
+                       var=1 / float(w.sum()) + (target_gap / 2) ** 2 * tau2_var,
+                       tau2_var=tau2_var)
 
 
 def between_variance(design: np.ndarray, y: np.ndarray, v: np.ndarray) -> float:
@@ -150,11 +170,31 @@ def between_variance(design: np.ndarray, y: np.ndarray, v: np.ndarray) -> float:
     return max(0.0, (q - (n - p)) / denom) if denom > 0 else 0.0
 
 
+def degrees_of_freedom(target: ModelEffect, exp: Expectation, n_placebos: int) -> float:
+    """Satterthwaite's degrees of freedom of the verdict's variance
+    ``se² + τ² + var(expectation)``: ``2·total² / var(total)``, with ``var(se²) =
+    2·se⁴ / df`` of the quasi-Poisson dispersion (when it is above 1) and ``var(τ²)``
+    from :class:`Expectation`. ``τ²`` estimated at 0 adds no uncertainty when there are
+    at least :data:`MIN_TRUSTED` placebo areas (bench/SIM_EVALUATION.md measures the
+    false decreases this leaves). Infinite: the normal quantile."""
+    total = target.se ** 2 + exp.tau2 + exp.var
+    var = exp.tau2_var if exp.tau2 > 0 or n_placebos < MIN_TRUSTED else 0.0
+    if target.dispersion > 1 and target.df_resid > 0:
+        var += 2 * target.se ** 4 / target.df_resid
+    return 2 * total ** 2 / var if var > 0 else math.inf
+
+
+def quantile(conf_level: float, df: float = math.inf) -> float:
+    """The two-sided ``conf_level`` quantile: Student's t with ``df``, normal if infinite."""
+    q = 1 - (1 - conf_level) / 2
+    return normal_quantile(q) if not math.isfinite(df) else float(sps.t.ppf(q, df))
+
+
 def calibrated(target: ModelEffect, tau2: float, conf_level: float,
-               expected: float = 0.0) -> tuple[float, float]:
+               expected: float = 0.0, df: float = math.inf) -> tuple[float, float]:
     """The target's interval, relative to what it would do by itself (``expected``, log
     scale) and widened by the between-area variance ``tau2`` (plus that expectation's)."""
-    half = normal_quantile(1 - (1 - conf_level) / 2) * math.sqrt(target.se ** 2 + tau2)
+    half = quantile(conf_level, df) * math.sqrt(target.se ** 2 + tau2)
     log_e = math.log(target.effect) - expected
     return math.exp(log_e - half), math.exp(log_e + half)
 
@@ -166,17 +206,21 @@ def placebo_in_space(rows: pd.DataFrame, windows: Windows, target: ModelEffect |
     target model of the ``did`` design or with fewer than :data:`MIN_PLACEBOS` effects."""
     if target is None or target.design != "did":
         return None
-    models = placebo_models(rows, windows, first, last, conf_level, matched)
-    if len(models) < MIN_PLACEBOS:
+    spread = level_spread(rows[rows["grp"] != "buffer"], windows, target.dispersion)
+    fits = placebo_models(rows, windows, spread, first, last, conf_level, matched)
+    if len(fits) < MIN_PLACEBOS:
         return None
-    effects = [m.effect for m, _ in models]
+    effects = [f.model.effect for f in fits]
     rank = 1 + sum(e <= target.effect * (1 + TIE) for e in effects)
-    level = before_level(rows[rows["grp"] == "target"], windows)
-    expected, tau2, pred_var = expected_change(models, level)
-    low, high = calibrated(target, tau2 + pred_var, conf_level, expected)
+    own = rows[rows["grp"].isin(["target", "control"])]
+    exp = expected_change(fits, noise_shift(own, windows, spread),
+                          wander_gap(own, windows, spread))
+    df = degrees_of_freedom(target, exp, len(fits))
+    low, high = calibrated(target, exp.tau2 + exp.var, conf_level, exp.log_effect, df)
     return Placebo(rank=rank, n=len(effects), p=rank / (len(effects) + 1),
-                   effects=tuple(sorted(effects)), tau=math.sqrt(tau2), ci_low=low,
-                   ci_high=high, expected=math.exp(expected), expected_var=pred_var)
+                   effects=tuple(sorted(effects)), tau=math.sqrt(exp.tau2), ci_low=low,
+                   ci_high=high, expected=math.exp(exp.log_effect), expected_var=exp.var,
+                   df=df)
 
 
 @dataclass(frozen=True)

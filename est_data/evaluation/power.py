@@ -10,10 +10,11 @@ where Tb, Ta, Cb, Ca are the expected target and comparison counts of the before
 windows (the before-rate carried forward, the target's after-rate lowered by the drop), φ
 is the model's dispersion (at least 1) and τ² the between-area variance the placebo areas
 show, and ``v_e`` the variance of what an area at the target's level does by itself
-(the placebo meta-regression's prediction variance). A drop ``d`` is found with probability
+(the variance of the placebo areas' pooled expectation, :mod:`.placebo`). A drop ``d`` is found with probability
 
     power = Φ(−log(1 − d) / √v − z),   z = the (1 + conf)/2 quantile,
 
+(of Student's t at the verdict's degrees of freedom when the placebo test gives them)
 times the chance that each window holds the :data:`MIN_EVENTS` events the verdict needs
 (Poisson). Without comparison areas the ``1/Cb + 1/Ca`` terms are left out. The formula
 is the verdict's own rule under the approximation; bench/SIM_EVALUATION.md checks it
@@ -52,6 +53,7 @@ class PowerInputs:
     defaults: bool = True          # dispersion/tau are the defaults, not measured
     conf_level: float = 0.95
     extra_var: float = 0.0         # variance of what such an area does by itself (placebo)
+    df: float = math.inf           # degrees of freedom of the verdict's interval (placebo)
 
 
 def enough_events_chance(mean: float) -> float:
@@ -71,7 +73,8 @@ def detect_chance(inp: PowerInputs, drop: float, after_months: float,
     if inp.control_rate is not None and inp.control_rate > 0:
         terms += 1 / (inp.control_rate * before_days) + 1 / (inp.control_rate * after_days)
     v = max(1.0, inp.dispersion) * terms + inp.tau ** 2 + inp.extra_var
-    z = sps.norm.ppf(1 - (1 - inp.conf_level) / 2)
+    q = 1 - (1 - inp.conf_level) / 2
+    z = sps.norm.ppf(q) if not math.isfinite(inp.df) else sps.t.ppf(q, inp.df)
     power = sps.norm.cdf(-math.log(1 - drop) / math.sqrt(v) - z)
     return float(power * enough_events_chance(tb) * enough_events_chance(ta))
 
@@ -106,7 +109,8 @@ def power_table(inp: PowerInputs, before_days: float = 365.0,
 
 def inputs_for(target_before: int, control_before: int | None, before_days: float,
                dispersion: float | None, tau: float | None,
-               conf_level: float = 0.95, extra_var: float = 0.0) -> PowerInputs:
+               conf_level: float = 0.95, extra_var: float = 0.0,
+               df: float = math.inf) -> PowerInputs:
     """The inputs from an evaluation's before-window (None: not measured, defaults)."""
     days = max(before_days, 1.0)
     measured = dispersion is not None and math.isfinite(dispersion) and tau is not None
@@ -115,4 +119,4 @@ def inputs_for(target_before: int, control_before: int | None, before_days: floa
         control_rate=None if control_before is None else control_before / days,
         dispersion=dispersion if measured else DEFAULT_DISPERSION,
         tau=tau if measured else DEFAULT_TAU, defaults=not measured, conf_level=conf_level,
-        extra_var=extra_var if measured else 0.0)
+        extra_var=extra_var if measured else 0.0, df=df if measured else math.inf)

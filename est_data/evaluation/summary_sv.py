@@ -274,8 +274,9 @@ def _placebo_sentence(ev: Evaluation, shown: str) -> str:
     else:
         rank = "för få jämförelseområden för att mäta det, så en vanlig variation är antagen"
     by_itself = "" if pl is None or abs(pl.expected - 1) < 0.02 else (
-        f" Områden med lika många händelser före brukar ändras med "
-        f"{_signed_pct(pl.expected - 1)}{fmt.NBSP}% av sig själva.")
+        f" Ett område med så många händelser före väntas ändras med "
+        f"{_signed_pct(pl.expected - 1)}{fmt.NBSP}% av sig självt (återgång mot "
+        f"medelvärdet).")
     return (f"Bedömning: ingen säkerställd förändring. Modellen visar en minskning med {shown}, "
             f"men områden utan insatsen ändras också från år till år ({rank}).{by_itself} "
             f"Med det inräknat är intervallet {_interval(vi.low - 1, vi.high - 1)}, och "

@@ -154,8 +154,9 @@ GENERAL_CAVEATS = (
     "av sig själva (regression mot medelvärdet), så en del av minskningen kan ha kommit "
     "ändå. Därför jämförs målområdet med de områden som liknade det mest före insatsen "
     "(matchade), och varje kandidatområde prövas som om det vore målområdet (placebotest). "
-    "Hur mycket de ändras av sig själva, och hur mycket områden med lika hög nivå brukar "
-    "sjunka, räknas in i bedömningen: en minskning räknas bara om den håller även då.",
+    "Hur mycket de ändras av sig själva från år till år, och hur mycket ett område som "
+    "valts för sina många händelser väntas sjunka ändå (räknat ur antalen), räknas in i "
+    "bedömningen: en minskning räknas bara om den håller även då.",
     "Antalet rapporter speglar också hur mycket som rapporteras: mer närvaro (polis, "
     "nattvandrare, fastighetsvärdar) kan ge fler rapporter även om det inträffar mindre.",
     "Intervallen i tabellerna bygger på antagandet att händelserna är oberoende (Poisson). "

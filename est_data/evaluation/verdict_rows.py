@@ -50,8 +50,9 @@ def model_rows(ev) -> list[dict]:
         how = ("antagen variation mellan år (för få jämförelseområden för att mäta den)"
                if vi.assumed else f"variation mellan år {fmt.num(vi.tau, 2)} (mätt)")
         level = ("" if pl is None or abs(pl.expected - 1) < 0.005 else
-                 f" Områden med lika många händelser före ändras av sig själva med "
-                 f"kvoten {ratio(pl.expected)}; det är räknat bort.")
+                 f" Ett område med så många händelser före väntas ändras av sig självt "
+                 f"med kvoten {ratio(pl.expected)} (återgång mot medelvärdet); det är "
+                 f"räknat bort.")
         rows.append(_row("Bedömningens intervall", "–",
                          f"{conf} % KI {ratio_ci(vi.low, vi.high)}; {how}",
                          "Modellens effekt med hur mycket områden utan insats ändras från "

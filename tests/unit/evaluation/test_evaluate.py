@@ -232,7 +232,10 @@ def test_cli_json_has_the_placebo_rank_among_the_demo_comparison_areas(capsys, d
     time = out["placebo"].pop("time")
     assert out["placebo"] == {"rank": ev.placebo.rank, "n": ev.placebo.n,
                               "p": pytest.approx(ev.placebo.rank / (ev.placebo.n + 1)),
-                              "tau": pytest.approx(ev.placebo.tau)}
+                              "tau": pytest.approx(ev.placebo.tau),
+                              "expected": pytest.approx(ev.placebo.expected),
+                              "df": (None if math.isinf(ev.placebo.df)
+                                     else pytest.approx(ev.placebo.df))}
     # The placebo test in time: the model at the middle of the before-window.
     assert time["design"] == "did" and time["effect"] == pytest.approx(ev.pre_trend.effect)
     # Matched by default: the eight candidates nearest on before-level and trend.

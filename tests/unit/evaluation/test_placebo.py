@@ -66,60 +66,82 @@ def test_ties_count_against_the_target():
     assert placebo.placebo_in_space(rows, WINDOWS, target).p == 1.0
 
 
-def fake(effect: float, se: float) -> ModelEffect:
-    return ModelEffect(effect, math.nan, math.nan, 1.0, "quasi-poisson", "did", 24, se)
+def fake(effect: float, se: float, dispersion: float = 1.0, df_resid: int = 0) -> ModelEffect:
+    return ModelEffect(effect, math.nan, math.nan, dispersion, "quasi-poisson", "did", 24, se,
+                       df_resid)
 
 
-def test_expected_change_regresses_the_placebo_effects_on_the_before_level():
-    # Log effects exactly -0.2 per unit of level, no residual: the slope is recovered, the
-    # spread beyond sampling is 0 and the expectation at level 3 is -0.6, with the
-    # prediction variance of the sampling error alone: se^2 (1/n + (3 - mean)^2 / Sxx).
-    levels = [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]
-    models = [(fake(math.exp(-0.2 * x), 0.1), x) for x in levels]
-    expected, tau2, pred_var = placebo.expected_change(models, 3.0)
-    assert expected == pytest.approx(-0.6)
-    assert tau2 == 0.0
-    assert pred_var == pytest.approx(0.01 * (1 / 6 + (3 - 1.25) ** 2 / 4.375))
+def fits(logs, ses, noise=None, gap=None) -> list[placebo.PlaceboFit]:
+    noise = noise or [0.0] * len(logs)
+    gap = gap or [0.0] * len(logs)
+    return [placebo.PlaceboFit(fake(math.exp(y), s), n, g)
+            for y, s, n, g in zip(logs, ses, noise, gap)]
+
+
+def test_expected_change_without_spread_is_the_precision_weighted_mean():
+    # Equal effects -0.1, se 0.1: no spread beyond sampling, the mean is -0.1 with the
+    # variance of a mean of six: 0.01 / 6.
+    e = placebo.expected_change(fits([-0.1] * 6, [0.1] * 6))
+    assert e.log_effect == pytest.approx(-0.1)
+    assert e.tau2 == 0.0
+    assert e.var == pytest.approx(0.01 / 6)
+    assert e.tau2_var == pytest.approx(2 / (6 * 100 ** 2))
 
 
 def test_expected_change_measures_the_spread_beyond_sampling_error():
-    # Residuals +-0.3 around a flat line (variance 0.09 * 6/4 with ddof 2) and se 0.1:
-    # tau^2 = 0.135 - 0.01; the prediction variance at the mean level is s^2 / n.
-    levels = [0.0, 0.0, 1.0, 1.0, 2.0, 2.0]
-    signs = [1, -1, 1, -1, 1, -1]
-    models = [(fake(math.exp(0.3 * sg), 0.1), x) for x, sg in zip(levels, signs)]
-    expected, tau2, pred_var = placebo.expected_change(models, 1.0)
-    assert expected == pytest.approx(0.0, abs=1e-12)
-    assert tau2 == pytest.approx(0.135 - 0.01)
-    assert pred_var == pytest.approx(0.135 / 6)
-    # Fewer than MIN_FOR_SLOPE areas: no slope, the plain moment estimate.
-    few = models[:4]
-    e2, t2, p2 = placebo.expected_change(few, 5.0)
-    assert (e2, p2) == (0.0, 0.0)
-    assert t2 == pytest.approx(float(np.var([0.3, -0.3, 0.3, -0.3], ddof=1)) - 0.01)
+    # Effects +-0.3 with se 0.1: with equal variances the moment estimate is the
+    # effects' variance (ddof 1) less the sampling variance: 0.09 * 6 / 5 - 0.01.
+    e = placebo.expected_change(fits([0.3, -0.3] * 3, [0.1] * 6))
+    assert e.log_effect == pytest.approx(0.0, abs=1e-12)
+    assert e.tau2 == pytest.approx(0.108 - 0.01)
+    assert e.var == pytest.approx(0.108 / 6)
 
 
-def test_between_variance_against_statsmodels_meta_regression():
-    # A random-effects meta-regression with unequal variances: statsmodels' WLS with the
-    # same weights gives the same slope; tau^2 by the DerSimonian-Laird moments.
-    import statsmodels.api as sm
+def test_expected_change_against_statsmodels_random_effects_meta_analysis():
+    # Unequal variances: statsmodels' DerSimonian-Laird combination ("chi2") gives the
+    # same tau^2, random-effects mean and its variance.
+    from statsmodels.stats.meta_analysis import combine_effects
 
-    x = np.array([0.0, 0.4, 1.1, 1.5, 2.2, 2.9, 3.3])
-    y = np.array([0.10, -0.05, 0.02, -0.20, -0.12, -0.35, -0.30])
-    v = np.array([0.04, 0.09, 0.02, 0.05, 0.03, 0.06, 0.01])
-    models = [(fake(math.exp(b), math.sqrt(s2)), a) for a, b, s2 in zip(x, y, v)]
-    expected, tau2, pred_var = placebo.expected_change(models, 3.5)
-    fe = sm.WLS(y, sm.add_constant(x), weights=1 / v).fit()
-    q = float((fe.resid ** 2 / v).sum())
-    xtwx_inv = np.linalg.inv((sm.add_constant(x).T / v) @ sm.add_constant(x))
-    trace = np.trace(xtwx_inv @ ((sm.add_constant(x).T / v ** 2) @ sm.add_constant(x)))
-    assert tau2 == pytest.approx(max(0.0, (q - 5) / ((1 / v).sum() - trace)))
-    re = sm.WLS(y, sm.add_constant(x), weights=1 / (v + tau2)).fit()
-    assert expected == pytest.approx(re.params[0] + 3.5 * re.params[1])
-    # statsmodels scales the covariance by the residual variance; the meta-regression
-    # takes the weights as known (scale 1).
-    assert pred_var == pytest.approx(np.array([1, 3.5]) @ (re.cov_params() / re.scale)
-                                     @ np.array([1, 3.5]))
+    y = np.array([0.30, -0.05, 0.02, -0.40, -0.12, -0.45, -0.30, 0.35])
+    v = np.array([0.04, 0.09, 0.02, 0.05, 0.03, 0.06, 0.01, 0.08])
+    e = placebo.expected_change(fits(list(y), list(np.sqrt(v))))
+    ref = combine_effects(y, v, method_re="chi2")
+    assert ref.tau2 > 0.02
+    assert e.tau2 == pytest.approx(ref.tau2)
+    assert e.log_effect == pytest.approx(ref.mean_effect_re)
+    assert e.var == pytest.approx(ref.sd_eff_w_re ** 2)
+
+
+def test_expected_change_removes_each_areas_own_regression_to_the_mean():
+    # Each placebo's effect is exactly its counting-noise shift minus tau^2/2 times its
+    # wander gap, around a common -0.05 (+-0.2, so tau^2 > 0): removed, the areas agree on
+    # -0.05 up to the +-0.2; the target gets the mean plus its own shifts.
+    noise = [-0.10, 0.02, -0.04, 0.00, -0.08, 0.05, -0.01, 0.03]
+    gap = [0.5, -0.3, 0.2, 0.0, 0.4, -0.6, 0.1, -0.2]
+    spread = [0.2, -0.2] * 4
+    plain = placebo.expected_change(fits([-0.05 + s for s in spread], [0.1] * 8))
+    tau2 = plain.tau2
+    logs = [-0.05 + s + n - tau2 / 2 * g for s, n, g in zip(spread, noise, gap)]
+    e = placebo.expected_change(fits(logs, [0.1] * 8, noise, gap), -0.07, 0.8)
+    assert e.tau2 == pytest.approx(tau2)
+    assert e.log_effect == pytest.approx(-0.05 - 0.07 - tau2 / 2 * 0.8)
+    assert e.var == pytest.approx(plain.var + 0.4 ** 2 * e.tau2_var)
+
+
+def test_degrees_of_freedom_by_satterthwaite():
+    e = placebo.Expectation(log_effect=0.0, tau2=0.04, var=0.01, tau2_var=0.0008)
+    m = fake(0.7, 0.15, dispersion=1.8, df_resid=33)
+    total = 0.15 ** 2 + 0.04 + 0.01
+    assert placebo.degrees_of_freedom(m, e, 20) == pytest.approx(
+        2 * total ** 2 / (0.0008 + 2 * 0.15 ** 4 / 33))
+    # A spread estimated at 0 from enough areas, and a dispersion at the Poisson floor:
+    # nothing uncertain left, the normal quantile.
+    none = placebo.Expectation(0.0, 0.0, 0.01, 0.0008)
+    assert placebo.degrees_of_freedom(fake(0.7, 0.15), none, 20) == math.inf
+    # From fewer than MIN_TRUSTED areas a spread of 0 is not taken at its word.
+    assert placebo.degrees_of_freedom(fake(0.7, 0.15), none, 5) < math.inf
+    assert placebo.quantile(0.95) == pytest.approx(1.959963984540054)
+    assert placebo.quantile(0.95, 10) == pytest.approx(2.2281388519649385)
 
 
 def test_calibrated_interval_is_the_model_interval_widened_and_shifted():
