@@ -1,36 +1,35 @@
-"""How often does the evaluation call a decrease where nothing happened? (issue 14, Done-when 1)
+"""How often does the evaluation call a decrease where nothing happened, and how often
+does it find a planted one? (issue 14, Done-when 1)
 
-    python bench/sim_evaluation.py [--towns 500] [--areas 40] [--seed 1]
+    python bench/sim_evaluation.py [--towns 500] [--areas 40] [--level-sd 0.15]
+        [--dispersion 1.75] [--after-days 365|730] [--modes matched,all] [--random]
 
 Builds simulated towns and evaluates one focus area per town with the app's own code
-(:func:`est_data.evaluation.did.did_effect` and :func:`.evaluate.verdict_code` on the
-monthly bins of :func:`.counts.month_bins`). A town has ``--areas`` areas with:
+(:func:`est_data.evaluation.evaluate.assemble`: matching, the quasi-Poisson model, the
+placebo test with its regression to the mean, the placebo test in time and the verdict,
+exactly as the Före/efter page does). A town has ``--areas`` areas with:
 
 - a base monthly level per area (log-normal: a few areas busy, most quiet);
-- yearly levels that wander around it (AR(1) on the log level, ρ = 0.5, sd 0.3);
+- yearly levels that wander around it (AR(1) on the log level, ρ = 0.5, sd
+  ``--level-sd``);
 - a common seasonal wave (±30 %);
-- overdispersed monthly counts (negative binomial, size 4: about 1.7-1.8 × Poisson
-  variance at 3 events a month, as in the partners' data).
+- overdispersed monthly counts: variance ``--dispersion`` × mean at every level (the
+  partners' 1.7-1.8), or, without it, negative binomial of size 4 (about 1.75 × Poisson
+  at 3 events a month, 5 × at the busiest areas).
 
-Three years: a pre-year (for matching), the before-year and the after-year (365 days
-each side of the measure date). The target is the area with the highest before-year
-count, as focus areas are chosen. Scenarios: no effect anywhere, and a planted 40 % drop
-in the target's after-year. For each it prints the share of towns with the verdict
-``decrease``, for
+A pre-year, the before-year and one or two after-years (``--after-days``) around the
+measure date. The target is the area with the highest before-year count, as focus areas
+are chosen (``--random``: also any area). Scenarios: no effect anywhere, and a planted
+40 % drop in the target's after-window. For each it prints the share of towns with
 
-- ``all others``: the model's interval alone (:func:`.did.did_effect`), the comparison
-  every other area summed (the app's default: areas that do not touch the target);
-- ``matched``: the :data:`MATCHED` other areas nearest the target on the log before-level
-  and the log trend pre-year → before-year (a first step of item 2);
-- ``+ placebo p<=.05``: ``all others`` and, in addition, the placebo test in space
-  (:mod:`est_data.evaluation.placebo`) ranks the target's effect with ``p <= 0.05``:
-  the app's verdict (:func:`.evaluate.verdict_code` with the placebo);
-- ``old rule``: the earlier verdict "Minskade, och mer än i jämförelseområdena" (exact
-  rate ratio and RES intervals both below one, Poisson) against all others.
+- ``model``: the model's own interval below one (no placebo test);
+- ``verdict``: the app's verdict ``decrease``;
+- ``predicted``: the mean chance :mod:`est_data.evaluation.power` gives for a 40 % drop
+  at this after-window, from each town's before-level;
+- ``oracle``: a test that knows the world (:func:`oracle_z`), the bound for any method.
 
-The same two scenarios with the target drawn at random (``random``: no selection, so no
-regression to the mean) show whether the model's interval itself is calibrated.
 The nominal rate of ``decrease`` with no effect is 2.5 % (one side of a 95 % interval).
+Results: bench/SIM_EVALUATION.md.
 """
 from __future__ import annotations
 

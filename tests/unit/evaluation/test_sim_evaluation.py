@@ -4,6 +4,7 @@ bench script's (bench/SIM_EVALUATION.md)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from bench import sim_evaluation as sim
 
@@ -41,3 +42,30 @@ def test_a_planted_drop_in_one_area_is_a_decrease_and_a_flat_town_is_not():
     assert len(ev.selection.controls) == 8 and ev.placebo.n == 11
     assert ev.placebo.rank == 1
     assert sim.app_evaluation(monthly, 4, bins, "all").verdict == "no_change"
+
+
+def test_two_after_years_and_the_oracle_that_knows_the_world():
+    from types import SimpleNamespace
+
+    from est_data.evaluation.selection import windows_for
+
+    bins = sim.bins_frame(windows_for(sim.DATE, 365, 730))
+    years = sim.bin_years(bins)
+    assert list(np.bincount(years)[1:]) == [12, 12, 12]
+    levels: list[np.ndarray] = []
+    sim.simulate_town(np.random.default_rng(5), 10, 1.0, bins, levels_out=levels)
+    assert len(levels) == 4 and all(lv.shape == (10,) for lv in levels)
+    # An area at its mean level (l1 = 0) is expected to stay: z is the log effect over
+    # the model's and the wander's standard deviation; one standing high is expected to
+    # fall (AR(1): back by 1 - rho in the first year, 1 - rho^2 in the second).
+    ev = SimpleNamespace(model=SimpleNamespace(effect=0.6, se=0.1))
+    flat = [np.zeros(3)] * 4
+    s2 = sim.LEVEL_SD ** 2 * (1 - sim.RHO ** 2)
+    one = sim.bins_frame()
+    assert sim.oracle_z(ev, flat, 0, one) == pytest.approx(np.log(0.6) / np.sqrt(0.01 + s2))
+    high = [np.zeros(3), np.full(3, 0.4), np.zeros(3), np.zeros(3)]
+    assert sim.oracle_z(ev, high, 0, one) == pytest.approx(
+        (np.log(0.6) + 0.2) / np.sqrt(0.01 + s2))
+    two = (np.log(0.6) + 0.4 * (1 - (sim.RHO + sim.RHO ** 2) / 2))
+    wander2 = s2 * ((0.5 + 0.5 * sim.RHO) ** 2 + 0.25)
+    assert sim.oracle_z(ev, high, 0, bins) == pytest.approx(two / np.sqrt(0.01 + wander2))
