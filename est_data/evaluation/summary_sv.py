@@ -342,11 +342,23 @@ def verdict(ev: Evaluation) -> str:
         return "Osäkert: för få händelser för en slutsats."
     did, alone = VERDICT_ROW[ev.verdict]
     if ev.verdict == "no_change" and ev.model.ci_high < 1:
-        test = ("" if ev.placebo is None
-                else f" (placebotest, p = {fmt.num(ev.placebo.p, 2)})")
-        return (f"{VERDICT_LABELS['no_change']}: minskningen ryms i hur mycket områden utan "
-                f"insats varierar{test}.")
+        return f"{VERDICT_LABELS['no_change']}: {_why_not_a_decrease(ev)}."
     return did if ev.model.design == "did" else alone
+
+
+def _why_not_a_decrease(ev: Evaluation) -> str:
+    """Why the model's decrease is not the verdict: the verdict's interval (areas change
+    by themselves) reaches zero, or the target was already falling before the measure."""
+    vi = ev.verdict_ci
+    if vi is None or vi.high >= 1:
+        parts = ([] if vi is None else
+                 [f"bedömningens intervall {_interval(vi.low - 1, vi.high - 1)}"])
+        if ev.placebo is not None:
+            parts.append(f"placebotest, p = {fmt.num(ev.placebo.p, 2)}")
+        shown = f" ({'; '.join(parts)})" if parts else ""
+        return ("minskningen håller inte när det räknas in hur mycket områden utan insats "
+                f"ändras av sig själva{shown}")
+    return "målområdet minskade redan före insatsen (placebotest i tid)"
 
 
 # --- Caveats ----------------------------------------------------------------------------------

@@ -40,8 +40,9 @@ def test_table_in_swedish(demo_con):
     assert list(table["Före → efter"]) == ["23 → 11", "16 → 6"]
     assert list(table["Bedömning"]) == [
         # the model's decrease (interval below zero) is not rare among 16 comparison areas
-        "Ingen säkerställd förändring: minskningen ryms i hur mycket områden utan insats varierar "
-        "(placebotest, p = 0,06).",
+        "Ingen säkerställd förändring: minskningen håller inte när det räknas in hur mycket "
+        "områden utan insats ändras av sig själva (bedömningens intervall −83 till +20\u00a0%; "
+        "placebotest, p = 0,06).",
         "Osäkert: för få händelser för en slutsats."]
     assert table.loc[1, "Förändring"] == "för få händelser"
 

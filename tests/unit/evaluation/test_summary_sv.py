@@ -266,8 +266,14 @@ def test_decrease_needs_the_verdict_interval_too():
     assert head.startswith("Bedömning: ingen säkerställd förändring. Modellen visar en minskning")
     assert "8 av 39 jämförelseområden" in head
     assert "intervallet −70 till +20\u00a0%" in head
-    assert sv.verdict(shown) == ("Ingen säkerställd förändring: minskningen ryms i hur mycket "
-                                 "områden utan insats varierar (placebotest, p = 0,23).")
+    assert sv.verdict(shown) == (
+        "Ingen säkerställd förändring: minskningen håller inte när det räknas in hur mycket "
+        "områden utan insats ändras av sig själva (bedömningens intervall −70 till +20\u00a0%; "
+        "placebotest, p = 0,23).")
+    # A target already falling before the measure (the placebo test in time) is said so.
+    vetoed = dataclasses.replace(shown, verdict_ci=narrow)
+    assert sv.verdict(vetoed) == ("Ingen säkerställd förändring: målområdet minskade redan "
+                                  "före insatsen (placebotest i tid).")
 
 
 def test_no_change_says_whether_it_is_too_early():
