@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from est_data.evaluation.stats import normal_quantile
+from est_data.evaluation.stats import two_sided_quantile
 
 FAMILY = "quasi-poisson"
 
@@ -138,7 +138,7 @@ def did_effect(monthly: pd.DataFrame, with_control: bool,
     scale = max(1.0, dispersion) if math.isfinite(dispersion) else 1.0
     k = names.index("target:after" if with_control else "after")
     se = math.sqrt(scale * cov[k, k])
-    zq = normal_quantile(1 - (1 - conf_level) / 2)
+    zq = two_sided_quantile(conf_level)
     return ModelEffect(
         effect=math.exp(beta[k]), ci_low=math.exp(beta[k] - zq * se),
         ci_high=math.exp(beta[k] + zq * se), dispersion=dispersion, family=FAMILY,

@@ -295,9 +295,9 @@ def to_json_dict(ev: Evaluation) -> dict:
     use the observed days as exposure; ``verdict`` is one of :data:`VERDICTS`;
     ``placebo`` is the target's rank among the candidate areas, the spread ``tau``, what
     the target would do by itself (``expected``, a ratio: regression to the mean) and
-    the degrees of freedom of the verdict's interval (``df``, null: normal) (:mod:`.placebo`); ``comparison`` how the comparison areas were chosen
-    (``mode`` "matched", "all" or "chosen") and which; ``power`` the chance to find a
-    20/30/40 % drop after 12 and 24 months and the months until a 30 % drop is found
+    the degrees of freedom of the verdict's interval (``df``, null: normal)
+    (:mod:`.placebo`); ``comparison`` how the comparison areas were chosen (``mode``
+    "matched", "all" or "chosen") and which; ``power`` the chance to find a 20/30/40 % drop after 12 and 24 months and the months until a 30 % drop is found
     with 80 % chance (:mod:`.power`); ``plan`` what the evaluation says of the measure's
     plan (:mod:`.plans`; null when not asked about a measure).
     """

@@ -40,15 +40,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from est_data.evaluation.counts import month_bins, monthly_series
 from est_data.evaluation.did import ModelEffect, did_effect
 from est_data.evaluation.matching import MATCH_K, match_table
 from est_data.evaluation.power import DEFAULT_TAU
-from est_data.evaluation.rtm import LevelSpread, level_spread, noise_shift, wander_gap
+from est_data.evaluation.rtm import LevelSpread, level_spread, regression_to_mean
 from est_data.evaluation.selection import Windows
-from est_data.evaluation.stats import normal_quantile
+from est_data.evaluation.stats import two_sided_quantile
 
 TIE = 1e-9  # effects this close to the target's count as ties, which rank before it
 MIN_PLACEBOS = 3
@@ -84,7 +83,7 @@ def relabel(rows: pd.DataFrame, key: str, comparison: list[str] | None) -> pd.Da
 @dataclass(frozen=True)
 class PlaceboFit:
     """One candidate evaluated as the target: its model, and the regression to the mean
-    its own counts predict (:func:`.rtm.noise_shift`, :func:`.rtm.wander_gap`)."""
+    its own counts predict (:func:`.rtm.regression_to_mean`)."""
 
     model: ModelEffect
     noise: float = 0.0
@@ -113,8 +112,7 @@ def placebo_models(rows: pd.DataFrame, windows: Windows, spread: LevelSpread,
         model = did_effect(monthly_series(placebo_rows, windows, first, last), True,
                            conf_level)
         if model is not None:
-            fits.append(PlaceboFit(model, noise_shift(placebo_rows, windows, spread),
-                                   wander_gap(placebo_rows, windows, spread)))
+            fits.append(PlaceboFit(model, *regression_to_mean(placebo_rows, windows, spread)))
     return fits
 
 
@@ -184,17 +182,11 @@ def degrees_of_freedom(target: ModelEffect, exp: Expectation, n_placebos: int) -
     return 2 * total ** 2 / var if var > 0 else math.inf
 
 
-def quantile(conf_level: float, df: float = math.inf) -> float:
-    """The two-sided ``conf_level`` quantile: Student's t with ``df``, normal if infinite."""
-    q = 1 - (1 - conf_level) / 2
-    return normal_quantile(q) if not math.isfinite(df) else float(sps.t.ppf(q, df))
-
-
 def calibrated(target: ModelEffect, tau2: float, conf_level: float,
                expected: float = 0.0, df: float = math.inf) -> tuple[float, float]:
     """The target's interval, relative to what it would do by itself (``expected``, log
     scale) and widened by the between-area variance ``tau2`` (plus that expectation's)."""
-    half = quantile(conf_level, df) * math.sqrt(target.se ** 2 + tau2)
+    half = two_sided_quantile(conf_level, df) * math.sqrt(target.se ** 2 + tau2)
     log_e = math.log(target.effect) - expected
     return math.exp(log_e - half), math.exp(log_e + half)
 
@@ -212,9 +204,7 @@ def placebo_in_space(rows: pd.DataFrame, windows: Windows, target: ModelEffect |
         return None
     effects = [f.model.effect for f in fits]
     rank = 1 + sum(e <= target.effect * (1 + TIE) for e in effects)
-    own = rows[rows["grp"].isin(["target", "control"])]
-    exp = expected_change(fits, noise_shift(own, windows, spread),
-                          wander_gap(own, windows, spread))
+    exp = expected_change(fits, *regression_to_mean(rows, windows, spread))
     df = degrees_of_freedom(target, exp, len(fits))
     low, high = calibrated(target, exp.tau2 + exp.var, conf_level, exp.log_effect, df)
     return Placebo(rank=rank, n=len(effects), p=rank / (len(effects) + 1),

@@ -9,8 +9,8 @@ an estimate has the variance
 where Tb, Ta, Cb, Ca are the expected target and comparison counts of the before and after
 windows (the before-rate carried forward, the target's after-rate lowered by the drop), φ
 is the model's dispersion (at least 1) and τ² the between-area variance the placebo areas
-show, and ``v_e`` the variance of what an area at the target's level does by itself
-(the variance of the placebo areas' pooled expectation, :mod:`.placebo`). A drop ``d`` is found with probability
+show, and ``v_e`` the variance of what the target would do by itself (the placebo
+areas' pooled expectation, :mod:`.placebo`). A drop ``d`` is found with probability
 
     power = Φ(−log(1 − d) / √v − z),   z = the (1 + conf)/2 quantile,
 
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from scipy import stats as sps
 
 from est_data.evaluation.selection import MONTH_DAYS
+from est_data.evaluation.stats import two_sided_quantile
 from est_data.evaluation.wording import MIN_EVENTS
 
 DROPS = (0.2, 0.3, 0.4)
@@ -73,8 +74,7 @@ def detect_chance(inp: PowerInputs, drop: float, after_months: float,
     if inp.control_rate is not None and inp.control_rate > 0:
         terms += 1 / (inp.control_rate * before_days) + 1 / (inp.control_rate * after_days)
     v = max(1.0, inp.dispersion) * terms + inp.tau ** 2 + inp.extra_var
-    q = 1 - (1 - inp.conf_level) / 2
-    z = sps.norm.ppf(q) if not math.isfinite(inp.df) else sps.t.ppf(q, inp.df)
+    z = two_sided_quantile(inp.conf_level, inp.df)
     power = sps.norm.cdf(-math.log(1 - drop) / math.sqrt(v) - z)
     return float(power * enough_events_chance(tb) * enough_events_chance(ta))
 

@@ -21,7 +21,7 @@ done, for two reasons, and both can be computed rather than guessed:
 
 In a difference-in-differences the comparison regresses too: the comparison's log change
 is its areas' changes weighted by their before-counts, so each term is the target's own
-minus the comparison's weighted mean (:func:`noise_shift`, :func:`wander_gap`). A
+minus the comparison's weighted mean (:func:`regression_to_mean`). A
 comparison matched on the before-level (:mod:`.matching`) cancels most of it; what is left
 is how far the target lies above its comparison.
 
@@ -97,27 +97,25 @@ def _parts(rows: pd.DataFrame, windows: Windows) -> tuple[pd.DataFrame, pd.DataF
             area_levels(rows[rows["grp"] == "control"], windows))
 
 
-def _target_minus_comparison(target: pd.DataFrame, comparison: pd.DataFrame,
-                             term) -> float:
-    """``term`` of the target minus its count-weighted mean over the comparison areas."""
-    own = float(term(target).sum()) if not target.empty else 0.0
-    if comparison.empty:
-        return own
-    weights = comparison["n"] + 0.5
-    return own - float((weights * term(comparison)).sum() / weights.sum())
+def regression_to_mean(rows: pd.DataFrame, windows: Windows, spread: LevelSpread
+                       ) -> tuple[float, float]:
+    """``(noise, gap)`` of the target (``grp`` "target") against its comparison (``grp``
+    "control"; other rows are ignored), each the target's term less the comparison areas'
+    mean weighted by their before-counts (module docstring):
 
+    - ``noise``: the log effect the counting noise alone is expected to give,
+      ``−(x − E[level | n])``;
+    - ``gap``: ``(E[level | n] − m) / V``; times ``−τ²/2`` it is the log effect the
+      wandering levels are expected to give (the wander's share ``s²/V`` of the level's
+      deviation, pulled back by ``(1 − ρ)``, and ``(1 − ρ)·s² = τ²/2``).
+    """
+    def terms(levels: pd.DataFrame) -> np.ndarray:
+        post = spread.posterior(levels)
+        return np.column_stack([levels["x"] - post, (post - spread.m) / spread.V])
 
-def noise_shift(rows: pd.DataFrame, windows: Windows, spread: LevelSpread) -> float:
-    """The log effect the counting noise alone is expected to give (module docstring):
-    ``−(x − E[level | n])`` of the target less the comparison's weighted mean."""
-    return -_target_minus_comparison(
-        *_parts(rows, windows), lambda lv: lv["x"] - spread.posterior(lv))
-
-
-def wander_gap(rows: pd.DataFrame, windows: Windows, spread: LevelSpread) -> float:
-    """``(E[level | n] − m) / V`` of the target less the comparison's weighted mean:
-    times ``−τ²/2`` it is the log effect the wandering levels are expected to give (the
-    wander's share ``s²/V`` of the level's deviation, pulled back by ``(1 − ρ)``, and
-    ``(1 − ρ)·s² = τ²/2``)."""
-    return _target_minus_comparison(
-        *_parts(rows, windows), lambda lv: (spread.posterior(lv) - spread.m) / spread.V)
+    target, comparison = _parts(rows, windows)
+    own = terms(target).sum(axis=0)
+    if not comparison.empty:
+        weights = (comparison["n"] + 0.5).to_numpy()
+        own = own - weights @ terms(comparison) / weights.sum()
+    return -float(own[0]), float(own[1])

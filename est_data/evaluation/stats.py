@@ -120,6 +120,12 @@ def normal_quantile(q: float) -> float:
     return float(_sp.ndtri(q))  # Phi^-1(q)
 
 
+def two_sided_quantile(conf_level: float, df: float = math.inf) -> float:
+    """The ``(1 + conf_level) / 2`` quantile: Student's t with ``df``, normal if infinite."""
+    q = 1 - (1 - conf_level) / 2
+    return normal_quantile(q) if not math.isfinite(df) else float(_sp.stdtrit(df, q))
+
+
 def _beta_quantile(q: float, a: float, b: float) -> float:
     return float(_sp.betaincinv(a, b, q))  # inverse regularised incomplete beta
 

@@ -55,7 +55,7 @@ def test_posterior_level_by_quadrature_against_the_normal_shrinkage():
     assert s.m > s.posterior(few)[0] > level(3)
 
 
-def test_noise_shift_and_wander_gap_are_the_target_less_its_weighted_comparison():
+def test_noise_and_gap_are_the_target_less_its_weighted_comparison():
     rows = rows_for({"T": 199, "A": 99, "B": 49, "P": 9}, grp={"P": "pool"})
     s = rtm.LevelSpread(m=level(60), V=0.5, phi=2.0)
 
@@ -66,13 +66,13 @@ def test_noise_shift_and_wander_gap_are_the_target_less_its_weighted_comparison(
     shrink = {n: level(n) - post(n) for n in (199, 99, 49)}
     pull = {n: (post(n) - s.m) / 0.5 for n in (199, 99, 49)}
     assert shrink[199] > 0 and pull[199] > 0
-    assert rtm.noise_shift(rows, WINDOWS, s) == pytest.approx(
-        -(shrink[199] - w[0] * shrink[99] - w[1] * shrink[49]))
-    assert rtm.wander_gap(rows, WINDOWS, s) == pytest.approx(
-        pull[199] - w[0] * pull[99] - w[1] * pull[49])
+    noise, gap = rtm.regression_to_mean(rows, WINDOWS, s)
+    assert noise == pytest.approx(-(shrink[199] - w[0] * shrink[99] - w[1] * shrink[49]))
+    assert gap == pytest.approx(pull[199] - w[0] * pull[99] - w[1] * pull[49])
     # Without a comparison, the target's own terms (the pool is not the comparison).
     alone = rows[rows["grp"] != "control"]
-    assert rtm.noise_shift(alone, WINDOWS, s) == pytest.approx(-shrink[199])
+    assert rtm.regression_to_mean(alone, WINDOWS, s) == pytest.approx(
+        (-shrink[199], pull[199]))
 
 
 AREAS = 10_000
@@ -94,7 +94,7 @@ def test_counting_noise_predicts_how_much_the_busiest_areas_fall_by_themselves()
     assert s.V == pytest.approx(0.25, rel=0.1)
     top = top_areas(np.log(n1 + 0.5))
     realised = np.mean(np.log((n2[top] + 0.5) / (n1[top] + 0.5)))
-    predicted = np.mean([rtm.noise_shift(rows_for({"T": int(n1[i])}), WINDOWS, s)
+    predicted = np.mean([rtm.regression_to_mean(rows_for({"T": int(n1[i])}), WINDOWS, s)[0]
                          for i in top])
     assert realised < -0.05
     assert predicted == pytest.approx(realised, abs=0.02)
@@ -116,7 +116,8 @@ def test_wandering_levels_pull_back_by_half_the_yearly_change_variance():
     assert tau2 == pytest.approx(0.09, rel=0.1)
     top = top_areas(base + l1)
     realised = np.mean(l2[top] - l1[top])
-    predicted = np.mean([-tau2 / 2 * rtm.wander_gap(rows_for({"T": int(n1[i])}), WINDOWS, s)
+    predicted = np.mean([-tau2 / 2 * rtm.regression_to_mean(rows_for({"T": int(n1[i])}),
+                                                            WINDOWS, s)[1]
                          for i in top])
     assert realised < -0.1
     assert predicted == pytest.approx(realised, abs=0.02)

@@ -212,3 +212,10 @@ def test_res_swapping_periods_inverts():
     assert b.estimate == pytest.approx(1 / a.estimate)
     assert b.ci_low == pytest.approx(1 / a.ci_high)
     assert b.ci_high == pytest.approx(1 / a.ci_low)
+
+
+def test_two_sided_quantile_is_normal_or_students_t():
+    from est_data.evaluation.stats import two_sided_quantile
+
+    assert two_sided_quantile(0.95) == pytest.approx(1.959963984540054)
+    assert two_sided_quantile(0.95, 10) == pytest.approx(2.2281388519649385)
